@@ -1,0 +1,74 @@
+"""Typed role dependencies: a route's signature shows who may call it.
+
+Every request re-reads the principal from the database, so disabling a user or revoking
+a client takes effect on the next request, not when the token expires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.auth import service
+from app.auth.roles import Principal, Role
+from app.auth.tokens import InvalidToken, decode_access_token
+from app.config import Settings
+from app.db import SessionDep
+from app.errors import Forbidden, Unauthorized
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_settings_from_app(request: Request) -> Settings:
+    """The settings the running app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
+
+
+def current_principal(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Principal:
+    """The authenticated caller; 401 for a missing, invalid, expired or stale token."""
+    if not token:
+        raise Unauthorized("A bearer access token is required.")
+    try:
+        subject, role = decode_access_token(
+            token,
+            secret=settings.token_secret.get_secret_value(),
+            issuer=settings.public_base_url,
+        )
+    except InvalidToken:
+        raise Unauthorized("The access token is invalid or expired.") from None
+    principal = service.load_principal(session, subject=subject, role=role)
+    if principal is None:
+        raise Unauthorized("The account behind this token is no longer active.")
+    return principal
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that admits only the given roles (403 for the others)."""
+
+    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"This action needs one of the roles: {', '.join(roles)}.")
+        return principal
+
+    return dependency
+
+
+AdminUser = Annotated[Principal, Depends(require_roles(Role.admin))]
+StaffWriter = Annotated[Principal, Depends(require_roles(Role.admin, Role.registrar))]
+StaffReader = Annotated[Principal, Depends(require_roles(Role.admin, Role.registrar, Role.auditor))]
+ProviderClient = Annotated[Principal, Depends(require_roles(Role.provider))]
+IssuingPrincipal = Annotated[
+    Principal, Depends(require_roles(Role.admin, Role.registrar, Role.provider))
+]
+AnyPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,26 @@
+"""Slow hashing of staff passwords and client secrets (Argon2id)."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+# Verified against when the account does not exist, so a miss costs as much as a hit and
+# response times do not reveal which usernames or client ids exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_secret(secret: str) -> str:
+    """An Argon2id hash of a password or client secret."""
+    return _hasher.hash(secret)
+
+
+def verify_secret(secret_hash: str | None, secret: str) -> bool:
+    """Whether `secret` matches `secret_hash`; spends the same effort when there is no hash."""
+    try:
+        return _hasher.verify(secret_hash or _DUMMY_HASH, secret) and secret_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,49 @@
+"""Roles, the scopes each one grants, and the authenticated principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Who a principal is: three staff roles and the training-provider API client."""
+
+    admin = "admin"
+    registrar = "registrar"
+    auditor = "auditor"
+    provider = "provider"
+
+
+STAFF_ROLES = (Role.admin, Role.registrar, Role.auditor)
+
+ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
+    Role.admin: (
+        "registry:read",
+        "registry:write",
+        "credentials:read",
+        "credentials:write",
+        "audit:read",
+        "keys:write",
+        "users:write",
+    ),
+    Role.registrar: ("registry:read", "registry:write", "credentials:read", "credentials:write"),
+    Role.auditor: ("registry:read", "credentials:read", "audit:read"),
+    Role.provider: ("provider:curricula", "provider:credentials"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller behind a valid access token, as confirmed against the database."""
+
+    subject: str
+    role: Role
+    name: str
+    user_id: int | None = None
+    provider_id: int | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        """Whether this is a Division staff user rather than a provider client."""
+        return self.role in STAFF_ROLES

@@ -1,0 +1,118 @@
+"""`nassc`: the operator's command line (migrations, seed data, users, keys, serving)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from app import migrate
+from app.auth.roles import STAFF_ROLES, Role
+from app.config import get_settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import AppError
+
+app = typer.Typer(help="NASSC credential service administration.", no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+users_app = typer.Typer(help="Staff users.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """One transaction for one command: commit on success, roll back on error."""
+    engine = make_engine(get_settings().database_url)
+    session = make_sessionmaker(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        engine.dispose()
+
+
+def fail(message: str) -> typer.Exit:
+    """Print an error to stderr and return the exit to raise."""
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    settings = get_settings()
+    if settings.is_sqlite:
+        _ensure_sqlite_folder(settings.database_url)
+    migrate.upgrade(settings, revision)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target, e.g. -1 or base")]) -> None:
+    """Revert migrations down to REVISION."""
+    migrate.downgrade(get_settings(), revision)
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    path = url.removeprefix("sqlite:///")
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Option(help="Login name")],
+    role: Annotated[Role, typer.Option(help="admin, registrar or auditor")],
+) -> None:
+    """Create a staff user; the password is read from standard input."""
+    from app.users import service as users_service
+
+    if role not in STAFF_ROLES:
+        raise fail("Staff roles are admin, registrar and auditor.")
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with session_scope() as session:
+            user = users_service.create_user(
+                session, username=username, password=password, role=role
+            )
+            typer.echo(f"created {user.role} user {user.username} (id {user.id})")
+    except AppError as error:
+        raise fail(error.detail or error.title) from None
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the API with Uvicorn."""
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        access_log=False,
+        log_config=None,
+    )
+
+
+def main() -> None:
+    """Entry point for `python -m app.cli`."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

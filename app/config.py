@@ -1,0 +1,76 @@
+"""Service settings: one pydantic-settings class read from `NASSC_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_PLACEHOLDER = "dev-only-change-me"
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment; secrets are `SecretStr`."""
+
+    model_config = SettingsConfigDict(env_prefix="NASSC_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'nassc.db'}"
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    key_passphrase: SecretStr = SecretStr(DEV_PLACEHOLDER)
+    token_secret: SecretStr = SecretStr(DEV_PLACEHOLDER)
+    access_token_ttl_seconds: int = Field(default=900, ge=60, le=86_400)
+
+    rate_limit_per_minute: int = Field(default=300, ge=1)
+    rate_limit_burst: int = Field(default=60, ge=1)
+    trust_forwarded_for: bool = False
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_upload_bytes: int = Field(default=16_777_216, ge=1024)
+
+    keys_dir: Path = PROJECT_ROOT / "keys"
+    curricula_dir: Path = PROJECT_ROOT / "curricula"
+    contexts_dir: Path = PROJECT_ROOT / "credentials" / "contexts"
+    migrations_dir: Path = PROJECT_ROOT / "migrations"
+    log_level: str = "INFO"
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an absolute http(s) URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets_in_production(self) -> Settings:
+        if self.environment != "production":
+            return self
+        for name in ("key_passphrase", "token_secret"):
+            secret: SecretStr = getattr(self, name)
+            value = secret.get_secret_value()
+            if not value or DEV_PLACEHOLDER in value or len(value) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"NASSC_{name.upper()} must be set to a secret of at least "
+                    f"{MIN_SECRET_LENGTH} characters in production"
+                )
+        if not self.public_base_url.startswith("https://"):
+            raise ValueError("NASSC_PUBLIC_BASE_URL must be https in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the configured database is the embedded SQLite default."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

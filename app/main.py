@@ -1,0 +1,72 @@
+"""Application factory: settings, database, problem handlers, middleware, routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api import build_router
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_problem_handlers
+from app.log import configure_logging
+from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+
+UPLOAD_PATH_PREFIXES = ("/api/v1/credential-batches",)
+
+DESCRIPTION = """\
+The credential service of the North American Standards Skills Council (NASSC).
+
+- **Training providers** register curricula mapped to NASSC harmonized standards and request
+  credentials for workers who passed.
+- **Division staff** publish standards, accredit providers, approve curricula, and issue,
+  suspend and revoke credentials.
+- **Workers** receive W3C Verifiable Credentials (Open Badges 3.0).
+- **Employers** in the US, Mexico and Canada verify them.
+
+Errors are RFC 9457 `application/problem+json` with a stable `type` URI.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the ASGI application for `settings` (read from the environment by default)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="NASSC Credentials",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.key_ring = None
+
+    install_problem_handlers(app)
+    app.include_router(build_router())
+
+    # Starlette runs the last-added middleware first: ids and logs wrap everything.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.max_upload_bytes,
+        upload_prefixes=UPLOAD_PATH_PREFIXES,
+    )
+    app.add_middleware(
+        RateLimitMiddleware,
+        per_minute=settings.rate_limit_per_minute,
+        burst=settings.rate_limit_burst,
+        trust_forwarded_for=settings.trust_forwarded_for,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,1 @@
+"""Training providers, their accreditation, and their OAuth API clients."""

@@ -1,0 +1,1 @@
+"""Division staff users: admins, registrars and auditors."""

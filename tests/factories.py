@@ -1,0 +1,81 @@
+"""Plain factory functions for test data, built through the services the API uses."""
+
+from __future__ import annotations
+
+import itertools
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.auth.roles import Role
+from app.providers import service as providers_service
+from app.providers.models import TrainingProvider
+from app.users import service as users_service
+
+PASSWORD = "a-long-test-password"
+_counter = itertools.count(1)
+
+
+def create_staff_user(db: Session, role: Role, username: str | None = None) -> str:
+    """A committed staff user with `PASSWORD`; returns the username."""
+    username = username or f"{role.value}-{next(_counter)}"
+    users_service.create_user(db, username=username, password=PASSWORD, role=role)
+    db.commit()
+    return username
+
+
+def password_token(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """An access token from the password grant."""
+    response = client.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "password", "username": username, "password": password},
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+def staff_headers(client: TestClient, db: Session, role: Role) -> dict[str, str]:
+    """Authorization headers of a new staff user with `role`."""
+    token = password_token(client, create_staff_user(db, role))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def create_provider(
+    db: Session, *, country: str = "MX", accreditation_status: str = "accredited"
+) -> TrainingProvider:
+    """A committed training provider."""
+    n = next(_counter)
+    provider = TrainingProvider(
+        name=f"Instituto Técnico {n}",
+        country=country,
+        region="Puebla" if country == "MX" else "Alberta",
+        identifier=f"ID-{n:05d}",
+        contact_name="Ana Pérez",
+        contact_email=f"contact{n}@provider.example",
+        accreditation_status=accreditation_status,
+    )
+    db.add(provider)
+    db.commit()
+    return provider
+
+
+def client_credentials(db: Session, provider: TrainingProvider) -> tuple[str, str]:
+    """A committed API client of `provider`: (client_id, client_secret)."""
+    api_client, secret = providers_service.create_api_client(db, provider=provider, name="LMS")
+    db.commit()
+    return api_client.client_id, secret
+
+
+def provider_headers(client: TestClient, db: Session, provider: TrainingProvider) -> dict[str, str]:
+    """Authorization headers of a new API client of `provider`."""
+    client_id, secret = client_credentials(db, provider)
+    response = client.post(
+        "/api/v1/auth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": secret,
+        },
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

@@ -1,0 +1,54 @@
+"""Production refuses placeholder or short secrets; development accepts its defaults."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from app.config import DEV_PLACEHOLDER, Settings
+
+STRONG = "s" * 40
+
+
+def test_development_defaults_load() -> None:
+    settings = Settings(environment="development")
+    assert settings.key_passphrase.get_secret_value() == DEV_PLACEHOLDER
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "token_secret"),
+    [(DEV_PLACEHOLDER, STRONG), (STRONG, DEV_PLACEHOLDER), (STRONG, "short"), ("", STRONG)],
+)
+def test_production_refuses_weak_secrets(passphrase: str, token_secret: str) -> None:
+    with pytest.raises(ValidationError, match="NASSC_"):
+        Settings(
+            environment="production",
+            public_base_url="https://credentials.nassc.example",
+            key_passphrase=passphrase,
+            token_secret=token_secret,
+        )
+
+
+def test_production_requires_https() -> None:
+    with pytest.raises(ValidationError, match="https"):
+        Settings(
+            environment="production",
+            public_base_url="http://credentials.nassc.example",
+            key_passphrase=STRONG,
+            token_secret=STRONG,
+        )
+
+
+def test_production_accepts_strong_secrets() -> None:
+    settings = Settings(
+        environment="production",
+        public_base_url="https://credentials.nassc.example/",
+        key_passphrase=STRONG,
+        token_secret=STRONG,
+    )
+    assert settings.public_base_url == "https://credentials.nassc.example"
+
+
+def test_secrets_do_not_show_in_repr() -> None:
+    settings = Settings(token_secret=STRONG)
+    assert STRONG not in repr(settings)
