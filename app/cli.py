@@ -14,14 +14,19 @@ from sqlalchemy.orm import Session
 from app import migrate
 from app.auth.roles import STAFF_ROLES, Role
 from app.config import get_settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, utcnow
 from app.errors import AppError
+from app.keys import service as keys_service
+from app.keys.store import FileKeyStore
+from app.standards import service as standards_service
 
 app = typer.Typer(help="NASSC credential service administration.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+keys_app = typer.Typer(help="Signing keys.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
 
 
 @contextmanager
@@ -86,6 +91,77 @@ def users_create(
             typer.echo(f"created {user.role} user {user.username} (id {user.id})")
     except AppError as error:
         raise fail(error.detail or error.title) from None
+
+
+def _key_store() -> FileKeyStore:
+    settings = get_settings()
+    return FileKeyStore(settings.keys_dir, settings.key_passphrase.get_secret_value())
+
+
+@keys_app.command("ensure")
+def keys_ensure() -> None:
+    """Create and activate a signing key if none is active (idempotent)."""
+    with session_scope() as session:
+        key, created = keys_service.ensure_key(session, store=_key_store(), now=utcnow())
+        typer.echo(f"{'created' if created else 'using'} signing key {key.kid}")
+
+
+@keys_app.command("generate")
+def keys_generate(
+    activate: Annotated[bool, typer.Option(help="Make it the signing key now")] = False,
+) -> None:
+    """Generate a new key; it is published, and signs only with --activate."""
+    with session_scope() as session:
+        key = keys_service.generate_key(
+            session, store=_key_store(), now=utcnow(), activate=activate
+        )
+        typer.echo(f"generated {key.status} key {key.kid}")
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Make a new key the signing key; earlier keys stay published."""
+    with session_scope() as session:
+        key = keys_service.rotate_key(session, store=_key_store(), now=utcnow())
+        typer.echo(f"rotated: {key.kid} now signs")
+
+
+@keys_app.command("retire")
+def keys_retire(
+    kid: Annotated[str, typer.Argument(help="Key id")],
+    reason: Annotated[str, typer.Option(help="Why, e.g. 'compromised'")],
+) -> None:
+    """Withdraw a key from publication and destroy its private half."""
+    try:
+        with session_scope() as session:
+            keys_service.retire_key(
+                session, store=_key_store(), kid=kid, reason=reason, now=utcnow()
+            )
+    except AppError as error:
+        raise fail(error.detail or error.title) from None
+    typer.echo(f"retired {kid}")
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Every key with its status."""
+    with session_scope() as session:
+        for key in keys_service.list_keys(session):
+            typer.echo(f"{key.status:<10} {key.created_at:%Y-%m-%d %H:%M}  {key.kid}")
+
+
+@app.command("seed")
+def seed() -> None:
+    """Load the harmonized standards in the curricula folder (idempotent)."""
+    settings = get_settings()
+    try:
+        with session_scope() as session:
+            result = standards_service.seed_standards(
+                session, directory=settings.curricula_dir, now=utcnow()
+            )
+    except AppError as error:
+        raise fail(error.detail or error.title) from None
+    typer.echo(f"seeded {len(result.created)} standard(s), {len(result.unchanged)} unchanged")
 
 
 @app.command("serve")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
 from babel import Locale
+from fastapi import Depends, Header, Query
 
 SUPPORTED_LANGUAGES: Final = ("en", "es", "fr")
 DEFAULT_LANGUAGE: Final = "en"
@@ -63,3 +64,14 @@ def _as_language(code: str) -> Language:
     if code == "fr":
         return "fr"
     return "en"
+
+
+def request_language(
+    lang: Annotated[Language | None, Query(description="en, es or fr")] = None,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> Language:
+    """The response language: `?lang=`, else `Accept-Language`, else English."""
+    return negotiate_language(lang, accept_language)
+
+
+RequestLanguage = Annotated[Language, Depends(request_language)]

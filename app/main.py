@@ -11,6 +11,8 @@ from app.api import build_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_problem_handlers
+from app.keys.service import KeyCache
+from app.keys.store import FileKeyStore
 from app.log import configure_logging
 from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 
@@ -50,7 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.key_ring = None
+    app.state.key_store = FileKeyStore(
+        settings.keys_dir, settings.key_passphrase.get_secret_value()
+    )
+    app.state.key_cache = KeyCache(app.state.key_store)
 
     install_problem_handlers(app)
     app.include_router(build_router())

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from app.curricula import models as curricula_models
 from app.db import Base
+from app.keys import models as keys_models
 from app.providers import models as providers_models
+from app.standards import models as standards_models
 from app.users import models as users_models
 
-__all__ = ["Base", "providers_models", "users_models"]
+__all__ = [
+    "Base",
+    "curricula_models",
+    "keys_models",
+    "providers_models",
+    "standards_models",
+    "users_models",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from alembic import context
+from sqlalchemy import JSON
 
 from app.config import get_settings
 from app.db import UTCDateTime, make_engine
@@ -23,6 +24,9 @@ def _render_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:
     # Migrations spell the portable column type, not the app's Python-side decorator.
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, JSON):
+        _autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return "sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')"
     return False
 
 

@@ -137,9 +137,11 @@ def settings(migrated_database: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    """The application under test."""
-    return create_app(settings)
+def app(settings: Settings) -> Iterator[FastAPI]:
+    """The application under test (its engine is disposed afterwards)."""
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
 
 
 @pytest.fixture

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import itertools
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
+from app.db import utcnow
+from app.keys import service as keys_service
 from app.providers import service as providers_service
 from app.providers.models import TrainingProvider
 from app.users import service as users_service
@@ -79,3 +82,10 @@ def provider_headers(client: TestClient, db: Session, provider: TrainingProvider
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def ensure_signing_key(app: FastAPI, db: Session) -> str:
+    """A committed active signing key in the app's key store; returns its key id."""
+    key, _ = keys_service.ensure_key(db, store=app.state.key_store, now=utcnow())
+    db.commit()
+    return key.kid

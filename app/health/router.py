@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.errors import problem_body, problem_response
+from app.errors import AppError, problem_body, problem_response
+from app.keys import service as keys_service
+from app.keys.store import KeyStoreError
 from app.routing import ProblemRoute
 
 router = APIRouter(tags=["health"], route_class=ProblemRoute)
@@ -31,8 +33,14 @@ def readyz(request: Request) -> JSONResponse:
         checks["database"] = "ok"
     except SQLAlchemyError:
         checks["database"] = "unreachable"
-    key_ring = getattr(request.app.state, "key_ring", None)
-    checks["signing_key"] = "ok" if key_ring is not None and key_ring.can_sign else "missing"
+    checks["signing_key"] = "missing"
+    if checks["database"] == "ok":
+        with request.app.state.sessionmaker() as session:
+            try:
+                keys_service.active_key(session, cache=request.app.state.key_cache)
+                checks["signing_key"] = "ok"
+            except (AppError, KeyStoreError, SQLAlchemyError):
+                pass
     if all(value == "ok" for value in checks.values()):
         return JSONResponse({"status": "ready", "checks": checks})
     body = problem_body(

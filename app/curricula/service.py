@@ -1,0 +1,205 @@
+"""Curricula: providers submit and revise them; staff approve or reject them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.curricula.coverage import compute_coverage
+from app.curricula.errors import (
+    CurriculumHasGaps,
+    CurriculumImmutable,
+    CurriculumNotFound,
+    CurriculumNotUnderReview,
+    StandardNotOpen,
+    UnknownOutcome,
+)
+from app.curricula.models import Curriculum, CurriculumStatus
+from app.curricula.schemas import CoverageReport, CurriculumCreate, CurriculumModule, GapKind
+from app.providers import service as providers_service
+from app.providers.models import TrainingProvider
+from app.standards import service as standards_service
+from app.standards.enums import Country, StandardStatus
+from app.standards.models import Standard
+
+
+@dataclass(frozen=True, slots=True)
+class CurriculumPage:
+    """One page of curricula and the total that matched."""
+
+    items: list[Curriculum]
+    total: int
+
+
+def _coverage(
+    standard: Standard, provider: TrainingProvider, modules: list[CurriculumModule]
+) -> CoverageReport:
+    report = compute_coverage(
+        standard=standards_service.to_schema(standard),
+        country=Country(provider.country),
+        modules=modules,
+    )
+    unknown = sorted(
+        {str(gap.outcome_code) for gap in report.gaps if gap.kind is GapKind.unknown_outcome}
+    )
+    if unknown:
+        raise UnknownOutcome(
+            f"{standard.code} v{standard.version} has no outcome(s) {', '.join(unknown)}.",
+            outcome_codes=unknown,
+        )
+    return report
+
+
+def _fill(
+    curriculum: Curriculum,
+    *,
+    title: str,
+    modules: list[CurriculumModule],
+    report: CoverageReport,
+    now: datetime,
+) -> None:
+    curriculum.title = title
+    curriculum.modules = [module.model_dump(mode="json") for module in modules]
+    curriculum.coverage = report.model_dump(mode="json")
+    curriculum.total_hours = report.hours.total
+    curriculum.status = CurriculumStatus.submitted
+    curriculum.submitted_at = now
+    curriculum.review_reasons = None
+    curriculum.reviewed_by = None
+    curriculum.reviewed_at = None
+
+
+def submit_curriculum(
+    session: Session, *, provider_id: int, data: CurriculumCreate, now: datetime
+) -> Curriculum:
+    """An accredited provider submits a curriculum against a published standard version."""
+    provider = providers_service.require_accredited(session, provider_id=provider_id)
+    standard = standards_service.get_standard(
+        session, code=data.standard_code, version=data.standard_version
+    )
+    if standard.status != StandardStatus.published.value:
+        raise StandardNotOpen(f"{standard.code} v{standard.version} is {standard.status}.")
+    report = _coverage(standard, provider, data.modules)
+    curriculum = Curriculum(
+        lineage_id=str(uuid.uuid4()),
+        version=1,
+        provider_id=provider.id,
+        standard_id=standard.id,
+        created_at=now,
+    )
+    _fill(curriculum, title=data.title, modules=data.modules, report=report, now=now)
+    session.add(curriculum)
+    session.flush()
+    return curriculum
+
+
+def get_curriculum(
+    session: Session, *, curriculum_id: int, provider_id: int | None = None
+) -> Curriculum:
+    """A curriculum; with `provider_id`, only if that provider owns it (404 otherwise)."""
+    curriculum = session.get(Curriculum, curriculum_id)
+    if curriculum is None or (provider_id is not None and curriculum.provider_id != provider_id):
+        raise CurriculumNotFound(f"No curriculum {curriculum_id}.")
+    return curriculum
+
+
+def revise_curriculum(
+    session: Session,
+    *,
+    curriculum_id: int,
+    provider_id: int,
+    data: CurriculumCreate,
+    now: datetime,
+) -> Curriculum:
+    """Change a submitted or rejected curriculum in place; an approved one gets a new version."""
+    current = get_curriculum(session, curriculum_id=curriculum_id, provider_id=provider_id)
+    provider = providers_service.require_accredited(session, provider_id=provider_id)
+    standard = standards_service.get_standard(
+        session, code=data.standard_code, version=data.standard_version
+    )
+    if standard.id != current.standard_id:
+        raise StandardNotOpen("A revision keeps its standard version; submit a new curriculum.")
+    report = _coverage(standard, provider, data.modules)
+    if current.status == CurriculumStatus.approved:
+        latest = session.scalar(
+            select(func.max(Curriculum.version)).where(Curriculum.lineage_id == current.lineage_id)
+        )
+        if latest != current.version:
+            raise CurriculumImmutable(f"Version {latest} of this curriculum already exists.")
+        revision = Curriculum(
+            lineage_id=current.lineage_id,
+            version=current.version + 1,
+            provider_id=provider.id,
+            standard_id=standard.id,
+            created_at=now,
+        )
+        _fill(revision, title=data.title, modules=data.modules, report=report, now=now)
+        session.add(revision)
+        session.flush()
+        return revision
+    _fill(current, title=data.title, modules=data.modules, report=report, now=now)
+    session.flush()
+    return current
+
+
+def approve_curriculum(
+    session: Session, *, curriculum_id: int, reviewer: str, now: datetime
+) -> Curriculum:
+    """Approve a submitted curriculum; one with gaps is refused with the gaps listed (409)."""
+    curriculum = get_curriculum(session, curriculum_id=curriculum_id)
+    if curriculum.status != CurriculumStatus.submitted:
+        raise CurriculumNotUnderReview(f"Curriculum {curriculum_id} is {curriculum.status}.")
+    modules = [CurriculumModule.model_validate(module) for module in curriculum.modules]
+    report = _coverage(curriculum.standard, curriculum.provider, modules)
+    curriculum.coverage = report.model_dump(mode="json")
+    if report.gaps:
+        raise CurriculumHasGaps(
+            f"{len(report.gaps)} gap(s) must be closed before approval.",
+            gaps=[gap.model_dump(mode="json", exclude_none=True) for gap in report.gaps],
+        )
+    curriculum.status = CurriculumStatus.approved
+    curriculum.reviewed_by = reviewer
+    curriculum.reviewed_at = now
+    session.flush()
+    return curriculum
+
+
+def reject_curriculum(
+    session: Session, *, curriculum_id: int, reviewer: str, reasons: list[str], now: datetime
+) -> Curriculum:
+    """Reject a submitted curriculum with the reasons the provider will read."""
+    curriculum = get_curriculum(session, curriculum_id=curriculum_id)
+    if curriculum.status != CurriculumStatus.submitted:
+        raise CurriculumNotUnderReview(f"Curriculum {curriculum_id} is {curriculum.status}.")
+    curriculum.status = CurriculumStatus.rejected
+    curriculum.review_reasons = reasons
+    curriculum.reviewed_by = reviewer
+    curriculum.reviewed_at = now
+    session.flush()
+    return curriculum
+
+
+def list_curricula(
+    session: Session,
+    *,
+    provider_id: int | None = None,
+    status: str | None = None,
+    country: Country | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> CurriculumPage:
+    """Curricula, newest first; a provider sees only its own."""
+    query = select(Curriculum)
+    if provider_id is not None:
+        query = query.where(Curriculum.provider_id == provider_id)
+    if status is not None:
+        query = query.where(Curriculum.status == status)
+    if country is not None:
+        query = query.join(TrainingProvider).where(TrainingProvider.country == country.value)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(query.order_by(Curriculum.id.desc()).offset(offset).limit(limit))
+    return CurriculumPage(items=list(items), total=total)

@@ -1,0 +1,1 @@
+"""The issuer's identity: its did:web, DID document, JWKS and Open Badges profile."""

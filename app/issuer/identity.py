@@ -1,0 +1,113 @@
+"""Pure builders for the issuer's did:web identifier, DID document, JWK Set and profile.
+
+did:web method: https://w3c-ccg.github.io/did-method-web/#create-register
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from app.crypto.multikey import public_key_to_jwk
+
+DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+
+ISSUER_NAMES = {
+    "en": "North American Standards Skills Council (NASSC)",
+    "es": "Consejo Norteamericano de Estándares de Competencias (NASSC)",
+    "fr": "Conseil nord-américain des normes de compétences (NASSC)",
+}
+
+
+ISSUER_DESCRIPTIONS = {
+    "en": "Industry-recognized certifications recognized in the United States, Mexico and Canada.",
+    "es": "Certificaciones reconocidas por la industria en Estados Unidos, México y Canadá.",
+    "fr": "Certifications reconnues par l'industrie aux États-Unis, au Mexique et au Canada.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedKey:
+    """A verification method of the issuer: its fragment and public key."""
+
+    kid: str
+    public_key_multibase: str
+    public_key: Ed25519PublicKey
+
+
+def did_web_from_url(base_url: str) -> str:
+    """The did:web for an origin (plus optional path); a port's colon is written `%3A`.
+
+    `https://example.com:8443/nassc` becomes `did:web:example.com%3A8443:nassc`.
+    """
+    parts = urlsplit(base_url)
+    if not parts.hostname:
+        raise ValueError(f"not an absolute URL: {base_url!r}")
+    host = parts.hostname.lower()
+    if parts.port is not None:
+        host += quote(f":{parts.port}", safe="")
+    segments = [quote(segment, safe="") for segment in parts.path.split("/") if segment]
+    return ":".join(["did", "web", host, *segments])
+
+
+def verification_method_id(did: str, kid: str) -> str:
+    """The DID URL of a key: `<did>#<kid>`."""
+    return f"{did}#{kid}"
+
+
+def build_did_document(did: str, keys: Sequence[PublishedKey]) -> dict[str, Any]:
+    """The DID document: every published key as a Multikey, referenced from assertionMethod."""
+    methods = [
+        {
+            "id": verification_method_id(did, key.kid),
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": key.public_key_multibase,
+        }
+        for key in keys
+    ]
+    method_ids = [method["id"] for method in methods]
+    return {
+        "@context": list(DID_CONTEXTS),
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": method_ids,
+        "authentication": method_ids,
+    }
+
+
+def build_jwks(did: str, keys: Sequence[PublishedKey]) -> dict[str, Any]:
+    """The same keys as a JWK Set; each `kid` is the verification method's DID URL."""
+    return {
+        "keys": [
+            {
+                **public_key_to_jwk(key.public_key, kid=verification_method_id(did, key.kid)),
+                "use": "sig",
+                "alg": "EdDSA",
+            }
+            for key in keys
+        ]
+    }
+
+
+def build_issuer_profile(did: str, base_url: str, language: str) -> dict[str, Any]:
+    """The Open Badges 3.0 issuer `Profile`, named in `language` (en, es or fr).
+
+    OB 3.0 types `Profile.name` as a plain string, so each language is its own document
+    rather than one document with language-tagged values a strict validator would refuse.
+    """
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": did,
+        "type": ["Profile"],
+        "name": ISSUER_NAMES[language],
+        "url": base_url,
+        "description": ISSUER_DESCRIPTIONS[language],
+    }

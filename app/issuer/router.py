@@ -1,0 +1,53 @@
+"""Public issuer metadata: the did:web DID document, the JWK Set, the OB 3.0 Profile."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse
+
+from app.auth.dependencies import SettingsDep
+from app.db import SessionDep
+from app.i18n import negotiate_language
+from app.issuer import service
+from app.issuer.identity import build_did_document, build_issuer_profile, build_jwks
+from app.routing import ProblemRoute
+
+router = APIRouter(tags=["issuer"], route_class=ProblemRoute)
+
+CACHE_PUBLIC = "public, max-age=300"
+
+
+def _json(body: dict[str, Any], media_type: str, **headers: str) -> JSONResponse:
+    return JSONResponse(
+        body, media_type=media_type, headers={"Cache-Control": CACHE_PUBLIC, **headers}
+    )
+
+
+@router.get("/.well-known/did.json")
+@router.get("/did.json", include_in_schema=False)
+def did_document(session: SessionDep, settings: SettingsDep) -> JSONResponse:
+    """The issuer's DID document: every published key as a Multikey in assertionMethod."""
+    did, keys = service.published_identity(session, settings=settings)
+    return _json(build_did_document(did, keys), "application/did+ld+json")
+
+
+@router.get("/.well-known/jwks.json")
+def jwks(session: SessionDep, settings: SettingsDep) -> JSONResponse:
+    """The published keys as a JWK Set; each `kid` is the verification method's DID URL."""
+    did, keys = service.published_identity(session, settings=settings)
+    return _json(build_jwks(did, keys), "application/jwk-set+json")
+
+
+@router.get("/issuer")
+def issuer_profile(
+    settings: SettingsDep,
+    lang: Annotated[str | None, Query(description="en, es or fr")] = None,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    """The issuer's Open Badges 3.0 Profile, in English, Spanish or French."""
+    language = negotiate_language(lang, accept_language)
+    did = service.issuer_did(settings)
+    profile = build_issuer_profile(did, settings.public_base_url, language)
+    return _json(profile, "application/ld+json", **{"Content-Language": language})

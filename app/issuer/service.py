@@ -1,0 +1,27 @@
+"""The issuer's identity as published now: its DID and its verification keys."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.issuer.identity import PublishedKey, did_web_from_url
+from app.keys import service as keys_service
+
+
+def issuer_did(settings: Settings) -> str:
+    """The did:web derived from the public base URL."""
+    return did_web_from_url(settings.public_base_url)
+
+
+def published_identity(session: Session, *, settings: Settings) -> tuple[str, list[PublishedKey]]:
+    """The DID and every key a verifier may use (active and published, not retired)."""
+    keys = [
+        PublishedKey(
+            kid=key.kid,
+            public_key_multibase=key.public_key_multibase,
+            public_key=keys_service.public_key_of(key),
+        )
+        for key in keys_service.published_keys(session)
+    ]
+    return issuer_did(settings), keys

@@ -1,0 +1,1 @@
+"""The issuer's signing keys: encrypted private-key storage, rotation, retirement, publication."""

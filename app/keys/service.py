@@ -1,0 +1,164 @@
+"""Key lifecycle: generate, ensure, rotate, retire; and the signing key for this moment.
+
+Each worker process caches decrypted private keys by key id, but reads which key is
+active from the database on use, so a rotation done by one worker (or the CLI) is
+honoured by every worker on its next signature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.crypto.multikey import public_key_from_multibase, public_key_to_multibase
+from app.errors import Conflict, NotFound, ServiceUnavailable
+from app.keys.models import KeyStatus, SigningKey
+from app.keys.store import KeyStore
+
+
+class NoSigningKey(ServiceUnavailable):
+    slug = "no-signing-key"
+    title = "No signing key is active"
+
+
+class KeyNotFound(NotFound):
+    slug = "key-not-found"
+    title = "No such signing key"
+
+
+class ActiveKeyCannotBeRetired(Conflict):
+    slug = "active-key-cannot-be-retired"
+    title = "Rotate to a new key before retiring the active one"
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveKey:
+    """The key that signs now."""
+
+    kid: str
+    private_key: Ed25519PrivateKey
+
+
+class KeyCache:
+    """Decrypted private keys of this process, by key id."""
+
+    def __init__(self, store: KeyStore) -> None:
+        self.store = store
+        self._keys: dict[str, Ed25519PrivateKey] = {}
+
+    def get(self, kid: str) -> Ed25519PrivateKey:
+        """The private key `kid`, decrypted once per process."""
+        key = self._keys.get(kid)
+        if key is None:
+            key = self.store.load(kid)
+            self._keys[kid] = key
+        return key
+
+    def forget(self, kid: str) -> None:
+        """Drop a key from memory (after retirement)."""
+        self._keys.pop(kid, None)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether any key has been decrypted in this process."""
+        return bool(self._keys)
+
+
+def generate_key(session: Session, *, store: KeyStore, now: datetime, activate: bool) -> SigningKey:
+    """Create a key pair, store the private half, record the public half.
+
+    With `activate`, the new key signs from now on and the previous active key stays
+    published so what it signed keeps verifying.
+    """
+    private_key = Ed25519PrivateKey.generate()
+    multibase = public_key_to_multibase(private_key.public_key())
+    # The key id is the multibase public key: unique by construction, self-describing.
+    kid = multibase
+    store.save(kid, private_key)
+    key = SigningKey(
+        kid=kid, public_key_multibase=multibase, status=KeyStatus.published.value, created_at=now
+    )
+    session.add(key)
+    session.flush()
+    if activate:
+        _activate(session, key, now=now)
+    return key
+
+
+def _activate(session: Session, key: SigningKey, *, now: datetime) -> None:
+    for current in session.scalars(
+        select(SigningKey).where(SigningKey.status == KeyStatus.active.value)
+    ):
+        if current.id != key.id:
+            current.status = KeyStatus.published.value
+            current.deactivated_at = now
+    key.status = KeyStatus.active.value
+    key.activated_at = now
+    session.flush()
+
+
+def ensure_key(session: Session, *, store: KeyStore, now: datetime) -> tuple[SigningKey, bool]:
+    """The active key, creating one if none exists; the flag says whether one was created."""
+    active = session.scalar(select(SigningKey).where(SigningKey.status == KeyStatus.active.value))
+    if active is not None:
+        store.load(active.kid)  # fails loudly if the private half is missing or unreadable
+        return active, False
+    return generate_key(session, store=store, now=now, activate=True), True
+
+
+def rotate_key(session: Session, *, store: KeyStore, now: datetime) -> SigningKey:
+    """A new active key; the old one stays published for verification."""
+    return generate_key(session, store=store, now=now, activate=True)
+
+
+def retire_key(
+    session: Session, *, store: KeyStore, kid: str, reason: str, now: datetime
+) -> SigningKey:
+    """Withdraw a key from publication (e.g. after compromise) and destroy its private half."""
+    key = session.scalar(select(SigningKey).where(SigningKey.kid == kid))
+    if key is None:
+        raise KeyNotFound(f"No key with id {kid}.")
+    if key.status == KeyStatus.active.value:
+        raise ActiveKeyCannotBeRetired("Rotate first, then retire the old key.")
+    key.status = KeyStatus.retired.value
+    key.retired_at = now
+    key.retired_reason = reason
+    session.flush()
+    store.destroy(kid)
+    return key
+
+
+def list_keys(session: Session) -> list[SigningKey]:
+    """Every key, newest first."""
+    return list(session.scalars(select(SigningKey).order_by(SigningKey.id.desc())))
+
+
+def published_keys(session: Session) -> list[SigningKey]:
+    """The keys a verifier may use: active and published, oldest first."""
+    return list(
+        session.scalars(
+            select(SigningKey)
+            .where(SigningKey.status.in_([KeyStatus.active.value, KeyStatus.published.value]))
+            .order_by(SigningKey.id)
+        )
+    )
+
+
+def active_key(session: Session, *, cache: KeyCache) -> ActiveKey:
+    """The key to sign with now."""
+    kid = session.scalar(select(SigningKey.kid).where(SigningKey.status == KeyStatus.active.value))
+    if kid is None:
+        raise NoSigningKey("Run `nassc keys ensure` to create one.")
+    return ActiveKey(kid=kid, private_key=cache.get(kid))
+
+
+def public_key_of(key: SigningKey) -> Ed25519PublicKey:
+    """The Ed25519 public key a key record publishes."""
+    return public_key_from_multibase(key.public_key_multibase)

@@ -1,0 +1,194 @@
+"""Public read API of the standards registry, and the staff admin API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+
+from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
+from app.db import SessionDep, utcnow
+from app.i18n import RequestLanguage
+from app.routing import ProblemRoute
+from app.standards import service
+from app.standards.case import build_case_package
+from app.standards.enums import Country, Language, Sector, StandardStatus
+from app.standards.models import Standard
+from app.standards.presentation import StandardPage, list_item, localized_document
+from app.standards.schemas import StandardCreate
+
+public_router = APIRouter(prefix="/api/v1/standards", tags=["standards"], route_class=ProblemRoute)
+admin_router = APIRouter(
+    prefix="/api/v1/admin/standards", tags=["standards admin"], route_class=ProblemRoute
+)
+
+PerPage = Annotated[int, Query(ge=1, le=100)]
+PageNumber = Annotated[int, Query(ge=1, le=10_000)]
+
+
+def _page(
+    request: Request, page: service.Page, *, number: int, per_page: int, base_url: str
+) -> StandardPage:
+    def link(target: int) -> str:
+        params = dict(request.query_params)
+        params.update(page=str(target), per_page=str(per_page))
+        return f"{base_url}{request.url.path}?{urlencode(params)}"
+
+    last = max(1, -(-page.total // per_page))
+    return StandardPage(
+        items=[list_item(standard, base_url=base_url) for standard in page.items],
+        page=number,
+        per_page=per_page,
+        total=page.total,
+        next=link(number + 1) if number < last else None,
+        prev=link(number - 1) if number > 1 else None,
+    )
+
+
+@public_router.get("", response_model=StandardPage)
+def list_standards(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    sector: Sector | None = None,
+    country: Country | None = None,
+    level: Annotated[int | None, Query(ge=1, le=8)] = None,
+    language: Language | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text search")] = None,
+    page: PageNumber = 1,
+    per_page: PerPage = 20,
+) -> StandardPage:
+    """Published standards, filtered by sector, delivery country, NASSC level, language of
+    instruction and text, with their titles in English, Spanish and French."""
+    result = service.list_standards(
+        session,
+        sector=sector,
+        country=country,
+        level=level,
+        language=language,
+        text=q,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+    )
+    return _page(request, result, number=page, per_page=per_page, base_url=settings.public_base_url)
+
+
+@public_router.get("/{code}")
+@public_router.get("/{code}/versions/{version}", include_in_schema=False)
+def read_standard(
+    code: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    language: RequestLanguage,
+    version: int | None = None,
+) -> JSONResponse:
+    """One standard (the newest published version, or `?version=`) in the requested language."""
+    standard = service.get_standard(session, code=code, version=version)
+    document = localized_document(
+        standard, language=Language(language), base_url=settings.public_base_url
+    )
+    return JSONResponse(
+        _jsonable(document), headers={"Content-Language": language, "Vary": "Accept-Language"}
+    )
+
+
+@public_router.get("/{code}/case")
+def read_standard_case(
+    code: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    language: RequestLanguage,
+    version: int | None = None,
+) -> JSONResponse:
+    """The standard as a 1EdTech CASE 1.0 package (CFDocument, CFItems, CFAssociations)."""
+    standard = service.get_standard(session, code=code, version=version)
+    package = build_case_package(
+        service.to_schema(standard),
+        base_url=settings.public_base_url,
+        lang=Language(language),
+        last_change_date_time=standard.published_at or standard.updated_at,
+    )
+    return JSONResponse(package, headers={"Content-Language": language})
+
+
+def _jsonable(document: dict[str, Any]) -> dict[str, Any]:
+    encoded: dict[str, Any] = jsonable_encoder(document)
+    return encoded
+
+
+def _full(standard: Standard, status_code: int = 200) -> JSONResponse:
+    """A standard version in all three languages, as staff edit it."""
+    return JSONResponse(
+        service.to_schema(standard).model_dump(mode="json"), status_code=status_code
+    )
+
+
+@admin_router.get("", response_model=StandardPage)
+def admin_list_standards(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _staff: StaffReader,
+    status_: Annotated[StandardStatus | None, Query(alias="status")] = None,
+    sector: Sector | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    page: PageNumber = 1,
+    per_page: PerPage = 20,
+) -> StandardPage:
+    """Every standard version, drafts and retired ones included."""
+    statuses = (status_,) if status_ else tuple(StandardStatus)
+    result = service.list_standards(
+        session,
+        sector=sector,
+        text=q,
+        statuses=statuses,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+    )
+    return _page(request, result, number=page, per_page=per_page, base_url=settings.public_base_url)
+
+
+@admin_router.get("/{code}/versions/{version}")
+def admin_read_standard(
+    code: str, version: int, session: SessionDep, _staff: StaffReader
+) -> JSONResponse:
+    """One version in all three languages, drafts included."""
+    standard = service.get_standard(session, code=code, version=version, include_drafts=True)
+    return _full(standard)
+
+
+@admin_router.post("", status_code=status.HTTP_201_CREATED)
+def create_standard(body: StandardCreate, session: SessionDep, _staff: StaffWriter) -> JSONResponse:
+    """Create a standard version (a draft unless the body says otherwise)."""
+    standard = service.create_standard(session, data=body, now=utcnow())
+    return _full(standard, status_code=201)
+
+
+@admin_router.put("/{code}/versions/{version}")
+def update_standard(
+    code: str, version: int, body: StandardCreate, session: SessionDep, _staff: StaffWriter
+) -> JSONResponse:
+    """Replace a draft; published versions are immutable (409)."""
+    standard = service.update_standard(session, code=code, version=version, data=body)
+    return _full(standard)
+
+
+@admin_router.post("/{code}/versions/{version}/publish")
+def publish_standard(
+    code: str, version: int, session: SessionDep, _staff: StaffWriter
+) -> JSONResponse:
+    """Publish a complete draft; from then on it never changes."""
+    standard = service.publish_standard(session, code=code, version=version, now=utcnow())
+    return _full(standard)
+
+
+@admin_router.post("/{code}/versions/{version}/retire")
+def retire_standard(
+    code: str, version: int, session: SessionDep, _staff: StaffWriter
+) -> JSONResponse:
+    """Retire a published version: still readable, no longer issuable."""
+    standard = service.retire_standard(session, code=code, version=version)
+    return _full(standard)
