@@ -1,0 +1,1 @@
+"""Provider curricula mapped to a harmonized standard version, and their coverage reports."""

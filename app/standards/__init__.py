@@ -1,0 +1,1 @@
+"""Harmonized standards: the NASSC certifications, their outcomes and their delivery bounds."""

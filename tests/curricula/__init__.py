@@ -1,0 +1,1 @@
+"""Tests of provider curricula and their coverage reports."""

@@ -1,0 +1,1 @@
+"""Tests of harmonized standards: schemas, seed files and the CASE export."""
