@@ -1,0 +1,1 @@
+"""Tests of the shared web layer: catalogs, formatting, templates, static files."""

@@ -1,0 +1,168 @@
+"""The message catalogs: complete, reviewed, consistent with each other and with the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+
+from app.i18n import Language
+from app.standards.enums import Language as LabelLanguage
+from app.standards.labels import SECTOR_LABELS
+from app.web.i18n import LANGUAGES, catalog_path, gettext, read_catalog
+from app.web.vocabulary import SECTOR_NAMES
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TRANSLATED: tuple[Language, ...] = ("es", "fr")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+IDENTICAL_ALLOWED: frozenset[tuple[Language, str]] = frozenset(
+    {
+        ("es", "Sector"),
+        ("es", "Error %(status)s"),
+        ("fr", "Canada"),
+        ("fr", "Signature"),
+        ("fr", "Suspension"),
+        ("fr", "Pagination"),
+    }
+)
+"""Words spelt the same in English and the translation; anything else identical is a miss."""
+
+MessageKey = tuple[str, str | None]
+"""A message's identity: its msgid (the singular for plurals) and its msgctxt."""
+
+
+def key_of(message: Message) -> MessageKey:
+    """The identity of `message` across catalogs."""
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    return msgid, message.context
+
+
+def forms_of(value: str | tuple[str, ...] | list[str] | None) -> list[str]:
+    """The translated forms of a message: one, or one per plural form."""
+    if value is None:
+        return [""]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def entries(catalog: Catalog) -> list[Message]:
+    """The messages of a catalog without its header entry."""
+    return [message for message in catalog if message.id]
+
+
+def extracted_keys() -> set[MessageKey]:
+    """Every message `pybabel extract -F babel.cfg app` finds, as the README runs it."""
+    with (PROJECT_ROOT / "babel.cfg").open() as config:
+        # Babel leaves this function unannotated.
+        method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
+    keys: set[MessageKey] = set()
+    for _filename, _lineno, message, _comments, context in extract_from_dir(
+        str(PROJECT_ROOT / "app"), method_map, options_map
+    ):
+        keys.add((message if isinstance(message, str) else message[0], context))
+    return keys
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalog_exists_and_parses(language: Language) -> None:
+    assert catalog_path(language).is_file()
+    catalog = read_catalog(language)
+    assert len(entries(catalog)) > 50
+    assert str(catalog.locale) == language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_entry_is_fuzzy(language: Language) -> None:
+    catalog = read_catalog(language)
+    assert not catalog.fuzzy, "the header is marked fuzzy"
+    assert [message.id for message in entries(catalog) if message.fuzzy] == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_obsolete_entries_linger(language: Language) -> None:
+    assert list(read_catalog(language).obsolete) == []
+
+
+def test_all_catalogs_hold_the_same_messages() -> None:
+    english = {key_of(message) for message in entries(read_catalog("en"))}
+    for language in TRANSLATED:
+        assert {key_of(message) for message in entries(read_catalog(language))} == english
+
+
+def test_catalogs_hold_every_extracted_string_and_nothing_else() -> None:
+    catalog_keys = {key_of(message) for message in entries(read_catalog("en"))}
+    extracted = extracted_keys()
+    assert extracted - catalog_keys == set(), "strings in code but not in the catalogs"
+    assert catalog_keys - extracted == set(), "strings in the catalogs that no code uses"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_is_translated(language: Language) -> None:
+    untranslated = [
+        key_of(message)
+        for message in entries(read_catalog(language))
+        if not all(form.strip() for form in forms_of(message.string))
+    ]
+    assert untranslated == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_differ_from_the_english(language: Language) -> None:
+    identical = [
+        msgid
+        for message in entries(read_catalog(language))
+        for msgid in [key_of(message)[0]]
+        if forms_of(message.string)[0] == msgid and (language, msgid) not in IDENTICAL_ALLOWED
+    ]
+    assert identical == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_allowed_identical_words_are_still_in_use(language: Language) -> None:
+    msgids = {key_of(message)[0] for message in entries(read_catalog(language))}
+    stale = {msgid for lang, msgid in IDENTICAL_ALLOWED if lang == language} - msgids
+    assert stale == set()
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_placeholders_survive_translation(language: Language) -> None:
+    for message in entries(read_catalog(language)):
+        expected = set(PLACEHOLDER.findall(" ".join(forms_of(message.id))))
+        for form in forms_of(message.string):
+            assert set(PLACEHOLDER.findall(form)) == expected, message.id
+            # A stray "%" would make the %-formatting of newstyle gettext raise.
+            assert "%" not in PLACEHOLDER.sub("", form), message.id
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_babel_checkers_pass(language: Language) -> None:
+    problems = [(message.id, errors) for message, errors in read_catalog(language).check()]
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_plural_entries_have_every_form(language: Language) -> None:
+    catalog = read_catalog(language)
+    assert catalog.num_plurals == 2
+    plurals = [message for message in entries(catalog) if message.pluralizable]
+    assert plurals, "the catalogs carry at least one plural message"
+    for message in plurals:
+        assert len(forms_of(message.string)) == catalog.num_plurals
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_sector_names_agree_with_the_published_labels(language: Language) -> None:
+    for sector, msgid in SECTOR_NAMES.items():
+        assert msgid == SECTOR_LABELS[sector].en
+        published = SECTOR_LABELS[sector].in_language(LabelLanguage(language))
+        assert gettext(language, msgid) == published
+
+
+def test_french_puts_a_no_break_space_before_a_colon() -> None:
+    for message in entries(read_catalog("fr")):
+        for form in forms_of(message.string):
+            assert " :" not in form and not re.search(r"\w:", form), form
