@@ -6,6 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.auth.router import router as auth_router
+from app.credentials.batch_router import router as batches_router
+from app.credentials.router import router as credentials_router
 from app.curricula.router import admin_router as curricula_admin_router
 from app.curricula.router import provider_router as curricula_provider_router
 from app.health.router import router as health_router
@@ -13,8 +15,11 @@ from app.issuer.router import router as issuer_router
 from app.keys.router import router as keys_router
 from app.providers.router import admin_router as providers_admin_router
 from app.providers.router import public_router as providers_router
+from app.standards.pages import router as standards_pages_router
 from app.standards.router import admin_router as standards_admin_router
 from app.standards.router import public_router as standards_router
+from app.status.router import admin_router as status_admin_router
+from app.status.router import public_router as status_router
 from app.users.router import router as users_router
 
 
@@ -28,8 +33,13 @@ def build_router() -> APIRouter:
     router.include_router(keys_router)
     router.include_router(standards_router)
     router.include_router(standards_admin_router)
+    router.include_router(standards_pages_router)
     router.include_router(providers_router)
     router.include_router(providers_admin_router)
     router.include_router(curricula_provider_router)
     router.include_router(curricula_admin_router)
+    router.include_router(credentials_router)
+    router.include_router(batches_router)
+    router.include_router(status_router)
+    router.include_router(status_admin_router)
     return router

@@ -14,9 +14,13 @@ from sqlalchemy.orm import Session
 from app import migrate
 from app.auth.roles import STAFF_ROLES, Role
 from app.config import get_settings
+from app.credentials.batch_runner import BatchRunner
+from app.credentials.signing_pool import SigningPool
+from app.crypto.contexts import PinnedContexts
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.errors import AppError
 from app.keys import service as keys_service
+from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
 from app.standards import service as standards_service
 
@@ -25,6 +29,8 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="Staff users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 keys_app = typer.Typer(help="Signing keys.", no_args_is_help=True)
+batches_app = typer.Typer(help="Credential batches.", no_args_is_help=True)
+app.add_typer(batches_app, name="batches")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 
@@ -162,6 +168,41 @@ def seed() -> None:
     except AppError as error:
         raise fail(error.detail or error.title) from None
     typer.echo(f"seeded {len(result.created)} standard(s), {len(result.unchanged)} unchanged")
+
+
+@batches_app.command("run")
+def batches_run(batch_id: Annotated[str, typer.Argument(help="Batch id")]) -> None:
+    """Issue a batch's pending rows now (in this process)."""
+    with _batch_runner() as runner:
+        if not runner.run(batch_id):
+            raise fail(f"batch {batch_id} is finished or held by another runner")
+    typer.echo(f"batch {batch_id} completed")
+
+
+@batches_app.command("resume")
+def batches_resume() -> None:
+    """Resume every unfinished batch whose lease has expired."""
+    with _batch_runner() as runner:
+        resumed = runner.resume_all()
+    typer.echo(f"resumed {len(resumed)} batch(es)")
+
+
+@contextmanager
+def _batch_runner() -> Iterator[BatchRunner]:
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    pool = SigningPool(settings.contexts_dir, settings.signing_processes)
+    try:
+        yield BatchRunner(
+            sessions=make_sessionmaker(engine),
+            settings=settings,
+            key_cache=KeyCache(_key_store()),
+            contexts=PinnedContexts.load(settings.contexts_dir),
+            pool=pool,
+        )
+    finally:
+        pool.shutdown()
+        engine.dispose()
 
 
 @app.command("serve")

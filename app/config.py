@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_upload_bytes: int = Field(default=16_777_216, ge=1024)
 
+    batch_lease_seconds: int = Field(default=30, ge=1, le=3600)
+    batch_chunk_size: int = Field(default=100, ge=1, le=1000)
+    signing_processes: int = Field(default=0, ge=0, le=64, description="0 = one per CPU core")
+
     keys_dir: Path = PROJECT_ROOT / "keys"
     curricula_dir: Path = PROJECT_ROOT / "curricula"
     contexts_dir: Path = PROJECT_ROOT / "credentials" / "contexts"

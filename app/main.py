@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,12 +11,16 @@ from fastapi import FastAPI
 
 from app.api import build_router
 from app.config import Settings, get_settings
+from app.credentials.batch_runner import BatchRunner
+from app.credentials.signing_pool import SigningPool
+from app.crypto.contexts import PinnedContexts
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_problem_handlers
 from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
 from app.log import configure_logging
 from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from app.web import install_web
 
 UPLOAD_PATH_PREFIXES = ("/api/v1/credential-batches",)
 
@@ -32,6 +38,13 @@ Errors are RFC 9457 `application/problem+json` with a stable `type` URI.
 """
 
 
+def _resume_batches(runner: BatchRunner) -> None:
+    try:
+        runner.resume_all()
+    except Exception:  # a failed resume must not take the server down; it is retried later
+        logging.getLogger("app.batches").exception("resuming batches failed")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the ASGI application for `settings` (read from the environment by default)."""
     settings = settings or get_settings()
@@ -40,7 +53,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Batches interrupted by a crash resume once their lease has expired.
+        resumer = threading.Thread(
+            target=_resume_batches, args=(app.state.batch_runner,), daemon=True
+        )
+        resumer.start()
         yield
+        app.state.signing_pool.shutdown()
         engine.dispose()
 
     app = FastAPI(
@@ -56,9 +75,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.keys_dir, settings.key_passphrase.get_secret_value()
     )
     app.state.key_cache = KeyCache(app.state.key_store)
+    app.state.contexts = PinnedContexts.load(settings.contexts_dir)
+    app.state.signing_pool = SigningPool(settings.contexts_dir, settings.signing_processes)
+    app.state.batch_runner = BatchRunner(
+        sessions=app.state.sessionmaker,
+        settings=settings,
+        key_cache=app.state.key_cache,
+        contexts=app.state.contexts,
+        pool=app.state.signing_pool,
+    )
 
     install_problem_handlers(app)
     app.include_router(build_router())
+    install_web(app)
 
     # Starlette runs the last-added middleware first: ids and logs wrap everything.
     app.add_middleware(

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from app.credentials import models as credentials_models
 from app.curricula import models as curricula_models
 from app.db import Base
 from app.keys import models as keys_models
 from app.providers import models as providers_models
 from app.standards import models as standards_models
+from app.status import models as status_models
 from app.users import models as users_models
+from app.verification import models as verification_models
 
 __all__ = [
     "Base",
+    "credentials_models",
     "curricula_models",
     "keys_models",
     "providers_models",
     "standards_models",
+    "status_models",
     "users_models",
+    "verification_models",
 ]

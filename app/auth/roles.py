@@ -47,3 +47,9 @@ class Principal:
     def is_staff(self) -> bool:
         """Whether this is a Division staff user rather than a provider client."""
         return self.role in STAFF_ROLES
+
+    def require_provider_id(self) -> int:
+        """The provider this principal acts for (only provider clients have one)."""
+        if self.provider_id is None:
+            raise PermissionError(f"{self.subject} does not act for a training provider")
+        return self.provider_id

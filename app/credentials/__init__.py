@@ -1,0 +1,1 @@
+"""Issued credentials: building, signing (Data Integrity and VC-JOSE), issuing, batches, claims."""

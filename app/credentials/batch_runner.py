@@ -1,0 +1,276 @@
+"""Runs credential batches: chunked, resumable, signing on every core.
+
+One runner holds a batch through a lease (renewed per chunk), so several server workers can
+resume batches after a crash without two of them issuing the same rows. Each chunk:
+
+1. reserves status-list entries (a short committed transaction: a crash leaves unused
+   entries, never duplicates),
+2. builds the unsigned credentials and signs them in the process pool (no transaction),
+3. stores the credentials and marks their rows issued in one transaction, so a row is
+   either pending or issued, never half-written. The unique `(batch_id, batch_row)` of a
+   credential makes a double store impossible even if two runners raced.
+
+While the pool signs chunk N, the runner prepares chunk N+1.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.auth.roles import Principal, Role
+from app.config import Settings
+from app.credentials import issuance
+from app.credentials.models import BatchStatus, CredentialBatch, CredentialBatchRow, RowStatus
+from app.credentials.schemas import CredentialIssue
+from app.credentials.signing import current_signer
+from app.credentials.signing_pool import SignedPair, SigningPool
+from app.crypto.contexts import PinnedContexts
+from app.db import utcnow
+from app.errors import AppError
+from app.keys.service import KeyCache
+from app.status import service as status_service
+from app.status.models import StatusPurpose
+
+logger = logging.getLogger("app.batches")
+
+
+@dataclass
+class _Chunk:
+    rows: list[CredentialBatchRow]
+    prepared: list[issuance.Prepared]
+    futures: list[Future[list[SignedPair]]]
+    kid: str
+    failures: dict[int, list[dict[str, str]]]
+
+
+class BatchRunner:
+    """Issues the pending rows of batches, one chunk at a time."""
+
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        key_cache: KeyCache,
+        contexts: PinnedContexts,
+        pool: SigningPool,
+    ) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self.key_cache = key_cache
+        self.contexts = contexts
+        self.pool = pool
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    # -- leases ---------------------------------------------------------------------------
+
+    def _acquire(self, batch_id: str, now: datetime) -> bool:
+        lease_until = now + timedelta(seconds=self.settings.batch_lease_seconds)
+        with self.sessions.begin() as session:
+            result = session.execute(
+                update(CredentialBatch)
+                .where(
+                    CredentialBatch.id == batch_id,
+                    CredentialBatch.status != BatchStatus.completed.value,
+                    or_(
+                        CredentialBatch.lease_owner.is_(None),
+                        CredentialBatch.lease_owner == self.owner,
+                        CredentialBatch.lease_expires_at < now,
+                    ),
+                )
+                .values(
+                    lease_owner=self.owner,
+                    lease_expires_at=lease_until,
+                    status=BatchStatus.running.value,
+                    updated_at=now,
+                )
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def _still_mine(self, session: Session, batch_id: str, now: datetime) -> bool:
+        result = session.execute(
+            update(CredentialBatch)
+            .where(CredentialBatch.id == batch_id, CredentialBatch.lease_owner == self.owner)
+            .values(
+                lease_expires_at=now + timedelta(seconds=self.settings.batch_lease_seconds),
+                updated_at=now,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- running --------------------------------------------------------------------------
+
+    def resume_all(self) -> list[str]:
+        """Run every unfinished batch whose lease is free or expired; returns their ids."""
+        now = utcnow()
+        with self.sessions() as session:
+            ids = list(
+                session.scalars(
+                    select(CredentialBatch.id)
+                    .where(
+                        CredentialBatch.status != BatchStatus.completed.value,
+                        or_(
+                            CredentialBatch.lease_owner.is_(None),
+                            CredentialBatch.lease_expires_at < now,
+                        ),
+                    )
+                    .order_by(CredentialBatch.created_at)
+                )
+            )
+        return [batch_id for batch_id in ids if self.run(batch_id)]
+
+    def run(self, batch_id: str) -> bool:
+        """Issue the pending rows of a batch; False if another runner holds it."""
+        if not self._acquire(batch_id, utcnow()):
+            return False
+        logger.info("batch started", extra={"batch_id": batch_id})
+        pending: _Chunk | None = None
+        for rows in self._chunks(batch_id):
+            chunk = self._start_chunk(batch_id, rows)
+            if pending is not None and not self._finish_chunk(batch_id, pending):
+                return False
+            pending = chunk
+        if pending is not None and not self._finish_chunk(batch_id, pending):
+            return False
+        self._complete(batch_id)
+        logger.info("batch completed", extra={"batch_id": batch_id})
+        return True
+
+    def _chunks(self, batch_id: str) -> Iterator[list[CredentialBatchRow]]:
+        last = 0
+        while True:
+            with self.sessions() as session:
+                rows = list(
+                    session.scalars(
+                        select(CredentialBatchRow)
+                        .where(
+                            CredentialBatchRow.batch_id == batch_id,
+                            CredentialBatchRow.status == RowStatus.pending.value,
+                            CredentialBatchRow.row_number > last,
+                        )
+                        .order_by(CredentialBatchRow.row_number)
+                        .limit(self.settings.batch_chunk_size)
+                    )
+                )
+                session.expunge_all()
+            if not rows:
+                return
+            last = rows[-1].row_number
+            yield rows
+
+    def _principal(self, batch: CredentialBatch) -> Principal:
+        if batch.requested_by.startswith("client:"):
+            return Principal(
+                subject=batch.requested_by,
+                role=Role.provider,
+                name=batch.requested_by,
+                provider_id=batch.provider_id,
+            )
+        return Principal(subject=batch.requested_by, role=Role.registrar, name=batch.requested_by)
+
+    def _start_chunk(self, batch_id: str, rows: list[CredentialBatchRow]) -> _Chunk:
+        now = utcnow()
+        failures: dict[int, list[dict[str, str]]] = {}
+        prepared: list[issuance.Prepared] = []
+        with self.sessions.begin() as session:
+            batch = session.get_one(CredentialBatch, batch_id)
+            principal = self._principal(batch)
+            signer = current_signer(
+                session, settings=self.settings, cache=self.key_cache, contexts=self.contexts
+            )
+            requests = [CredentialIssue.model_validate(row.payload) for row in rows]
+            try:
+                source = issuance.resolve_source(session, principal=principal, request=requests[0])
+            except AppError as error:
+                # The target itself became unusable (e.g. provider suspended): every row fails.
+                problem = {"type": error.slug, "msg": error.detail or error.title}
+                failures = {row.row_number: [problem] for row in rows}
+                return _Chunk(rows, [], [], signer.kid, failures)
+            revocations = status_service.allocate(
+                session, purpose=StatusPurpose.revocation, count=len(rows), now=now
+            )
+            suspensions = status_service.allocate(
+                session, purpose=StatusPurpose.suspension, count=len(rows), now=now
+            )
+        for request, revocation, suspension in zip(requests, revocations, suspensions, strict=True):
+            prepared.append(
+                issuance.prepare(
+                    source=source,
+                    request=request,
+                    issuer_did=signer.did,
+                    base_url=self.settings.public_base_url,
+                    now=now,
+                    revocation=revocation,
+                    suspension=suspension,
+                )
+            )
+        futures = self.pool.submit(
+            [item.document for item in prepared],
+            private_key=signer.private_key,
+            verification_method=signer.verification_method,
+            created=now,
+        )
+        return _Chunk(rows, prepared, futures, signer.kid, failures)
+
+    def _finish_chunk(self, batch_id: str, chunk: _Chunk) -> bool:
+        signed_pairs = [pair for future in chunk.futures for pair in future.result()]
+        now = utcnow()
+        with self.sessions.begin() as session:
+            if not self._still_mine(session, batch_id, now):
+                logger.warning("batch lease lost", extra={"batch_id": batch_id})
+                return False
+            batch = session.get_one(CredentialBatch, batch_id)
+            issued = 0
+            for row, item, (document, jwt) in zip(
+                chunk.rows, chunk.prepared, signed_pairs, strict=True
+            ):
+                credential, _claim = issuance.store(
+                    session,
+                    prepared=item,
+                    signed=issuance.Signed(document=document, jwt=jwt, key_id=chunk.kid),
+                    issued_by=batch.requested_by,
+                    batch=(batch_id, row.row_number),
+                )
+                session.execute(
+                    update(CredentialBatchRow)
+                    .where(CredentialBatchRow.id == row.id)
+                    .values(status=RowStatus.issued.value, credential_id=credential.id)
+                )
+                issued += 1
+            for row_number, errors in chunk.failures.items():
+                session.execute(
+                    update(CredentialBatchRow)
+                    .where(
+                        CredentialBatchRow.batch_id == batch_id,
+                        CredentialBatchRow.row_number == row_number,
+                    )
+                    .values(status=RowStatus.failed.value, errors=errors)
+                )
+            batch.done += issued
+            batch.failed += len(chunk.failures)
+        return True
+
+    def _complete(self, batch_id: str) -> None:
+        now = utcnow()
+        with self.sessions.begin() as session:
+            session.execute(
+                update(CredentialBatch)
+                .where(CredentialBatch.id == batch_id, CredentialBatch.lease_owner == self.owner)
+                .values(
+                    status=BatchStatus.completed.value,
+                    finished_at=now,
+                    updated_at=now,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                )
+            )

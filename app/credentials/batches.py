@@ -1,0 +1,238 @@
+"""Batch issuance requests: parse a cohort (JSON or CSV), validate each row, record the job.
+
+Rows that do not validate are recorded as failed with their row number and errors; the
+others are issued by the runner (`app.credentials.batch_runner`), even when some fail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.auth.roles import Principal, Role
+from app.credentials import issuance
+from app.credentials.errors import CredentialNotFound
+from app.credentials.models import BatchStatus, CredentialBatch, CredentialBatchRow, RowStatus
+from app.credentials.schemas import CredentialIssue
+from app.errors import NotFound, ValidationFailed
+from app.standards.codes import StandardCode
+
+MAX_ROWS = 10_000
+CSV_COLUMNS = (
+    "name",
+    "email",
+    "did",
+    "completed_on",
+    "score_percent",
+    "evidence_name",
+    "evidence_narrative",
+    "evidence_url",
+    "valid_from",
+)
+
+
+class BatchNotFound(NotFound):
+    slug = "batch-not-found"
+    title = "No such credential batch"
+
+
+class BatchTooLarge(ValidationFailed):
+    slug = "batch-too-large"
+    title = f"A batch holds at most {MAX_ROWS} rows"
+
+
+class MalformedCSV(ValidationFailed):
+    slug = "malformed-csv"
+    title = "The CSV could not be read"
+
+
+class BatchTarget(BaseModel):
+    """What every row of the batch is issued for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    curriculum_id: int | None = Field(default=None, ge=1)
+    standard_code: StandardCode | None = None
+    standard_version: int | None = Field(default=None, ge=1)
+
+
+class BatchCreate(BatchTarget):
+    """A JSON batch: the target plus one object per worker (recipient, assessment, ...)."""
+
+    rows: list[dict[str, Any]] = Field(min_length=1)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    """One input row: the request it validated to, or its errors."""
+
+    number: int
+    payload: dict[str, Any]
+    errors: list[dict[str, Any]] | None
+
+
+def _validate(number: int, target: BatchTarget, row: dict[str, Any]) -> ParsedRow:
+    payload = {**target.model_dump(exclude_none=True), **row}
+    try:
+        request = CredentialIssue.model_validate(payload)
+    except ValidationError as error:
+        errors = [
+            {"loc": [str(part) for part in e["loc"]], "msg": str(e["msg"])} for e in error.errors()
+        ]
+        return ParsedRow(number=number, payload=_safe(payload), errors=errors)
+    return ParsedRow(number=number, payload=request.model_dump(mode="json"), errors=None)
+
+
+def _safe(payload: dict[str, Any]) -> dict[str, Any]:
+    """Keep an invalid row's input only if it is JSON-shaped (it is shown back to the caller)."""
+    return {key: value for key, value in payload.items() if isinstance(key, str)}
+
+
+def parse_json_rows(body: BatchCreate) -> list[ParsedRow]:
+    """Validate the rows of a JSON batch, numbered from 1."""
+    if len(body.rows) > MAX_ROWS:
+        raise BatchTooLarge(f"{len(body.rows)} rows; split the cohort into batches of {MAX_ROWS}.")
+    target = BatchTarget.model_validate(body.model_dump(exclude={"rows"}))
+    return [_validate(number, target, row) for number, row in enumerate(body.rows, start=1)]
+
+
+def _csv_row(record: dict[str, str]) -> dict[str, Any]:
+    value = {key: (record.get(key) or "").strip() for key in CSV_COLUMNS}
+    row: dict[str, Any] = {
+        "recipient": {"name": value["name"], "email": value["email"]},
+        "assessment": {"completed_on": value["completed_on"]},
+    }
+    if value["did"]:
+        row["recipient"]["did"] = value["did"]
+    if value["score_percent"]:
+        row["assessment"]["score_percent"] = value["score_percent"]
+    if value["evidence_name"]:
+        evidence = {"name": value["evidence_name"]}
+        if value["evidence_narrative"]:
+            evidence["narrative"] = value["evidence_narrative"]
+        if value["evidence_url"]:
+            evidence["url"] = value["evidence_url"]
+        row["assessment"]["evidence"] = [evidence]
+    if value["valid_from"]:
+        row["valid_from"] = value["valid_from"]
+    return row
+
+
+def parse_csv_rows(data: bytes, target: BatchTarget) -> list[ParsedRow]:
+    """Validate a CSV cohort (UTF-8, header row; columns as in `CSV_COLUMNS`)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MalformedCSV("The CSV must be UTF-8.") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [column for column in ("name", "email", "completed_on") if column not in header]
+    if missing:
+        raise MalformedCSV(f"The header row lacks the column(s) {', '.join(missing)}.")
+    unknown = [column for column in header if column not in CSV_COLUMNS]
+    if unknown:
+        raise MalformedCSV(f"Unknown column(s) {', '.join(unknown)}.", columns=list(CSV_COLUMNS))
+    rows: list[ParsedRow] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            if number > MAX_ROWS:
+                raise BatchTooLarge(f"More than {MAX_ROWS} rows; split the cohort.")
+            rows.append(_validate(number, target, _csv_row(record)))
+    except csv.Error as error:
+        raise MalformedCSV(f"Line {reader.line_num}: {error}") from None
+    if not rows:
+        raise MalformedCSV("The CSV has no data rows.")
+    return rows
+
+
+def create_batch(
+    session: Session,
+    *,
+    principal: Principal,
+    target: BatchTarget,
+    rows: list[ParsedRow],
+    now: datetime,
+) -> CredentialBatch:
+    """Check the target once, then record the batch and its rows for the runner."""
+    probe = next((row for row in rows if row.errors is None), None)
+    provider_id = principal.provider_id if principal.role is Role.provider else None
+    if probe is not None:
+        source = issuance.resolve_source(
+            session, principal=principal, request=CredentialIssue.model_validate(probe.payload)
+        )
+        provider_id = source.provider_id
+    failed = sum(1 for row in rows if row.errors is not None)
+    batch = CredentialBatch(
+        id=str(uuid.uuid4()),
+        requested_by=principal.subject,
+        provider_id=provider_id,
+        status=BatchStatus.queued.value if failed < len(rows) else BatchStatus.completed.value,
+        total=len(rows),
+        failed=failed,
+        created_at=now,
+        updated_at=now,
+        finished_at=None if failed < len(rows) else now,
+    )
+    session.add(batch)
+    session.flush()
+    session.add_all(
+        CredentialBatchRow(
+            batch_id=batch.id,
+            row_number=row.number,
+            status=(RowStatus.failed if row.errors else RowStatus.pending).value,
+            payload=row.payload,
+            errors=row.errors,
+        )
+        for row in rows
+    )
+    session.flush()
+    return batch
+
+
+def get_batch(session: Session, *, batch_id: str, principal: Principal) -> CredentialBatch:
+    """A batch its requester's provider or staff may read (404 for others)."""
+    batch = session.get(CredentialBatch, batch_id)
+    if batch is None or (
+        principal.role is Role.provider and batch.provider_id != principal.provider_id
+    ):
+        raise BatchNotFound(f"No batch {batch_id}.")
+    return batch
+
+
+def failed_rows(session: Session, *, batch_id: str) -> list[CredentialBatchRow]:
+    """The failed rows of a batch, by row number."""
+    return list(
+        session.scalars(
+            select(CredentialBatchRow)
+            .where(
+                CredentialBatchRow.batch_id == batch_id,
+                CredentialBatchRow.status == RowStatus.failed.value,
+            )
+            .order_by(CredentialBatchRow.row_number)
+        )
+    )
+
+
+def row_page(
+    session: Session, *, batch_id: str, status: RowStatus | None, offset: int, limit: int
+) -> tuple[list[CredentialBatchRow], int]:
+    """Rows of a batch with their outcome, by row number."""
+    query = select(CredentialBatchRow).where(CredentialBatchRow.batch_id == batch_id)
+    if status is not None:
+        query = query.where(CredentialBatchRow.status == status.value)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(CredentialBatchRow.row_number).offset(offset).limit(limit)
+    )
+    return list(rows), total
+
+
+__all__ = ["CredentialNotFound"]

@@ -1,0 +1,83 @@
+"""`Idempotency-Key` support: a retry replays the first response and issues nothing twice.
+
+The record is inserted (in a savepoint) before any work is done. A concurrent retry with
+the same key then blocks on the unique constraint until the first transaction ends, and
+replays its committed response; if the first rolled back, the retry does the work itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.credentials.errors import IdempotencyKeyReused, InvalidIdempotencyKey
+from app.credentials.models import IdempotencyRecord
+
+_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,200}$")
+IN_PROGRESS = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """The stored first response to this key."""
+
+    status_code: int
+    response: dict[str, Any]
+
+
+def request_hash(body: Any) -> str:
+    """A stable hash of a JSON request body."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def begin(
+    session: Session, *, principal: str, key: str, body_hash: str, now: datetime
+) -> IdempotencyRecord | Replay:
+    """Claim `key` for this request, or return the response of the request that did."""
+    if not _KEY_PATTERN.match(key):
+        raise InvalidIdempotencyKey()
+    existing = _find(session, principal, key)
+    if existing is None:
+        record = IdempotencyRecord(
+            principal=principal,
+            key=key,
+            request_hash=body_hash,
+            status_code=IN_PROGRESS,
+            response={},
+            created_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(record)
+                session.flush()
+            return record
+        except IntegrityError:
+            existing = _find(session, principal, key)
+            if existing is None:  # the other request rolled back; nothing to replay
+                raise
+    if existing.request_hash != body_hash:
+        raise IdempotencyKeyReused(f"Idempotency-Key {key!r} was used for another request body.")
+    return Replay(status_code=existing.status_code, response=existing.response)
+
+
+def complete(record: IdempotencyRecord, *, status_code: int, response: dict[str, Any]) -> None:
+    """Store the response to replay for later retries."""
+    record.status_code = status_code
+    record.response = response
+
+
+def _find(session: Session, principal: str, key: str) -> IdempotencyRecord | None:
+    return session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
+        )
+    )

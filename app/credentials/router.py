@@ -1,0 +1,125 @@
+"""Issuing and reading credentials (providers for their own curricula, and staff)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, status
+from fastapi.responses import JSONResponse
+
+from app.auth.dependencies import IssuingPrincipal, SettingsDep
+from app.auth.roles import Principal, Role
+from app.credentials import idempotency, issuance, presentation, service
+from app.credentials.dependencies import SignerDep
+from app.credentials.models import CredentialStatus
+from app.credentials.schemas import CredentialIssue, CredentialIssued, CredentialPage
+from app.db import SessionDep, utcnow
+from app.routing import ProblemRoute
+
+router = APIRouter(prefix="/api/v1/credentials", tags=["credentials"], route_class=ProblemRoute)
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Retries with the same key return the first result and issue nothing twice",
+    ),
+]
+
+
+def _visible_provider(principal: Principal) -> int | None:
+    return principal.require_provider_id() if principal.role is Role.provider else None
+
+
+@router.post(
+    "",
+    response_model=CredentialIssued,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "A replay of an earlier request with the same key"}},
+)
+def issue_credential(
+    body: CredentialIssue,
+    session: SessionDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+    principal: IssuingPrincipal,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Issue an Open Badges 3.0 credential, signed with Data Integrity and as vc+jwt.
+
+    The response holds the worker's single-use claim link. With an `Idempotency-Key`,
+    a retry returns the same credential (and a fresh claim link) without issuing again.
+    """
+    now = utcnow()
+    record = None
+    if idempotency_key is not None:
+        outcome = idempotency.begin(
+            session,
+            principal=principal.subject,
+            key=idempotency_key,
+            body_hash=idempotency.request_hash(body.model_dump(mode="json")),
+            now=now,
+        )
+        if isinstance(outcome, idempotency.Replay):
+            credential = service.get_credential(session, credential_id=outcome.response["id"])
+            token = issuance.renew_claim_token(credential, now=now)
+            replay = presentation.issued(
+                credential, base_url=settings.public_base_url, claim_token=token
+            )
+            return JSONResponse(
+                replay.model_dump(mode="json"), headers={"Idempotent-Replay": "true"}
+            )
+        record = outcome
+    credential, token = issuance.issue_credential(
+        session,
+        principal=principal,
+        request=body,
+        signer=signer,
+        base_url=settings.public_base_url,
+        now=now,
+    )
+    if record is not None:
+        idempotency.complete(record, status_code=201, response={"id": credential.id})
+    response = presentation.issued(credential, base_url=settings.public_base_url, claim_token=token)
+    return JSONResponse(response.model_dump(mode="json"), status_code=201)
+
+
+@router.get("", response_model=CredentialPage)
+def list_credentials(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: IssuingPrincipal,
+    standard_code: str | None = None,
+    status_: Annotated[CredentialStatus | None, Query(alias="status")] = None,
+    issued_from: datetime | None = None,
+    issued_to: datetime | None = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> CredentialPage:
+    """Issued credentials, newest first; providers see only their own."""
+    result = service.list_credentials(
+        session,
+        provider_id=_visible_provider(principal),
+        standard_code=standard_code,
+        status=status_,
+        issued_from=issued_from,
+        issued_to=issued_to,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+    )
+    return CredentialPage(
+        items=[presentation.summary(c, base_url=settings.public_base_url) for c in result.items],
+        page=page,
+        per_page=per_page,
+        total=result.total,
+    )
+
+
+@router.get("/{credential_id}", response_model=CredentialIssued)
+def read_credential(
+    credential_id: str, session: SessionDep, settings: SettingsDep, principal: IssuingPrincipal
+) -> CredentialIssued:
+    """One issued credential in both forms (providers: only their own)."""
+    credential = service.get_credential(session, credential_id=credential_id, principal=principal)
+    return presentation.issued(credential, base_url=settings.public_base_url, claim_token=None)

@@ -1,0 +1,124 @@
+"""Issuance requests and responses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AnyUrl,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from app.standards.codes import StandardCode
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Did = Annotated[
+    str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$", max_length=500)
+]
+
+
+class RecipientIn(BaseModel):
+    """The worker who earned the credential."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: PersonName
+    email: EmailStr = Field(description="Hashed with a salt in the credential, never shown")
+    did: Did | None = Field(default=None, description="Optional holder DID")
+
+
+class EvidenceIn(BaseModel):
+    """One piece of evidence from the assessment record."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    narrative: Text | None = None
+    url: AnyUrl | None = None
+    genre: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+class AssessmentIn(BaseModel):
+    """The assessment the worker passed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    completed_on: date
+    score_percent: float | None = Field(default=None, ge=0, le=100)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+
+
+class CredentialIssue(BaseModel):
+    """A request to issue one credential.
+
+    Providers name their approved curriculum; staff may instead name a published standard
+    (e.g. for a challenge exam taken without a curriculum).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    curriculum_id: int | None = Field(default=None, ge=1)
+    standard_code: StandardCode | None = None
+    standard_version: int | None = Field(default=None, ge=1)
+    recipient: RecipientIn
+    assessment: AssessmentIn
+    valid_from: datetime | None = Field(
+        default=None, description="Defaults to the time of issue; must carry a timezone"
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CredentialIssue:
+        if (self.curriculum_id is None) == (self.standard_code is None):
+            raise ValueError("name either curriculum_id or standard_code")
+        if self.valid_from is not None and self.valid_from.tzinfo is None:
+            raise ValueError("valid_from must carry a timezone")
+        return self
+
+
+class CredentialIssued(BaseModel):
+    """An issued credential in both securing mechanisms, with its links."""
+
+    id: str
+    status: str
+    standard_code: str
+    standard_version: int
+    issued_at: datetime
+    valid_from: datetime
+    valid_until: datetime | None
+    verify_url: str
+    claim_url: str | None = Field(
+        default=None, description="Single-use link for the worker; shown only in this response"
+    )
+    claim_expires_at: datetime | None = None
+    credential: dict[str, Any]
+    jwt: str
+
+
+class CredentialSummary(BaseModel):
+    """A credential in a listing (no documents)."""
+
+    id: str
+    status: str
+    standard_code: str
+    standard_version: int
+    provider_id: int | None
+    subject_name: str
+    issued_at: datetime
+    valid_until: datetime | None
+    verify_url: str
+
+
+class CredentialPage(BaseModel):
+    """A page of credentials."""
+
+    items: list[CredentialSummary]
+    page: int
+    per_page: int
+    total: int

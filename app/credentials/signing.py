@@ -1,0 +1,60 @@
+"""The issuer's signer: one key, both securing mechanisms, for credentials and status lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.crypto.contexts import PinnedContexts
+from app.crypto.data_integrity import add_proof
+from app.crypto.jose import sign_vc_jwt
+from app.issuer.identity import did_web_from_url, verification_method_id
+from app.keys import service as keys_service
+from app.keys.service import KeyCache
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerSigner:
+    """Signs as the issuer's DID with its active key."""
+
+    did: str
+    kid: str
+    private_key: Ed25519PrivateKey
+    contexts: PinnedContexts
+
+    @property
+    def verification_method(self) -> str:
+        """The DID URL of the signing key."""
+        return verification_method_id(self.did, self.kid)
+
+    def data_integrity(self, document: dict[str, Any], *, created: datetime) -> dict[str, Any]:
+        """The document secured with an `eddsa-rdfc-2022` proof."""
+        return add_proof(
+            document,
+            private_key=self.private_key,
+            verification_method=self.verification_method,
+            created=created,
+            contexts=self.contexts,
+        )
+
+    def vc_jwt(self, document: dict[str, Any]) -> str:
+        """The document secured as a compact `application/vc+jwt` JWS."""
+        return sign_vc_jwt(document, private_key=self.private_key, kid=self.verification_method)
+
+
+def current_signer(
+    session: Session, *, settings: Settings, cache: KeyCache, contexts: PinnedContexts
+) -> IssuerSigner:
+    """A signer with the key that is active now."""
+    active = keys_service.active_key(session, cache=cache)
+    return IssuerSigner(
+        did=did_web_from_url(settings.public_base_url),
+        kid=active.kid,
+        private_key=active.private_key,
+        contexts=contexts,
+    )

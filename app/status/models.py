@@ -1,0 +1,41 @@
+"""Status lists: one row per published list, with its allocation counter and signed credential."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, utcnow
+from app.standards.models import JSONDocument
+
+
+class StatusPurpose(StrEnum):
+    """What a set bit means: revocation is permanent, suspension reversible."""
+
+    revocation = "revocation"
+    suspension = "suspension"
+
+
+class StatusList(Base):
+    """A Bitstring Status List of one purpose.
+
+    Indexes are handed out by an atomic counter and spread over the list by a keyed
+    permutation (`permutation_key`), so they look random yet never repeat.
+    """
+
+    __tablename__ = "status_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16), index=True)
+    size: Mapped[int]
+    allocated: Mapped[int] = mapped_column(default=0)
+    permutation_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    revision: Mapped[int] = mapped_column(default=0)
+    signed_revision: Mapped[int] = mapped_column(default=-1)
+    signed_credential: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

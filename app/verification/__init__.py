@@ -1,0 +1,1 @@
+"""Verifying credentials for employers: proofs, issuer trust, validity, status, OB 3.0 rules."""

@@ -1,0 +1,85 @@
+"""Factories for issuance tests: an accredited provider with an approved curriculum."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.auth.roles import Role
+from app.db import utcnow
+from app.standards import service as standards_service
+from app.standards.enums import Country
+from app.standards.schemas import StandardRead
+from tests.factories import create_provider, ensure_signing_key, provider_headers, staff_headers
+from tests.registry.curricula_factory import complete_curriculum_body
+
+
+@dataclass(frozen=True)
+class IssuingSetup:
+    """Everything a test needs to issue credentials."""
+
+    provider: dict[str, str]
+    staff: dict[str, str]
+    provider_id: int
+    curriculum_id: int
+    standard: StandardRead
+
+
+def issuing_setup(
+    client: TestClient, app: FastAPI, db: Session, *, country: Country = Country.mx, index: int = 0
+) -> IssuingSetup:
+    """Seeded standards, a signing key, and an approved curriculum of an accredited provider."""
+    if standards_service.list_standards(db, limit=1).total == 0:
+        standards_service.seed_standards(
+            db, directory=app.state.settings.curricula_dir, now=utcnow()
+        )
+        db.commit()
+    ensure_signing_key(app, db)
+    standards = standards_service.list_standards(db, limit=100).items
+    standard = standards_service.to_schema(standards[index])
+    provider = create_provider(db, country=country.value)
+    headers = provider_headers(client, db, provider)
+    staff = staff_headers(client, db, Role.registrar)
+    submitted = client.post(
+        "/api/v1/provider/curricula",
+        headers=headers,
+        json=complete_curriculum_body(standard, country),
+    )
+    assert submitted.status_code == 201, submitted.text
+    curriculum_id = int(submitted.json()["id"])
+    approved = client.post(f"/api/v1/admin/curricula/{curriculum_id}/approve", headers=staff)
+    assert approved.status_code == 200, approved.text
+    return IssuingSetup(
+        provider=headers,
+        staff=staff,
+        provider_id=provider.id,
+        curriculum_id=curriculum_id,
+        standard=standard,
+    )
+
+
+def issue_body(
+    curriculum_id: int, *, name: str = "María Fernanda López", **extra: Any
+) -> dict[str, Any]:
+    """A valid single-issuance request."""
+    body: dict[str, Any] = {
+        "curriculum_id": curriculum_id,
+        "recipient": {"name": name, "email": "maria.lopez@example.com"},
+        "assessment": {
+            "completed_on": "2026-11-20",
+            "score_percent": 86.5,
+            "evidence": [
+                {
+                    "name": "Practical assessment",
+                    "narrative": "Completed the practical task under observation.",
+                    "genre": "Assessment",
+                }
+            ],
+        },
+    }
+    body.update(extra)
+    return body
