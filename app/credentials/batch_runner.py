@@ -230,23 +230,33 @@ class BatchRunner:
                 logger.warning("batch lease lost", extra={"batch_id": batch_id})
                 return False
             batch = session.get_one(CredentialBatch, batch_id)
-            issued = 0
-            for row, item, (document, jwt) in zip(
-                chunk.rows, chunk.prepared, signed_pairs, strict=True
-            ):
-                credential, _claim = issuance.store(
-                    session,
-                    prepared=item,
-                    signed=issuance.Signed(document=document, jwt=jwt, key_id=chunk.kid),
-                    issued_by=batch.requested_by,
-                    batch=(batch_id, row.row_number),
-                )
+            issuance.store_many(
+                session,
+                items=[
+                    (
+                        item,
+                        issuance.Signed(document=document, jwt=jwt, key_id=chunk.kid),
+                        (batch_id, row.row_number),
+                    )
+                    for row, item, (document, jwt) in zip(
+                        chunk.rows, chunk.prepared, signed_pairs, strict=True
+                    )
+                ],
+                issued_by=batch.requested_by,
+            )
+            if chunk.prepared:
                 session.execute(
-                    update(CredentialBatchRow)
-                    .where(CredentialBatchRow.id == row.id)
-                    .values(status=RowStatus.issued.value, credential_id=credential.id)
+                    update(CredentialBatchRow),
+                    [
+                        {
+                            "id": row.id,
+                            "status": RowStatus.issued.value,
+                            "credential_id": item.credential_id,
+                        }
+                        for row, item in zip(chunk.rows, chunk.prepared, strict=True)
+                    ],
                 )
-                issued += 1
+            issued = len(chunk.prepared)
             for row_number, errors in chunk.failures.items():
                 session.execute(
                     update(CredentialBatchRow)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Principal, Role
@@ -203,44 +204,66 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _credential_values(
+    prepared: Prepared, signed: Signed, *, issued_by: str, batch: tuple[str, int] | None
+) -> dict[str, Any]:
+    _token, token_hash = new_claim_token()
+    # Batch-issued credentials get their claim links later, on request (secrets are
+    # only stored hashed); a single issue returns the one made in `store`.
+    return {
+        "id": prepared.credential_id,
+        "standard_id": prepared.source.standard.id,
+        "curriculum_id": prepared.source.curriculum.id if prepared.source.curriculum else None,
+        "provider_id": prepared.source.provider_id,
+        "issued_by": issued_by,
+        "subject_name": prepared.request.recipient.name,
+        "subject_email_hash": prepared.email_hash,
+        "subject_did": prepared.request.recipient.did,
+        "issued_at": prepared.issued_at,
+        "valid_from": prepared.valid_from,
+        "valid_until": prepared.valid_until,
+        "status": CredentialStatus.active.value,
+        "revocation_list_id": prepared.revocation.list_id,
+        "revocation_index": prepared.revocation.index,
+        "suspension_list_id": prepared.suspension.list_id,
+        "suspension_index": prepared.suspension.index,
+        "key_id": signed.key_id,
+        "document": signed.document,
+        "jwt": signed.jwt,
+        "claim_token_hash": token_hash,
+        "claim_expires_at": prepared.issued_at + CLAIM_LINK_LIFETIME,
+        "batch_id": batch[0] if batch else None,
+        "batch_row": batch[1] if batch else None,
+    }
+
+
 def store(
-    session: Session,
-    *,
-    prepared: Prepared,
-    signed: Signed,
-    issued_by: str,
-    batch: tuple[str, int] | None = None,
+    session: Session, *, prepared: Prepared, signed: Signed, issued_by: str
 ) -> tuple[Credential, str]:
-    """Persist a signed credential; returns it with its single-use claim secret."""
+    """Persist one signed credential; returns it with its single-use claim secret."""
     token, token_hash = new_claim_token()
-    credential = Credential(
-        id=prepared.credential_id,
-        standard_id=prepared.source.standard.id,
-        curriculum_id=prepared.source.curriculum.id if prepared.source.curriculum else None,
-        provider_id=prepared.source.provider_id,
-        issued_by=issued_by,
-        subject_name=prepared.request.recipient.name,
-        subject_email_hash=prepared.email_hash,
-        subject_did=prepared.request.recipient.did,
-        issued_at=prepared.issued_at,
-        valid_from=prepared.valid_from,
-        valid_until=prepared.valid_until,
-        status=CredentialStatus.active.value,
-        revocation_list_id=prepared.revocation.list_id,
-        revocation_index=prepared.revocation.index,
-        suspension_list_id=prepared.suspension.list_id,
-        suspension_index=prepared.suspension.index,
-        key_id=signed.key_id,
-        document=signed.document,
-        jwt=signed.jwt,
-        claim_token_hash=token_hash,
-        claim_expires_at=prepared.issued_at + CLAIM_LINK_LIFETIME,
-        batch_id=batch[0] if batch else None,
-        batch_row=batch[1] if batch else None,
-    )
+    values = _credential_values(prepared, signed, issued_by=issued_by, batch=None)
+    credential = Credential(**{**values, "claim_token_hash": token_hash})
     session.add(credential)
     session.flush()
     return credential, token
+
+
+def store_many(
+    session: Session,
+    *,
+    items: list[tuple[Prepared, Signed, tuple[str, int]]],
+    issued_by: str,
+) -> None:
+    """Persist a chunk of batch-issued credentials in one multi-row insert."""
+    if items:
+        session.execute(
+            insert(Credential),
+            [
+                _credential_values(prepared, signed, issued_by=issued_by, batch=batch)
+                for prepared, signed, batch in items
+            ],
+        )
 
 
 def issue_credential(
