@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 INTEROP := tests/interop
 
-.PHONY: run setup install migrate keys seed serve test lint typecheck pytest interop bench clean
+.PHONY: run setup install migrate keys seed serve test lint typecheck pytest interop browser bench clean
 
 run: setup serve
 
@@ -36,7 +36,7 @@ serve: install
 	$(BIN)/nassc serve --host $(HOST) --port $(PORT)
 
 ## Lint, type-check and run every test (the PostgreSQL ones too when a server answers).
-test: install interop lint typecheck pytest
+test: install interop browser lint typecheck pytest
 
 lint: install
 	$(BIN)/ruff check app tests bench
@@ -57,6 +57,14 @@ $(INTEROP)/node_modules/.installed: $(INTEROP)/package.json $(INTEROP)/package-l
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --prefix $(INTEROP) --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the Node interop tests will skip (or fail under CI=true)"; fi
+
+## Debian's Chromium and ChromeDriver for the headless-browser tests (root installs them;
+## otherwise those tests skip, or fail under CI=true).
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "chromium not installed: the browser tests will skip (or fail under CI=true)"; fi
 
 bench: setup
 	$(BIN)/python bench/issuance.py

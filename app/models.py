@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.audit import models as audit_models
 from app.credentials import models as credentials_models
 from app.curricula import models as curricula_models
 from app.db import Base
@@ -14,6 +15,7 @@ from app.verification import models as verification_models
 
 __all__ = [
     "Base",
+    "audit_models",
     "credentials_models",
     "curricula_models",
     "keys_models",

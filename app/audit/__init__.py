@@ -1,0 +1,1 @@
+"""The tamper-evident audit log: hash-chained events, written with the change they record."""
