@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.credentials.batch_router import router as batches_router
 from app.credentials.router import router as credentials_router
@@ -13,14 +14,19 @@ from app.curricula.router import provider_router as curricula_provider_router
 from app.health.router import router as health_router
 from app.issuer.router import router as issuer_router
 from app.keys.router import router as keys_router
+from app.ops.router import router as ops_router
 from app.providers.router import admin_router as providers_admin_router
 from app.providers.router import public_router as providers_router
+from app.reports.router import router as reports_router
 from app.standards.pages import router as standards_pages_router
 from app.standards.router import admin_router as standards_admin_router
 from app.standards.router import public_router as standards_router
 from app.status.router import admin_router as status_admin_router
 from app.status.router import public_router as status_router
 from app.users.router import router as users_router
+from app.verification.router import admin_router as verification_admin_router
+from app.verification.router import public_router as verification_router
+from app.verification.router import vc_api_router as verification_vc_api_router
 
 
 def build_router() -> APIRouter:
@@ -29,6 +35,7 @@ def build_router() -> APIRouter:
     router.include_router(health_router)
     router.include_router(auth_router)
     router.include_router(users_router)
+    router.include_router(audit_router)
     router.include_router(issuer_router)
     router.include_router(keys_router)
     router.include_router(standards_router)
@@ -42,4 +49,9 @@ def build_router() -> APIRouter:
     router.include_router(batches_router)
     router.include_router(status_router)
     router.include_router(status_admin_router)
+    router.include_router(verification_router)
+    router.include_router(verification_vc_api_router)
+    router.include_router(verification_admin_router)
+    router.include_router(reports_router)
+    router.include_router(ops_router)
     return router

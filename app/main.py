@@ -20,6 +20,7 @@ from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
 from app.log import configure_logging
 from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from app.ops.middleware import install_metrics
 from app.web import install_web
 
 UPLOAD_PATH_PREFIXES = ("/api/v1/credential-batches",)
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         resumer.start()
         yield
+        app.state.batch_runner.stopping.set()
+        resumer.join(timeout=60)
         app.state.signing_pool.shutdown()
         engine.dispose()
 
@@ -102,5 +105,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         burst=settings.rate_limit_burst,
         trust_forwarded_for=settings.trust_forwarded_for,
     )
+    install_metrics(app)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -71,6 +72,8 @@ class BatchRunner:
         self.contexts = contexts
         self.pool = pool
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        # Set at shutdown: runners stop between chunks and leave the rest to a later resume.
+        self.stopping = threading.Event()
 
     # -- leases ---------------------------------------------------------------------------
 
@@ -136,11 +139,17 @@ class BatchRunner:
         logger.info("batch started", extra={"batch_id": batch_id})
         pending: _Chunk | None = None
         for rows in self._chunks(batch_id):
+            if self.stopping.is_set():
+                break
             chunk = self._start_chunk(batch_id, rows)
             if pending is not None and not self._finish_chunk(batch_id, pending):
                 return False
             pending = chunk
         if pending is not None and not self._finish_chunk(batch_id, pending):
+            return False
+        if self.stopping.is_set():
+            self._release(batch_id)
+            logger.info("batch paused for shutdown", extra={"batch_id": batch_id})
             return False
         self._complete(batch_id)
         logger.info("batch completed", extra={"batch_id": batch_id})
@@ -269,6 +278,14 @@ class BatchRunner:
             batch.done += issued
             batch.failed += len(chunk.failures)
         return True
+
+    def _release(self, batch_id: str) -> None:
+        with self.sessions.begin() as session:
+            session.execute(
+                update(CredentialBatch)
+                .where(CredentialBatch.id == batch_id, CredentialBatch.lease_owner == self.owner)
+                .values(lease_owner=None, lease_expires_at=None, updated_at=utcnow())
+            )
 
     def _complete(self, batch_id: str) -> None:
         now = utcnow()
