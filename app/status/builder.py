@@ -1,0 +1,74 @@
+"""Pure builders for Bitstring Status List documents: entries and the list credential.
+
+https://www.w3.org/TR/vc-bitstring-status-list/ — `BitstringStatusListEntry` (§2.1) goes in
+each issued credential's `credentialStatus`; the `BitstringStatusListCredential` (§2.2) is
+what `statusListCredential` dereferences to.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+VC_CONTEXT_V2 = "https://www.w3.org/ns/credentials/v2"
+ENTRY_TYPE = "BitstringStatusListEntry"
+LIST_CREDENTIAL_TYPE = "BitstringStatusListCredential"
+LIST_TYPE = "BitstringStatusList"
+
+
+def list_url(base_url: str, list_id: int) -> str:
+    """The URL a status list is published at, also its credential's `id`."""
+    return f"{base_url}/status/{list_id}"
+
+
+def status_entry(*, base_url: str, list_id: int, index: int, purpose: str) -> dict[str, str]:
+    """A `BitstringStatusListEntry`; `statusListIndex` is a base-10 string, as §2.1 requires.
+
+    The entry's `id` is the list URL plus the index as a fragment: unique per entry and, as
+    the spec requires, not the list URL itself.
+    """
+    url = list_url(base_url, list_id)
+    return {
+        "id": f"{url}#{index}",
+        "type": ENTRY_TYPE,
+        "statusPurpose": purpose,
+        "statusListIndex": str(index),
+        "statusListCredential": url,
+    }
+
+
+def xsd_datetime(moment: datetime) -> str:
+    """A UTC XMLSchema dateTime with `Z` and no fractions (`2026-01-02T03:04:05Z`)."""
+    if moment.tzinfo is None:
+        raise ValueError("an aware datetime is required")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_list_credential(
+    *,
+    url: str,
+    issuer: str,
+    purpose: str,
+    encoded_list: str,
+    valid_from: datetime,
+    ttl_ms: int,
+) -> dict[str, Any]:
+    """The unsigned `BitstringStatusListCredential` of one list (§2.2).
+
+    Every term used is defined by the VCDM 2.0 base context, so no status-list context is
+    needed. `ttl` is in milliseconds.
+    """
+    return {
+        "@context": [VC_CONTEXT_V2],
+        "id": url,
+        "type": ["VerifiableCredential", LIST_CREDENTIAL_TYPE],
+        "issuer": issuer,
+        "validFrom": xsd_datetime(valid_from),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": LIST_TYPE,
+            "statusPurpose": purpose,
+            "encodedList": encoded_list,
+            "ttl": ttl_ms,
+        },
+    }

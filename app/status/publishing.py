@@ -1,0 +1,167 @@
+"""Signing status lists: rebuild the bitstring from the credentials table, sign, serve.
+
+A list is re-signed whenever its `revision` (bumped by every status change) differs from
+`signed_revision`. The row is locked before the credentials are read, so a signature always
+covers every change committed before it; a status change bumps the revision (taking the same
+lock) before it reads, so the last signature of a list is always current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.credentials.models import Credential, CredentialStatus
+from app.credentials.signing import IssuerSigner
+from app.crypto.status_list import Bitstring, encode_list
+from app.status.builder import build_list_credential, list_url
+from app.status.errors import StatusListNotFound
+from app.status.models import StatusList, StatusPurpose
+from app.status.permutation import DOMAIN_SIZE
+
+LIST_TTL_MS = 300_000
+"""How long verifiers may cache a list (`ttl`, milliseconds; also the HTTP max-age)."""
+MAX_LIST_ID = 2**31 - 1
+
+
+class SecuringMechanism(StrEnum):
+    """How a list credential is served: embedded Data Integrity proof or an enveloping JWS."""
+
+    data_integrity = "data_integrity"
+    vc_jwt = "vc_jwt"
+
+
+@dataclass(frozen=True, slots=True)
+class SecuredList:
+    """A serialized list credential and how long it may be cached."""
+
+    body: bytes
+    ttl_seconds: int
+
+    @property
+    def etag(self) -> str:
+        """A strong entity tag: the quoted SHA-256 of the exact bytes served."""
+        return '"' + hashlib.sha256(self.body).hexdigest() + '"'
+
+
+def publish_lists(
+    session: Session,
+    *,
+    list_ids: Iterable[int],
+    signer: IssuerSigner,
+    base_url: str,
+    now: datetime,
+) -> list[int]:
+    """Re-sign every given list whose revision is not signed yet; returns the ids signed.
+
+    The bitstring is rebuilt from the credentials table: a revocation list has the bits of
+    its revoked credentials, a suspension list those of its currently suspended ones. The
+    lists are locked (in id order) first, so the credentials read afterwards include every
+    change committed before.
+    """
+    ids = sorted(set(list_ids))
+    if not ids:
+        return []
+    status_lists = session.scalars(
+        select(StatusList)
+        .where(StatusList.id.in_(ids))
+        .order_by(StatusList.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    signed: list[int] = []
+    for status_list in status_lists:
+        if status_list.signed_credential is not None and (
+            status_list.signed_revision == status_list.revision
+        ):
+            continue
+        document = build_list_credential(
+            url=list_url(base_url, status_list.id),
+            issuer=signer.did,
+            purpose=status_list.purpose,
+            encoded_list=encode_list(_bitstring(session, status_list)),
+            valid_from=now,
+            ttl_ms=LIST_TTL_MS,
+        )
+        status_list.signed_credential = signer.data_integrity(document, created=now)
+        status_list.signed_revision = status_list.revision
+        status_list.updated_at = now
+        signed.append(status_list.id)
+    session.flush()
+    return signed
+
+
+def _bitstring(session: Session, status_list: StatusList) -> Bitstring:
+    if status_list.purpose == StatusPurpose.revocation.value:
+        indexes = select(Credential.revocation_index).where(
+            Credential.revocation_list_id == status_list.id,
+            Credential.status == CredentialStatus.revoked.value,
+        )
+    else:
+        indexes = select(Credential.suspension_index).where(
+            Credential.suspension_list_id == status_list.id,
+            Credential.status == CredentialStatus.suspended.value,
+        )
+    bits = Bitstring(DOMAIN_SIZE)
+    for index in session.scalars(indexes):
+        bits.set(index)
+    return bits
+
+
+def signed_list(
+    session: Session, *, list_id: int | str, signer: IssuerSigner, base_url: str, now: datetime
+) -> dict[str, Any]:
+    """The signed list credential, signing it first if it never was (a new list)."""
+    parsed = _parse_list_id(list_id)
+    query = select(StatusList.revision, StatusList.signed_revision, StatusList.signed_credential)
+    row = session.execute(query.where(StatusList.id == parsed)).first()
+    if row is None:
+        raise StatusListNotFound(f"There is no status list {list_id}.")
+    revision, signed_revision, stored = row
+    credential: dict[str, Any] | None = stored
+    if credential is None or revision != signed_revision:
+        publish_lists(session, list_ids=[parsed], signer=signer, base_url=base_url, now=now)
+        credential = session.execute(
+            select(StatusList.signed_credential).where(StatusList.id == parsed)
+        ).scalar_one()
+    assert credential is not None  # publish_lists just signed it
+    return credential
+
+
+def secured_list(
+    session: Session,
+    *,
+    list_id: int | str,
+    mechanism: SecuringMechanism,
+    signer: IssuerSigner,
+    base_url: str,
+    now: datetime,
+) -> SecuredList:
+    """The list credential serialized with an embedded proof, or as a vc+jwt."""
+    credential = signed_list(session, list_id=list_id, signer=signer, base_url=base_url, now=now)
+    if mechanism is SecuringMechanism.vc_jwt:
+        unsecured = {key: value for key, value in credential.items() if key != "proof"}
+        body = signer.vc_jwt(unsecured).encode("ascii")
+    else:
+        body = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    ttl_ms = credential.get("credentialSubject", {}).get("ttl", LIST_TTL_MS)
+    return SecuredList(body=body, ttl_seconds=int(ttl_ms) // 1000)
+
+
+def _parse_list_id(list_id: int | str) -> int:
+    # A path segment that is not a list id is an unknown list (404), never a database error.
+    if isinstance(list_id, str):
+        if not (list_id.isascii() and list_id.isdigit()) or len(list_id) > 10:
+            raise StatusListNotFound(f"There is no status list {list_id}.")
+        list_id = int(list_id)
+    if not 1 <= list_id <= MAX_LIST_ID:
+        raise StatusListNotFound(f"There is no status list {list_id}.")
+    return list_id

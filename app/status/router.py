@@ -1,0 +1,193 @@
+"""Public status lists (`GET /status/{id}`) and staff revocation, suspension and reinstatement.
+
+The list is served as `application/json` unless the client asks for `application/vc` or
+`application/vc+jwt`. VCDM 2.0 registers `application/vc`, but deployed verifiers parse a
+fetched body as JSON only when its media type contains "json" (Digital Bazaar's
+`@digitalbazaar/http-client`, used by the DCC verifiers, checks `includes('json')`), so
+plain JSON is the interoperable default.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, Response
+
+from app.auth.dependencies import SettingsDep, StaffWriter
+from app.credentials.dependencies import SignerDep
+from app.db import SessionDep, utcnow
+from app.routing import ProblemRoute
+from app.status import service
+from app.status.schemas import (
+    CredentialStatusRead,
+    OptionalStatusReason,
+    StatusAction,
+    StatusChangeBulk,
+    StatusChangeRead,
+    StatusReason,
+)
+from app.status.service import CredentialStatusChange, SecuringMechanism, StatusChangeResult
+
+public_router = APIRouter(tags=["status lists"], route_class=ProblemRoute)
+admin_router = APIRouter(
+    prefix="/api/v1/admin/credentials", tags=["credential status"], route_class=ProblemRoute
+)
+
+JSON = "application/json"
+VC = "application/vc"
+VC_JWT = "application/vc+jwt"
+_MECHANISMS = {
+    JSON: SecuringMechanism.data_integrity,
+    VC: SecuringMechanism.data_integrity,
+    VC_JWT: SecuringMechanism.vc_jwt,
+}
+
+
+def negotiate(accept: str | None) -> str:
+    """The media type to serve for an `Accept` header: the supported type with the highest
+    q-value (earliest wins ties); wildcards and unsupported types get JSON."""
+    best, best_q = JSON, -1.0
+    for item in (accept or "").split(","):
+        media_type, *parameters = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        media_type = media_type.lower()
+        if media_type not in _MECHANISMS:
+            media_type = JSON if media_type in ("*/*", "application/*") else ""
+        if media_type and quality > 0 and quality > best_q:
+            best, best_q = media_type, quality
+    return best
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    opaque = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
+
+
+@public_router.get(
+    "/status/{list_id}",
+    responses={
+        200: {
+            "description": "The signed BitstringStatusListCredential",
+            "content": {JSON: {}, VC: {}, VC_JWT: {}},
+        },
+        304: {"description": "Not modified (matching If-None-Match)"},
+    },
+)
+def read_status_list(
+    list_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+    accept: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """A status list credential, Data Integrity signed (or `Accept: application/vc+jwt`)."""
+    media_type = negotiate(accept)
+    secured = service.secured_list(
+        session,
+        list_id=list_id,
+        mechanism=_MECHANISMS[media_type],
+        signer=signer,
+        base_url=settings.public_base_url,
+        now=utcnow(),
+    )
+    headers = {
+        "ETag": secured.etag,
+        "Cache-Control": f"public, max-age={secured.ttl_seconds}",
+        "Vary": "Accept",
+        # Browser-based verifiers fetch lists cross-origin; the list is public anyway.
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "ETag",
+    }
+    if etag_matches(if_none_match, secured.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(secured.body, media_type=media_type, headers=headers)
+
+
+def _one(
+    action: StatusAction,
+    credential_id: str,
+    reason: str | None,
+    session: SessionDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+) -> CredentialStatusChange:
+    return service.change_credential_status(
+        session,
+        credential_id=credential_id,
+        action=action,
+        reason=reason,
+        signer=signer,
+        base_url=settings.public_base_url,
+        now=utcnow(),
+    )
+
+
+@admin_router.post("/{credential_id}/revoke", response_model=CredentialStatusRead)
+def revoke_credential(
+    credential_id: str,
+    body: StatusReason,
+    _staff: StaffWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+) -> CredentialStatusChange:
+    """Revoke a credential, permanently, and re-sign its revocation list."""
+    return _one(StatusAction.revoke, credential_id, body.reason, session, settings, signer)
+
+
+@admin_router.post("/{credential_id}/suspend", response_model=CredentialStatusRead)
+def suspend_credential(
+    credential_id: str,
+    body: StatusReason,
+    _staff: StaffWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+) -> CredentialStatusChange:
+    """Suspend an active credential (reversible) and re-sign its suspension list."""
+    return _one(StatusAction.suspend, credential_id, body.reason, session, settings, signer)
+
+
+@admin_router.post("/{credential_id}/reinstate", response_model=CredentialStatusRead)
+def reinstate_credential(
+    credential_id: str,
+    _staff: StaffWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+    body: Annotated[OptionalStatusReason | None, Body()] = None,
+) -> CredentialStatusChange:
+    """Lift a suspension and re-sign the suspension list; a revoked credential stays revoked."""
+    reason = body.reason if body is not None else None
+    return _one(StatusAction.reinstate, credential_id, reason, session, settings, signer)
+
+
+@admin_router.post("/status-changes", response_model=StatusChangeRead)
+def change_statuses(
+    body: StatusChangeBulk,
+    _staff: StaffWriter,
+    session: SessionDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+) -> StatusChangeResult:
+    """Revoke, suspend or reinstate up to 10,000 credentials named by id or by a filter.
+
+    Credentials the action does not apply to (already revoked, not suspended, …) are listed
+    under `skipped` with the reason; every affected list is re-signed in the same transaction.
+    """
+    return service.bulk_change(
+        session, data=body, signer=signer, base_url=settings.public_base_url, now=utcnow()
+    )
