@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     contexts_dir: Path = PROJECT_ROOT / "credentials" / "contexts"
     migrations_dir: Path = PROJECT_ROOT / "migrations"
     log_level: str = "INFO"
+    # Bearer token for GET /metrics; unset, only direct loopback requests are answered.
+    metrics_token: SecretStr | None = None
 
     @field_validator("public_base_url")
     @classmethod

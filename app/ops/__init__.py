@@ -1,0 +1,1 @@
+"""Operations: Prometheus metrics and the JSON Lines backup of the registry."""

@@ -1,0 +1,1 @@
+"""Staff reports: aggregate figures of the registry, issued credentials and verifications."""
