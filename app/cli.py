@@ -205,6 +205,63 @@ def _batch_runner() -> Iterator[BatchRunner]:
         engine.dispose()
 
 
+@app.command("export")
+def export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")
+    ] = None,
+    timestamp: Annotated[
+        bool, typer.Option(help="Record the export time (--no-timestamp: reproducible bytes)")
+    ] = True,
+) -> None:
+    """Write a consistent JSON Lines backup of the database (see docs/backup-format.md).
+
+    The backup holds password and client-secret hashes and workers' names: keep it as
+    safe as the database. Private signing keys are not in it; back up the key store too.
+    """
+    from app.ops import backup
+    from app.ops.errors import BackupError
+
+    engine = make_engine(get_settings().database_url)
+    exported_at = utcnow() if timestamp else None
+    try:
+        if output is None:
+            stdout = typer.get_binary_stream("stdout")
+            summary = backup.export_to_stream(engine, stdout, exported_at=exported_at)
+        else:
+            summary = backup.export_to_path(engine, output, exported_at=exported_at)
+    except (BackupError, OSError) as error:
+        raise fail(str(error)) from None
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"exported {summary.total} rows of {len(summary.rows)} tables "
+        f"at revision {summary.revision}",
+        err=True,
+    )
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A file from `nassc export`; - for stdin")],
+) -> None:
+    """Restore a backup into an empty database migrated to the backup's revision."""
+    from app.ops import backup
+    from app.ops.errors import BackupError
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        if str(file) == "-":
+            summary = backup.import_from_stream(engine, typer.get_binary_stream("stdin"))
+        else:
+            summary = backup.import_from_path(engine, file)
+    except (BackupError, OSError) as error:
+        raise fail(str(error)) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"imported {summary.total} rows at revision {summary.revision}")
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
