@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from app.auth.roles import Role
 
@@ -19,6 +19,29 @@ class StaffUserCreate(BaseModel):
     role: Role
 
 
+class StaffUserUpdate(BaseModel):
+    """A change of role and/or active flag; at least one of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    is_active: bool | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> StaffUserUpdate:
+        if self.role is None and self.is_active is None:
+            raise ValueError("give a role, is_active, or both")
+        return self
+
+
+class PasswordReset(BaseModel):
+    """A new password; leave it out to have the service generate one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: SecretStr | None = Field(default=None, min_length=12, max_length=1024)
+
+
 class StaffUserRead(BaseModel):
     """A staff user as the admin API shows it (never the password hash)."""
 
@@ -29,6 +52,13 @@ class StaffUserRead(BaseModel):
     role: Role
     is_active: bool
     created_at: datetime
+
+
+class PasswordResetRead(BaseModel):
+    """The user whose password was reset, and the generated password (shown only once)."""
+
+    user: StaffUserRead
+    generated_password: str | None = None
 
 
 class PrincipalRead(BaseModel):
