@@ -1,0 +1,477 @@
+"""The verification engine: one credential (or presentation) in, every check reported apart.
+
+Pure apart from what is injected: the trust registry (`TrustRegistry`), where status lists
+come from (`StatusListSource`), the pinned JSON-LD contexts and the clock (`now`). It reads
+no database, settings or network itself, so the same engine runs for the JSON API, the VC
+API endpoints and the public verification page.
+
+Order of work for a credential (`VerificationEngine.verify`):
+1. `issuer` — the claimed issuer's DID must be in the trust registry. If not, the proof is
+   not even attempted (there is no key to check it with, and no DID is ever resolved over
+   the network), and every content check is `unknown`.
+2. `proof` — Data Integrity `eddsa-rdfc-2022` or a vc+jwt JWS, with a key of *that* issuer
+   authorized for `assertionMethod`. The signature is checked once; the verified document
+   it returns is what every later check reads.
+3. `schema` — VCDM 2.0 / Open Badges 3.0 required properties (also on unverified input).
+4. `validity`, `revocation`, `suspension` — only on a verified document.
+
+The outcome and `verified` follow `app.verification.checks` (`verified` only when all six
+checks passed; an unknown status keeps it false).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from app.crypto.contexts import PinnedContexts
+from app.crypto.data_integrity import (
+    ASSERTION_METHOD,
+    CRYPTOSUITE,
+    PARSING_ERROR,
+    PROOF_TYPE,
+    verify_proof,
+)
+from app.crypto.errors import CryptoError, InvalidMultikeyError, JoseError, UnknownContextError
+from app.crypto.jose import decode_vc_jwt_header, issuer_id, verify_vc_jwt
+from app.crypto.multikey import DID_KEY_PREFIX, public_key_from_did_key
+from app.verification.checks import (
+    NOT_CHECKED_DETAIL,
+    Check,
+    CheckName,
+    CheckStatus,
+    Code,
+    Outcome,
+    most_severe,
+    outcome_of,
+    outcome_of_proof,
+)
+from app.verification.conformance import check_schema
+from app.verification.dates import parse_datetime
+from app.verification.forms import CredentialInput, Form, PresentationInput
+from app.verification.status_check import EntryResult, StatusListSource, check_status
+from app.verification.trust import TrustedKeys, TrustRegistry, did_of
+
+AUTHENTICATION: Final = "authentication"
+_JOSE_FORBIDDEN_CLAIMS: Final = ("vc", "vp")
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialVerification:
+    """Everything the engine found about one credential.
+
+    `document` is the verified credential (None unless the proof passed): summaries and
+    recognition read only this, never the unverified input.
+    """
+
+    form: Form
+    checks: tuple[Check, ...]
+    outcome: Outcome
+    claimed_issuer: str | None
+    issuer: TrustedKeys | None = None
+    document: dict[str, Any] | None = None
+    proof: dict[str, Any] | None = None
+    status_entries: tuple[EntryResult, ...] = ()
+
+    @property
+    def verified(self) -> bool:
+        """True only when every check passed."""
+        return self.outcome is Outcome.verified
+
+    def check(self, name: CheckName) -> Check:
+        """The check called `name`."""
+        return next(check for check in self.checks if check.name is name)
+
+
+@dataclass(frozen=True, slots=True)
+class PresentationVerification:
+    """A presentation's own proof (the holder's) and each credential it holds."""
+
+    proof: Check
+    holder: str | None
+    credentials: tuple[CredentialVerification, ...]
+    outcome: Outcome
+    challenge: str | None = None
+    domain: str | None = None
+    proof_input: dict[str, Any] | None = field(default=None)
+
+    @property
+    def verified(self) -> bool:
+        """True when it holds credentials, all verified, and no holder proof failed.
+
+        A presentation without a holder proof can still be verified: the credentials carry
+        their issuers' signatures, which is what an employer relies on.
+        """
+        return self.outcome is Outcome.verified
+
+
+class VerificationEngine:
+    """Verifies credentials and presentations against injected trust, status and time."""
+
+    def __init__(
+        self,
+        *,
+        registry: TrustRegistry,
+        status_lists: StatusListSource,
+        contexts: PinnedContexts,
+        now: datetime,
+    ) -> None:
+        self._registry = registry
+        self._status_lists = status_lists
+        self._contexts = contexts
+        self._pinned = contexts.urls
+        self._now = now
+
+    # --- credentials ---------------------------------------------------------------------------
+
+    def verify(self, item: CredentialInput) -> CredentialVerification:
+        """Every check of one credential, and its outcome."""
+        claimed_issuer = issuer_id(item.claimed)
+        schema = check_schema(item.claimed, pinned=self._pinned)
+        if claimed_issuer is None:
+            issuer_check = Check.failed(
+                CheckName.issuer, Code.missing_issuer, "The credential names no issuer."
+            )
+            return self._unverified(item, issuer_check, schema, claimed_issuer, None)
+        trusted = self._registry.lookup(claimed_issuer)
+        if trusted is None:
+            issuer_check = Check.failed(
+                CheckName.issuer,
+                Code.untrusted_issuer,
+                f"The issuer {claimed_issuer} is not in the trust registry, so its signature "
+                "cannot be checked here.",
+            )
+            return self._unverified(item, issuer_check, schema, claimed_issuer, None)
+        issuer_check = (
+            Check.passed(
+                CheckName.issuer, Code.own_issuer, f"Issued by this service ({trusted.did})."
+            )
+            if trusted.own
+            else Check.passed(
+                CheckName.issuer,
+                Code.trusted_issuer,
+                f"{trusted.name} ({trusted.did}) is in the trust registry.",
+            )
+        )
+        if item.form is Form.vc_jwt:
+            proof_check, document, proof_input = self._jwt_proof(item, trusted, claimed_issuer)
+        else:
+            proof_check, document, proof_input = self._data_integrity_proof(item.claimed, trusted)
+        if document is None:
+            return self._unverified(
+                item, issuer_check, schema, claimed_issuer, trusted, proof_check, proof_input
+            )
+        status = check_status(
+            document,
+            issuer=trusted,
+            source=self._status_lists,
+            contexts=self._contexts,
+            now=self._now,
+        )
+        checks = (
+            proof_check,
+            issuer_check,
+            check_validity(document, now=self._now),
+            status.revocation,
+            status.suspension,
+            schema,
+        )
+        return CredentialVerification(
+            form=item.form,
+            checks=checks,
+            outcome=outcome_of(checks),
+            claimed_issuer=claimed_issuer,
+            issuer=trusted,
+            document=document,
+            proof=proof_input,
+            status_entries=tuple(status.entries),
+        )
+
+    def _unverified(
+        self,
+        item: CredentialInput,
+        issuer_check: Check,
+        schema: Check,
+        claimed_issuer: str | None,
+        trusted: TrustedKeys | None,
+        proof_check: Check | None = None,
+        proof_input: dict[str, Any] | None = None,
+    ) -> CredentialVerification:
+        """A credential whose proof did not pass: content checks are not made."""
+        if proof_check is None:
+            proof_check = Check.unknown(
+                CheckName.proof,
+                Code.not_checked,
+                "Not checked: there is no trusted key to check the signature with.",
+            )
+        checks = (
+            proof_check,
+            issuer_check,
+            Check.unknown(CheckName.validity, Code.not_checked, NOT_CHECKED_DETAIL),
+            Check.unknown(CheckName.revocation, Code.not_checked, NOT_CHECKED_DETAIL),
+            Check.unknown(CheckName.suspension, Code.not_checked, NOT_CHECKED_DETAIL),
+            schema,
+        )
+        return CredentialVerification(
+            form=item.form,
+            checks=checks,
+            outcome=outcome_of(checks),
+            claimed_issuer=claimed_issuer,
+            issuer=trusted,
+            proof=proof_input if proof_input is not None else _proof_input(item),
+        )
+
+    def _data_integrity_proof(
+        self, document: dict[str, Any], trusted: TrustedKeys
+    ) -> tuple[Check, dict[str, Any] | None, dict[str, Any] | None]:
+        """The Data Integrity proof check; on success also the verified document."""
+        proof = document.get("proof")
+        if proof is None:
+            return _proof_failed(Code.no_proof, "The credential has no proof."), None, None
+        if not isinstance(proof, dict):
+            detail = "Only one proof is supported (no proof sets or chains)."
+            return _proof_failed(Code.unsupported_proof, detail), None, None
+        if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
+            detail = (
+                f"The proof is {proof.get('type')!r} / {proof.get('cryptosuite')!r}; "
+                f"only {PROOF_TYPE} / {CRYPTOSUITE} is supported."
+            )
+            return _proof_failed(Code.unsupported_proof, detail), None, proof
+        if proof.get("proofPurpose") != ASSERTION_METHOD:
+            detail = (
+                f"The proof's purpose is {proof.get('proofPurpose')!r}, not {ASSERTION_METHOD}."
+            )
+            return _proof_failed(Code.malformed_proof, detail), None, proof
+        method = proof.get("verificationMethod")
+        key_check, key = _issuer_key(method, trusted)
+        if key is None:
+            return key_check, None, proof
+        try:
+            result = verify_proof(document, public_key=key, contexts=self._contexts)
+        except UnknownContextError as error:
+            detail = f"The JSON-LD context {error.url} is not known here and is never fetched."
+            return _proof_failed(Code.unknown_context, detail), None, proof
+        except CryptoError as error:
+            detail = f"The credential cannot be processed: {error.detail}"
+            return _proof_failed(Code.unprocessable, detail), None, proof
+        if result.verified and result.verified_document is not None:
+            detail = f"The Data Integrity proof ({CRYPTOSUITE}) matches, signed with {method}."
+            return _proof_passed(detail), result.verified_document, proof
+        if any(problem.code == PARSING_ERROR for problem in result.problems):
+            detail = "; ".join(problem.detail for problem in result.problems)
+            return _proof_failed(Code.malformed_proof, detail), None, proof
+        detail = "The signature does not match the credential: it was altered after signing."
+        return _proof_failed(Code.signature_mismatch, detail), None, proof
+
+    def _jwt_proof(
+        self, item: CredentialInput, trusted: TrustedKeys, claimed_issuer: str
+    ) -> tuple[Check, dict[str, Any] | None, dict[str, Any] | None]:
+        """The vc+jwt proof check; on success also the verified payload (the credential).
+
+        The key is chosen by the unverified header's `kid`; `verify_vc_jwt` then checks the
+        header and the signature. Only when it refuses is the header checked on its own, to
+        tell an unacceptable header (`invalid`) from a signature that does not match.
+        """
+        assert item.token is not None and item.header is not None  # forms sets both
+        kid = item.header.get("kid")
+        key_check, key = _issuer_key(kid, trusted)
+        if key is None:
+            return key_check, None, item.header
+        forbidden = [claim for claim in _JOSE_FORBIDDEN_CLAIMS if claim in item.claimed]
+        if forbidden or ("iss" in item.claimed and item.claimed["iss"] != claimed_issuer):
+            detail = "The JWS claims are not a VC-JOSE credential (vc/vp claims, or iss ≠ issuer)."
+            return _proof_failed(Code.malformed_proof, detail), None, item.header
+
+        def resolve(requested: str) -> Ed25519PublicKey:
+            if requested != kid:
+                raise KeyError(requested)
+            return key
+
+        try:
+            payload = verify_vc_jwt(item.token, resolve_key=resolve)
+        except JoseError:
+            try:
+                decode_vc_jwt_header(item.token)
+            except JoseError as error:
+                return _proof_failed(Code.unsupported_proof, error.detail), None, item.header
+            detail = (
+                "The JWS signature does not match the credential: it was altered after signing."
+            )
+            return _proof_failed(Code.signature_mismatch, detail), None, item.header
+        detail = f"The JWS (application/vc+jwt, EdDSA) matches, signed with {kid}."
+        return _proof_passed(detail), payload, item.header
+
+    # --- presentations -------------------------------------------------------------------------
+
+    def verify_presentation(
+        self,
+        presentation: PresentationInput,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+    ) -> PresentationVerification:
+        """Each held credential, and the holder's own proof if the presentation has one."""
+        credentials = tuple(self.verify(item) for item in presentation.credentials)
+        holder = _holder_of(presentation.document)
+        proof_check = self._holder_proof(presentation.document, holder, challenge, domain)
+        outcomes = [credential.outcome for credential in credentials]
+        if proof_check.status is CheckStatus.failed:
+            outcomes.append(outcome_of_proof(proof_check))
+        if not credentials:
+            outcomes.append(Outcome.invalid)
+        proof = presentation.document.get("proof")
+        return PresentationVerification(
+            proof=proof_check,
+            holder=holder,
+            credentials=credentials,
+            outcome=most_severe(outcomes),
+            challenge=challenge,
+            domain=domain,
+            proof_input=proof if isinstance(proof, dict) else None,
+        )
+
+    def _holder_proof(
+        self,
+        document: dict[str, Any],
+        holder: str | None,
+        challenge: str | None,
+        domain: str | None,
+    ) -> Check:
+        proof = document.get("proof")
+        if proof is None and (challenge is not None or domain is not None):
+            return _proof_failed(
+                Code.challenge_mismatch,
+                "A challenge or domain was expected, but the presentation has no holder proof.",
+            )
+        if proof is None:
+            return Check.unknown(
+                CheckName.proof,
+                Code.no_holder_proof,
+                "The presentation has no holder proof: the credentials are checked on their own.",
+            )
+        if not isinstance(proof, dict):
+            return _proof_failed(Code.unsupported_proof, "Only one holder proof is supported.")
+        if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
+            return _proof_failed(
+                Code.unsupported_proof, f"Only {PROOF_TYPE} / {CRYPTOSUITE} holder proofs."
+            )
+        if (challenge is not None and proof.get("challenge") != challenge) or (
+            domain is not None and proof.get("domain") != domain
+        ):
+            return _proof_failed(
+                Code.challenge_mismatch, "The holder proof's challenge or domain does not match."
+            )
+        method = proof.get("verificationMethod")
+        if not isinstance(method, str):
+            return _proof_failed(Code.malformed_proof, "The holder proof names no key.")
+        if holder is not None and did_of(method) != holder:
+            return _proof_failed(Code.key_not_issuers, "The holder proof is not by the holder.")
+        key = self._holder_key(method)
+        if key is None:
+            return Check.unknown(
+                CheckName.proof,
+                Code.holder_key_unresolvable,
+                f"The holder key {method} cannot be resolved offline (only did:key and "
+                "trusted DIDs are).",
+            )
+        try:
+            result = verify_proof(
+                document,
+                public_key=key,
+                contexts=self._contexts,
+                expected_proof_purpose=AUTHENTICATION,
+            )
+        except UnknownContextError as error:
+            return _proof_failed(Code.unknown_context, f"The context {error.url} is not known.")
+        except CryptoError as error:
+            return _proof_failed(Code.unprocessable, error.detail)
+        if result.verified:
+            return _proof_passed(f"The holder proof matches, signed with {method}.")
+        if any(problem.code == PARSING_ERROR for problem in result.problems):
+            return _proof_failed(Code.malformed_proof, "The holder proof is malformed.")
+        return _proof_failed(
+            Code.signature_mismatch, "The holder proof does not match the presentation."
+        )
+
+    def _holder_key(self, method: str) -> Ed25519PublicKey | None:
+        if method.startswith(DID_KEY_PREFIX):
+            try:
+                return public_key_from_did_key(method)
+            except InvalidMultikeyError:
+                return None
+        trusted = self._registry.lookup(did_of(method))
+        return trusted.keys.get(method) if trusted is not None else None
+
+
+def check_validity(document: Mapping[str, Any], *, now: datetime) -> Check:
+    """Whether `now` lies within the credential's `validFrom` … `validUntil`."""
+    raw_from, raw_until = document.get("validFrom"), document.get("validUntil")
+    valid_from, valid_until = parse_datetime(raw_from), parse_datetime(raw_until)
+    if ("validFrom" in document and valid_from is None) or (
+        "validUntil" in document and valid_until is None
+    ):
+        return Check.failed(
+            CheckName.validity,
+            Code.malformed_date,
+            "validFrom / validUntil must be XML Schema dateTimeStamps with a timezone.",
+        )
+    if valid_from is not None and valid_until is not None and valid_from > valid_until:
+        return Check.failed(
+            CheckName.validity, Code.malformed_date, "validFrom is after validUntil."
+        )
+    if valid_from is not None and now < valid_from:
+        return Check.failed(CheckName.validity, Code.not_yet_valid, f"Not valid until {raw_from}.")
+    if valid_until is not None and now > valid_until:
+        return Check.failed(CheckName.validity, Code.expired, f"Expired on {raw_until}.")
+    until = f" until {raw_until}" if raw_until else " with no end date"
+    since = f" from {raw_from}" if raw_from else ""
+    return Check.passed(CheckName.validity, Code.within_validity, f"Valid{since}{until}.")
+
+
+def _issuer_key(method: Any, trusted: TrustedKeys) -> tuple[Check, Ed25519PublicKey | None]:
+    """The issuer's key named by a proof (or the failed check saying why there is none)."""
+    if not isinstance(method, str) or not method:
+        return _proof_failed(Code.malformed_proof, "The proof names no verification method."), None
+    if did_of(method) != trusted.did:
+        return (
+            _proof_failed(
+                Code.key_not_issuers,
+                f"The credential is signed with {method}, which belongs to another DID than "
+                f"its issuer {trusted.did}.",
+            ),
+            None,
+        )
+    key = trusted.keys.get(method)
+    if key is None:
+        return (
+            _proof_failed(
+                Code.unknown_key,
+                f"{method} is not a current key of the issuer (unknown or retired).",
+            ),
+            None,
+        )
+    return _proof_passed(""), key
+
+
+def _holder_of(document: Mapping[str, Any]) -> str | None:
+    holder = document.get("holder")
+    if isinstance(holder, Mapping):
+        holder = holder.get("id")
+    return holder if isinstance(holder, str) else None
+
+
+def _proof_input(item: CredentialInput) -> dict[str, Any] | None:
+    proof = item.claimed.get("proof") if item.form is Form.data_integrity else None
+    return proof if isinstance(proof, dict) else None
+
+
+def _proof_passed(detail: str) -> Check:
+    return Check.passed(CheckName.proof, Code.signature_valid, detail)
+
+
+def _proof_failed(code: Code, detail: str) -> Check:
+    return Check.failed(CheckName.proof, code, detail)

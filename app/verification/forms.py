@@ -1,0 +1,231 @@
+"""Reading the forms a credential arrives in, before anything is verified.
+
+Accepted forms:
+- a compact JWS `application/vc+jwt` string (https://www.w3.org/TR/vc-jose-cose/);
+- a JSON credential secured with an embedded Data Integrity proof (`application/vc`);
+- a `VerifiablePresentation` (`application/vp`) holding either of the above, a JWS inside
+  an `EnvelopedVerifiableCredential` (`data:application/vc+jwt,…`,
+  https://www.w3.org/TR/vc-data-model-2.0/#enveloped-verifiable-credentials).
+
+Input that is not recognisably one of these raises `UnverifiableInput` (a 400 problem).
+Input that is recognisably a credential but broken (no proof, a bad header) is parsed and
+left to the engine, which answers `invalid`. Nothing here fetches or trusts anything:
+`claimed` values are what the input says, before any signature is checked.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Final
+
+from app.errors import MalformedJSON
+from app.verification.errors import (
+    DocumentTooLarge,
+    PresentationTooLarge,
+    UnsupportedCredentialMediaType,
+    UnverifiableInput,
+)
+
+VC_TYPE: Final = "VerifiableCredential"
+VP_TYPE: Final = "VerifiablePresentation"
+ENVELOPED_VC_TYPE: Final = "EnvelopedVerifiableCredential"
+ENVELOPED_VP_TYPE: Final = "EnvelopedVerifiablePresentation"
+VC_JWT_DATA_URL: Final = "data:application/vc+jwt,"
+MAX_PRESENTED_CREDENTIALS: Final = 10
+"""A presentation holding more is refused: each Data Integrity proof costs milliseconds of CPU."""
+MAX_DOCUMENT_BYTES: Final = 256 * 1024
+"""A JSON credential or presentation larger than this is refused before any canonicalization:
+RDF canonicalization time grows with the document, and ours are about 16 KB."""
+
+JSON_MEDIA_TYPES: Final = frozenset({"application/json", "application/ld+json"})
+VC_MEDIA_TYPES: Final = frozenset({"application/vc", "application/vc+ld+json"})
+VP_MEDIA_TYPES: Final = frozenset({"application/vp", "application/vp+ld+json"})
+VC_JWT_MEDIA_TYPE: Final = "application/vc+jwt"
+ACCEPTED_MEDIA_TYPES: Final = (
+    "application/json",
+    "application/vc+jwt",
+    "application/vc",
+    "application/vp",
+)
+
+_COMPACT_JWS: Final = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+class Form(StrEnum):
+    """The securing mechanism a credential arrived with."""
+
+    vc_jwt = "vc+jwt"
+    data_integrity = "data-integrity"
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialInput:
+    """One credential to verify: its form, the JWS (for vc+jwt) and the claimed document.
+
+    For a vc+jwt, `claimed` and `header` are the JWS payload and protected header decoded
+    *without* checking anything; the engine uses them only to find the issuer and the key
+    to check the signature with.
+    """
+
+    form: Form
+    claimed: dict[str, Any]
+    token: str | None = None
+    header: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PresentationInput:
+    """A presentation and the credentials it holds (parsed, not verified)."""
+
+    document: dict[str, Any]
+    credentials: list[CredentialInput] = field(default_factory=list)
+
+
+Submission = CredentialInput | PresentationInput
+
+
+def types_of(document: dict[str, Any]) -> list[str]:
+    """The `type` values of a JSON-LD object (a string or a list of strings)."""
+    value = document.get("type")
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def parse_body(body: bytes, media_type: str) -> Submission:
+    """The submission carried by a request body of `media_type` (see the module docstring).
+
+    `application/json` takes `{"credential": …}`, `{"presentation": …}` (or the VC API's
+    `verifiableCredential` / `verifiablePresentation`), or a bare credential or presentation.
+    """
+    if media_type == VC_JWT_MEDIA_TYPE:
+        return credential_from_token(_text(body))
+    if media_type in VC_MEDIA_TYPES:
+        return credential_from_value(_json(body))
+    if media_type in VP_MEDIA_TYPES:
+        return presentation_from_value(_json(body))
+    if media_type in JSON_MEDIA_TYPES:
+        return submission_from_json(_json(body))
+    raise UnsupportedCredentialMediaType(
+        f"Send a credential as {', '.join(ACCEPTED_MEDIA_TYPES)}.",
+        accepted=list(ACCEPTED_MEDIA_TYPES),
+    )
+
+
+def submission_from_json(value: Any) -> Submission:
+    """A credential or presentation from a JSON body, wrapped or bare."""
+    if not isinstance(value, dict):
+        raise UnverifiableInput("The body must be a JSON object.")
+    wrappers = [key for key in _WRAPPERS if key in value]
+    if len(wrappers) > 1:
+        raise UnverifiableInput(f"Send one of {', '.join(_WRAPPERS)}, not several.")
+    if wrappers:
+        key = wrappers[0]
+        inner = value[key]
+        if key in ("presentation", "verifiablePresentation"):
+            return presentation_from_value(inner)
+        return credential_from_value(inner)
+    if VP_TYPE in types_of(value):
+        return presentation_from_value(value)
+    return credential_from_value(value)
+
+
+_WRAPPERS: Final = ("credential", "presentation", "verifiableCredential", "verifiablePresentation")
+
+
+def credential_from_value(value: Any) -> CredentialInput:
+    """A credential from a JSON value: a secured object, an enveloped JWS, or a JWS string."""
+    if isinstance(value, str):
+        return credential_from_token(value.strip())
+    if not isinstance(value, dict):
+        raise UnverifiableInput("A credential is a JSON object or a vc+jwt string.")
+    types = types_of(value)
+    if ENVELOPED_VC_TYPE in types:
+        return _enveloped(value)
+    if VP_TYPE in types:
+        raise UnverifiableInput("This is a presentation; send it as a presentation.")
+    if VC_TYPE not in types:
+        raise UnverifiableInput("The object's type does not include VerifiableCredential.")
+    _require_size(value)
+    return CredentialInput(form=Form.data_integrity, claimed=value)
+
+
+def presentation_from_value(value: Any) -> PresentationInput:
+    """A presentation from a JSON value, with each credential it holds parsed."""
+    if isinstance(value, dict) and ENVELOPED_VP_TYPE in types_of(value):
+        raise UnverifiableInput("Enveloped presentations (vp+jwt) are not supported.")
+    if not isinstance(value, dict) or VP_TYPE not in types_of(value):
+        raise UnverifiableInput(
+            "A presentation is an object whose type has VerifiablePresentation."
+        )
+    _require_size(value)
+    held = value.get("verifiableCredential", [])
+    items = held if isinstance(held, list) else [held]
+    if len(items) > MAX_PRESENTED_CREDENTIALS:
+        raise PresentationTooLarge(
+            f"A presentation may hold at most {MAX_PRESENTED_CREDENTIALS} credentials.",
+            max_credentials=MAX_PRESENTED_CREDENTIALS,
+        )
+    return PresentationInput(document=value, credentials=[credential_from_value(i) for i in items])
+
+
+def credential_from_token(token: str) -> CredentialInput:
+    """A vc+jwt credential: a compact JWS whose header and payload are JSON objects."""
+    if not _COMPACT_JWS.fullmatch(token):
+        raise UnverifiableInput("A vc+jwt is a compact JWS: three base64url parts joined by dots.")
+    header_part, payload_part, _ = token.split(".")
+    header = _segment(header_part)
+    payload = _segment(payload_part)
+    if not isinstance(header, dict) or not isinstance(payload, dict):
+        raise UnverifiableInput("The JWS header and payload must be JSON objects.")
+    return CredentialInput(form=Form.vc_jwt, claimed=payload, token=token, header=header)
+
+
+def _enveloped(value: dict[str, Any]) -> CredentialInput:
+    identifier = value.get("id")
+    if not isinstance(identifier, str) or not identifier.startswith(VC_JWT_DATA_URL):
+        raise UnverifiableInput(
+            f"An EnvelopedVerifiableCredential's id must be a {VC_JWT_DATA_URL}… data URL."
+        )
+    return credential_from_token(identifier.removeprefix(VC_JWT_DATA_URL).strip())
+
+
+def _require_size(document: dict[str, Any]) -> None:
+    try:
+        size = len(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    except (ValueError, RecursionError) as error:
+        raise UnverifiableInput("The document cannot be serialized as JSON.") from error
+    if size > MAX_DOCUMENT_BYTES:
+        raise DocumentTooLarge(
+            f"A credential or presentation may be at most {MAX_DOCUMENT_BYTES} bytes of JSON.",
+            max_bytes=MAX_DOCUMENT_BYTES,
+        )
+
+
+def _segment(part: str) -> Any:
+    try:
+        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        return json.loads(raw)
+    except (binascii.Error, ValueError) as error:
+        raise UnverifiableInput("The JWS header or payload is not base64url JSON.") from error
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("ascii").strip()
+    except UnicodeDecodeError as error:
+        raise UnverifiableInput("A vc+jwt body is ASCII text.") from error
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise MalformedJSON() from error

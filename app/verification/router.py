@@ -1,0 +1,216 @@
+"""Verification endpoints: our JSON API, the W3C VC API verifier, and the trust registry.
+
+- `POST /api/v1/verify` and `GET /api/v1/verify/{id}`: 200 with `verified: false` when a
+  credential does not verify; problem+json only for unusable input.
+- `POST /credentials/verify`: the VC API shape; a credential that does not verify gets 400
+  with the same result body, as the W3C VC API verifier test suites expect.
+- `POST /presentations/verify`: the VC API shape; 200 even when not verified, as the VC API
+  specifies for presentations; 400 only for malformed input.
+- `/api/v1/admin/trusted-issuers`: staff pin other issuers' DID documents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+from fastapi.responses import JSONResponse
+
+from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
+from app.db import SessionDep, utcnow
+from app.issuer import service as issuer_service
+from app.routing import ProblemRoute
+from app.verification import forms, registry, responses, service
+from app.verification.dependencies import AudienceDep, MediaType, RawBody, VerifierSetupDep
+from app.verification.schemas import (
+    CredentialVerificationRead,
+    PresentationVerificationRead,
+    TrustedIssuerCreate,
+    TrustedIssuerList,
+    TrustedIssuerRead,
+    VerifyCredentialRequest,
+    VerifyCredentialResult,
+    VerifyPresentationRequest,
+    VerifyPresentationResult,
+    VerifyRequest,
+    VerifyResponse,
+)
+
+public_router = APIRouter(tags=["verification"], route_class=ProblemRoute)
+vc_api_router = APIRouter(tags=["W3C VC API"], route_class=ProblemRoute)
+admin_router = APIRouter(
+    prefix="/api/v1/admin/trusted-issuers", tags=["trust registry"], route_class=ProblemRoute
+)
+
+NO_STORE = {"Cache-Control": "no-store", "Vary": "Accept-Language"}
+_JSON_BODY = {"schema": VerifyRequest.model_json_schema()}
+_VERIFY_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": _JSON_BODY,
+            "application/vc+jwt": {"schema": {"type": "string"}},
+            "application/vc": {"schema": {"type": "object"}},
+            "application/vp": {"schema": {"type": "object"}},
+        },
+    }
+}
+_UNUSABLE: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Unusable input (not a credential or presentation)"},
+    415: {"description": "Unsupported content type"},
+}
+
+
+def _no_store(response: Response) -> None:
+    response.headers.update(NO_STORE)
+
+
+@public_router.post(
+    "/api/v1/verify",
+    response_model=VerifyResponse,
+    openapi_extra=_VERIFY_BODY,
+    responses=_UNUSABLE,
+)
+def verify(
+    body: RawBody,
+    media_type: MediaType,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    audience: AudienceDep,
+    response: Response,
+) -> CredentialVerificationRead | PresentationVerificationRead:
+    """Verify a credential (vc+jwt or Data Integrity) or a presentation; report each check.
+
+    Not verified is an answer (200, `verified: false`, the failing checks and an `outcome`
+    such as `tampered`, `revoked` or `expired`). Recognition is for `?country=` or the region
+    of `Accept-Language` (es-MX, fr-CA), else for all three countries.
+    """
+    submission = forms.parse_body(body, media_type)
+    report = service.verify_submission(
+        session, submission=submission, setup=setup, audience=audience, now=utcnow()
+    )
+    _no_store(response)
+    if isinstance(report, service.PresentationReport):
+        return responses.presentation_read(report)
+    return responses.credential_read(report)
+
+
+@public_router.get(
+    "/api/v1/verify/{credential_id}",
+    response_model=CredentialVerificationRead,
+    responses={404: {"description": "No such credential"}},
+)
+def verify_stored(
+    credential_id: str,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    audience: AudienceDep,
+    response: Response,
+) -> CredentialVerificationRead:
+    """Verify one of this service's credentials by id (the JSON twin of `/verify/{id}`)."""
+    report = service.verify_stored_credential(
+        session, credential_id=credential_id, setup=setup, audience=audience, now=utcnow()
+    )
+    _no_store(response)
+    return responses.credential_read(report)
+
+
+@vc_api_router.post(
+    "/credentials/verify",
+    response_model=VerifyCredentialResult,
+    response_model_by_alias=True,
+    response_model_exclude_none=True,
+    responses={400: {"description": "Not verified (same body), or malformed input"}},
+)
+def verify_credential_vc_api(
+    body: VerifyCredentialRequest,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    audience: AudienceDep,
+) -> JSONResponse:
+    """W3C VC API: verify a credential. 400 with the result body when it does not verify."""
+    item = forms.credential_from_value(body.verifiable_credential)
+    report = service.verify_credential(
+        session, item=item, setup=setup, audience=audience, now=utcnow()
+    )
+    result = responses.vc_api_credential(
+        report.result,
+        given=body.verifiable_credential,
+        include_credential=bool(body.options and body.options.return_credential),
+    )
+    return JSONResponse(
+        result.model_dump(mode="json", by_alias=True, exclude_none=True),
+        status_code=status.HTTP_200_OK if result.verified else status.HTTP_400_BAD_REQUEST,
+        headers=NO_STORE,
+    )
+
+
+@vc_api_router.post(
+    "/presentations/verify",
+    response_model=VerifyPresentationResult,
+    response_model_by_alias=True,
+    response_model_exclude_none=True,
+    responses={400: {"description": "Malformed input"}},
+)
+def verify_presentation_vc_api(
+    body: VerifyPresentationRequest,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    audience: AudienceDep,
+) -> JSONResponse:
+    """W3C VC API: verify a presentation and the credentials it holds (200 even if not)."""
+    presentation = forms.presentation_from_value(body.verifiable_presentation)
+    options = body.options
+    report = service.verify_presentation(
+        session,
+        presentation=presentation,
+        setup=setup,
+        audience=audience,
+        now=utcnow(),
+        challenge=options.challenge if options else None,
+        domain=options.domain if options else None,
+    )
+    held = body.verifiable_presentation.get("verifiableCredential", [])
+    result = responses.vc_api_presentation(
+        report.result,
+        given=body.verifiable_presentation,
+        held=held if isinstance(held, list) else [held],
+        include_presentation=bool(options and options.return_presentation),
+    )
+    return JSONResponse(
+        result.model_dump(mode="json", by_alias=True, exclude_none=True), headers=NO_STORE
+    )
+
+
+@admin_router.get("", response_model=TrustedIssuerList)
+def list_trusted_issuers(
+    session: SessionDep, settings: SettingsDep, _staff: StaffReader
+) -> TrustedIssuerList:
+    """The trust registry: this service's own DID (built in), then the issuers staff added."""
+    own, issuers = registry.registry_entries(session, settings=settings)
+    return TrustedIssuerList(
+        items=[responses.own_issuer_read(own)]
+        + [responses.trusted_issuer_read(issuer) for issuer in issuers]
+    )
+
+
+@admin_router.post("", response_model=TrustedIssuerRead, status_code=status.HTTP_201_CREATED)
+def add_trusted_issuer(
+    body: TrustedIssuerCreate, session: SessionDep, settings: SettingsDep, staff: StaffWriter
+) -> TrustedIssuerRead:
+    """Trust an issuer: pin its DID document (id = the DID; Multikey or JsonWebKey keys)."""
+    issuer = registry.add_trusted_issuer(
+        session,
+        data=body,
+        added_by=staff.subject,
+        own_did=issuer_service.issuer_did(settings),
+        now=utcnow(),
+    )
+    return responses.trusted_issuer_read(issuer)
+
+
+@admin_router.delete("/{issuer_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_trusted_issuer(issuer_id: int, session: SessionDep, _staff: StaffWriter) -> Response:
+    """Stop trusting an issuer: its credentials verify as `unknown-issuer` from now on."""
+    registry.delete_trusted_issuer(session, issuer_id=issuer_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

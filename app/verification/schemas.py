@@ -1,0 +1,295 @@
+"""Requests and responses of verification: our JSON API, the W3C VC API, the trust registry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.standards.enums import Country
+from app.verification.checks import CheckName, CheckStatus, Outcome
+from app.verification.forms import Form
+from app.verification.summary import StatusLabel
+
+Did = Annotated[
+    str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$", max_length=500)
+]
+
+# --- POST /api/v1/verify -------------------------------------------------------------------------
+
+
+class VerifyRequest(BaseModel):
+    """A credential (a JSON object or a vc+jwt string) or a presentation to verify.
+
+    The endpoint also takes a bare credential (`application/vc`), a bare presentation
+    (`application/vp`) or a compact JWS (`application/vc+jwt`) as the whole body.
+    """
+
+    credential: dict[str, Any] | str | None = None
+    presentation: dict[str, Any] | None = None
+
+
+class CheckRead(BaseModel):
+    """One check: `passed`, `failed` or `unknown` (could not check — never "fine")."""
+
+    name: CheckName
+    status: CheckStatus
+    code: str = Field(description="Stable machine-readable reason")
+    detail: str
+
+
+class IssuerRead(BaseModel):
+    """The issuer as the credential names it, and its entry in the trust registry."""
+
+    id: str
+    name: str | None
+    url: str | None
+    registry_name: str | None
+    country: str | None
+    own: bool = Field(description="Whether this service issued the credential")
+
+
+class StandardRefRead(BaseModel):
+    """The achievement: the NASSC standard the credential certifies."""
+
+    code: str | None
+    version: str | None
+    title: str | None
+    achievement_type: str | None
+    level: int | None = Field(description="NASSC level 1-8, from the standards registry")
+    sector: str | None
+
+
+class SummaryRead(BaseModel):
+    """What the credential says, shown only once its proof verified."""
+
+    credential_id: str | None
+    name: str | None
+    holder_name: str | None
+    standard: StandardRefRead
+    issuer: IssuerRead
+    awarded_at: datetime | None
+    valid_from: datetime | None
+    valid_until: datetime | None
+    status: StatusLabel
+
+
+class OccupationRead(BaseModel):
+    """An occupation in the country's classification; `verified: false` is provisional."""
+
+    system: str
+    code: str
+    title: str
+    official_title: str | None
+    match_type: str
+    verified: bool
+
+
+class NationalLevelRead(BaseModel):
+    """The national level the standard is referenced to."""
+
+    framework: str
+    level: int
+
+
+class EquivalentRead(BaseModel):
+    """A national credential recognised toward the standard."""
+
+    framework: str
+    jurisdiction: str | None
+    code: str | None
+    title: str
+    recognition_type: str
+    url: str | None
+    verified: bool
+
+
+class RecognitionRead(BaseModel):
+    """How the standard is recognised in one country."""
+
+    country: Country
+    language: str
+    standard_code: str
+    standard_version: int
+    standard_title: str
+    nassc_level: int
+    national_level: NationalLevelRead | None
+    occupations: list[OccupationRead]
+    equivalents: list[EquivalentRead]
+
+
+class CredentialVerificationRead(BaseModel):
+    """The verification of one credential."""
+
+    kind: Literal["credential"] = "credential"
+    verified: bool = Field(description="True only when every check passed")
+    outcome: Outcome
+    format: Form
+    checks: list[CheckRead]
+    summary: SummaryRead | None = Field(description="Absent when the proof did not verify")
+    recognition: list[RecognitionRead] = Field(
+        description="For the employer's country; all three countries when it is not known"
+    )
+    employer_country: Country | None
+
+
+class PresentationVerificationRead(BaseModel):
+    """The verification of a presentation: the holder's proof and each credential."""
+
+    kind: Literal["presentation"] = "presentation"
+    verified: bool
+    outcome: Outcome
+    holder: str | None
+    checks: list[CheckRead] = Field(description="The presentation's own (holder) proof")
+    credentials: list[CredentialVerificationRead]
+    employer_country: Country | None
+
+
+VerifyResponse = Annotated[
+    CredentialVerificationRead | PresentationVerificationRead, Field(discriminator="kind")
+]
+
+# --- W3C VC API -----------------------------------------------------------------------------------
+
+
+class _VcApiModel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+
+class VerifyCredentialOptions(_VcApiModel):
+    """VC API `VerifyCredentialOptions`."""
+
+    return_results: bool | None = Field(default=None, alias="returnResults")
+    return_problem_details: bool | None = Field(default=None, alias="returnProblemDetails")
+    return_credential: bool | None = Field(default=None, alias="returnCredential")
+
+
+class VerifyCredentialRequest(_VcApiModel):
+    """VC API request: a credential (or an enveloped one, or a vc+jwt string) and options."""
+
+    verifiable_credential: dict[str, Any] | str = Field(alias="verifiableCredential")
+    options: VerifyCredentialOptions | None = None
+
+
+class VerifyPresentationOptions(_VcApiModel):
+    """VC API `VerifyPresentationOptions`."""
+
+    challenge: str | None = None
+    domain: str | None = None
+    return_presentation: bool | None = Field(default=None, alias="returnPresentation")
+    return_results: bool | None = Field(default=None, alias="returnResults")
+    return_problem_details: bool | None = Field(default=None, alias="returnProblemDetails")
+
+
+class VerifyPresentationRequest(_VcApiModel):
+    """VC API request: a presentation and options."""
+
+    verifiable_presentation: dict[str, Any] = Field(alias="verifiablePresentation")
+    options: VerifyPresentationOptions | None = None
+
+
+class ProblemDetail(BaseModel):
+    """An RFC 9457-style problem object inside a VC API result."""
+
+    type: str
+    title: str
+    detail: str | None = None
+
+
+class InputResult(_VcApiModel):
+    """A verified/input pair of the VC API results."""
+
+    verified: bool
+    input: Any = None
+
+
+class StatusEntryResult(_VcApiModel):
+    """A `credentialStatus` entry's result; `value` is the bit read (absent when unread)."""
+
+    value: int | None = None
+    verified: bool
+    input: Any = None
+
+
+class CredentialResults(_VcApiModel):
+    """The VC API `results` of one credential."""
+
+    valid_from: InputResult | None = Field(default=None, alias="validFrom")
+    valid_until: InputResult | None = Field(default=None, alias="validUntil")
+    credential_schema: list[InputResult] = Field(default_factory=list, alias="credentialSchema")
+    credential_status: list[StatusEntryResult] = Field(
+        default_factory=list, alias="credentialStatus"
+    )
+    proof: list[InputResult] = Field(default_factory=list)
+
+
+class VerifyCredentialResult(_VcApiModel):
+    """VC API `VerificationResult` of a credential."""
+
+    verified: bool
+    credential: dict[str, Any] | str | None = None
+    problem_details: list[ProblemDetail] = Field(default_factory=list, alias="problemDetails")
+    results: CredentialResults | None = None
+
+
+class PresentationOwnResults(_VcApiModel):
+    """The presentation's own results (not its credentials')."""
+
+    proof: list[InputResult] = Field(default_factory=list)
+    holder: InputResult | None = None
+    challenge: InputResult | None = None
+    domain: InputResult | None = None
+
+
+class PresentationResults(_VcApiModel):
+    """VC API `results` of a presentation."""
+
+    presentation: PresentationOwnResults
+    credentials: list[VerifyCredentialResult]
+
+
+class VerifyPresentationResult(_VcApiModel):
+    """VC API `VerificationResult` of a presentation."""
+
+    verified: bool
+    verifiable_presentation: dict[str, Any] | None = Field(
+        default=None, alias="verifiablePresentation"
+    )
+    problem_details: list[ProblemDetail] = Field(default_factory=list, alias="problemDetails")
+    results: PresentationResults | None = None
+
+
+# --- trust registry -------------------------------------------------------------------------------
+
+
+class TrustedIssuerCreate(BaseModel):
+    """An issuer to trust, with its DID document as obtained out of band (pinned as is)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    did: Did
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    country: Country | None = None
+    did_document: dict[str, Any] = Field(
+        description="Its id must be the DID; Multikey or JsonWebKey assertion methods"
+    )
+
+
+class TrustedIssuerRead(BaseModel):
+    """A trusted issuer; the built-in entry is this service's own DID (no id)."""
+
+    id: int | None
+    did: str
+    name: str
+    country: str | None
+    builtin: bool
+    key_ids: list[str] = Field(description="Verification methods allowed to sign credentials")
+    added_by: str | None = None
+    created_at: datetime | None = None
+
+
+class TrustedIssuerList(BaseModel):
+    """The trust registry: this service's DID, then every issuer staff added."""
+
+    items: list[TrustedIssuerRead]

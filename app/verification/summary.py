@@ -1,0 +1,160 @@
+"""What an employer is shown about a verified credential: only what the credential carries.
+
+Read from the *verified* document only (never from unverified input): the holder's name
+(the unhashed `identityType: name` IdentityObject, never the hashed email), the achievement
+(standard code, version, title), the issuer, the dates and the status the lists gave.
+The standard's level and sector come from the public standards registry when the standard
+is known there; nothing about the worker comes from anywhere but the credential.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from app.standards.schemas import StandardRead
+from app.verification.checks import CheckName, CheckStatus
+from app.verification.dates import parse_datetime
+from app.verification.engine import CredentialVerification
+
+
+class StatusLabel(StrEnum):
+    """The credential's standing according to its status lists."""
+
+    active = "active"
+    revoked = "revoked"
+    suspended = "suspended"
+    unknown = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerSummary:
+    """The issuer as the credential names it, and as the trust registry knows it."""
+
+    id: str
+    name: str | None
+    url: str | None
+    registry_name: str | None
+    country: str | None
+    own: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StandardSummary:
+    """The achievement: a NASSC standard (level and sector from the registry when known)."""
+
+    code: str | None
+    version: str | None
+    title: str | None
+    achievement_type: str | None
+    level: int | None
+    sector: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialSummary:
+    """The summary of one verified credential."""
+
+    credential_id: str | None
+    name: str | None
+    holder_name: str | None
+    standard: StandardSummary
+    issuer: IssuerSummary
+    awarded_at: datetime | None
+    valid_from: datetime | None
+    valid_until: datetime | None
+    status: StatusLabel
+
+
+def achievement_of(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The credential's achievement object (empty when absent)."""
+    subject = document.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+    return achievement if isinstance(achievement, Mapping) else {}
+
+
+def standard_reference(document: Mapping[str, Any]) -> tuple[str, int] | None:
+    """The (standard code, version) the achievement names, if it names one."""
+    achievement = achievement_of(document)
+    code, version = achievement.get("humanCode"), achievement.get("version")
+    if (
+        isinstance(code, str)
+        and isinstance(version, str)
+        and version.isdigit()
+        and len(version) < 6
+    ):
+        return code, int(version)
+    return None
+
+
+def holder_name(document: Mapping[str, Any]) -> str | None:
+    """The holder's name from the unhashed `identityType: name` IdentityObject."""
+    subject = document.get("credentialSubject")
+    identifiers = subject.get("identifier") if isinstance(subject, Mapping) else None
+    for identity in identifiers if isinstance(identifiers, list) else []:
+        if (
+            isinstance(identity, Mapping)
+            and identity.get("identityType") == "name"
+            and identity.get("hashed") is False
+            and isinstance(identity.get("identityHash"), str)
+        ):
+            return str(identity["identityHash"])
+    return None
+
+
+def status_label(result: CredentialVerification) -> StatusLabel:
+    """Revoked, suspended, active (both lists read) or unknown."""
+    revocation = result.check(CheckName.revocation).status
+    suspension = result.check(CheckName.suspension).status
+    if revocation is CheckStatus.failed:
+        return StatusLabel.revoked
+    if suspension is CheckStatus.failed:
+        return StatusLabel.suspended
+    if revocation is CheckStatus.passed and suspension is CheckStatus.passed:
+        return StatusLabel.active
+    return StatusLabel.unknown
+
+
+def summarize(
+    result: CredentialVerification, *, standard: StandardRead | None
+) -> CredentialSummary | None:
+    """The summary of a credential whose proof passed; None for unverified input."""
+    document = result.document
+    if document is None or result.claimed_issuer is None:
+        return None
+    achievement = achievement_of(document)
+    issuer = document.get("issuer")
+    issuer_object = issuer if isinstance(issuer, Mapping) else {}
+    trusted = result.issuer
+    return CredentialSummary(
+        credential_id=_text(document.get("id")),
+        name=_text(document.get("name")),
+        holder_name=holder_name(document),
+        standard=StandardSummary(
+            code=_text(achievement.get("humanCode")),
+            version=_text(achievement.get("version")),
+            title=_text(achievement.get("name")),
+            achievement_type=_text(achievement.get("achievementType")),
+            level=standard.level.nassc_level if standard else None,
+            sector=standard.sector.value if standard else _text(achievement.get("fieldOfStudy")),
+        ),
+        issuer=IssuerSummary(
+            id=result.claimed_issuer,
+            name=_text(issuer_object.get("name")),
+            url=_text(issuer_object.get("url")),
+            registry_name=trusted.name if trusted else None,
+            country=trusted.country if trusted else None,
+            own=bool(trusted and trusted.own),
+        ),
+        awarded_at=parse_datetime(document.get("awardedDate")),
+        valid_from=parse_datetime(document.get("validFrom")),
+        valid_until=parse_datetime(document.get("validUntil")),
+        status=status_label(result),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
