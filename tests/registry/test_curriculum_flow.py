@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.standards import service as standards_service
 from app.standards.enums import Country, UnitKind
 from app.standards.schemas import StandardRead
-from tests.factories import provider_headers, staff_headers
+from tests.factories import staff_headers
 from tests.registry.curricula_factory import complete_curriculum_body
 from tests.test_errors import assert_problem
 
