@@ -227,7 +227,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(error.to_problem(request.url.path), headers)
 
     async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unhandled error", extra={"path": request.url.path})
+        # The route template, not the path: some paths carry secrets (claim and holder links).
+        route = getattr(request.scope.get("route"), "path", None) or "unmatched"
+        logger.exception("unhandled error", extra={"route": route})
         return problem_response(AppError().to_problem(request.url.path))
 
     app.add_exception_handler(AppError, on_app_error)

@@ -54,6 +54,9 @@ def configure_logging(level: str = "INFO") -> None:
     # Uvicorn's access log would print raw paths (claim links carry secrets); ours logs
     # the route template instead.
     logging.getLogger("uvicorn.access").disabled = True
+    # HTTP client libraries log full URLs at INFO; some of ours (status lists) need not leak.
+    for name in ("httpx", "httpx2", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True

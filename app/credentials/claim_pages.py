@@ -1,0 +1,240 @@
+"""The worker's pages: claim a credential once, then keep a personal link to it.
+
+- `GET /claim/{token}`: spends the single-use claim secret and redirects (303) to the
+  personal page, so reloading it is harmless; a used or expired secret gets a 410 page, an
+  unknown one a 404 page, each saying what to do. `GET /api/v1/claims/{token}` is the JSON
+  equivalent (the credential in both forms and the personal link).
+- `GET /my/{token}`: the personal page: the credential, its standing, downloads
+  (`credential.json`, `credential.jwt`), the printable certificate, the share link and
+  LinkedIn's add-to-profile link. `POST /my/{token}/regenerate` replaces the link.
+
+The secret in the path is the capability. Every answer is `Cache-Control: no-store` and
+`Referrer-Policy: no-referrer`, and the access log records route templates, never paths.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Final
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.auth.dependencies import SettingsDep
+from app.credentials import claims
+from app.credentials.claim_schemas import ClaimRead
+from app.credentials.claim_view import personal_view
+from app.credentials.claims import ClaimGone, ClaimUsed, HolderLinkNotFound
+from app.credentials.issuance import CLAIM_LINK_LIFETIME
+from app.credentials.presentation import verify_url
+from app.db import SessionDep, utcnow
+from app.i18n import Language, negotiate_language
+from app.routing import ProblemRoute
+from app.verification import certificate
+from app.verification.dependencies import VerifierSetupDep
+from app.web.dependencies import PageCountry, PageLanguage
+from app.web.templates import render_page
+
+router = APIRouter(tags=["pages"], route_class=ProblemRoute, default_response_class=HTMLResponse)
+api_router = APIRouter(prefix="/api/v1/claims", tags=["claims"], route_class=ProblemRoute)
+
+PRIVATE: Final = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+"""Personal pages hold a secret in their address: never cached, never sent as a referrer."""
+DI_MEDIA_TYPE: Final = "application/vc"
+"""VCDM 2.0's media type of a credential secured with an embedded proof (saved as .json)."""
+JWT_MEDIA_TYPE: Final = "application/vc+jwt"
+
+
+@router.get("/claim/{token}", name="claim_page", response_model=None)
+def claim_page(
+    token: str, request: Request, session: SessionDep, language: PageLanguage
+) -> Response:
+    """Claim a credential with its single-use link, then go to the personal page (303)."""
+    try:
+        link = claims.claim(session, token=token, now=utcnow())
+    except ClaimGone as error:
+        reason = "used" if isinstance(error, ClaimUsed) else "expired"
+        return _unavailable(request, language, reason=reason, status_code=status.HTTP_410_GONE)
+    except claims.ClaimNotFound:
+        return _unavailable(request, language, reason="unknown", status_code=404)
+    return _redirect_to_personal_page(request, link.holder_token)
+
+
+@api_router.get(
+    "/{token}",
+    response_model=ClaimRead,
+    responses={
+        404: {"description": "No such claim link"},
+        410: {"description": "The claim link was used already, or has expired"},
+    },
+)
+def claim_credential(
+    token: str, session: SessionDep, settings: SettingsDep, response: Response
+) -> ClaimRead:
+    """Claim a credential: both forms and the personal link, once; the link is then spent."""
+    link = claims.claim(session, token=token, now=utcnow())
+    credential = link.credential
+    base_url = settings.public_base_url
+    response.headers.update(PRIVATE)
+    return ClaimRead(
+        credential_id=credential.id,
+        claimed_at=credential.claimed_at or utcnow(),
+        credential=credential.document,
+        jwt=credential.jwt,
+        holder_url=f"{base_url}/my/{quote(link.holder_token, safe='')}",
+        verify_url=verify_url(base_url, credential.id),
+    )
+
+
+@router.get("/my/{holder_token}", name="personal_page")
+def personal_page(
+    holder_token: str,
+    request: Request,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    language: PageLanguage,
+    country: PageCountry,
+) -> HTMLResponse:
+    """The worker's own page: the credential, downloads, certificate and share links."""
+    try:
+        credential = claims.holder_credential(session, holder_token=holder_token)
+    except HolderLinkNotFound:
+        return _unavailable(request, language, reason="holder-unknown", status_code=404)
+    view = personal_view(
+        session,
+        credential=credential,
+        holder_token=holder_token,
+        setup=setup,
+        language=language,
+        now=utcnow(),
+        root_path=_root_path(request),
+        query=_lang_query(request),
+    )
+    return render_page(
+        request,
+        "claim/personal.html",
+        {"personal": view},
+        language=language,
+        country=country.value if country else None,
+        headers=PRIVATE,
+    )
+
+
+@router.get(
+    "/my/{holder_token}/credential.json",
+    name="personal_credential_json",
+    response_class=Response,
+    responses={200: {"content": {DI_MEDIA_TYPE: {}}}, 404: {"description": "No such link"}},
+)
+def personal_credential_json(holder_token: str, session: SessionDep) -> Response:
+    """Download the credential secured with Data Integrity (eddsa-rdfc-2022)."""
+    credential = claims.holder_credential(session, holder_token=holder_token)
+    body = json.dumps(credential.document, ensure_ascii=False, indent=2) + "\n"
+    return _download(body, media_type=DI_MEDIA_TYPE, filename=f"nassc-{credential.id}.json")
+
+
+@router.get(
+    "/my/{holder_token}/credential.jwt",
+    name="personal_credential_jwt",
+    response_class=Response,
+    responses={200: {"content": {JWT_MEDIA_TYPE: {}}}, 404: {"description": "No such link"}},
+)
+def personal_credential_jwt(holder_token: str, session: SessionDep) -> Response:
+    """Download the credential as a compact vc+jwt."""
+    credential = claims.holder_credential(session, holder_token=holder_token)
+    return _download(
+        credential.jwt, media_type=JWT_MEDIA_TYPE, filename=f"nassc-{credential.id}.jwt"
+    )
+
+
+@router.get("/my/{holder_token}/certificate", name="personal_certificate_page")
+def personal_certificate_page(
+    holder_token: str,
+    request: Request,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    language: PageLanguage,
+    country: PageCountry,
+) -> HTMLResponse:
+    """The worker's printable certificate, with a QR code to the public verification page."""
+    try:
+        credential = claims.holder_credential(session, holder_token=holder_token)
+    except HolderLinkNotFound:
+        return _unavailable(request, language, reason="holder-unknown", status_code=404)
+    view = certificate.certificate_view(
+        session,
+        credential=credential,
+        setup=setup,
+        language=language,
+        now=utcnow(),
+        result_url=_personal_url(request, holder_token),
+    )
+    return render_page(
+        request,
+        "verify/certificate.html",
+        {"certificate": view},
+        language=language,
+        country=country.value if country else None,
+        headers=PRIVATE,
+    )
+
+
+@router.post("/my/{holder_token}/regenerate", name="regenerate_personal_link", response_model=None)
+def regenerate_personal_link(
+    holder_token: str, request: Request, session: SessionDep, language: PageLanguage
+) -> Response:
+    """Replace the personal link (the old one stops working) and go to the new one (303)."""
+    try:
+        link = claims.regenerate_holder_link(session, holder_token=holder_token)
+    except HolderLinkNotFound:
+        return _unavailable(request, language, reason="holder-unknown", status_code=404)
+    return _redirect_to_personal_page(request, link.holder_token)
+
+
+def _redirect_to_personal_page(request: Request, holder_token: str) -> RedirectResponse:
+    return RedirectResponse(
+        _personal_url(request, holder_token),
+        status_code=status.HTTP_303_SEE_OTHER,
+        headers=PRIVATE,
+    )
+
+
+def _personal_url(request: Request, holder_token: str) -> str:
+    path = f"{_root_path(request)}/my/{quote(holder_token, safe='')}"
+    return path + _lang_query(request)
+
+
+def _unavailable(
+    request: Request, language: Language, *, reason: str, status_code: int
+) -> HTMLResponse:
+    return render_page(
+        request,
+        "claim/unavailable.html",
+        {"reason": reason, "claim_days": CLAIM_LINK_LIFETIME.days},
+        language=language,
+        status_code=status_code,
+        headers=PRIVATE,
+    )
+
+
+def _download(body: str, *, media_type: str, filename: str) -> Response:
+    return Response(
+        body.encode(),
+        media_type=media_type,
+        headers={
+            **PRIVATE,
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _root_path(request: Request) -> str:
+    return str(request.scope.get("root_path", ""))
+
+
+def _lang_query(request: Request) -> str:
+    """`?lang=…` when the language was chosen in the address, to keep it across pages."""
+    requested = request.query_params.get("lang")
+    return f"?lang={negotiate_language(requested, None)}" if requested else ""

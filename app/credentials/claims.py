@@ -1,0 +1,129 @@
+"""The worker's side of a credential: the single-use claim link, then a personal link.
+
+Issuance gives the worker a claim secret (`/claim/{token}`, valid 30 days). Claiming it
+marks the credential claimed and hands out a personal link secret (`/my/{token}`) that
+keeps working and can be replaced at any time. Only SHA-256 hashes of either secret are
+stored (`hash_token`).
+
+A spent claim secret must answer "already used" (410) rather than "unknown" (404), so the
+worker is told to use their personal link. Its live hash is therefore replaced by the hash
+of a derived value (`spent_hash`): the secret no longer claims anything, yet a second
+attempt can still be recognised, with no extra column. Both changes are compare-and-set
+updates, so two simultaneous claims (or regenerations) cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.credentials.issuance import hash_token
+from app.credentials.models import Credential
+from app.errors import AppError, NotFound
+
+SPENT_PREFIX: Final = "spent-claim:"
+
+
+class ClaimNotFound(NotFound):
+    slug = "claim-not-found"
+    title = "No such claim link"
+
+
+class ClaimGone(AppError):
+    slug = "claim-gone"
+    title = "This claim link no longer works"
+    status = 410
+
+
+class ClaimUsed(ClaimGone):
+    slug = "claim-used"
+    title = "This claim link has already been used"
+
+
+class ClaimExpired(ClaimGone):
+    slug = "claim-expired"
+    title = "This claim link has expired"
+
+
+class HolderLinkNotFound(NotFound):
+    slug = "holder-link-not-found"
+    title = "No such personal link"
+
+
+@dataclass(frozen=True, slots=True)
+class HolderLink:
+    """A credential and the personal link secret just issued for it (shown once)."""
+
+    credential: Credential
+    holder_token: str
+
+
+def spent_hash(token: str) -> str:
+    """What replaces a claim secret's hash once it is used: recognisable, never claimable."""
+    return hash_token(SPENT_PREFIX + token)
+
+
+def new_holder_token() -> tuple[str, str]:
+    """A personal link secret and the hash that is stored instead of it."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def claim(session: Session, *, token: str, now: datetime) -> HolderLink:
+    """Spend a claim secret: mark the credential claimed and issue its personal link.
+
+    Raises `ClaimUsed` (410) for a spent secret, `ClaimExpired` (410) for an expired one
+    and `ClaimNotFound` (404) for one that was never issued (or was replaced by a renewal).
+    """
+    live = hash_token(token)
+    credential = session.scalar(select(Credential).where(Credential.claim_token_hash == live))
+    if credential is None:
+        spent = session.scalar(
+            select(Credential.id).where(Credential.claim_token_hash == spent_hash(token))
+        )
+        raise ClaimUsed() if spent is not None else ClaimNotFound()
+    if credential.claimed_at is not None:
+        raise ClaimUsed()
+    if credential.claim_expires_at is None or credential.claim_expires_at <= now:
+        raise ClaimExpired()
+    holder_token, holder_hash = new_holder_token()
+    result = session.execute(
+        update(Credential)
+        .where(Credential.id == credential.id, Credential.claim_token_hash == live)
+        .values(claim_token_hash=spent_hash(token), claimed_at=now, holder_link_hash=holder_hash)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ClaimUsed()
+    session.refresh(credential)
+    return HolderLink(credential=credential, holder_token=holder_token)
+
+
+def holder_credential(session: Session, *, holder_token: str) -> Credential:
+    """The credential a personal link secret opens (`HolderLinkNotFound` if none)."""
+    credential = session.scalar(
+        select(Credential).where(Credential.holder_link_hash == hash_token(holder_token))
+    )
+    if credential is None:
+        raise HolderLinkNotFound()
+    return credential
+
+
+def regenerate_holder_link(session: Session, *, holder_token: str) -> HolderLink:
+    """Replace a personal link: the new secret works at once and the old one stops."""
+    current = hash_token(holder_token)
+    credential = holder_credential(session, holder_token=holder_token)
+    new_token, new_hash = new_holder_token()
+    result = session.execute(
+        update(Credential)
+        .where(Credential.id == credential.id, Credential.holder_link_hash == current)
+        .values(holder_link_hash=new_hash)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise HolderLinkNotFound()
+    session.refresh(credential)
+    return HolderLink(credential=credential, holder_token=new_token)

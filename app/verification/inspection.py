@@ -1,0 +1,35 @@
+"""Verifying one of this service's credentials for its own pages, without counting it.
+
+The worker's page and the printable certificates show the credential's current standing,
+checked by the same engine as every verification. They are not an employer verifying a
+credential, so no `VerificationEvent` is recorded (the mobility figures count employers).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.credentials.models import Credential
+from app.verification.checks import CheckName, CheckStatus
+from app.verification.forms import credential_from_token
+from app.verification.recognition import find_standard
+from app.verification.service import CredentialReport, VerifierSetup, build_engine
+from app.verification.summary import standard_reference, summarize
+
+
+def inspect_credential(
+    session: Session, *, credential: Credential, setup: VerifierSetup, now: datetime
+) -> CredentialReport:
+    """Every check of a stored credential (its vc+jwt) and its summary; no recognition."""
+    engine = build_engine(session, setup=setup, now=now)
+    result = engine.verify(credential_from_token(credential.jwt))
+    standard = None
+    if (
+        result.document is not None
+        and result.check(CheckName.proof).status is CheckStatus.passed
+        and (reference := standard_reference(result.document)) is not None
+    ):
+        standard = find_standard(session, code=reference[0], version=reference[1])
+    return CredentialReport(result=result, summary=summarize(result, standard=standard))

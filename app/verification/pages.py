@@ -1,0 +1,376 @@
+"""The public verification pages, in English, Spanish and French; they run no JavaScript.
+
+- `GET /verify`: a form to paste a credential (JSON or vc+jwt) or upload its file;
+  `POST /verify` verifies what was sent and shows the result (or the form with an error).
+- `GET /verify/{id}`: the verification of a credential issued here: the verdict first, then
+  every check, the credential's content, its competency units and what it means in the
+  employer's country (`?country=US|MX|CA|all`, else the region of `Accept-Language`).
+  `Accept: application/json` gets the body of `GET /api/v1/verify/{id}` instead.
+- `GET /verify/{id}/certificate`: a printable certificate; `GET /verify/{id}/qr.svg`: the
+  QR code of the page's address.
+
+Pages and API share the verification service, so they always give the same verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.auth.dependencies import SettingsDep
+from app.credentials import service as credentials_service
+from app.credentials.errors import CredentialNotFound
+from app.credentials.presentation import verify_url
+from app.db import SessionDep, utcnow
+from app.i18n import Language, negotiate_language
+from app.routing import ProblemRoute
+from app.standards.enums import Country
+from app.verification import certificate, page_view, qr, responses, service
+from app.verification.dependencies import InvalidCountry, VerifierSetupDep, get_audience
+from app.verification.form_input import SubmittedForm, UnreadableSubmission, submission_from_form
+from app.verification.page_labels import NO_SUCH_CREDENTIAL
+from app.verification.page_view import CountryChoice, country_choices
+from app.verification.schemas import CredentialVerificationRead
+from app.verification.service import Audience, PresentationReport
+from app.web.dependencies import PageLanguage, page_country
+from app.web.i18n import gettext as translate
+from app.web.templates import render_error_page, render_page
+
+router = APIRouter(tags=["pages"], route_class=ProblemRoute, default_response_class=HTMLResponse)
+
+ALL_COUNTRIES: Final = "all"
+"""`?country=all`: recognition in every country, whatever `Accept-Language` says."""
+NO_STORE: Final = {"Cache-Control": "no-store"}
+"""A verdict is true today: revocation or expiry may change it tomorrow."""
+NEGOTIATED: Final = {**NO_STORE, "Vary": "Accept, Accept-Language"}
+QR_HEADERS: Final = {
+    # The image depends only on the credential id and the public base URL.
+    "Cache-Control": "public, max-age=86400",
+    "Content-Security-Policy": "default-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def reader_country(
+    request: Request,
+    country: Annotated[
+        str | None,
+        Query(description="Employer's country: US, MX, CA, or all (else from Accept-Language)"),
+    ] = None,
+) -> Country | None:
+    """The country whose recognition is shown; `all` (or nothing known) means every country."""
+    if country is not None and country.strip().lower() == ALL_COUNTRIES:
+        return None
+    return page_country(request, country)
+
+
+ReaderCountry = Annotated[Country | None, Depends(reader_country)]
+
+
+async def api_audience(request: Request) -> Audience | InvalidCountry:
+    """The audience exactly as `GET /api/v1/verify/{id}` reads it (or its error), for JSON."""
+    try:
+        return await get_audience(
+            request,
+            country=request.query_params.get("country"),
+            lang=request.query_params.get("lang"),
+        )
+    except InvalidCountry as error:
+        return error
+
+
+ApiAudience = Annotated[Audience | InvalidCountry, Depends(api_audience)]
+
+
+async def submitted_form(request: Request) -> SubmittedForm:
+    """The posted form (urlencoded or multipart); the body-limit middleware caps its size."""
+    try:
+        form = await request.form(max_files=1, max_fields=10)
+    except StarletteHTTPException as error:
+        if error.status_code != 400:
+            raise
+        return SubmittedForm(unreadable=True)
+    try:
+        text, upload, country = form.get("credential"), form.get("file"), form.get("country")
+        data = await upload.read() if isinstance(upload, UploadFile) else b""
+    finally:
+        await form.close()
+    return SubmittedForm(
+        text=text if isinstance(text, str) else "",
+        upload=data,
+        country=country if isinstance(country, str) else None,
+    )
+
+
+SubmittedFormDep = Annotated[SubmittedForm, Depends(submitted_form)]
+
+
+@dataclass(frozen=True, slots=True)
+class FormView:
+    """The verification form: where it posts, what was pasted, and what went wrong."""
+
+    action_url: str
+    countries: list[CountryChoice]
+    text: str = ""
+    error: str | None = None
+
+
+@router.get("/verify", name="verify_form_page")
+def verify_form_page(
+    request: Request, language: PageLanguage, country: ReaderCountry
+) -> HTMLResponse:
+    """The verification form: paste a credential or upload its file."""
+    form = FormView(action_url=_link(request, "/verify"), countries=_choices(country, language))
+    return render_page(
+        request, "verify/form.html", {"form": form}, language=language, country=_code(country)
+    )
+
+
+@router.post("/verify", name="verify_submission_page")
+def verify_submission_page(
+    request: Request,
+    form: SubmittedFormDep,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    language: PageLanguage,
+    country: ReaderCountry,
+) -> HTMLResponse:
+    """Verify a pasted or uploaded credential or presentation and show the result."""
+    chosen = _form_country(form.country, default=country)
+    try:
+        submission = submission_from_form(form)
+    except UnreadableSubmission as error:
+        view = FormView(
+            action_url=_link(request, "/verify"),
+            countries=_choices(chosen, language),
+            text=form.text,
+            error=translate(language, error.message),
+        )
+        return render_page(
+            request,
+            "verify/form.html",
+            {"form": view},
+            language=language,
+            country=_code(chosen),
+            status_code=400,
+            headers=NO_STORE,
+        )
+    report = service.verify_submission(
+        session,
+        submission=submission,
+        setup=setup,
+        audience=Audience(country=chosen, language=language),
+        now=(now := utcnow()),
+    )
+    root = _root_path(request)
+    context: dict[str, Any] = {"checked_at": now, "form_url": _link(request, "/verify")}
+    if isinstance(report, PresentationReport):
+        presented = page_view.presentation_view(session, report, language=language, root_path=root)
+        context |= {"headline": presented.verdict, "presentation": presented, "results": []}
+    else:
+        result = page_view.result_view(session, report, language=language, root_path=root)
+        context |= {"headline": result.verdict, "presentation": None, "results": [result]}
+    return render_page(
+        request,
+        "verify/submitted.html",
+        context,
+        language=language,
+        country=_code(chosen),
+        headers=NO_STORE,
+    )
+
+
+@router.get(
+    "/verify/{credential_id}",
+    name="verify_credential_page",
+    response_model=None,
+    # Answers are built explicitly (a page or JSON); this only documents the JSON's schema.
+    response_class=JSONResponse,
+    responses={
+        200: {
+            "description": "The result page, or its JSON to `Accept: application/json`",
+            "model": CredentialVerificationRead,
+            "content": {"text/html": {}},
+        },
+        404: {"description": "No such credential (an HTML page, or problem+json)"},
+    },
+)
+def verify_credential_page(
+    credential_id: str,
+    request: Request,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    language: PageLanguage,
+    country: ReaderCountry,
+    audience: ApiAudience,
+) -> Response:
+    """The verification of a credential issued here: the verdict, then every check.
+
+    To `Accept: application/json` it answers exactly as `GET /api/v1/verify/{id}`.
+    """
+    now = utcnow()
+    if _prefers_json(request.headers.get("accept")):
+        if isinstance(audience, InvalidCountry):
+            raise audience
+        report = service.verify_stored_credential(
+            session, credential_id=credential_id, setup=setup, audience=audience, now=now
+        )
+        body = responses.credential_read(report).model_dump(mode="json")
+        return JSONResponse(body, headers=NEGOTIATED)
+    try:
+        report = service.verify_stored_credential(
+            session,
+            credential_id=credential_id,
+            setup=setup,
+            audience=Audience(country=country, language=language),
+            now=now,
+        )
+    except CredentialNotFound:
+        return _not_found(request, language)
+    result = page_view.result_view(
+        session, report, language=language, root_path=_root_path(request)
+    )
+    identifier = result.credential.credential_id if result.credential else None
+    return render_page(
+        request,
+        "verify/result.html",
+        {
+            "result": result,
+            "countries": _choices(country, language),
+            "checked_at": now,
+            "certificate_url": _link(request, f"/verify/{identifier or credential_id}/certificate"),
+            "json_url": f"{_root_path(request)}/api/v1/verify/{identifier or credential_id}",
+            "form_url": _link(request, "/verify"),
+        },
+        language=language,
+        country=_code(country),
+        headers=NEGOTIATED,
+    )
+
+
+@router.get("/verify/{credential_id}/certificate", name="certificate_page")
+def certificate_page(
+    credential_id: str,
+    request: Request,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    language: PageLanguage,
+    country: ReaderCountry,
+) -> HTMLResponse:
+    """A printable certificate of a credential issued here, with a QR code to verify it."""
+    try:
+        credential = credentials_service.get_credential(session, credential_id=credential_id)
+    except CredentialNotFound:
+        return _not_found(request, language)
+    view = certificate.certificate_view(
+        session,
+        credential=credential,
+        setup=setup,
+        language=language,
+        now=utcnow(),
+        result_url=_link(request, f"/verify/{credential.id}"),
+    )
+    return render_page(
+        request,
+        "verify/certificate.html",
+        {"certificate": view},
+        language=language,
+        country=_code(country),
+        headers=NO_STORE,
+    )
+
+
+@router.get(
+    "/verify/{credential_id}/qr.svg",
+    name="verify_qr_code",
+    response_class=Response,
+    responses={
+        200: {"description": "An SVG QR code", "content": {"image/svg+xml": {}}},
+        404: {"description": "No such credential"},
+    },
+)
+def verify_qr_code(credential_id: str, session: SessionDep, settings: SettingsDep) -> Response:
+    """The QR code of the credential's verification page (SVG), for certificates and print."""
+    credential = credentials_service.get_credential(session, credential_id=credential_id)
+    image = qr.qr_svg(verify_url(settings.public_base_url, credential.id))
+    return Response(image, media_type="image/svg+xml", headers=QR_HEADERS)
+
+
+def _prefers_json(accept: str | None) -> bool:
+    """True when `Accept` ranks JSON above HTML; a tie (`*/*`, no header) is HTML."""
+    ranges = _media_ranges(accept or "")
+    return _quality_of("application/json", ranges) > _quality_of("text/html", ranges)
+
+
+def _media_ranges(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for item in accept.split(",")[:30]:
+        media_range, _, params = item.partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media_range.strip().lower(), quality))
+    return ranges
+
+
+def _quality_of(media_type: str, ranges: list[tuple[str, float]]) -> float:
+    """The quality of the most specific range matching `media_type` (RFC 9110 12.5.1)."""
+    kind = media_type.split("/")[0]
+    specificity, quality = -1, 0.0
+    for media_range, value in ranges:
+        rank = {media_type: 2, f"{kind}/*": 1, "*/*": 0}.get(media_range, -1)
+        if rank > specificity:
+            specificity, quality = rank, value
+    return quality
+
+
+def _form_country(value: str | None, *, default: Country | None) -> Country | None:
+    if value is None:
+        return default
+    if value.strip().lower() == ALL_COUNTRIES:
+        return None
+    try:
+        return Country(value.strip().upper())
+    except ValueError:
+        return default
+
+
+def _choices(country: Country | None, language: Language) -> list[CountryChoice]:
+    return country_choices(country, language)
+
+
+def _code(country: Country | None) -> str | None:
+    return country.value if country else None
+
+
+def _root_path(request: Request) -> str:
+    return str(request.scope.get("root_path", ""))
+
+
+def _link(request: Request, path: str) -> str:
+    """A link within the site that keeps a language chosen with `?lang=`."""
+    requested = request.query_params.get("lang")
+    url = _root_path(request) + path
+    if requested:
+        url += f"?lang={negotiate_language(requested, None)}"
+    return url
+
+
+def _not_found(request: Request, language: Language) -> HTMLResponse:
+    return render_error_page(
+        request,
+        status_code=404,
+        language=language,
+        detail=translate(language, NO_SUCH_CREDENTIAL),
+        headers=NO_STORE,
+    )

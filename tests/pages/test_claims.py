@@ -1,0 +1,333 @@
+"""The worker's side: claim once, keep a personal link, download, print, share (both engines)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.credentials.issuance import hash_token
+from app.credentials.models import Credential
+from app.db import utcnow
+from app.i18n import Language
+from app.web.i18n import gettext
+from tests.pages.test_standards_pages import Node, assert_page, parse
+from tests.pages.test_verify_pages import page_msgids, visible_text
+from tests.test_errors import assert_problem
+from tests.verification.factories import issued_credential
+
+EMAIL = "maria.lopez@example.com"
+
+
+def claim_token(issued: dict[str, Any]) -> str:
+    """The secret of the claim link returned at issuance."""
+    url: str = issued["claim_url"]
+    assert url.startswith("http://testserver/claim/")
+    return url.rsplit("/", 1)[1]
+
+
+def stored(db: Session, credential_id: str) -> Credential:
+    """The credential as the database holds it now."""
+    db.expire_all()
+    credential = db.get(Credential, credential_id)
+    assert credential is not None
+    return credential
+
+
+def claim(client: TestClient, token: str, **params: str) -> str:
+    """Claim over the page; asserts the 303 and returns the personal page's path."""
+    response = client.get(f"/claim/{token}", params=params, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    location = response.headers["location"]
+    assert location.startswith("/my/")
+    return location
+
+
+def unavailable(response: Any, status: int, reason: str) -> Node:
+    """A friendly page for a link that does not open (never problem+json)."""
+    page = assert_page(response, status)
+    assert response.headers["cache-control"] == "no-store"
+    assert page.find("h1").attrs["data-reason"] == reason
+    return page
+
+
+# --- claiming -------------------------------------------------------------------------------
+
+
+def test_claim_once_then_the_link_is_spent(client: TestClient, app: FastAPI, db: Session) -> None:
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    location = claim(client, token)
+    holder_token = location.removeprefix("/my/")
+
+    credential = stored(db, issued["id"])
+    assert credential.claimed_at is not None
+    assert credential.holder_link_hash == hash_token(holder_token)
+    assert credential.claim_token_hash != hash_token(token)
+    assert token not in (credential.claim_token_hash or "")
+
+    again = client.get(f"/claim/{token}", follow_redirects=False)
+    page = unavailable(again, 410, "used")
+    assert "already been used" in page.find("h1").text
+    # The personal page the redirect pointed at opens, and refreshing it is harmless.
+    assert assert_page(client.get(location)).find("h1").text == "Your credential"
+    assert assert_page(client.get(location)).find("h1").text == "Your credential"
+
+
+def test_claim_pages_are_translated(client: TestClient, app: FastAPI, db: Session) -> None:
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    location = claim(client, token, lang="fr")
+    assert location.endswith("?lang=fr")
+    page = assert_page(client.get(location))
+    assert page.find("h1").text == "Votre attestation"
+    spent = unavailable(client.get(f"/claim/{token}?lang=es"), 410, "used")
+    assert spent.find("h1").text == "Este enlace para reclamar la credencial ya se utilizó"
+
+
+def test_expired_claim_link(client: TestClient, app: FastAPI, db: Session) -> None:
+    _, issued = issued_credential(client, app, db)
+    credential = stored(db, issued["id"])
+    credential.claim_expires_at = utcnow() - timedelta(minutes=1)
+    db.commit()
+    token = claim_token(issued)
+
+    page = unavailable(client.get(f"/claim/{token}", follow_redirects=False), 410, "expired")
+    assert "30 days" in page.text
+    assert_problem(client.get(f"/api/v1/claims/{token}"), 410, "claim-expired")
+    assert stored(db, issued["id"]).claimed_at is None
+
+
+def test_unknown_claim_link(client: TestClient) -> None:
+    unavailable(client.get("/claim/not-a-real-token", follow_redirects=False), 404, "unknown")
+    assert_problem(client.get("/api/v1/claims/not-a-real-token"), 404, "claim-not-found")
+
+
+def test_renewed_claim_link_replaces_the_old_one(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    """A provider's retry (same Idempotency-Key) renews the claim link; the old one is gone."""
+    setup, _ = issued_credential(client, app, db)
+    headers = {**setup.provider, "Idempotency-Key": "cohort-7-row-3"}
+    body = {
+        "curriculum_id": setup.curriculum_id,
+        "recipient": {"name": "Ana Ruiz", "email": "ana@example.com"},
+        "assessment": {"completed_on": "2026-11-20"},
+    }
+    first = client.post("/api/v1/credentials", headers=headers, json=body).json()
+    replay = client.post("/api/v1/credentials", headers=headers, json=body).json()
+    assert replay["id"] == first["id"]
+    assert claim_token(replay) != claim_token(first)
+    unavailable(client.get(f"/claim/{claim_token(first)}", follow_redirects=False), 404, "unknown")
+    claim(client, claim_token(replay))
+
+
+def test_claim_over_the_api(client: TestClient, app: FastAPI, db: Session) -> None:
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    response = client.get(f"/api/v1/claims/{token}")
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
+    body = response.json()
+    credential = stored(db, issued["id"])
+    assert body["credential_id"] == issued["id"]
+    assert body["credential"] == credential.document == issued["credential"]
+    assert body["jwt"] == credential.jwt == issued["jwt"]
+    assert body["verify_url"] == f"http://testserver/verify/{issued['id']}"
+    holder_url: str = body["holder_url"]
+    assert holder_url.startswith("http://testserver/my/")
+    assert credential.holder_link_hash == hash_token(holder_url.rsplit("/", 1)[1])
+    assert EMAIL not in response.text
+
+    assert_problem(client.get(f"/api/v1/claims/{token}"), 410, "claim-used")
+    unavailable(client.get(f"/claim/{token}", follow_redirects=False), 410, "used")
+    # The personal link from the JSON opens the personal page.
+    assert assert_page(client.get(holder_url.removeprefix("http://testserver")))
+
+
+# --- the personal page ---------------------------------------------------------------------
+
+
+def test_personal_page(client: TestClient, app: FastAPI, db: Session) -> None:
+    setup, issued = issued_credential(client, app, db)
+    location = claim(client, claim_token(issued))
+    response = client.get(location)
+    page = assert_page(response)
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert page.find("p", id="verdict").attrs["data-verdict"] == "verified"
+    assert "María Fernanda López" in page.find("section", class_="credential-facts").text
+    share = page.find("input", id="share-link")
+    assert share.attrs["value"] == f"http://testserver/verify/{issued['id']}"
+    assert "readonly" in share.attrs
+    links = {link.text: str(link.attrs["href"]) for link in page.find_all("a")}
+    assert links["Download (JSON)"] == f"{location}/credential.json"
+    assert links["Download (JWT)"] == f"{location}/credential.jwt"
+    assert links["Print certificate"] == f"{location}/certificate"
+    form = page.find("form", method="post")
+    assert form.attrs["action"] == f"{location}/regenerate"
+    assert setup.standard.title.en in page.text
+
+
+def test_downloads_are_the_stored_credential(client: TestClient, app: FastAPI, db: Session) -> None:
+    _, issued = issued_credential(client, app, db)
+    location = claim(client, claim_token(issued))
+    credential = stored(db, issued["id"])
+
+    as_json = client.get(f"{location}/credential.json")
+    assert as_json.status_code == 200
+    assert as_json.headers["content-type"] == "application/vc"
+    assert as_json.headers["content-disposition"] == (
+        f'attachment; filename="nassc-{issued["id"]}.json"'
+    )
+    assert as_json.headers["cache-control"] == "no-store"
+    assert json.loads(as_json.content) == credential.document
+    assert credential.document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+
+    as_jwt = client.get(f"{location}/credential.jwt")
+    assert as_jwt.status_code == 200
+    assert as_jwt.headers["content-type"] == "application/vc+jwt"
+    assert as_jwt.headers["content-disposition"] == (
+        f'attachment; filename="nassc-{issued["id"]}.jwt"'
+    )
+    assert as_jwt.text == credential.jwt
+
+    # What was downloaded verifies.
+    verified = client.post("/api/v1/verify", json={"credential": as_jwt.text}).json()
+    assert verified["verified"] is True
+    assert_problem(client.get("/my/unknown/credential.json"), 404, "holder-link-not-found")
+
+
+def test_regenerate_invalidates_the_old_personal_link(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    _, issued = issued_credential(client, app, db)
+    old = claim(client, claim_token(issued))
+    response = client.post(f"{old}/regenerate", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["cache-control"] == "no-store"
+    new = response.headers["location"]
+    assert new.startswith("/my/") and new != old
+
+    assert assert_page(client.get(new)).find("h1").text == "Your credential"
+    unavailable(client.get(old), 404, "holder-unknown")
+    assert_problem(client.get(f"{old}/credential.jwt"), 404, "holder-link-not-found")
+    unavailable(client.post(f"{old}/regenerate", follow_redirects=False), 404, "holder-unknown")
+    assert stored(db, issued["id"]).holder_link_hash == hash_token(new.removeprefix("/my/"))
+
+
+def test_linkedin_link_fills_in_the_certification(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, issued = issued_credential(client, app, db)
+    location = claim(client, claim_token(issued), lang="es")
+    page = assert_page(client.get(location))
+    href = str(page.find("a", class_="linkedin-link").attrs["href"])
+    parts = urlsplit(href)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
+    query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+    issued_at = stored(db, issued["id"]).issued_at
+    assert query["startTask"] == "CERTIFICATION_NAME"
+    assert query["name"] == setup.standard.title.es
+    assert query["organizationName"] == "North American Standards Skills Council (NASSC)"
+    assert query["certUrl"] == f"http://testserver/verify/{issued['id']}"
+    assert query["certId"] == issued["id"]
+    assert query["issueYear"] == str(issued_at.year)
+    assert query["issueMonth"] == str(issued_at.month)
+    if issued["valid_until"]:
+        assert query["expirationYear"].isdigit()
+    # Spaces and accents are percent-encoded, never left raw in the attribute.
+    assert " " not in href
+
+
+def test_personal_certificate(client: TestClient, app: FastAPI, db: Session) -> None:
+    _, issued = issued_credential(client, app, db)
+    location = claim(client, claim_token(issued))
+    response = client.get(f"{location}/certificate")
+    page = assert_page(response)
+    assert response.headers["cache-control"] == "no-store"
+    image = page.find("img", class_="certificate__qr")
+    assert str(image.attrs["src"]).startswith("data:image/svg+xml")
+    assert f"http://testserver/verify/{issued['id']}" in page.text
+    # The certificate links back to the personal page, not anywhere public.
+    back = page.find("div", class_="certificate-help").find("a")
+    assert back.attrs["href"] == location
+
+
+def test_no_email_and_no_other_credential_on_personal_pages(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, issued = issued_credential(client, app, db)
+    other = client.post(
+        "/api/v1/credentials",
+        headers=setup.provider,
+        json={
+            "curriculum_id": setup.curriculum_id,
+            "recipient": {"name": "María Fernanda López", "email": EMAIL},
+            "assessment": {"completed_on": "2026-11-21"},
+        },
+    ).json()
+    location = claim(client, claim_token(issued))
+    email_hash = issued["credential"]["credentialSubject"]["identifier"][0]["identityHash"]
+    for path in (location, f"{location}/certificate", f"/verify/{issued['id']}"):
+        text = client.get(path).text
+        assert EMAIL not in text and "maria.lopez" not in text
+        assert email_hash not in text
+        assert other["id"] not in text
+
+
+def test_tokens_never_reach_the_access_log(
+    client: TestClient, app: FastAPI, db: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    with caplog.at_level(logging.INFO, logger="app.access"):
+        location = claim(client, token)
+        client.get(location)
+        client.get(f"{location}/credential.json")
+        client.post(f"{location}/regenerate", follow_redirects=False)
+    holder_token = location.removeprefix("/my/")
+    routes = {getattr(record, "route", None) for record in caplog.records}
+    assert {"/claim/{token}", "/my/{holder_token}"} <= routes
+    for record in caplog.records:
+        logged = json.dumps(record.__dict__, default=str)
+        assert token not in logged
+        assert holder_token not in logged
+
+
+def test_claimed_page_renders_in_every_language(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    _, issued = issued_credential(client, app, db)
+    location = claim(client, claim_token(issued))
+    headings = set()
+    for language in ("en", "es", "fr"):
+        page = parse(client.get(location, params={"lang": language}).text)
+        headings.add(page.find("h2", id="downloads-heading").text)
+    assert headings == {
+        "Download your credential",
+        "Descargue su credencial",
+        "Téléchargez votre attestation",
+    }
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_no_english_message_on_translated_personal_pages(
+    client: TestClient, app: FastAPI, db: Session, language: Language
+) -> None:
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    location = claim(client, token)
+    english = {msgid for msgid in page_msgids() if gettext(language, msgid) != msgid}
+    for path in (location, f"{location}/certificate", f"/claim/{token}", "/claim/unknown"):
+        text = visible_text(client.get(path, params={"lang": language}).text)
+        assert sorted(msgid for msgid in english if msgid in text) == [], path
