@@ -7,7 +7,10 @@ from fastapi import APIRouter
 
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.console.router import router as console_router
 from app.credentials.batch_router import router as batches_router
+from app.credentials.claim_pages import api_router as claims_router
+from app.credentials.claim_pages import router as claim_pages_router
 from app.credentials.router import router as credentials_router
 from app.curricula.router import admin_router as curricula_admin_router
 from app.curricula.router import provider_router as curricula_provider_router
@@ -24,6 +27,7 @@ from app.standards.router import public_router as standards_router
 from app.status.router import admin_router as status_admin_router
 from app.status.router import public_router as status_router
 from app.users.router import router as users_router
+from app.verification.pages import router as verification_pages_router
 from app.verification.router import admin_router as verification_admin_router
 from app.verification.router import public_router as verification_router
 from app.verification.router import vc_api_router as verification_vc_api_router
@@ -33,6 +37,8 @@ def build_router() -> APIRouter:
     """Every route of the service, in one router."""
     router = APIRouter()
     router.include_router(health_router)
+    # Routes are matched in order: the busiest public endpoint (verification) comes early.
+    router.include_router(verification_router)
     router.include_router(auth_router)
     router.include_router(users_router)
     router.include_router(audit_router)
@@ -49,9 +55,12 @@ def build_router() -> APIRouter:
     router.include_router(batches_router)
     router.include_router(status_router)
     router.include_router(status_admin_router)
-    router.include_router(verification_router)
     router.include_router(verification_vc_api_router)
     router.include_router(verification_admin_router)
+    router.include_router(verification_pages_router)
+    router.include_router(claims_router)
+    router.include_router(claim_pages_router)
     router.include_router(reports_router)
     router.include_router(ops_router)
+    router.include_router(console_router)
     return router

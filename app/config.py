@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     batch_lease_seconds: int = Field(default=30, ge=1, le=3600)
     batch_chunk_size: int = Field(default=100, ge=1, le=1000)
     signing_processes: int = Field(default=0, ge=0, le=64, description="0 = one per CPU core")
+    verification_event_buffer_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="Write verification events in batches this often; 0 = with each request",
+    )
 
     keys_dir: Path = PROJECT_ROOT / "keys"
     curricula_dir: Path = PROJECT_ROOT / "curricula"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
@@ -20,6 +20,8 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+T = TypeVar("T")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -106,3 +108,14 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def in_transaction(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """`work(session)` as one unit of work: committed on success, rolled back on any error.
+
+    The same unit of work as `get_session`, for an `async` route that reaches the database
+    only sometimes: it calls this in a worker thread when it does, and otherwise pays for
+    neither a session nor a thread (`request.app.state.sessionmaker` is the factory).
+    """
+    with sessions.begin() as session:
+        return work(session)

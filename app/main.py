@@ -21,6 +21,8 @@ from app.keys.store import FileKeyStore
 from app.log import configure_logging
 from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from app.ops.middleware import install_metrics
+from app.verification.caches import VerifierCaches
+from app.verification.events import EventRecorder
 from app.web import install_web
 
 UPLOAD_PATH_PREFIXES = ("/api/v1/credential-batches",)
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.batch_runner.stopping.set()
         resumer.join(timeout=60)
         app.state.signing_pool.shutdown()
+        app.state.verification_events.close()  # writes the buffered events
         engine.dispose()
 
     app = FastAPI(
@@ -79,6 +82,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.key_cache = KeyCache(app.state.key_store)
     app.state.contexts = PinnedContexts.load(settings.contexts_dir)
+    app.state.verifier_caches = VerifierCaches()
+    app.state.verification_events = EventRecorder(
+        app.state.sessionmaker, interval=settings.verification_event_buffer_seconds
+    )
     app.state.signing_pool = SigningPool(settings.contexts_dir, settings.signing_processes)
     app.state.batch_runner = BatchRunner(
         sessions=app.state.sessionmaker,

@@ -45,6 +45,8 @@ def settings_for(database_url: str, tmp_path: Path, **overrides: object) -> Sett
         "rate_limit_per_minute": 100_000,
         "rate_limit_burst": 100_000,
         "log_level": "WARNING",
+        # Each verification event is written with its request, so tests can read it at once.
+        "verification_event_buffer_seconds": 0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.auth import service as auth_service
 from app.auth.roles import Role
+from app.auth.tokens import issue_access_token
+from app.config import Settings
 from app.db import utcnow
 from app.keys import service as keys_service
 from app.providers import service as providers_service
@@ -35,6 +39,29 @@ def password_token(client: TestClient, username: str, password: str = PASSWORD) 
     )
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
+
+
+def earlier_staff_token(
+    db: Session, settings: Settings, role: Role, *, seconds_ago: int = 10
+) -> tuple[str, str]:
+    """A staff user created `seconds_ago`, and a token it was issued then: (username, token).
+
+    Tokens only count whole seconds, so tests of "a change ends the tokens issued before
+    it" need a token from an earlier second than the change, without sleeping.
+    """
+    then = utcnow() - timedelta(seconds=seconds_ago)
+    username = f"{role.value}-{next(_counter)}"
+    users_service.create_user(db, username=username, password=PASSWORD, role=role, now=then)
+    db.commit()
+    principal = auth_service.authenticate_password(db, username=username, password=PASSWORD)
+    issued = issue_access_token(
+        principal,
+        secret=settings.token_secret.get_secret_value(),
+        issuer=settings.public_base_url,
+        now=then,
+        ttl_seconds=settings.access_token_ttl_seconds,
+    )
+    return username, issued.access_token
 
 
 def staff_headers(client: TestClient, db: Session, role: Role) -> dict[str, str]:

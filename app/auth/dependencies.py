@@ -1,7 +1,8 @@
 """Typed role dependencies: a route's signature shows who may call it.
 
 Every request re-reads the principal from the database, so disabling a user or revoking
-a client takes effect on the next request, not when the token expires.
+a client takes effect on the next request, not when the token expires; so does a password
+reset or any other change to a staff account, which ends the tokens issued before it.
 """
 
 from __future__ import annotations
@@ -40,16 +41,20 @@ def current_principal(
     if not token:
         raise Unauthorized("A bearer access token is required.")
     try:
-        subject, role = decode_access_token(
+        claims = decode_access_token(
             token,
             secret=settings.token_secret.get_secret_value(),
             issuer=settings.public_base_url,
         )
     except InvalidToken:
         raise Unauthorized("The access token is invalid or expired.") from None
-    principal = service.load_principal(session, subject=subject, role=role)
+    principal = service.load_principal(
+        session, subject=claims.subject, role=claims.role, issued_at=claims.issued_at
+    )
     if principal is None:
-        raise Unauthorized("The account behind this token is no longer active.")
+        raise Unauthorized(
+            "The account behind this token is no longer active or has changed; sign in again."
+        )
     return principal
 
 

@@ -58,12 +58,22 @@ def authenticate_client(session: Session, *, client_id: str, client_secret: str)
     return _client_principal(client)
 
 
-def load_principal(session: Session, *, subject: str, role: Role) -> Principal | None:
-    """The principal a token names, if it still exists, is active, and has that role."""
+def load_principal(
+    session: Session, *, subject: str, role: Role, issued_at: int | None = None
+) -> Principal | None:
+    """The principal a token names, if it still exists, is active, and has that role.
+
+    With `issued_at` (the token's `iat`), a staff user's token issued before their account
+    last changed (password reset, role change, re-enabling) is refused too. `iat` has whole
+    seconds, so a token issued in the second of the change still works: that keeps a
+    sign-in right after the account is created working, at the cost of one second's grace.
+    """
     if subject.startswith(USER_PREFIX):
         user_id = subject.removeprefix(USER_PREFIX)
         user = session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
         if user is None or not user.is_active or user.role != role.value:
+            return None
+        if issued_at is not None and issued_at < int(user.updated_at.timestamp()):
             return None
         return _user_principal(user)
     if subject.startswith(CLIENT_PREFIX) and role is Role.provider:

@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import jwt
 
@@ -28,6 +28,14 @@ class IssuedToken:
     access_token: str
     expires_in: int
     scope: str
+
+
+class AccessClaims(NamedTuple):
+    """What a checked access token says: who, in which role, issued when (whole seconds)."""
+
+    subject: str
+    role: Role
+    issued_at: int
 
 
 def _signing_key(secret: str) -> bytes:
@@ -57,8 +65,8 @@ def issue_access_token(
     return IssuedToken(access_token=token, expires_in=ttl_seconds, scope=scope)
 
 
-def decode_access_token(token: str, *, secret: str, issuer: str) -> tuple[str, Role]:
-    """Check an access token and return its subject and role.
+def decode_access_token(token: str, *, secret: str, issuer: str) -> AccessClaims:
+    """Check an access token and return its subject, role and issue time (`iat`).
 
     Only HS256 is accepted: a token whose header names any other algorithm (`none`,
     RS256 signed with a public key, EdDSA) is refused before its signature is considered.
@@ -75,6 +83,6 @@ def decode_access_token(token: str, *, secret: str, issuer: str) -> tuple[str, R
             issuer=issuer,
             options={"require": list(REQUIRED_CLAIMS)},
         )
-        return str(claims["sub"]), Role(claims["role"])
-    except (jwt.PyJWTError, ValueError, KeyError) as exc:
+        return AccessClaims(str(claims["sub"]), Role(claims["role"]), int(claims["iat"]))
+    except (jwt.PyJWTError, ValueError, KeyError, TypeError) as exc:
         raise InvalidToken(str(exc)) from exc

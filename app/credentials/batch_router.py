@@ -252,12 +252,15 @@ def create_claim_links(
     rows, _ = batches.row_page(
         session, batch_id=batch_id, status=RowStatus.issued, offset=0, limit=batches.MAX_ROWS
     )
-    now = utcnow()
-    links = []
+    numbered = []
     for row in rows:
         assert row.credential_id is not None  # an issued row names its credential
-        credential = get_credential(session, credential_id=row.credential_id)
-        token = issuance.renew_claim_token(credential, now=now)
+        numbered.append((row, get_credential(session, credential_id=row.credential_id)))
+    tokens = issuance.renew_claim_tokens(
+        session, [credential for _, credential in numbered], actor=principal, now=utcnow()
+    )
+    links = []
+    for (row, credential), token in zip(numbered, tokens, strict=True):
         if token is not None and credential.claim_expires_at is not None:
             links.append(
                 ClaimLink(

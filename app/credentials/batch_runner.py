@@ -6,9 +6,11 @@ resume batches after a crash without two of them issuing the same rows. Each chu
 1. reserves status-list entries (a short committed transaction: a crash leaves unused
    entries, never duplicates),
 2. builds the unsigned credentials and signs them in the process pool (no transaction),
-3. stores the credentials and marks their rows issued in one transaction, so a row is
-   either pending or issued, never half-written. The unique `(batch_id, batch_row)` of a
-   credential makes a double store impossible even if two runners raced.
+3. stores the credentials, marks their rows issued and appends one `credential.issue`
+   audit event per credential (by the batch's requester) in one transaction, so a row is
+   either pending or issued with its event, never half-written. The unique
+   `(batch_id, batch_row)` of a credential makes a double store impossible even if two
+   runners raced.
 
 While the pool signs chunk N, the runner prepares chunk N+1.
 """
@@ -28,6 +30,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.audit import service as audit_service
 from app.auth.roles import Principal, Role
 from app.config import Settings
 from app.credentials import issuance
@@ -253,6 +256,13 @@ class BatchRunner:
                 ],
                 issued_by=batch.requested_by,
             )
+            principal = self._principal(batch)
+            events = [
+                issuance.audit_entry(
+                    item, key_id=chunk.kid, actor=principal, batch=(batch_id, row.row_number)
+                )
+                for row, item in zip(chunk.rows, chunk.prepared, strict=True)
+            ]
             if chunk.prepared:
                 session.execute(
                     update(CredentialBatchRow),
@@ -277,6 +287,9 @@ class BatchRunner:
                 )
             batch.done += issued
             batch.failed += len(chunk.failures)
+            # The audit append comes last, so the chain head stays locked only briefly.
+            session.flush()
+            audit_service.record_many(session, events, now=now)
         return True
 
     def _release(self, batch_id: str) -> None:

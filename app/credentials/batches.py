@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit_service
+from app.audit.summary import pick
 from app.auth.roles import Principal, Role
 from app.credentials import issuance
 from app.credentials.errors import CredentialNotFound
@@ -161,7 +163,8 @@ def create_batch(
     rows: list[ParsedRow],
     now: datetime,
 ) -> CredentialBatch:
-    """Check the target once, then record the batch and its rows for the runner."""
+    """Check the target once, then record the batch and its rows for the runner (audited
+    as `credential-batch.create`; each credential is audited when the runner stores it)."""
     probe = next((row for row in rows if row.errors is None), None)
     provider_id = principal.provider_id if principal.role is Role.provider else None
     if probe is not None:
@@ -194,6 +197,15 @@ def create_batch(
         for row in rows
     )
     session.flush()
+    audit_service.record(
+        session,
+        actor=principal,
+        action="credential-batch.create",
+        target_type="credential_batch",
+        target_id=batch.id,
+        after=pick(batch, "total", "failed", "provider_id"),
+        now=now,
+    )
     return batch
 
 

@@ -3,6 +3,10 @@
 Issuance is split so batches can sign in worker processes: `resolve_source` and
 the status allocation run in the database transaction, `prepare` builds and `sign` signs
 (pure CPU work, no database), and `store` writes.
+
+Each issued credential is an audit event (`credential.issue`, target `credential` / id) in
+the transaction that stores it, naming what it was issued for and the signing key, never
+the worker's name or email.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +22,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit_service
 from app.auth.roles import Principal, Role
 from app.credentials.builder import (
     Assessment,
@@ -47,6 +53,7 @@ from app.status import service as status_service
 from app.status.models import StatusPurpose
 
 CLAIM_LINK_LIFETIME = timedelta(days=30)
+TARGET_TYPE = "credential"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +273,27 @@ def store_many(
         )
 
 
+def audit_entry(
+    prepared: Prepared, *, key_id: str, actor: Principal, batch: tuple[str, int] | None = None
+) -> audit_service.AuditEntry:
+    """The `credential.issue` event of one stored credential."""
+    after: dict[str, Any] = {
+        "standard_id": prepared.source.standard.id,
+        "curriculum_id": prepared.source.curriculum.id if prepared.source.curriculum else None,
+        "provider_id": prepared.source.provider_id,
+        "key_id": key_id,
+    }
+    if batch is not None:
+        after.update(batch_id=batch[0], batch_row=batch[1])
+    return audit_service.AuditEntry(
+        actor=actor,
+        action="credential.issue",
+        target_type=TARGET_TYPE,
+        target_id=prepared.credential_id,
+        after=after,
+    )
+
+
 def issue_credential(
     session: Session,
     *,
@@ -275,7 +303,8 @@ def issue_credential(
     base_url: str,
     now: datetime,
 ) -> tuple[Credential, str]:
-    """Issue one credential: check, allocate, build, sign both ways, store."""
+    """Issue one credential: check, allocate, build, sign both ways, store (audited as
+    `credential.issue` by `principal`)."""
     source = resolve_source(session, principal=principal, request=request)
     [revocation] = status_service.allocate(
         session, purpose=StatusPurpose.revocation, count=1, now=now
@@ -293,14 +322,54 @@ def issue_credential(
         suspension=suspension,
     )
     signed = sign(prepared.document, signer=signer, created=now)
-    return store(session, prepared=prepared, signed=signed, issued_by=principal.subject)
+    credential, token = store(
+        session, prepared=prepared, signed=signed, issued_by=principal.subject
+    )
+    entry = audit_entry(prepared, key_id=signed.key_id, actor=principal)
+    audit_service.record_many(session, [entry], now=now)
+    return credential, token
 
 
-def renew_claim_token(credential: Credential, *, now: datetime) -> str | None:
-    """A fresh claim secret for an unclaimed credential (the old one stops working)."""
-    if credential.claimed_at is not None:
-        return None
-    token, token_hash = new_claim_token()
-    credential.claim_token_hash = token_hash
-    credential.claim_expires_at = now + CLAIM_LINK_LIFETIME
+def renew_claim_token(
+    session: Session, credential: Credential, *, actor: Principal | None, now: datetime
+) -> str | None:
+    """A fresh claim secret for an unclaimed credential (the old one stops working).
+
+    With an `actor`, audited as `credential.claim-link-renew`.
+    """
+    [token] = renew_claim_tokens(session, [credential], actor=actor, now=now)
     return token
+
+
+def renew_claim_tokens(
+    session: Session, credentials: Sequence[Credential], *, actor: Principal | None, now: datetime
+) -> list[str | None]:
+    """Fresh claim secrets for the unclaimed ones of `credentials` (None for the others).
+
+    With an `actor`, each renewal is a `credential.claim-link-renew` event, appended
+    together after the credentials are written.
+    """
+    tokens: list[str | None] = []
+    entries: list[audit_service.AuditEntry] = []
+    for credential in credentials:
+        if credential.claimed_at is not None:
+            tokens.append(None)
+            continue
+        token, token_hash = new_claim_token()
+        credential.claim_token_hash = token_hash
+        credential.claim_expires_at = now + CLAIM_LINK_LIFETIME
+        tokens.append(token)
+        if actor is not None:
+            entries.append(
+                audit_service.AuditEntry(
+                    actor=actor,
+                    action="credential.claim-link-renew",
+                    target_type=TARGET_TYPE,
+                    target_id=credential.id,
+                    after={"claim_expires_at": credential.claim_expires_at},
+                )
+            )
+    if entries:
+        session.flush()
+        audit_service.record_many(session, entries, now=now)
+    return tokens

@@ -63,7 +63,7 @@ def issue_credential(
         )
         if isinstance(outcome, idempotency.Replay):
             credential = service.get_credential(session, credential_id=outcome.response["id"])
-            token = issuance.renew_claim_token(credential, now=now)
+            token = issuance.renew_claim_token(session, credential, actor=principal, now=now)
             replay = presentation.issued(
                 credential, base_url=settings.public_base_url, claim_token=token
             )

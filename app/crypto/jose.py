@@ -4,10 +4,12 @@ https://www.w3.org/TR/vc-jose-cose/#securing-with-jose — the JWS payload *is* 
 credential (no `vc` claim, no embedded `proof`); the protected header is exactly
 `{"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": …}`.
 
-Verification raises `JoseError` on any failure: there is no partial result for a JWS.
-`exp` / `nbf` / `iat` are checked by PyJWT only when present; the credential's own
-`validFrom` / `validUntil` are NOT checked here. The verifier domain checks them (with its
-clock), together with status and schema.
+Verification raises `JoseError` on any failure: there is no partial result for a JWS. It is
+one pass written here on `cryptography` (PyJWT only signs): split the compact JWS, check the
+header, resolve the key by `kid`, verify the Ed25519 signature, then decode the payload.
+No clock is read: `exp` / `nbf` and the credential's own `validFrom` / `validUntil` are NOT
+checked here. The verifier domain checks them (with its clock), together with status and
+schema.
 
 Note: this is the generic W3C profile. Open Badges 3.0's own VC-JWT profile (typ `JWT`, no
 extra headers, `iss` / `jti` / `nbf` / `sub` claims) is different and is not produced here.
@@ -15,10 +17,16 @@ extra headers, `iss` / `jti` / `nbf` / `sub` claims) is different and is not pro
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 import jwt
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.crypto.errors import JoseError
@@ -35,6 +43,13 @@ _ACCEPTED_CTY = frozenset({CTY, "application/vc"})
 _FORBIDDEN_HEADERS = frozenset({"jwk", "jku", "x5u", "x5c", "crit", "b64"})
 # VC-JOSE forbids the VC-JWT 1.1 wrapper claims (https://www.w3.org/TR/vc-jose-cose/#securing-with-jose).
 _FORBIDDEN_CLAIMS = frozenset({"vc", "vp"})
+MAX_TOKEN_LENGTH: Final = 1_048_576
+"""A longer token is refused before it is decoded (the API's body limit is the same size)."""
+SIGNATURE_LENGTH: Final = 64
+"""An Ed25519 signature (RFC 8032 §5.1.6)."""
+# Unpadded base64url segments (RFC 7515 §7.1); no whitespace, no padding, nothing else. An
+# empty signature (an unsecured `alg: none` JWS) passes here to be refused by its `alg`.
+_COMPACT_JWS: Final = re.compile(r"([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)")
 
 
 def sign_vc_jwt(credential: Mapping[str, Any], *, private_key: Ed25519PrivateKey, kid: str) -> str:
@@ -57,17 +72,109 @@ def sign_vc_jwt(credential: Mapping[str, Any], *, private_key: Ed25519PrivateKey
         raise JoseError(f"cannot sign the credential: {error}") from error
 
 
-def decode_vc_jwt_header(token: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class CompactJws:
+    """A compact JWS split and decoded (`decode_compact_jws`); nothing in it checked yet."""
+
+    header: dict[str, Any]
+    payload: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
+
+
+def decode_compact_jws(token: str) -> CompactJws:
+    """Split a compact JWS (RFC 7515 §7.1) and decode its header and payload, unverified.
+
+    For a caller that reads the claimed payload before verifying it (to find its issuer),
+    and then passes the result to `verify_vc_jwt` so the token is not decoded twice. Raises
+    `JoseError` unless the token has three unpadded base64url segments (at most
+    `MAX_TOKEN_LENGTH` characters) whose header and payload are UTF-8 JSON objects.
+    """
+    header_segment, payload_segment, signature_segment = _split(token)
+    return CompactJws(
+        header=_json_object(header_segment, "header"),
+        payload=_json_object(payload_segment, "payload"),
+        signing_input=_signing_input(header_segment, payload_segment),
+        signature=_base64url(signature_segment, "signature"),
+    )
+
+
+def decode_vc_jwt_header(token: str | CompactJws) -> dict[str, Any]:
     """The protected header of a vc+jwt, checked but with the signature NOT yet verified.
 
-    Checks: `alg` is exactly EdDSA (so `none`, HS*, RS*, ES* are refused before any key is
-    looked up: no algorithm confusion), `typ` is `vc+jwt` or `application/vc+jwt`, `cty` (if
-    present) is `vc`, `kid` is a non-empty string, and no header names its own key.
+    Checks: the token is a compact JWS (three unpadded base64url segments, at most
+    `MAX_TOKEN_LENGTH` characters) whose header is a JSON object; `alg` is exactly EdDSA (so
+    `none`, HS*, RS*, ES* are refused before any key is looked up: no algorithm confusion),
+    `typ` is `vc+jwt` or `application/vc+jwt`, `cty` (if present) is `vc`, `kid` is a
+    non-empty string, and no header names its own key or changes how the payload is read.
     """
+    if isinstance(token, CompactJws):
+        header = token.header
+    else:
+        header = _json_object(_split(token)[0], "header")
+    _check_header(header)
+    return header
+
+
+def verify_vc_jwt(
+    token: str | CompactJws, *, resolve_key: Callable[[str], Ed25519PublicKey]
+) -> dict[str, Any]:
+    """Verify a vc+jwt (or one `decode_compact_jws` decoded) and return its payload.
+
+    `resolve_key(kid)` returns the issuer's Ed25519 public key for the header's `kid` and
+    raises `LookupError` (e.g. `KeyError`) for an unknown kid. Besides the header checks of
+    `decode_vc_jwt_header`: the EdDSA signature over the ASCII signing input must verify
+    (RFC 7515 §5.2, RFC 8037 §3.1); the payload must be a JSON object without `vc` / `vp`;
+    if `iss` is present it must equal the credential's issuer id. Given a string, the
+    payload is decoded only once the signature has verified.
+
+    No clock is read here: `exp` / `nbf` (like `validFrom` / `validUntil`) are returned with
+    the payload and judged by the verifier's validity check, which has its clock.
+    """
+    if isinstance(token, CompactJws):
+        _verify_signature(token.header, token.signing_input, token.signature, resolve_key)
+        claims = token.payload
+    else:
+        header_segment, payload_segment, signature_segment = _split(token)
+        _verify_signature(
+            _json_object(header_segment, "header"),
+            _signing_input(header_segment, payload_segment),
+            _base64url(signature_segment, "signature"),
+            resolve_key,
+        )
+        claims = _json_object(payload_segment, "payload")
+    forbidden = sorted(_FORBIDDEN_CLAIMS.intersection(claims))
+    if forbidden:
+        raise JoseError(f"the payload must not contain the claims {forbidden}")
+    if "iss" in claims and claims["iss"] != issuer_id(claims):
+        raise JoseError("iss does not match the credential's issuer")
+    return claims
+
+
+def _verify_signature(
+    header: dict[str, Any],
+    signing_input: bytes,
+    signature: bytes,
+    resolve_key: Callable[[str], Ed25519PublicKey],
+) -> None:
+    """The header checks, then the key by `kid`, then the Ed25519 signature (RFC 8037 §3.1)."""
+    kid = _check_header(header)
     try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as error:
-        raise JoseError(f"malformed JWS: {error}") from error
+        public_key = resolve_key(kid)
+    except LookupError as error:
+        raise JoseError(f"unknown kid {kid!r}") from error
+    if not isinstance(public_key, Ed25519PublicKey):
+        raise JoseError("the key for kid is not an Ed25519 public key")
+    if len(signature) != SIGNATURE_LENGTH:
+        raise JoseError(f"malformed JWS: an EdDSA signature is {SIGNATURE_LENGTH} bytes")
+    try:
+        public_key.verify(signature, signing_input)
+    except InvalidSignature as error:
+        raise JoseError("JWS verification failed: the signature does not match") from error
+
+
+def _check_header(header: dict[str, Any]) -> str:
+    """The protected header's rules (see `decode_vc_jwt_header`); returns its `kid`."""
     if header.get("alg") != ALGORITHM:
         raise JoseError(f"alg {header.get('alg')!r} is not accepted; only {ALGORITHM}")
     if header.get("typ") not in _ACCEPTED_TYP:
@@ -80,40 +187,45 @@ def decode_vc_jwt_header(token: str) -> dict[str, Any]:
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise JoseError("kid is required")
-    return header
+    return kid
 
 
-def verify_vc_jwt(token: str, *, resolve_key: Callable[[str], Ed25519PublicKey]) -> dict[str, Any]:
-    """Verify a vc+jwt and return its payload, the credential.
+def _split(token: str) -> tuple[str, str, str]:
+    """The three segments of a compact JWS (RFC 7515 §7.1), their alphabet checked."""
+    if not isinstance(token, str):
+        raise JoseError("malformed JWS: not a string")
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise JoseError(f"malformed JWS: longer than {MAX_TOKEN_LENGTH} characters")
+    match = _COMPACT_JWS.fullmatch(token)
+    if match is None:
+        raise JoseError("malformed JWS: not three base64url segments joined by dots")
+    header_segment, payload_segment, signature_segment = match.groups()
+    return header_segment, payload_segment, signature_segment
 
-    `resolve_key(kid)` returns the issuer's Ed25519 public key for the header's `kid` and
-    raises `LookupError` (e.g. `KeyError`) for an unknown kid. Besides the header checks of
-    `decode_vc_jwt_header`: the signature must verify; the payload must not carry `vc` /
-    `vp`; if `iss` is present it must equal the credential's issuer id; `exp` / `nbf` / `iat`
-    are checked only when present. validFrom / validUntil are left to the verifier.
-    """
-    header = decode_vc_jwt_header(token)
+
+def _signing_input(header_segment: str, payload_segment: str) -> bytes:
+    # The regex admits only ASCII, so this encoding cannot fail.
+    return f"{header_segment}.{payload_segment}".encode("ascii")
+
+
+def _base64url(segment: str, part: str) -> bytes:
+    """Unpadded base64url (RFC 7515 §2); the alphabet was already checked by the regex."""
     try:
-        public_key = resolve_key(header["kid"])
-    except LookupError as error:
-        raise JoseError(f"unknown kid {header['kid']!r}") from error
-    if not isinstance(public_key, Ed25519PublicKey):
-        raise JoseError("the key for kid is not an Ed25519 public key")
+        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (binascii.Error, ValueError) as error:  # e.g. a length of 1 modulo 4
+        raise JoseError(f"malformed JWS: the {part} is not base64url") from error
+
+
+def _json_object(segment: str, part: str) -> dict[str, Any]:
+    raw = _base64url(segment, part)
     try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            public_key,
-            algorithms=[ALGORITHM],
-            options={"verify_aud": False, "require": []},
-        )
-    except jwt.PyJWTError as error:
-        raise JoseError(f"JWS verification failed: {error}") from error
-    forbidden = sorted(_FORBIDDEN_CLAIMS.intersection(claims))
-    if forbidden:
-        raise JoseError(f"the payload must not contain the claims {forbidden}")
-    if "iss" in claims and claims["iss"] != issuer_id(claims):
-        raise JoseError("iss does not match the credential's issuer")
-    return claims
+        # UTF-8 only (RFC 7515 §2), though json.loads would also guess UTF-16 or UTF-32.
+        value = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        raise JoseError(f"malformed JWS: the {part} is not UTF-8 JSON") from error
+    if not isinstance(value, dict):
+        raise JoseError(f"malformed JWS: the {part} is not a JSON object")
+    return value
 
 
 def issuer_id(credential: Mapping[str, Any]) -> str | None:

@@ -51,7 +51,7 @@ def submit_curriculum(
 ) -> CurriculumRead:
     """Submit a curriculum for review; the response carries its coverage report and gaps."""
     curriculum = service.submit_curriculum(
-        session, provider_id=_provider_id(principal), data=body, now=utcnow()
+        session, provider_id=_provider_id(principal), data=body, now=utcnow(), actor=principal
     )
     return curriculum_read(curriculum)
 
@@ -97,6 +97,7 @@ def revise_curriculum(
         provider_id=_provider_id(principal),
         data=body,
         now=utcnow(),
+        actor=principal,
     )
     return curriculum_read(curriculum)
 
@@ -129,7 +130,7 @@ def approve_curriculum(
 ) -> CurriculumRead:
     """Approve a curriculum; refused (409, gaps listed) unless it fully covers the standard."""
     curriculum = service.approve_curriculum(
-        session, curriculum_id=curriculum_id, reviewer=staff.name, now=utcnow()
+        session, curriculum_id=curriculum_id, reviewer=staff.name, now=utcnow(), actor=staff
     )
     return curriculum_read(curriculum)
 
@@ -145,5 +146,6 @@ def reject_curriculum(
         reviewer=staff.name,
         reasons=body.reasons,
         now=utcnow(),
+        actor=staff,
     )
     return curriculum_read(curriculum)

@@ -1,14 +1,22 @@
-"""Curricula: providers submit and revise them; staff approve or reject them."""
+"""Curricula: providers submit and revise them; staff approve or reject them.
+
+Every change is an audit event (`curriculum.*`, target `curriculum` / id) written in the
+same transaction; without a principal (scripts) the actor is `system`.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit_service
+from app.audit.summary import pick
+from app.auth.roles import Principal
 from app.curricula.coverage import compute_coverage
 from app.curricula.errors import (
     CurriculumHasGaps,
@@ -33,6 +41,33 @@ class CurriculumPage:
 
     items: list[Curriculum]
     total: int
+
+
+TARGET_TYPE = "curriculum"
+
+
+def _record(
+    session: Session,
+    *,
+    actor: Principal | None,
+    action: str,
+    curriculum: Curriculum,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    now: datetime,
+) -> None:
+    audit_service.record(
+        session,
+        actor=actor,
+        # Without a principal the change comes from a script.
+        actor_override=None if actor is not None else audit_service.SYSTEM,
+        action=action,
+        target_type=TARGET_TYPE,
+        target_id=str(curriculum.id),
+        before=before,
+        after=after,
+        now=now,
+    )
 
 
 def _coverage(
@@ -74,9 +109,15 @@ def _fill(
 
 
 def submit_curriculum(
-    session: Session, *, provider_id: int, data: CurriculumCreate, now: datetime
+    session: Session,
+    *,
+    provider_id: int,
+    data: CurriculumCreate,
+    now: datetime,
+    actor: Principal | None = None,
 ) -> Curriculum:
-    """An accredited provider submits a curriculum against a published standard version."""
+    """An accredited provider submits a curriculum against a published standard version
+    (audited as `curriculum.submit`)."""
     provider = providers_service.require_accredited(session, provider_id=provider_id)
     standard = standards_service.get_standard(
         session, code=data.standard_code, version=data.standard_version
@@ -94,6 +135,15 @@ def submit_curriculum(
     _fill(curriculum, title=data.title, modules=data.modules, report=report, now=now)
     session.add(curriculum)
     session.flush()
+    _record(
+        session,
+        actor=actor,
+        action="curriculum.submit",
+        curriculum=curriculum,
+        before=None,
+        after=pick(curriculum, "standard_id", "version", "status"),
+        now=now,
+    )
     return curriculum
 
 
@@ -114,9 +164,15 @@ def revise_curriculum(
     provider_id: int,
     data: CurriculumCreate,
     now: datetime,
+    actor: Principal | None = None,
 ) -> Curriculum:
-    """Change a submitted or rejected curriculum in place; an approved one gets a new version."""
+    """Change a submitted or rejected curriculum in place; an approved one gets a new version.
+
+    Audited as `curriculum.revise` on the curriculum that was changed or created, with the
+    one it revised as `before`.
+    """
     current = get_curriculum(session, curriculum_id=curriculum_id, provider_id=provider_id)
+    before = pick(current, "id", "version", "status")
     provider = providers_service.require_accredited(session, provider_id=provider_id)
     standard = standards_service.get_standard(
         session, code=data.standard_code, version=data.standard_version
@@ -140,16 +196,32 @@ def revise_curriculum(
         _fill(revision, title=data.title, modules=data.modules, report=report, now=now)
         session.add(revision)
         session.flush()
-        return revision
-    _fill(current, title=data.title, modules=data.modules, report=report, now=now)
-    session.flush()
-    return current
+    else:
+        revision = current
+        _fill(current, title=data.title, modules=data.modules, report=report, now=now)
+        session.flush()
+    _record(
+        session,
+        actor=actor,
+        action="curriculum.revise",
+        curriculum=revision,
+        before=before,
+        after=pick(revision, "id", "version", "status"),
+        now=now,
+    )
+    return revision
 
 
 def approve_curriculum(
-    session: Session, *, curriculum_id: int, reviewer: str, now: datetime
+    session: Session,
+    *,
+    curriculum_id: int,
+    reviewer: str,
+    now: datetime,
+    actor: Principal | None = None,
 ) -> Curriculum:
-    """Approve a submitted curriculum; one with gaps is refused with the gaps listed (409)."""
+    """Approve a submitted curriculum (audited as `curriculum.approve`); one with gaps is
+    refused with the gaps listed (409)."""
     curriculum = get_curriculum(session, curriculum_id=curriculum_id)
     if curriculum.status != CurriculumStatus.submitted:
         raise CurriculumNotUnderReview(f"Curriculum {curriculum_id} is {curriculum.status}.")
@@ -161,25 +233,52 @@ def approve_curriculum(
             f"{len(report.gaps)} gap(s) must be closed before approval.",
             gaps=[gap.model_dump(mode="json", exclude_none=True) for gap in report.gaps],
         )
+    before = pick(curriculum, "status")
     curriculum.status = CurriculumStatus.approved
     curriculum.reviewed_by = reviewer
     curriculum.reviewed_at = now
     session.flush()
+    _record(
+        session,
+        actor=actor,
+        action="curriculum.approve",
+        curriculum=curriculum,
+        before=before,
+        after=pick(curriculum, "status"),
+        now=now,
+    )
     return curriculum
 
 
 def reject_curriculum(
-    session: Session, *, curriculum_id: int, reviewer: str, reasons: list[str], now: datetime
+    session: Session,
+    *,
+    curriculum_id: int,
+    reviewer: str,
+    reasons: list[str],
+    now: datetime,
+    actor: Principal | None = None,
 ) -> Curriculum:
-    """Reject a submitted curriculum with the reasons the provider will read."""
+    """Reject a submitted curriculum with the reasons the provider will read (audited as
+    `curriculum.reject`, with the reasons)."""
     curriculum = get_curriculum(session, curriculum_id=curriculum_id)
     if curriculum.status != CurriculumStatus.submitted:
         raise CurriculumNotUnderReview(f"Curriculum {curriculum_id} is {curriculum.status}.")
+    before = pick(curriculum, "status")
     curriculum.status = CurriculumStatus.rejected
     curriculum.review_reasons = reasons
     curriculum.reviewed_by = reviewer
     curriculum.reviewed_at = now
     session.flush()
+    _record(
+        session,
+        actor=actor,
+        action="curriculum.reject",
+        curriculum=curriculum,
+        before=before,
+        after={"status": curriculum.status, "reasons": reasons},
+        now=now,
+    )
     return curriculum
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -11,7 +13,10 @@ from app.keys import service as keys_service
 
 def issuer_did(settings: Settings) -> str:
     """The did:web derived from the public base URL."""
-    return did_web_from_url(settings.public_base_url)
+    return _did_web(settings.public_base_url)
+
+
+_did_web = lru_cache(maxsize=8)(did_web_from_url)  # read on every verification
 
 
 def published_identity(session: Session, *, settings: Settings) -> tuple[str, list[PublishedKey]]:

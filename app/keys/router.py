@@ -33,10 +33,10 @@ def list_keys(
 
 @router.post("/rotate", response_model=SigningKeyRead, status_code=status.HTTP_201_CREATED)
 def rotate_key(
-    session: SessionDep, settings: SettingsDep, store: KeyStoreDep, _admin: AdminUser
+    session: SessionDep, settings: SettingsDep, store: KeyStoreDep, admin: AdminUser
 ) -> SigningKeyRead:
     """Make a new key the signing key; earlier keys stay published so their credentials verify."""
-    key = service.rotate_key(session, store=store, now=utcnow())
+    key = service.rotate_key(session, store=store, now=utcnow(), actor=admin)
     return _read(key, did_web_from_url(settings.public_base_url))
 
 
@@ -48,9 +48,11 @@ def retire_key(
     settings: SettingsDep,
     store: KeyStoreDep,
     cache: KeyCacheDep,
-    _admin: AdminUser,
+    admin: AdminUser,
 ) -> SigningKeyRead:
     """Withdraw a key from the DID document (e.g. compromise); its private half is destroyed."""
-    key = service.retire_key(session, store=store, kid=kid, reason=body.reason, now=utcnow())
+    key = service.retire_key(
+        session, store=store, kid=kid, reason=body.reason, now=utcnow(), actor=admin
+    )
     cache.forget(kid)
     return _read(key, did_web_from_url(settings.public_base_url))

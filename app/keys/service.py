@@ -3,12 +3,16 @@
 Each worker process caches decrypted private keys by key id, but reads which key is
 active from the database on use, so a rotation done by one worker (or the CLI) is
 honoured by every worker on its next signature.
+
+Every change is an audit event (`key.*`, target `signing_key` / kid) written last in the
+same transaction; without a principal (the command line) the actor is `system`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -17,10 +21,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit_service
+from app.audit.summary import pick
+from app.auth.roles import Principal
 from app.crypto.multikey import public_key_from_multibase, public_key_to_multibase
 from app.errors import Conflict, NotFound, ServiceUnavailable
 from app.keys.models import KeyStatus, SigningKey
 from app.keys.store import KeyStore
+
+TARGET_TYPE = "signing_key"
 
 
 class NoSigningKey(ServiceUnavailable):
@@ -71,12 +80,56 @@ class KeyCache:
         return bool(self._keys)
 
 
-def generate_key(session: Session, *, store: KeyStore, now: datetime, activate: bool) -> SigningKey:
-    """Create a key pair, store the private half, record the public half.
+def _record(
+    session: Session,
+    *,
+    actor: Principal | None,
+    action: str,
+    key: SigningKey,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    now: datetime,
+) -> None:
+    audit_service.record(
+        session,
+        actor=actor,
+        # Without a principal the change comes from the command line.
+        actor_override=None if actor is not None else audit_service.SYSTEM,
+        action=action,
+        target_type=TARGET_TYPE,
+        target_id=key.kid,
+        before=before,
+        after=after,
+        now=now,
+    )
+
+
+def generate_key(
+    session: Session,
+    *,
+    store: KeyStore,
+    now: datetime,
+    activate: bool,
+    actor: Principal | None = None,
+) -> SigningKey:
+    """Create a key pair, store the private half, record the public half (audited as
+    `key.generate`).
 
     With `activate`, the new key signs from now on and the previous active key stays
     published so what it signed keeps verifying.
     """
+    return _generate(session, store=store, now=now, activate=activate, actor=actor)
+
+
+def _generate(
+    session: Session,
+    *,
+    store: KeyStore,
+    now: datetime,
+    activate: bool,
+    actor: Principal | None,
+    action: str = "key.generate",
+) -> SigningKey:
     private_key = Ed25519PrivateKey.generate()
     multibase = public_key_to_multibase(private_key.public_key())
     # The key id is the multibase public key: unique by construction, self-describing.
@@ -87,50 +140,78 @@ def generate_key(session: Session, *, store: KeyStore, now: datetime, activate: 
     )
     session.add(key)
     session.flush()
-    if activate:
-        _activate(session, key, now=now)
+    replaced = _activate(session, key, now=now) if activate else []
+    after: dict[str, Any] = pick(key, "status")
+    if replaced:
+        after["replaces"] = replaced
+    _record(session, actor=actor, action=action, key=key, before=None, after=after, now=now)
     return key
 
 
-def _activate(session: Session, key: SigningKey, *, now: datetime) -> None:
+def _activate(session: Session, key: SigningKey, *, now: datetime) -> list[str]:
+    """Make `key` the active one; returns the key ids it replaced (now only published)."""
+    replaced = []
     for current in session.scalars(
         select(SigningKey).where(SigningKey.status == KeyStatus.active.value)
     ):
         if current.id != key.id:
             current.status = KeyStatus.published.value
             current.deactivated_at = now
+            replaced.append(current.kid)
     key.status = KeyStatus.active.value
     key.activated_at = now
     session.flush()
+    return replaced
 
 
-def ensure_key(session: Session, *, store: KeyStore, now: datetime) -> tuple[SigningKey, bool]:
-    """The active key, creating one if none exists; the flag says whether one was created."""
+def ensure_key(
+    session: Session, *, store: KeyStore, now: datetime, actor: Principal | None = None
+) -> tuple[SigningKey, bool]:
+    """The active key, creating one if none exists; the flag says whether one was created.
+
+    Only a creation is audited (`key.create`).
+    """
     active = session.scalar(select(SigningKey).where(SigningKey.status == KeyStatus.active.value))
     if active is not None:
         store.load(active.kid)  # fails loudly if the private half is missing or unreadable
         return active, False
-    return generate_key(session, store=store, now=now, activate=True), True
+    key = _generate(session, store=store, now=now, activate=True, actor=actor, action="key.create")
+    return key, True
 
 
-def rotate_key(session: Session, *, store: KeyStore, now: datetime) -> SigningKey:
-    """A new active key; the old one stays published for verification."""
-    return generate_key(session, store=store, now=now, activate=True)
+def rotate_key(
+    session: Session, *, store: KeyStore, now: datetime, actor: Principal | None = None
+) -> SigningKey:
+    """A new active key; the old one stays published for verification (audited as
+    `key.rotate`)."""
+    return _generate(session, store=store, now=now, activate=True, actor=actor, action="key.rotate")
 
 
 def retire_key(
-    session: Session, *, store: KeyStore, kid: str, reason: str, now: datetime
+    session: Session,
+    *,
+    store: KeyStore,
+    kid: str,
+    reason: str,
+    now: datetime,
+    actor: Principal | None = None,
 ) -> SigningKey:
-    """Withdraw a key from publication (e.g. after compromise) and destroy its private half."""
+    """Withdraw a key from publication (e.g. after compromise) and destroy its private half
+    (audited as `key.retire`, with the reason)."""
     key = session.scalar(select(SigningKey).where(SigningKey.kid == kid))
     if key is None:
         raise KeyNotFound(f"No key with id {kid}.")
     if key.status == KeyStatus.active.value:
         raise ActiveKeyCannotBeRetired("Rotate first, then retire the old key.")
+    before = pick(key, "status")
     key.status = KeyStatus.retired.value
     key.retired_at = now
     key.retired_reason = reason
     session.flush()
+    after = {"status": key.status, "reason": reason}
+    _record(session, actor=actor, action="key.retire", key=key, before=before, after=after, now=now)
+    # Destroyed only once every database write has succeeded: a failed retirement must not
+    # leave a published key without its private half.
     store.destroy(kid)
     return key
 

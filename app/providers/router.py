@@ -40,7 +40,7 @@ def _secret(client: ApiClient, secret: str) -> ApiClientSecret:
 )
 def register_provider(body: ProviderRegister, session: SessionDep) -> TrainingProvider:
     """Register a training provider; it is `pending` until Division staff accredit it."""
-    return service.register_provider(session, data=body)
+    return service.register_provider(session, data=body, now=utcnow())
 
 
 @public_router.get("/api/v1/provider/me", response_model=ProviderRead)
@@ -78,11 +78,16 @@ def read_provider(provider_id: int, session: SessionDep, _staff: StaffReader) ->
 
 @admin_router.post("/{provider_id}/accreditation", response_model=ProviderRead)
 def change_accreditation(
-    provider_id: int, body: AccreditationChange, session: SessionDep, _staff: StaffWriter
+    provider_id: int, body: AccreditationChange, session: SessionDep, staff: StaffWriter
 ) -> TrainingProvider:
     """Accredit, suspend or reset a provider, with a reason."""
     return service.change_accreditation(
-        session, provider_id=provider_id, status=body.status, reason=body.reason
+        session,
+        provider_id=provider_id,
+        status=body.status,
+        reason=body.reason,
+        actor=staff,
+        now=utcnow(),
     )
 
 
@@ -96,30 +101,32 @@ def list_clients(provider_id: int, session: SessionDep, _staff: StaffReader) -> 
     "/{provider_id}/clients", response_model=ApiClientSecret, status_code=status.HTTP_201_CREATED
 )
 def create_client(
-    provider_id: int, body: ApiClientCreate, session: SessionDep, _staff: StaffWriter
+    provider_id: int, body: ApiClientCreate, session: SessionDep, staff: StaffWriter
 ) -> ApiClientSecret:
     """Create OAuth client credentials for a provider; the secret is shown only now."""
     provider = service.get_provider(session, provider_id=provider_id)
-    client, secret = service.create_api_client(session, provider=provider, name=body.name)
+    client, secret = service.create_api_client(
+        session, provider=provider, name=body.name, actor=staff, now=utcnow()
+    )
     return _secret(client, secret)
 
 
 @admin_router.post("/{provider_id}/clients/{client_id}/rotate", response_model=ApiClientSecret)
 def rotate_client_secret(
-    provider_id: int, client_id: str, session: SessionDep, _staff: StaffWriter
+    provider_id: int, client_id: str, session: SessionDep, staff: StaffWriter
 ) -> ApiClientSecret:
     """Replace a client's secret; the new one is shown only now."""
     client, secret = service.rotate_api_client_secret(
-        session, provider_id=provider_id, client_id=client_id
+        session, provider_id=provider_id, client_id=client_id, actor=staff, now=utcnow()
     )
     return _secret(client, secret)
 
 
 @admin_router.post("/{provider_id}/clients/{client_id}/revoke", response_model=ApiClientRead)
 def revoke_client(
-    provider_id: int, client_id: str, session: SessionDep, _staff: StaffWriter
+    provider_id: int, client_id: str, session: SessionDep, staff: StaffWriter
 ) -> ApiClient:
     """Revoke a client; its tokens stop working on the next request."""
     return service.revoke_api_client(
-        session, provider_id=provider_id, client_id=client_id, now=utcnow()
+        session, provider_id=provider_id, client_id=client_id, now=utcnow(), actor=staff
     )

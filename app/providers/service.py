@@ -1,15 +1,26 @@
-"""Training providers: registration, accreditation, and their API clients."""
+"""Training providers: registration, accreditation, and their API clients.
+
+Every change is an audit event written in the same transaction: `provider.*` (target
+`provider` / id) and `api-client.*` (target `api_client` / client id). Registration is a
+public form, so it is recorded as anonymous; the other changes, made without a principal
+(command line, scripts), as `system`. Contact emails and client secrets never reach the log.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit_service
+from app.audit.summary import pick
 from app.auth.passwords import hash_secret
+from app.auth.roles import Principal
+from app.db import utcnow
 from app.providers.errors import (
     ApiClientNotFound,
     ProviderExists,
@@ -21,6 +32,8 @@ from app.providers.schemas import AccreditationStatus, ProviderRegister
 from app.standards.enums import Country
 
 CLIENT_ID_PREFIX = "nassc_"
+PROVIDER = "provider"
+API_CLIENT = "api_client"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +44,43 @@ class ProviderPage:
     total: int
 
 
-def register_provider(session: Session, *, data: ProviderRegister) -> TrainingProvider:
-    """Record a provider's registration; it starts `pending` until staff accredit it."""
+def _record(
+    session: Session,
+    *,
+    actor: Principal | None,
+    action: str,
+    target: tuple[str, str],
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    now: datetime,
+    anonymous: bool = False,
+) -> None:
+    audit_service.record(
+        session,
+        actor=actor,
+        # Without a principal the change comes from the command line or a script, except
+        # a registration, which anyone may send.
+        actor_override=None if actor is not None or anonymous else audit_service.SYSTEM,
+        action=action,
+        target_type=target[0],
+        target_id=target[1],
+        before=before,
+        after=after,
+        now=now,
+    )
+
+
+def register_provider(
+    session: Session,
+    *,
+    data: ProviderRegister,
+    actor: Principal | None = None,
+    now: datetime | None = None,
+) -> TrainingProvider:
+    """Record a provider's registration; it starts `pending` until staff accredit it.
+
+    Audited as `provider.register` by `actor`, or anonymous (the public form).
+    """
     duplicate = session.scalar(
         select(TrainingProvider.id).where(
             TrainingProvider.country == data.country.value,
@@ -52,6 +100,15 @@ def register_provider(session: Session, *, data: ProviderRegister) -> TrainingPr
     )
     session.add(provider)
     session.flush()
+    _record(
+        session,
+        actor=actor,
+        action="provider.register",
+        target=(PROVIDER, str(provider.id)),
+        after=pick(provider, "name", "country", "identifier", "accreditation_status"),
+        now=now or utcnow(),
+        anonymous=True,
+    )
     return provider
 
 
@@ -74,13 +131,30 @@ def require_accredited(session: Session, *, provider_id: int) -> TrainingProvide
 
 
 def change_accreditation(
-    session: Session, *, provider_id: int, status: AccreditationStatus, reason: str | None
+    session: Session,
+    *,
+    provider_id: int,
+    status: AccreditationStatus,
+    reason: str | None,
+    actor: Principal | None = None,
+    now: datetime | None = None,
 ) -> TrainingProvider:
-    """Accredit, suspend or return a provider to pending, with the reason."""
+    """Accredit, suspend or return a provider to pending, with the reason (audited as
+    `provider.accreditation`)."""
     provider = get_provider(session, provider_id=provider_id)
+    before = pick(provider, "accreditation_status")
     provider.accreditation_status = status.value
     provider.status_reason = reason
     session.flush()
+    _record(
+        session,
+        actor=actor,
+        action="provider.accreditation",
+        target=(PROVIDER, str(provider.id)),
+        before=before,
+        after={"accreditation_status": provider.accreditation_status, "reason": reason},
+        now=now or utcnow(),
+    )
     return provider
 
 
@@ -106,9 +180,17 @@ def list_providers(
 
 
 def create_api_client(
-    session: Session, *, provider: TrainingProvider, name: str
+    session: Session,
+    *,
+    provider: TrainingProvider,
+    name: str,
+    actor: Principal | None = None,
+    now: datetime | None = None,
 ) -> tuple[ApiClient, str]:
-    """A new client for `provider`; returns it with its secret, which is shown only once."""
+    """A new client for `provider`; returns it with its secret, which is shown only once.
+
+    Audited as `api-client.create` (without the secret).
+    """
     secret = secrets.token_urlsafe(32)
     client = ApiClient(
         client_id=CLIENT_ID_PREFIX + secrets.token_hex(12),
@@ -118,6 +200,14 @@ def create_api_client(
     )
     session.add(client)
     session.flush()
+    _record(
+        session,
+        actor=actor,
+        action="api-client.create",
+        target=(API_CLIENT, client.client_id),
+        after=pick(client, "provider_id", "name"),
+        now=now or utcnow(),
+    )
     return client, secret
 
 
@@ -143,22 +233,52 @@ def list_api_clients(session: Session, *, provider_id: int) -> list[ApiClient]:
 
 
 def rotate_api_client_secret(
-    session: Session, *, provider_id: int, client_id: str
+    session: Session,
+    *,
+    provider_id: int,
+    client_id: str,
+    actor: Principal | None = None,
+    now: datetime | None = None,
 ) -> tuple[ApiClient, str]:
-    """Replace a client's secret; the old one stops working at once."""
+    """Replace a client's secret; the old one stops working at once (audited as
+    `api-client.rotate-secret`, without either secret)."""
     client = _client(session, provider_id=provider_id, client_id=client_id)
     secret = secrets.token_urlsafe(32)
     client.secret_hash = hash_secret(secret)
     session.flush()
+    _record(
+        session,
+        actor=actor,
+        action="api-client.rotate-secret",
+        target=(API_CLIENT, client.client_id),
+        after=pick(client, "provider_id"),
+        now=now or utcnow(),
+    )
     return client, secret
 
 
 def revoke_api_client(
-    session: Session, *, provider_id: int, client_id: str, now: datetime
+    session: Session,
+    *,
+    provider_id: int,
+    client_id: str,
+    now: datetime,
+    actor: Principal | None = None,
 ) -> ApiClient:
-    """Revoke a client; its tokens stop working on their next request."""
+    """Revoke a client (audited as `api-client.revoke`); its tokens stop working on their
+    next request."""
     client = _client(session, provider_id=provider_id, client_id=client_id)
+    before = pick(client, "is_active")
     client.is_active = False
     client.revoked_at = now
     session.flush()
+    _record(
+        session,
+        actor=actor,
+        action="api-client.revoke",
+        target=(API_CLIENT, client.client_id),
+        before=before,
+        after=pick(client, "is_active"),
+        now=now,
+    )
     return client

@@ -161,34 +161,40 @@ def admin_read_standard(
 
 
 @admin_router.post("", status_code=status.HTTP_201_CREATED)
-def create_standard(body: StandardCreate, session: SessionDep, _staff: StaffWriter) -> JSONResponse:
+def create_standard(body: StandardCreate, session: SessionDep, staff: StaffWriter) -> JSONResponse:
     """Create a standard version (a draft unless the body says otherwise)."""
-    standard = service.create_standard(session, data=body, now=utcnow())
+    standard = service.create_standard(session, data=body, now=utcnow(), actor=staff)
     return _full(standard, status_code=201)
 
 
 @admin_router.put("/{code}/versions/{version}")
 def update_standard(
-    code: str, version: int, body: StandardCreate, session: SessionDep, _staff: StaffWriter
+    code: str, version: int, body: StandardCreate, session: SessionDep, staff: StaffWriter
 ) -> JSONResponse:
     """Replace a draft; published versions are immutable (409)."""
-    standard = service.update_standard(session, code=code, version=version, data=body)
+    standard = service.update_standard(
+        session, code=code, version=version, data=body, actor=staff, now=utcnow()
+    )
     return _full(standard)
 
 
 @admin_router.post("/{code}/versions/{version}/publish")
 def publish_standard(
-    code: str, version: int, session: SessionDep, _staff: StaffWriter
+    code: str, version: int, session: SessionDep, staff: StaffWriter
 ) -> JSONResponse:
     """Publish a complete draft; from then on it never changes."""
-    standard = service.publish_standard(session, code=code, version=version, now=utcnow())
+    standard = service.publish_standard(
+        session, code=code, version=version, now=utcnow(), actor=staff
+    )
     return _full(standard)
 
 
 @admin_router.post("/{code}/versions/{version}/retire")
 def retire_standard(
-    code: str, version: int, session: SessionDep, _staff: StaffWriter
+    code: str, version: int, session: SessionDep, staff: StaffWriter
 ) -> JSONResponse:
     """Retire a published version: still readable, no longer issuable."""
-    standard = service.retire_standard(session, code=code, version=version)
+    standard = service.retire_standard(
+        session, code=code, version=version, actor=staff, now=utcnow()
+    )
     return _full(standard)

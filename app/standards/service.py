@@ -1,4 +1,8 @@
-"""The standards registry: create, edit, publish, retire, read, list, seed."""
+"""The standards registry: create, edit, publish, retire, read, list, seed.
+
+Every change is an audit event (`standard.*`, target `standard` / `CODE@version`) written
+in the same transaction; without a principal (command line, seed) the actor is `system`.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,10 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.audit import service as audit_service
+from app.audit.summary import pick
+from app.auth.roles import Principal
+from app.db import utcnow
 from app.standards.enums import Country, Language, Sector, StandardStatus
 from app.standards.errors import (
     StandardExists,
@@ -22,6 +30,8 @@ from app.standards.errors import (
 )
 from app.standards.models import Standard, StandardDelivery
 from app.standards.schemas import StandardCreate, StandardRead
+
+TARGET_TYPE = "standard"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +86,50 @@ def _apply(standard: Standard, data: StandardCreate) -> None:
         standard.deliveries.append(StandardDelivery(country=country, languages=languages))
 
 
+def _entry(
+    actor: Principal | None,
+    action: str,
+    standard: Standard,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> audit_service.AuditEntry:
+    return audit_service.AuditEntry(
+        actor=actor,
+        # Without a principal the change comes from the command line or a seed script.
+        actor_override=None if actor is not None else audit_service.SYSTEM,
+        action=action,
+        target_type=TARGET_TYPE,
+        target_id=f"{standard.code}@{standard.version}",
+        before=before,
+        after=after,
+    )
+
+
+def _identity(standard: Standard) -> dict[str, Any]:
+    return pick(standard, "code", "version", "status")
+
+
+def _record(session: Session, entry: audit_service.AuditEntry, *, now: datetime) -> None:
+    audit_service.record_many(session, [entry], now=now)
+
+
 def to_schema(standard: Standard) -> StandardRead:
     """The validated document of a stored standard version."""
     return StandardRead.model_validate({**standard.content, "status": standard.status})
 
 
-def create_standard(session: Session, *, data: StandardCreate, now: datetime) -> Standard:
-    """Store a new standard version (a draft, or published outright when seeding)."""
+def create_standard(
+    session: Session, *, data: StandardCreate, now: datetime, actor: Principal | None = None
+) -> Standard:
+    """Store a new standard version (a draft, or published outright when seeding); audited
+    as `standard.create`."""
+    standard = _create(session, data=data, now=now)
+    _record(session, _entry(actor, "standard.create", standard, after=_identity(standard)), now=now)
+    return standard
+
+
+def _create(session: Session, *, data: StandardCreate, now: datetime) -> Standard:
     existing = session.scalar(
         select(Standard.id).where(Standard.code == data.code, Standard.version == data.version)
     )
@@ -124,8 +171,17 @@ def _editable(session: Session, code: str, version: int) -> Standard:
     return standard
 
 
-def update_standard(session: Session, *, code: str, version: int, data: StandardCreate) -> Standard:
-    """Replace a draft's content; published and retired versions refuse (409)."""
+def update_standard(
+    session: Session,
+    *,
+    code: str,
+    version: int,
+    data: StandardCreate,
+    actor: Principal | None = None,
+    now: datetime | None = None,
+) -> Standard:
+    """Replace a draft's content (audited as `standard.update`); published and retired
+    versions refuse (409)."""
     if data.code != code or data.version != version:
         raise StandardIdentityMismatch(
             f"The URL names {code} version {version}; the body {data.code} version {data.version}."
@@ -135,30 +191,53 @@ def update_standard(session: Session, *, code: str, version: int, data: Standard
         raise StandardIdentityMismatch("Edit drafts as drafts; publish with the publish action.")
     _apply(standard, data)
     session.flush()
+    entry = _entry(actor, "standard.update", standard, after=_identity(standard))
+    _record(session, entry, now=now or utcnow())
     return standard
 
 
-def publish_standard(session: Session, *, code: str, version: int, now: datetime) -> Standard:
-    """Publish a draft after checking it is complete (assessments, three delivery profiles)."""
+def publish_standard(
+    session: Session, *, code: str, version: int, now: datetime, actor: Principal | None = None
+) -> Standard:
+    """Publish a draft after checking it is complete (assessments, three delivery profiles);
+    audited as `standard.publish`."""
     standard = _editable(session, code, version)
     try:
         StandardCreate.model_validate({**standard.content, "status": "published"})
     except ValidationError as error:
         messages = [str(e["msg"]) for e in error.errors()]
         raise StandardNotPublishable("; ".join(messages), errors=messages) from None
+    before = pick(standard, "status")
     standard.status = StandardStatus.published.value
     standard.published_at = now
     session.flush()
+    entry = _entry(
+        actor, "standard.publish", standard, before=before, after=pick(standard, "status")
+    )
+    _record(session, entry, now=now)
     return standard
 
 
-def retire_standard(session: Session, *, code: str, version: int) -> Standard:
-    """Retire a published version: it stays readable but issues no new credentials."""
+def retire_standard(
+    session: Session,
+    *,
+    code: str,
+    version: int,
+    actor: Principal | None = None,
+    now: datetime | None = None,
+) -> Standard:
+    """Retire a published version (audited as `standard.retire`): it stays readable but
+    issues no new credentials."""
     standard = get_standard(session, code=code, version=version, include_drafts=True)
     if standard.status != StandardStatus.published.value:
         raise StandardImmutable(f"Only published versions can be retired, not {standard.status}.")
+    before = pick(standard, "status")
     standard.status = StandardStatus.retired.value
     session.flush()
+    entry = _entry(
+        actor, "standard.retire", standard, before=before, after=pick(standard, "status")
+    )
+    _record(session, entry, now=now or utcnow())
     return standard
 
 
@@ -215,14 +294,18 @@ class SeedConflict(StandardImmutable):
     title = "A seed file differs from the stored published version"
 
 
-def seed_standards(session: Session, *, directory: Path, now: datetime) -> SeedResult:
+def seed_standards(
+    session: Session, *, directory: Path, now: datetime, actor: Principal | None = None
+) -> SeedResult:
     """Load every `*.json` standard in `directory` through the same schema as the API.
 
     Idempotent: a version already stored with the same content is left alone; one stored
-    with different content is a conflict, because published versions never change.
+    with different content is a conflict, because published versions never change. New
+    versions are audited as `standard.create`, overwritten drafts as `standard.update`.
     """
     created: list[str] = []
     unchanged: list[str] = []
+    entries: list[audit_service.AuditEntry] = []
     for path in sorted(directory.glob("*.json")):
         data = StandardCreate.model_validate(json.loads(path.read_text(encoding="utf-8")))
         label = f"{data.code} v{data.version}"
@@ -230,17 +313,23 @@ def seed_standards(session: Session, *, directory: Path, now: datetime) -> SeedR
             select(Standard).where(Standard.code == data.code, Standard.version == data.version)
         )
         if existing is None:
-            create_standard(session, data=data, now=now)
+            standard = _create(session, data=data, now=now)
+            entries.append(_entry(actor, "standard.create", standard, after=_identity(standard)))
             created.append(label)
         elif existing.content == _content(data) and existing.status == data.status.value:
             unchanged.append(label)
         elif existing.status == StandardStatus.draft.value:
+            before = pick(existing, "status")
             _apply(existing, data)
             existing.status = data.status.value
             if data.status is StandardStatus.published:
                 existing.published_at = now
+            entries.append(
+                _entry(actor, "standard.update", existing, before=before, after=_identity(existing))
+            )
             created.append(label)
         else:
             raise SeedConflict(f"{path.name}: {label} is {existing.status} with other content.")
     session.flush()
+    audit_service.record_many(session, entries, now=now)
     return SeedResult(created=created, unchanged=unchanged)

@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header, Response
 
 from app.auth.dependencies import SettingsDep, StaffWriter
+from app.auth.roles import Principal
 from app.credentials.dependencies import SignerDep
 from app.db import SessionDep, utcnow
 from app.routing import ProblemRoute
@@ -120,6 +121,7 @@ def _one(
     action: StatusAction,
     credential_id: str,
     reason: str | None,
+    staff: Principal,
     session: SessionDep,
     settings: SettingsDep,
     signer: SignerDep,
@@ -132,6 +134,7 @@ def _one(
         signer=signer,
         base_url=settings.public_base_url,
         now=utcnow(),
+        actor=staff,
     )
 
 
@@ -139,32 +142,32 @@ def _one(
 def revoke_credential(
     credential_id: str,
     body: StatusReason,
-    _staff: StaffWriter,
+    staff: StaffWriter,
     session: SessionDep,
     settings: SettingsDep,
     signer: SignerDep,
 ) -> CredentialStatusChange:
     """Revoke a credential, permanently, and re-sign its revocation list."""
-    return _one(StatusAction.revoke, credential_id, body.reason, session, settings, signer)
+    return _one(StatusAction.revoke, credential_id, body.reason, staff, session, settings, signer)
 
 
 @admin_router.post("/{credential_id}/suspend", response_model=CredentialStatusRead)
 def suspend_credential(
     credential_id: str,
     body: StatusReason,
-    _staff: StaffWriter,
+    staff: StaffWriter,
     session: SessionDep,
     settings: SettingsDep,
     signer: SignerDep,
 ) -> CredentialStatusChange:
     """Suspend an active credential (reversible) and re-sign its suspension list."""
-    return _one(StatusAction.suspend, credential_id, body.reason, session, settings, signer)
+    return _one(StatusAction.suspend, credential_id, body.reason, staff, session, settings, signer)
 
 
 @admin_router.post("/{credential_id}/reinstate", response_model=CredentialStatusRead)
 def reinstate_credential(
     credential_id: str,
-    _staff: StaffWriter,
+    staff: StaffWriter,
     session: SessionDep,
     settings: SettingsDep,
     signer: SignerDep,
@@ -172,13 +175,13 @@ def reinstate_credential(
 ) -> CredentialStatusChange:
     """Lift a suspension and re-sign the suspension list; a revoked credential stays revoked."""
     reason = body.reason if body is not None else None
-    return _one(StatusAction.reinstate, credential_id, reason, session, settings, signer)
+    return _one(StatusAction.reinstate, credential_id, reason, staff, session, settings, signer)
 
 
 @admin_router.post("/status-changes", response_model=StatusChangeRead)
 def change_statuses(
     body: StatusChangeBulk,
-    _staff: StaffWriter,
+    staff: StaffWriter,
     session: SessionDep,
     settings: SettingsDep,
     signer: SignerDep,
@@ -189,5 +192,10 @@ def change_statuses(
     under `skipped` with the reason; every affected list is re-signed in the same transaction.
     """
     return service.bulk_change(
-        session, data=body, signer=signer, base_url=settings.public_base_url, now=utcnow()
+        session,
+        data=body,
+        signer=signer,
+        base_url=settings.public_base_url,
+        now=utcnow(),
+        actor=staff,
     )

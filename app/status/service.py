@@ -6,6 +6,10 @@ are rebuilt from the credentials table and signed in the same transaction. Every
 list therefore rebuilds it after the previous writer committed, so the published list always
 includes every committed change.
 
+Each changed credential is one audit event (`credential.revoke` / `.suspend` / `.reinstate`)
+appended last in the same transaction; skipped credentials leave none. Without a principal
+(scripts) the actor is `system`.
+
 Allocation (`allocate`, `status_entries`) and signing (`publish_lists`) live in their own
 modules and are re-exported here, so other domains import one module.
 """
@@ -21,6 +25,8 @@ from typing import TypeVar
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit_service
+from app.auth.roles import Principal
 from app.credentials.errors import CredentialNotFound
 from app.credentials.models import Credential, CredentialStatus
 from app.credentials.signing import IssuerSigner
@@ -188,6 +194,7 @@ def change_statuses(
     signer: IssuerSigner,
     base_url: str,
     now: datetime,
+    actor: Principal | None = None,
 ) -> StatusChangeResult:
     """Apply `action` to the credentials, skip those it does not apply to, re-sign the lists.
 
@@ -246,6 +253,19 @@ def change_statuses(
         session, list_ids=affected_lists, signer=signer, base_url=base_url, now=now
     )
     result.lists_republished = [list_url(base_url, list_id) for list_id in republished]
+    entries = [
+        audit_service.AuditEntry(
+            actor=actor,
+            actor_override=None if actor is not None else audit_service.SYSTEM,
+            action=f"credential.{action.value}",
+            target_type="credential",
+            target_id=credential_id,
+            before={"status": rows[credential_id].status},
+            after={"status": transition.target, "reason": reason},
+        )
+        for credential_id in result.changed
+    ]
+    audit_service.record_many(session, entries, now=now)
     return result
 
 
@@ -271,6 +291,7 @@ def revoke(
     signer: IssuerSigner,
     base_url: str,
     now: datetime,
+    actor: Principal | None = None,
 ) -> StatusChangeResult:
     """Revoke the credentials (permanent); already revoked ones are skipped."""
     return change_statuses(
@@ -281,6 +302,7 @@ def revoke(
         signer=signer,
         base_url=base_url,
         now=now,
+        actor=actor,
     )
 
 
@@ -292,6 +314,7 @@ def suspend(
     signer: IssuerSigner,
     base_url: str,
     now: datetime,
+    actor: Principal | None = None,
 ) -> StatusChangeResult:
     """Suspend the active credentials; suspended and revoked ones are skipped."""
     return change_statuses(
@@ -302,6 +325,7 @@ def suspend(
         signer=signer,
         base_url=base_url,
         now=now,
+        actor=actor,
     )
 
 
@@ -313,6 +337,7 @@ def reinstate(
     signer: IssuerSigner,
     base_url: str,
     now: datetime,
+    actor: Principal | None = None,
 ) -> StatusChangeResult:
     """Reinstate the suspended credentials; active and revoked ones are skipped."""
     return change_statuses(
@@ -323,6 +348,7 @@ def reinstate(
         signer=signer,
         base_url=base_url,
         now=now,
+        actor=actor,
     )
 
 
@@ -335,6 +361,7 @@ def change_credential_status(
     signer: IssuerSigner,
     base_url: str,
     now: datetime,
+    actor: Principal | None = None,
 ) -> CredentialStatusChange:
     """Apply `action` to one credential; where bulk would skip it, raise the 409 instead."""
     result = change_statuses(
@@ -345,6 +372,7 @@ def change_credential_status(
         signer=signer,
         base_url=base_url,
         now=now,
+        actor=actor,
     )
     if result.skipped:
         raise _SKIP_ERRORS[result.skipped[0].reason]()
@@ -364,6 +392,7 @@ def bulk_change(
     signer: IssuerSigner,
     base_url: str,
     now: datetime,
+    actor: Principal | None = None,
 ) -> StatusChangeResult:
     """Apply one action to credentials named by id or selected by a filter (capped)."""
     if data.credential_ids is not None:
@@ -393,6 +422,7 @@ def bulk_change(
         signer=signer,
         base_url=base_url,
         now=now,
+        actor=actor,
     )
 
 

@@ -24,6 +24,7 @@ _OB_CONTEXT: Final = re.compile(
 )
 OB_CREDENTIAL_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 _MAX_REPORTED: Final = 5
+_WHITESPACE: Final = re.compile(r"\s")  # the characters str.isspace() accepts
 
 
 def unpinned_contexts(document: Mapping[str, Any], pinned: frozenset[str]) -> list[str]:
@@ -128,4 +129,4 @@ def _types(value: Mapping[str, Any]) -> list[str]:
 
 
 def _is_uri(value: Any) -> bool:
-    return isinstance(value, str) and ":" in value and not any(c.isspace() for c in value)
+    return isinstance(value, str) and ":" in value and _WHITESPACE.search(value) is None

@@ -51,7 +51,7 @@ from app.verification.checks import (
     outcome_of_proof,
 )
 from app.verification.conformance import check_schema
-from app.verification.dates import parse_datetime
+from app.verification.dates import parse_datetime, parse_numeric_date
 from app.verification.forms import CredentialInput, Form, PresentationInput
 from app.verification.status_check import EntryResult, StatusListSource, check_status
 from app.verification.trust import TrustedKeys, TrustRegistry, did_of
@@ -175,7 +175,7 @@ class VerificationEngine:
         checks = (
             proof_check,
             issuer_check,
-            check_validity(document, now=self._now),
+            check_validity(document, now=self._now, jwt_claims=item.form is Form.vc_jwt),
             status.revocation,
             status.suspension,
             schema,
@@ -407,8 +407,18 @@ class VerificationEngine:
         return trusted.keys.get(method) if trusted is not None else None
 
 
-def check_validity(document: Mapping[str, Any], *, now: datetime) -> Check:
-    """Whether `now` lies within the credential's `validFrom` … `validUntil`."""
+def check_validity(
+    document: Mapping[str, Any], *, now: datetime, jwt_claims: bool = False
+) -> Check:
+    """Whether `now` lies within the credential's `validFrom` … `validUntil`.
+
+    With `jwt_claims` (a vc+jwt's payload) also within its `nbf` … `exp` when present
+    (RFC 7519 §4.1.4–4.1.5): the JWS check reads no clock and leaves them to this one.
+    """
+    if jwt_claims:
+        failed = _check_jwt_validity(document, now=now)
+        if failed is not None:
+            return failed
     raw_from, raw_until = document.get("validFrom"), document.get("validUntil")
     valid_from, valid_until = parse_datetime(raw_from), parse_datetime(raw_until)
     if ("validFrom" in document and valid_from is None) or (
@@ -430,6 +440,29 @@ def check_validity(document: Mapping[str, Any], *, now: datetime) -> Check:
     until = f" until {raw_until}" if raw_until else " with no end date"
     since = f" from {raw_from}" if raw_from else ""
     return Check.passed(CheckName.validity, Code.within_validity, f"Valid{since}{until}.")
+
+
+def _check_jwt_validity(claims: Mapping[str, Any], *, now: datetime) -> Check | None:
+    """The failed validity check for a JWT's `nbf` / `exp`, or None when they allow `now`."""
+    not_before, expires = (
+        parse_numeric_date(claims.get("nbf")),
+        parse_numeric_date(claims.get("exp")),
+    )
+    if ("nbf" in claims and not_before is None) or ("exp" in claims and expires is None):
+        return Check.failed(
+            CheckName.validity, Code.malformed_date, "nbf / exp must be JWT NumericDates."
+        )
+    if not_before is not None and now < not_before:
+        return Check.failed(
+            CheckName.validity,
+            Code.not_yet_valid,
+            f"Not valid until {not_before.isoformat()} (nbf).",
+        )
+    if expires is not None and now >= expires:
+        return Check.failed(
+            CheckName.validity, Code.expired, f"Expired on {expires.isoformat()} (exp)."
+        )
+    return None
 
 
 def _issuer_key(method: Any, trusted: TrustedKeys) -> tuple[Check, Ed25519PublicKey | None]:

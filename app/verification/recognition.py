@@ -24,6 +24,7 @@ from app.standards.enums import Country, StandardStatus
 from app.standards.enums import Language as StandardLanguage
 from app.standards.errors import StandardNotFound
 from app.standards.schemas import StandardRead
+from app.verification.caches import CacheMiss
 
 OCCUPATION_SYSTEMS: Final = {
     Country.us: ("soc_2018", "SOC 2018"),
@@ -145,12 +146,14 @@ class _Standards:
         self._items: dict[tuple[str, int], StandardRead] = {}
         self._lock = threading.Lock()
 
-    def find(self, session: Session, *, code: str, version: int) -> StandardRead | None:
+    def find(self, session: Session | None, *, code: str, version: int) -> StandardRead | None:
         key = (code, version)
         with self._lock:
             cached = self._items.get(key)
         if cached is not None:
             return cached
+        if session is None:
+            raise CacheMiss(f"the standard {code} v{version} must be read from the database")
         try:
             row = standards_service.get_standard(session, code=code, version=version)
         except StandardNotFound:
@@ -167,6 +170,9 @@ class _Standards:
 _standards = _Standards()
 
 
-def find_standard(session: Session, *, code: str, version: int) -> StandardRead | None:
-    """The published (or retired) standard version a credential names, if the registry has it."""
+def find_standard(session: Session | None, *, code: str, version: int) -> StandardRead | None:
+    """The published (or retired) standard version a credential names, if the registry has it.
+
+    Without a session only the cache is read (`CacheMiss` when the standard is not in it).
+    """
     return _standards.find(session, code=code, version=version)

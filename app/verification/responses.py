@@ -7,7 +7,10 @@ check), and `results` keyed by the credential's properties.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from fastapi import Response
 
 from app.verification.checks import (
     VERIFICATION_PROBLEMS,
@@ -80,6 +83,23 @@ def presentation_read(report: PresentationReport) -> PresentationVerificationRea
         checks=[check_read(result.proof)],
         credentials=[credential_read(item) for item in report.credentials],
         employer_country=report.employer_country,
+    )
+
+
+def verify_response(
+    report: CredentialReport | PresentationReport, *, headers: Mapping[str, str]
+) -> Response:
+    """The `/api/v1/verify` answer, serialized once: returned as a `Response`, it skips
+    FastAPI's second validation against the response model."""
+    model: CredentialVerificationRead | PresentationVerificationRead = (
+        presentation_read(report)
+        if isinstance(report, PresentationReport)
+        else credential_read(report)
+    )
+    return Response(
+        model.__pydantic_serializer__.to_json(model),
+        media_type="application/json",
+        headers=dict(headers),
     )
 
 

@@ -3,36 +3,46 @@
 `verify_submission` verifies what a client sent; `verify_stored_credential` verifies one of
 this service's credentials by id (the public verification page and its JSON twin). Both
 record one anonymous `VerificationEvent` per credential: the standard, the issuing and the
-employer's country, the outcome and the time — never the credential, holder or client.
+employer's country, the outcome and the time — never the credential, holder or client
+(written with the request or in batches: `app.verification.events`).
+
+`verify_body_from_cache` is `verify_body` for a vc+jwt without a session: when the keys,
+status lists and standard it needs are in this process's caches (`app.verification.caches`)
+it answers without any I/O, so the API can answer it on the event loop; otherwise it says
+so (None), and the body is verified with a session in a worker thread.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.credentials import service as credentials_service
-from app.credentials.models import Credential
 from app.credentials.signing import IssuerSigner, current_signer
 from app.crypto.contexts import PinnedContexts
 from app.i18n import Language
 from app.keys.service import KeyCache
-from app.providers.models import TrainingProvider
 from app.standards.enums import Country
 from app.standards.schemas import StandardRead
+from app.verification.caches import CacheMiss, VerifierCaches
 from app.verification.checks import CheckName, CheckStatus
 from app.verification.engine import (
     CredentialVerification,
     PresentationVerification,
     VerificationEngine,
 )
-from app.verification.forms import CredentialInput, PresentationInput, credential_from_token
-from app.verification.models import VerificationEvent
+from app.verification.events import EventRecorder, PendingEvent
+from app.verification.forms import (
+    VC_JWT_MEDIA_TYPE,
+    CredentialInput,
+    PresentationInput,
+    credential_from_token,
+    parse_body,
+)
 from app.verification.recognition import (
     DEFAULT_LANGUAGES,
     Recognition,
@@ -44,6 +54,9 @@ from app.verification.summary import CredentialSummary, standard_reference, summ
 from app.verification.trust import DatabaseTrustRegistry
 
 URN_UUID = "urn:uuid:"
+MAX_CACHED_TOKEN_BYTES: Final = 64 * 1024
+"""Larger tokens are verified in a worker thread: decoding one holds the event loop."""
+_UNBUFFERED: Final = EventRecorder(None, interval=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +64,17 @@ class VerifierSetup:
     """What verification needs from the running app (loaded once, shared by requests).
 
     `remote` is the source for other trusted issuers' status lists; None (the default)
-    means they are not fetched and their status checks are `unknown`.
+    means they are not fetched and their status checks are `unknown`. `caches` are the
+    app's (a set-up made without them caches nothing between requests); `events` is the
+    app's recorder (None: each event is written through the request's session).
     """
 
     settings: Settings
     contexts: PinnedContexts
     key_cache: KeyCache
     remote: StatusListSource | None = None
+    caches: VerifierCaches = field(default_factory=VerifierCaches)
+    events: EventRecorder | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,27 +111,73 @@ class PresentationReport:
 Report = CredentialReport | PresentationReport
 
 
-def build_engine(session: Session, *, setup: VerifierSetup, now: datetime) -> VerificationEngine:
-    """An engine for one request: the registry and status lists read through `session`."""
+def build_engine(
+    session: Session | None, *, setup: VerifierSetup, now: datetime
+) -> VerificationEngine:
+    """An engine for one request: the registry and status lists from the app's caches, else
+    read through `session` (without one, what is not cached raises `CacheMiss`)."""
     settings = setup.settings
 
     def signer() -> IssuerSigner:
+        if session is None:
+            raise CacheMiss("signing a status list needs the database")
         return current_signer(
             session, settings=settings, cache=setup.key_cache, contexts=setup.contexts
         )
 
     return VerificationEngine(
-        registry=DatabaseTrustRegistry(session, settings=settings),
+        registry=DatabaseTrustRegistry(session, settings=settings, own_keys=setup.caches.own_keys),
         status_lists=LocalStatusLists(
             session,
             base_url=settings.public_base_url,
             signer=signer,
             now=now,
             remote=setup.remote,
+            cache=setup.caches.own_lists,
         ),
         contexts=setup.contexts,
         now=now,
     )
+
+
+def verify_body(
+    session: Session,
+    *,
+    body: bytes,
+    media_type: str,
+    setup: VerifierSetup,
+    audience: Audience,
+    now: datetime,
+) -> Report:
+    """Verify a request body (any form `forms.parse_body` reads); one event per credential."""
+    submission = parse_body(body, media_type)
+    return verify_submission(
+        session, submission=submission, setup=setup, audience=audience, now=now
+    )
+
+
+def verify_body_from_cache(
+    *, body: bytes, media_type: str, setup: VerifierSetup, audience: Audience, now: datetime
+) -> CredentialReport | None:
+    """`verify_body` without a session or any other I/O, or None when it cannot be.
+
+    Only a vc+jwt body of at most `MAX_CACHED_TOKEN_BYTES` is tried (JSON bodies, Data
+    Integrity proofs and presentations cost milliseconds of CPU), and only when events are
+    buffered. It succeeds when this service issued the credential and its keys, status lists
+    and standard are cached; anything else is a `CacheMiss`, and the caller verifies the body
+    again with `verify_body` (the work done here is lost; no event was recorded: recording is
+    the last step). A body that is not a vc+jwt at all raises `UnverifiableInput` here.
+    """
+    if media_type != VC_JWT_MEDIA_TYPE or len(body) > MAX_CACHED_TOKEN_BYTES:
+        return None
+    if setup.events is None or not setup.events.buffered:
+        return None
+    item = parse_body(body, media_type)
+    assert isinstance(item, CredentialInput)  # a vc+jwt body is one credential
+    try:
+        return verify_credential(None, item=item, setup=setup, audience=audience, now=now)
+    except CacheMiss:
+        return None
 
 
 def verify_submission(
@@ -134,16 +197,16 @@ def verify_submission(
 
 
 def verify_credential(
-    session: Session,
+    session: Session | None,
     *,
     item: CredentialInput,
     setup: VerifierSetup,
     audience: Audience,
     now: datetime,
 ) -> CredentialReport:
-    """Verify one credential; records its event."""
+    """Verify one credential; records its event (without a session: see `verify_from_cache`)."""
     engine = build_engine(session, setup=setup, now=now)
-    return _report(session, engine.verify(item), audience=audience, now=now)
+    return _report(session, engine.verify(item), setup=setup, audience=audience, now=now)
 
 
 def verify_presentation(
@@ -160,7 +223,8 @@ def verify_presentation(
     engine = build_engine(session, setup=setup, now=now)
     presented = engine.verify_presentation(presentation, challenge=challenge, domain=domain)
     reports = [
-        _report(session, result, audience=audience, now=now) for result in presented.credentials
+        _report(session, result, setup=setup, audience=audience, now=now)
+        for result in presented.credentials
     ]
     return PresentationReport(
         result=presented, credentials=reports, employer_country=audience.country
@@ -187,7 +251,12 @@ def verify_stored_credential(
 
 
 def _report(
-    session: Session, result: CredentialVerification, *, audience: Audience, now: datetime
+    session: Session | None,
+    result: CredentialVerification,
+    *,
+    setup: VerifierSetup,
+    audience: Audience,
+    now: datetime,
 ) -> CredentialReport:
     standard = _standard_of(session, result)
     recognition: list[Recognition] = []
@@ -201,18 +270,23 @@ def _report(
             )
             for country in countries
         ]
-    record_event(
-        session, result=result, standard=standard, employer_country=audience.country, now=now
+    summary = summarize(result, standard=standard)
+    # Last: a `CacheMiss` before it leaves no event behind for the retry to duplicate.
+    (setup.events or _UNBUFFERED).record(
+        session,
+        verification_event(
+            result=result, standard=standard, employer_country=audience.country, now=now
+        ),
     )
     return CredentialReport(
         result=result,
-        summary=summarize(result, standard=standard),
+        summary=summary,
         recognition=recognition,
         employer_country=audience.country,
     )
 
 
-def _standard_of(session: Session, result: CredentialVerification) -> StandardRead | None:
+def _standard_of(session: Session | None, result: CredentialVerification) -> StandardRead | None:
     """The registry's standard a verified credential names (None for unverified input)."""
     if result.document is None:
         return None
@@ -223,57 +297,32 @@ def _standard_of(session: Session, result: CredentialVerification) -> StandardRe
     return find_standard(session, code=code, version=version)
 
 
-def record_event(
-    session: Session,
+def verification_event(
     *,
     result: CredentialVerification,
     standard: StandardRead | None,
     employer_country: Country | None,
     now: datetime,
-) -> None:
-    """Record the anonymous mobility event of one verification (never who, never which).
+) -> PendingEvent:
+    """The anonymous mobility event of one verification (never who, never which).
 
-    A plain INSERT (no ORM object): nothing reads the row back in this request.
+    The issuing country is the trusted issuer's for other issuers' credentials; for ours,
+    the issuing provider's, looked up when the event is written.
     """
     reference = standard_reference(result.document) if result.document is not None else None
-    session.execute(
-        insert(VerificationEvent).values(
-            standard_code=standard.code if standard else (reference[0][:64] if reference else None),
-            sector=standard.sector.value if standard else None,
-            issuing_country=_issuing_country(session, result),
-            employer_country=employer_country.value if employer_country else None,
-            outcome=result.outcome.value,
-            occurred_at=now,
-        )
-    )
-
-
-def _issuing_country(session: Session, result: CredentialVerification) -> str | None:
-    """Our credentials: the issuing provider's country; others: the trusted issuer's country."""
     trusted = result.issuer
-    if trusted is None or result.check(CheckName.proof).status is not CheckStatus.passed:
-        return None
-    if not trusted.own:
-        return trusted.country
-    identifier: Any = result.document.get("id") if result.document else None
-    if not isinstance(identifier, str) or not identifier.startswith(URN_UUID):
-        return None
-    credential_id = identifier.removeprefix(URN_UUID)
-    if credential_id in _issuing_countries:
-        return _issuing_countries[credential_id]
-    country: str | None = session.scalar(
-        select(TrainingProvider.country)
-        .join(Credential, Credential.provider_id == TrainingProvider.id)
-        .where(Credential.id == credential_id)
+    signed = trusted is not None and result.check(CheckName.proof).status is CheckStatus.passed
+    own_credential_id: str | None = None
+    if signed and trusted is not None and trusted.own and result.document is not None:
+        identifier: Any = result.document.get("id")
+        if isinstance(identifier, str) and identifier.startswith(URN_UUID):
+            own_credential_id = identifier.removeprefix(URN_UUID)
+    return PendingEvent(
+        standard_code=standard.code if standard else (reference[0][:64] if reference else None),
+        sector=standard.sector.value if standard else None,
+        issuing_country=trusted.country if signed and trusted is not None else None,
+        employer_country=employer_country.value if employer_country else None,
+        outcome=result.outcome.value,
+        occurred_at=now,
+        own_credential_id=own_credential_id,
     )
-    if len(_issuing_countries) >= _ISSUING_COUNTRY_CACHE:
-        _issuing_countries.clear()
-    _issuing_countries[credential_id] = country
-    return country
-
-
-_ISSUING_COUNTRY_CACHE = 4096
-_issuing_countries: dict[str, str | None] = {}
-"""Issuing country by credential id, per process: a credential's provider never changes, and
-the figure only feeds the anonymous metric (a provider's later change of country is not
-worth a query per verification)."""

@@ -13,7 +13,9 @@ restricted to their own host (`app.verification.remote_status`). A credential's 
 chooses a host to contact.
 
 Verified lists are cached per process, keyed by their exact content and the verifying key,
-so a list is verified once per signature, not once per request.
+so a list is verified once per signature, not once per request. This service's own signed
+lists are also kept per app for their `ttl` (see `app.verification.caches`), so a verification
+usually reads no status list from the database at all.
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ from app.status import service as status_service
 from app.status.builder import ENTRY_TYPE, LIST_CREDENTIAL_TYPE, LIST_TYPE, list_url
 from app.status.errors import StatusListNotFound
 from app.status.models import StatusList
+from app.verification.caches import CacheMiss, ExpiringCache, list_seconds
 from app.verification.checks import Check, CheckName, CheckStatus, Code
-from app.verification.dates import parse_datetime
+from app.verification.dates import parse_datetime, parse_numeric_date
 from app.verification.trust import TrustedKeys, did_of
 
 REVOCATION: Final = "revocation"
@@ -68,10 +71,14 @@ class StatusListUnavailable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ListDocument:
-    """A status list credential as retrieved: a JSON document or a vc+jwt string."""
+    """A status list credential as retrieved: a JSON document or a vc+jwt string.
+
+    `content_key` is `content_key(document)` when the source has it already (cached lists).
+    """
 
     document: dict[str, Any] | None = None
     token: str | None = None
+    content_key: str | None = None
 
 
 class StatusListSource(Protocol):
@@ -241,7 +248,14 @@ def _check_entry(
         return _unknown(
             entry, purpose, Code.status_list_invalid, f"Could not check: {verified.problem}"
         )
-    problem = _list_problem(verified.document, url=url, issuer=issuer, purpose=purpose, now=now)
+    problem = _list_problem(
+        verified.document,
+        url=url,
+        issuer=issuer,
+        purpose=purpose,
+        now=now,
+        jwt_claims=retrieved.token is not None,
+    )
     if problem is not None:
         return _unknown(entry, purpose, Code.status_list_invalid, f"Could not check: {problem}")
     try:
@@ -283,7 +297,7 @@ def _verify_list(
     key = issuer.keys.get(method)
     if key is None:
         return _VerifiedList(None, "the status list is signed with a key the issuer does not use")
-    cache_key = (_content_key(document), _raw(key))
+    cache_key = (retrieved.content_key or content_key(document), _raw(key))
     cached = _verified_lists.get(cache_key)
     if cached is not None:
         return cached
@@ -320,9 +334,19 @@ def _verify_list_jwt(token: str, *, issuer: TrustedKeys) -> _VerifiedList:
 
 
 def _list_problem(
-    document: Mapping[str, Any], *, url: str, issuer: TrustedKeys, purpose: str, now: datetime
+    document: Mapping[str, Any],
+    *,
+    url: str,
+    issuer: TrustedKeys,
+    purpose: str,
+    now: datetime,
+    jwt_claims: bool = False,
 ) -> str | None:
-    """Why a verified list cannot answer for this entry, or None when it can."""
+    """Why a verified list cannot answer for this entry, or None when it can.
+
+    With `jwt_claims` (a list secured as a vc+jwt) its `nbf` / `exp` count too: the JWS
+    check reads no clock.
+    """
     types = document.get("type")
     if not isinstance(types, list) or LIST_CREDENTIAL_TYPE not in types:
         return f"the document at the status URL is not a {LIST_CREDENTIAL_TYPE}"
@@ -350,6 +374,13 @@ def _list_problem(
         return "the status list is not valid yet"
     if "validUntil" in document and (valid_until is None or valid_until < now):
         return "the status list has expired"
+    if jwt_claims:
+        not_before = parse_numeric_date(document.get("nbf"))
+        expires = parse_numeric_date(document.get("exp"))
+        if "nbf" in document and (not_before is None or not_before > now + CLOCK_SKEW):
+            return "the status list is not valid yet (nbf)"
+        if "exp" in document and (expires is None or expires <= now):
+            return "the status list has expired (exp)"
     return None
 
 
@@ -361,7 +392,9 @@ def _bitstring(encoded: str) -> Bitstring:
     return bits
 
 
-def _content_key(document: Mapping[str, Any]) -> str:
+def content_key(document: Mapping[str, Any]) -> str:
+    """The SHA-256 of a document's canonical JSON (sorted keys): what verified lists are
+    cached under."""
     serialized = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(serialized.encode("utf-8")).hexdigest()
 
@@ -376,18 +409,22 @@ def _raw(key: Ed25519PublicKey) -> bytes:
 class LocalStatusLists:
     """This service's lists (`{base_url}/status/{id}`), read from the database, never over HTTP.
 
-    Other URLs go to `remote` (a source restricted to trusted issuers' hosts) when given;
-    otherwise they are not fetched and the check stays unknown.
+    Signed lists read from the database are kept in `cache` (per app) for their `ttl`.
+    Without a session (cache-only verification) a list that is not cached raises
+    `CacheMiss`, and so does any URL for `remote`. Other URLs go to `remote` (a source
+    restricted to trusted issuers' hosts) when given; otherwise they are not fetched and the
+    check stays unknown.
     """
 
     def __init__(
         self,
-        session: Session,
+        session: Session | None,
         *,
         base_url: str,
         signer: Callable[[], IssuerSigner],
         now: datetime,
         remote: StatusListSource | None = None,
+        cache: ExpiringCache[int, ListDocument] | None = None,
     ) -> None:
         self._session = session
         self._prefix = list_url(base_url, 0)[:-1]
@@ -396,37 +433,63 @@ class LocalStatusLists:
         self._signer: IssuerSigner | None = None
         self._now = now
         self._remote = remote
-        self._current: dict[int, dict[str, Any]] = {}
+        self._cache = cache
+        self._current: dict[int, ListDocument] = {}
 
     def prefetch(self, urls: Sequence[str]) -> None:
-        """Read every current signed list of ours among `urls` in one query."""
+        """Read every current signed list of ours among `urls` not cached, in one query."""
         ids = {int(i) for i in (self._local_id(url) for url in urls) if i is not None}
-        if self._remote is not None:
-            self._remote.prefetch([url for url in urls if not url.startswith(self._prefix)])
-        if not ids:
+        foreign = [url for url in urls if not url.startswith(self._prefix)]
+        if self._remote is not None and foreign:
+            self._require_session()  # a fetch blocks: never in cache-only verification
+            self._remote.prefetch(foreign)
+        missing = sorted(list_id for list_id in ids if self._cached(list_id) is None)
+        if not missing or self._session is None:
             return
+        changes = self._cache.changes_now() if self._cache is not None else 0
         rows = self._session.execute(
             select(
                 StatusList.id,
                 StatusList.revision,
                 StatusList.signed_revision,
                 StatusList.signed_credential,
-            ).where(StatusList.id.in_(sorted(ids)))
+            ).where(StatusList.id.in_(missing))
         )
         for list_id, revision, signed_revision, stored in rows:
             if stored is not None and signed_revision == revision:
-                self._current[list_id] = stored
+                self._keep(list_id, stored, changes)
 
     def retrieve(self, url: str, *, issuer: TrustedKeys) -> ListDocument:
         """The list from the database when the URL is ours, else from `remote`, else refused."""
         if url.startswith(self._prefix):
-            return ListDocument(document=self._local(url.removeprefix(self._prefix)))
+            return self._local(url.removeprefix(self._prefix))
         if self._remote is None:
             raise StatusListUnavailable(
                 Code.status_list_not_fetched,
                 "the status list is on another host, and lists are not fetched from other hosts.",
             )
+        self._require_session()
         return self._remote.retrieve(url, issuer=issuer)
+
+    def _cached(self, list_id: int) -> ListDocument | None:
+        if list_id in self._current:
+            return self._current[list_id]
+        retrieved = self._cache.get(list_id) if self._cache is not None else None
+        if retrieved is not None:
+            self._current[list_id] = retrieved
+        return retrieved
+
+    def _keep(self, list_id: int, document: dict[str, Any], changes: int) -> ListDocument:
+        retrieved = ListDocument(document=document, content_key=content_key(document))
+        self._current[list_id] = retrieved
+        if self._cache is not None:
+            self._cache.put(list_id, retrieved, changes=changes, seconds=list_seconds(document))
+        return retrieved
+
+    def _require_session(self) -> Session:
+        if self._session is None:
+            raise CacheMiss("the status list must be read from the database or fetched")
+        return self._session
 
     def _current_signer(self) -> IssuerSigner:
         # Needed only to sign a list never signed before; made at most once per request.
@@ -440,13 +503,17 @@ class LocalStatusLists:
             return int(list_id)
         return None
 
-    def _local(self, list_id: str) -> dict[str, Any]:
+    def _local(self, list_id: str) -> ListDocument:
         """The list's signed credential: the stored one when it is current (read without a
-        signing key, usually by `prefetch`), else signed now by `status_service.signed_list`."""
+        signing key, usually by `prefetch` or from the cache), else signed now by
+        `status_service.signed_list`."""
         if list_id.isascii() and list_id.isdigit() and len(list_id) <= 10:
-            if int(list_id) in self._current:
-                return self._current[int(list_id)]
-            row = self._session.execute(
+            cached = self._cached(int(list_id))
+            if cached is not None:
+                return cached
+            session = self._require_session()
+            changes = self._cache.changes_now() if self._cache is not None else 0
+            row = session.execute(
                 select(
                     StatusList.revision, StatusList.signed_revision, StatusList.signed_credential
                 ).where(StatusList.id == int(list_id))
@@ -457,11 +524,11 @@ class LocalStatusLists:
                 )
             revision, signed_revision, stored = row
             if stored is not None and signed_revision == revision:
-                document: dict[str, Any] = stored
-                return document
+                return self._keep(int(list_id), stored, changes)
+        session = self._require_session()
         try:
-            return status_service.signed_list(
-                self._session,
+            signed = status_service.signed_list(
+                session,
                 list_id=list_id,
                 signer=self._current_signer(),
                 base_url=self._base_url,
@@ -475,3 +542,4 @@ class LocalStatusLists:
             raise StatusListUnavailable(
                 Code.status_list_unavailable, error.detail or error.title
             ) from error
+        return ListDocument(document=signed)

@@ -2,7 +2,8 @@
 
 Two sources, never the network:
 - this service's own DID, with the keys it publishes now (active and published; a retired
-  key is no longer trusted), read from the database on each request because keys rotate;
+  key is no longer trusted), read from the database and kept per app for a few seconds
+  (`caches.OWN_KEYS_SECONDS`; a rotation or retirement in this process is seen at once);
 - DIDs staff added (`TrustedIssuer`), each with its DID document pinned at the time.
 
 Only keys referenced from a DID document's `assertionMethod` may sign credentials
@@ -30,6 +31,7 @@ from app.crypto.errors import InvalidMultikeyError
 from app.crypto.multikey import public_key_from_jwk, public_key_from_multibase
 from app.issuer import service as issuer_service
 from app.issuer.identity import ISSUER_NAMES, verification_method_id
+from app.verification.caches import OWN_KEYS_SECONDS, CacheMiss, ExpiringCache
 from app.verification.models import TrustedIssuer
 
 MULTIKEY: Final = "Multikey"
@@ -173,12 +175,20 @@ class DatabaseTrustRegistry:
     """The trust registry of one request: own keys and pinned documents from the database.
 
     Each DID is looked up at most once per instance (one small query), and only when a
-    credential names it.
+    credential names it; this service's own keys come from `own_keys` while it holds them.
+    Without a session (cache-only verification) anything not cached raises `CacheMiss`.
     """
 
-    def __init__(self, session: Session, *, settings: Settings) -> None:
+    def __init__(
+        self,
+        session: Session | None,
+        *,
+        settings: Settings,
+        own_keys: ExpiringCache[str, TrustedKeys] | None = None,
+    ) -> None:
         self._session = session
         self._settings = settings
+        self._own_keys = own_keys
         self._own_did = issuer_service.issuer_did(settings)
         self._found: dict[str, TrustedKeys | None] = {}
 
@@ -194,17 +204,26 @@ class DatabaseTrustRegistry:
         return self._found[did]
 
     def _own(self) -> TrustedKeys:
-        did, published = issuer_service.published_identity(self._session, settings=self._settings)
-        return TrustedKeys(
+        cached = self._own_keys.get(self._own_did) if self._own_keys is not None else None
+        if cached is not None:
+            return cached
+        session = self._require_session()
+        changes = self._own_keys.changes_now() if self._own_keys is not None else 0
+        did, published = issuer_service.published_identity(session, settings=self._settings)
+        own = TrustedKeys(
             did=did,
             name=ISSUER_NAMES["en"],
             country=None,
             keys={verification_method_id(did, key.kid): key.public_key for key in published},
             own=True,
         )
+        if self._own_keys is not None:
+            self._own_keys.put(did, own, changes=changes, seconds=OWN_KEYS_SECONDS)
+        return own
 
     def _trusted(self, did: str) -> TrustedKeys | None:
-        issuer = self._session.scalar(select(TrustedIssuer).where(TrustedIssuer.did == did))
+        session = self._require_session()
+        issuer = session.scalar(select(TrustedIssuer).where(TrustedIssuer.did == did))
         if issuer is None:
             return None
         host = did_web_host(did)
@@ -215,3 +234,8 @@ class DatabaseTrustRegistry:
             keys=_parsed_documents.keys_of(issuer),
             status_hosts=frozenset([host] if host else []),
         )
+
+    def _require_session(self) -> Session:
+        if self._session is None:
+            raise CacheMiss("the trust registry must be read from the database")
+        return self._session

@@ -78,7 +78,8 @@ def test_a_checkpoint_signs_the_head_including_its_own_event(
     append(db, 5)
     exported = create(client, admin)
     [event] = events(db, action="audit.checkpoint")
-    assert exported["seq"] == event.seq == 8
+    # key.create, user.create, auth.login, five appends, then the checkpoint itself
+    assert exported["seq"] == event.seq == 9
     assert exported["head_hash"] == event.hash
     assert (event.actor, event.actor_role) == (f"user:{admin_id}", "admin")
     assert event.summary == {"before": None, "after": {"kid": kid}}
@@ -91,7 +92,7 @@ def test_a_checkpoint_signs_the_head_including_its_own_event(
     assert document["credentialSubject"] == {
         "id": "urn:nassc:audit-log",
         "type": "AuditLog",
-        "sequence": 8,
+        "sequence": 9,
         "headHash": event.hash,
     }
 
@@ -101,11 +102,12 @@ def test_the_checkpoint_document_is_lossless_json_ld(
 ) -> None:
     ensure_signing_key(app, db)
     admin, _ = staff(client, db, Role.admin)
+    # key.create, user.create, auth.login, then the checkpoint (4)
     document = payload_of(create(client, admin)["jwt"])
     [expanded] = expand_strict(document, app.state.contexts)
     [subject] = expanded["https://www.w3.org/2018/credentials#credentialSubject"]
     assert subject["https://nassc.org/ns/audit#sequence"] == [
-        {"@value": 3, "@type": "http://www.w3.org/2001/XMLSchema#integer"}
+        {"@value": 4, "@type": "http://www.w3.org/2001/XMLSchema#integer"}
     ]
     assert "https://nassc.org/ns/audit#headHash" in subject
 
@@ -231,7 +233,8 @@ def test_the_command_line_creates_checkpoints_as_the_system(app: FastAPI, db: Se
     checkpoint = checkpoints.create_checkpoint(db, signer=signer, now=utcnow())
     db.commit()
     [event] = events(db, action="audit.checkpoint")
-    assert (event.actor, event.actor_role, checkpoint.seq) == ("system", "system", 3)
+    # key.create, two appends, then the checkpoint itself
+    assert (event.actor, event.actor_role, checkpoint.seq) == ("system", "system", 4)
     result = checkpoints.verify_checkpoint(
         db, token=checkpoints.checkpoint_jwt(checkpoint), settings=app.state.settings
     )

@@ -10,10 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
+from app.config import Settings
 from app.db import utcnow
 from app.users import service as users_service
 from tests.audit.helpers import USERS, events, staff, user_id
-from tests.factories import create_staff_user, password_token
+from tests.factories import create_staff_user, earlier_staff_token, password_token
 from tests.test_errors import assert_problem
 
 NEW_PASSWORD = "another-long-password"
@@ -74,11 +75,10 @@ def test_usernames_that_are_email_addresses_are_not_logged_in_clear(
 
 
 def test_disabling_a_user_stops_their_valid_token_and_is_audited(
-    client: TestClient, db: Session
+    client: TestClient, db: Session, settings: Settings
 ) -> None:
     headers, admin_id = staff(client, db, Role.admin)
-    username = create_staff_user(db, Role.registrar)
-    token = password_token(client, username)
+    username, token = earlier_staff_token(db, settings, Role.registrar)
     assert client.get("/api/v1/auth/me", headers=bearer(token)).status_code == 200
     target = user_id(db, username)
 
@@ -107,7 +107,10 @@ def test_disabling_a_user_stops_their_valid_token_and_is_audited(
         actor_id=admin_id,
         request_id=response.headers["x-request-id"],
     )
-    assert client.get("/api/v1/auth/me", headers=bearer(token)).status_code == 200
+    # Re-enabling does not revive tokens from before: the user signs in again.
+    assert_problem(client.get("/api/v1/auth/me", headers=bearer(token)), 401, "unauthorized")
+    fresh = password_token(client, username)
+    assert client.get("/api/v1/auth/me", headers=bearer(fresh)).status_code == 200
 
 
 def test_a_request_that_changes_nothing_records_nothing(client: TestClient, db: Session) -> None:

@@ -310,25 +310,119 @@ def test_iss_must_equal_the_issuer_id(private_key: Ed25519PrivateKey) -> None:
         jose.verify_vc_jwt(bad, resolve_key=resolver)
 
 
-def test_exp_is_checked_but_valid_until_is_left_to_the_verifier(
+def test_exp_nbf_and_valid_until_are_left_to_the_verifier(
     private_key: Ed25519PrivateKey,
 ) -> None:
+    # Crypto reads no clock: the verifier's validity check judges them (with its `now`).
     resolver = _resolver(private_key.public_key())
-    expired_claim = ob_credential(exp=int(datetime(2020, 1, 1, tzinfo=UTC).timestamp()))
-    lapsed_credential = ob_credential(validUntil="2020-01-01T00:00:00Z")
-
-    with pytest.raises(JoseError, match="expired"):
-        jose.verify_vc_jwt(_jws(_header(), expired_claim, private_key.sign), resolve_key=resolver)
-    assert jose.verify_vc_jwt(
-        jose.sign_vc_jwt(lapsed_credential, private_key=private_key, kid=KID),
-        resolve_key=resolver,
+    lapsed = ob_credential(
+        exp=int(datetime(2020, 1, 1, tzinfo=UTC).timestamp()),
+        nbf=int(datetime(2999, 1, 1, tzinfo=UTC).timestamp()),
+        validUntil="2020-01-01T00:00:00Z",
     )
+
+    claims = jose.verify_vc_jwt(_jws(_header(), lapsed, private_key.sign), resolve_key=resolver)
+
+    assert claims == lapsed
 
 
 @pytest.mark.parametrize("token", ["", "abc", "a.b", "a.b.c.d", "!!!.e30.AA"])
 def test_malformed_tokens_are_refused(token: str) -> None:
     with pytest.raises(JoseError):
         jose.verify_vc_jwt(token, resolve_key=_never_called)
+
+
+def _signed_with_segments(
+    private_key: Ed25519PrivateKey, header_segment: str, payload_segment: str
+) -> str:
+    signing_input = f"{header_segment}.{payload_segment}"
+    return f"{signing_input}.{_b64(private_key.sign(signing_input.encode()))}"
+
+
+def _good_header_segment() -> str:
+    return _b64(json.dumps(_header()).encode())
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        pytest.param(lambda t: t + ".AAAA", id="extra-segment"),
+        pytest.param(lambda t: t.replace(".", "..", 1), id="empty-segment"),
+        pytest.param(lambda t: " " + t, id="leading-space"),
+        pytest.param(lambda t: t + "\n", id="trailing-newline"),
+        pytest.param(lambda t: t + "=", id="padding"),
+        pytest.param(lambda t: t.replace("-", "+").replace("_", "/"), id="standard-alphabet"),
+        pytest.param(lambda t: "é" + t, id="non-ascii"),
+        pytest.param(lambda t: t[:-1], id="signature-length-1-mod-4"),
+        pytest.param(lambda t: t[:-4], id="short-signature"),
+        pytest.param(lambda t: t.rpartition(".")[0] + ".", id="empty-signature"),
+    ],
+)
+def test_mangled_tokens_are_refused(
+    mutate: Callable[[str], str], token: str, private_key: Ed25519PrivateKey
+) -> None:
+    with pytest.raises(JoseError):
+        jose.verify_vc_jwt(mutate(token), resolve_key=_resolver(private_key.public_key()))
+
+
+@pytest.mark.parametrize(
+    "header_segment",
+    [
+        pytest.param("e30x", id="bad-base64-length"),
+        pytest.param(_b64(b"not json"), id="not-json"),
+        pytest.param(_b64(b"\xff\xfe{}"), id="not-utf8"),
+        pytest.param(_b64(json.dumps(_header()).encode("utf-16")), id="utf-16"),
+        pytest.param(_b64(b'["EdDSA"]'), id="json-array"),
+        pytest.param(_b64(b"[" * 100_000 + b"]" * 100_000), id="deeply-nested"),
+    ],
+)
+def test_a_header_that_is_not_a_json_object_is_refused(header_segment: str) -> None:
+    token = f"{header_segment}.{_b64(json.dumps(ob_credential()).encode())}.{_b64(bytes(64))}"
+
+    with pytest.raises(JoseError, match="malformed JWS"):
+        jose.verify_vc_jwt(token, resolve_key=_never_called)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"not json", b'["a credential"]', b"", b"\xff"],
+    ids=["not-json", "json-array", "empty", "not-utf8"],
+)
+def test_a_signed_payload_that_is_not_a_json_object_is_refused(
+    payload: bytes, private_key: Ed25519PrivateKey
+) -> None:
+    token = _signed_with_segments(private_key, _good_header_segment(), _b64(payload))
+
+    with pytest.raises(JoseError, match="payload"):
+        jose.verify_vc_jwt(token, resolve_key=_resolver(private_key.public_key()))
+
+
+def test_a_huge_token_is_refused_before_it_is_decoded() -> None:
+    huge = f"{_good_header_segment()}.{'A' * jose.MAX_TOKEN_LENGTH}.{_b64(bytes(64))}"
+
+    with pytest.raises(JoseError, match="longer than"):
+        jose.verify_vc_jwt(huge, resolve_key=_never_called)
+
+
+def test_a_large_token_within_the_limit_verifies(private_key: Ed25519PrivateKey) -> None:
+    large = ob_credential(description="x" * 500_000)
+    token = jose.sign_vc_jwt(large, private_key=private_key, kid=KID)
+
+    assert len(token) < jose.MAX_TOKEN_LENGTH
+    assert jose.verify_vc_jwt(token, resolve_key=_resolver(private_key.public_key())) == large
+
+
+def test_the_header_is_checked_as_sent_not_as_decoded_twice(
+    token: str, private_key: Ed25519PrivateKey
+) -> None:
+    # Re-encoding the same header JSON differently changes the signing input: refused.
+    header, payload, signature = token.split(".")
+    reencoded = _b64(json.dumps(json.loads(_unb64(header)), indent=1).encode())
+
+    with pytest.raises(JoseError, match="verification failed"):
+        jose.verify_vc_jwt(
+            f"{reencoded}.{payload}.{signature}", resolve_key=_resolver(private_key.public_key())
+        )
 
 
 def _never_called(kid: str) -> Ed25519PublicKey:

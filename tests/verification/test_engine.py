@@ -170,3 +170,29 @@ def test_outcome_precedence(
 )
 def test_validity_boundaries(document: dict[str, Any], code: Code) -> None:
     assert check_validity(document, now=NOW).code is code
+
+
+@pytest.mark.parametrize(
+    ("claims", "code"),
+    [
+        ({"nbf": NOW.timestamp()}, Code.within_validity),
+        ({"nbf": NOW.timestamp() + 1}, Code.not_yet_valid),
+        ({"exp": NOW.timestamp() + 1}, Code.within_validity),
+        ({"exp": NOW.timestamp()}, Code.expired),
+        ({"exp": int(NOW.timestamp()) - 1, "validUntil": "2099-01-01T00:00:00Z"}, Code.expired),
+        ({"exp": "2099-01-01T00:00:00Z"}, Code.malformed_date),
+        ({"nbf": True}, Code.malformed_date),
+        ({"exp": 1e300}, Code.malformed_date),
+        ({"exp": float("nan")}, Code.malformed_date),
+        ({"exp": None}, Code.malformed_date),
+    ],
+)
+def test_jwt_nbf_and_exp_boundaries(claims: dict[str, Any], code: Code) -> None:
+    # RFC 7519 §4.1.4–4.1.5: valid from nbf inclusive, until exp exclusive.
+    assert check_validity(claims, now=NOW, jwt_claims=True).code is code
+
+
+def test_nbf_and_exp_mean_nothing_outside_a_jwt() -> None:
+    claims = {"exp": NOW.timestamp() - 1, "nbf": NOW.timestamp() + 1}
+
+    assert check_validity(claims, now=NOW).code is Code.within_validity

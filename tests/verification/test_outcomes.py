@@ -266,6 +266,22 @@ def test_credential_not_valid_yet_is_not_yet_valid(
     assert codes(body)["validity"] == "not-yet-valid"
 
 
+@pytest.mark.parametrize(
+    ("claims", "outcome"),
+    [({"exp": 1_704_067_200}, "expired"), ({"nbf": 4_070_908_800}, "not-yet-valid")],
+)
+def test_jwt_exp_and_nbf_are_judged_as_validity_not_as_the_signature(
+    client: TestClient, app: FastAPI, db: Session, claims: dict[str, int], outcome: str
+) -> None:
+    _, issued = issued_credential(client, app, db)
+    body = verify(client, resigned(app, db, {**unsigned(issued["credential"]), **claims}, "jwt"))
+
+    assert body["verified"] is False
+    assert body["outcome"] == outcome
+    assert statuses(body) == {**dict.fromkeys(ALL_CHECKS, "passed"), "validity": "failed"}
+    assert codes(body)["validity"] == outcome
+
+
 @pytest.mark.parametrize("form", FORMS)
 def test_revoked_credential_is_revoked(
     client: TestClient, app: FastAPI, db: Session, form: str

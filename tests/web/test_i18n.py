@@ -107,3 +107,32 @@ def test_a_catalog_that_is_not_utf8_is_an_error(
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
     with pytest.raises(CatalogError, match="cannot read message catalog"):
         i18n.read_catalog("fr")
+
+
+def test_every_catalog_of_a_language_is_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_catalog(tmp_path, "es", 'msgid "Verify"\nmsgstr "Verificar"\n')
+    console = tmp_path / "es" / "LC_MESSAGES" / "console.po"
+    console.write_text(
+        'msgid "Sign out"\nmsgstr "Cerrar sesión"\n\n'
+        'msgctxt "credential status"\nmsgid "Active"\nmsgstr "Activa"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    assert i18n.catalog_domains("es") == ("messages", "console")
+    merged = get_translations.__wrapped__("es")
+    assert merged.gettext("Verify") == "Verificar"
+    assert merged.gettext("Sign out") == "Cerrar sesión"
+    assert merged.pgettext("credential status", "Active") == "Activa"
+
+
+def test_a_broken_second_catalog_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_catalog(tmp_path, "fr", 'msgid "Verify"\nmsgstr "Vérifier"\n')
+    console = tmp_path / "fr" / "LC_MESSAGES" / "console.po"
+    console.write_text('msgid "Sign out"\nFermer\nmsgstr "Fermer"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    with pytest.raises(CatalogError, match=r"cannot read message catalog .*console\.po"):
+        get_translations.__wrapped__("fr")

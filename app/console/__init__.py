@@ -1,0 +1,1 @@
+"""The staff console: a small server-rendered web application over the API's services."""

@@ -1,0 +1,216 @@
+"""Credential search, one credential, and its Revoke, Suspend and Reinstate forms
+(through `app.status.service`, as the admin API does: the status lists are re-signed in
+the same transaction)."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.auth.dependencies import SettingsDep
+from app.console import forms, views
+from app.console.dependencies import ConsoleDb, ConsoleReader, ConsoleUser, ConsoleWriter
+from app.console.errors import PageReply
+from app.console.pages import console_path, form_errors, render_console, see_other
+from app.console.routing import ConsoleRoute
+from app.console.vocabulary import NOTICES, STATUS_CHANGE_PROBLEMS
+from app.credentials import service as credentials_service
+from app.credentials.dependencies import SignerDep
+from app.credentials.models import Credential, CredentialStatus
+from app.db import utcnow
+from app.errors import Conflict
+from app.i18n import Language
+from app.status import service as status_service
+from app.status.schemas import StatusAction
+from app.web.dependencies import PageLanguage
+from app.web.i18n import gettext as translate
+
+router = APIRouter(
+    prefix="/credentials", route_class=ConsoleRoute, default_response_class=HTMLResponse
+)
+
+Action = Annotated[str, Form(max_length=20)]
+Reason = Annotated[str | None, Form(max_length=4000)]
+
+ACTIONS_BY_STATUS: dict[CredentialStatus, tuple[StatusAction, ...]] = {
+    CredentialStatus.active: (StatusAction.suspend, StatusAction.revoke),
+    CredentialStatus.suspended: (StatusAction.reinstate, StatusAction.revoke),
+    CredentialStatus.revoked: (),
+}
+"""The status changes a credential in each status can take (revocation is final)."""
+DONE = {
+    StatusAction.revoke: "revoked",
+    StatusAction.suspend: "suspended",
+    StatusAction.reinstate: "reinstated",
+}
+
+
+@router.get("", name="console_credentials")
+def search_credentials(
+    request: Request,
+    db: ConsoleDb,
+    user: ConsoleReader,
+    language: PageLanguage,
+    standard_code: str | None = None,
+    status: str | None = None,
+    provider_id: str | None = None,
+    issued_from: str | None = None,
+    issued_to: str | None = None,
+    page: str | None = None,
+) -> HTMLResponse:
+    """Issued credentials, newest first, by standard, status, provider and issue dates."""
+    filters = forms.parse_credential_filters(
+        standard_code=standard_code,
+        status=status,
+        provider_id=provider_id,
+        issued_from=issued_from,
+        issued_to=issued_to,
+        page=page,
+    )
+    result = credentials_service.list_credentials(
+        db,
+        provider_id=filters.provider_id,
+        standard_code=filters.standard_code,
+        status=filters.status,
+        issued_from=filters.period.start,
+        issued_to=filters.period.end,
+        offset=(filters.page - 1) * filters.per_page,
+        limit=filters.per_page,
+    )
+    raw = {
+        "standard_code": standard_code or "",
+        "provider_id": provider_id or "",
+        "issued_from": issued_from or "",
+        "issued_to": issued_to or "",
+    }
+    return render_console(
+        request,
+        "console/credentials.html",
+        {
+            "filters": filters,
+            "raw": raw,
+            "errors": form_errors(language, filters.errors),
+            "credentials": result.items,
+            "total": result.total,
+            "pages": max(1, math.ceil(result.total / filters.per_page)),
+            "statuses": list(CredentialStatus),
+        },
+        language=language,
+        user=user,
+        section="credentials",
+    )
+
+
+def _credential_page(
+    request: Request,
+    credential: Credential,
+    *,
+    user: ConsoleUser,
+    language: Language,
+    base_url: str,
+    status_code: int = 200,
+    **shown: Any,
+) -> HTMLResponse:
+    actions = ACTIONS_BY_STATUS[CredentialStatus(credential.status)] if user.can_act else ()
+    return render_console(
+        request,
+        "console/credential.html",
+        {
+            "credential": credential,
+            "standard_title": getattr(credential.standard, f"title_{language}"),
+            "entries": views.status_entries(credential, base_url=base_url),
+            "actions": [action.value for action in actions],
+            "action_url": console_path(request, f"/credentials/{credential.id}", language=language),
+            "notice": None,
+            "problem": None,
+            "errors": {},
+            "values": {},
+            **shown,
+        },
+        language=language,
+        user=user,
+        section="credentials",
+        status_code=status_code,
+    )
+
+
+@router.get("/{credential_id}", name="console_credential")
+def credential_page(
+    credential_id: str,
+    request: Request,
+    db: ConsoleDb,
+    settings: SettingsDep,
+    user: ConsoleReader,
+    language: PageLanguage,
+    done: str | None = None,
+) -> HTMLResponse:
+    """One credential: holder, standard, dates, status and its status list entries."""
+    credential = credentials_service.get_credential(db, credential_id=credential_id)
+    notice = NOTICES[done] if done is not None and done in DONE.values() else None
+    return _credential_page(
+        request,
+        credential,
+        user=user,
+        language=language,
+        base_url=settings.public_base_url,
+        notice=translate(language, notice) if notice else None,
+    )
+
+
+@router.post("/{credential_id}")
+def change_status(
+    credential_id: str,
+    request: Request,
+    user: ConsoleWriter,
+    db: ConsoleDb,
+    settings: SettingsDep,
+    signer: SignerDep,
+    language: PageLanguage,
+    action: Action = "",
+    reason: Reason = None,
+) -> Response:
+    """Revoke (permanent; a reason is required), suspend (reason required) or reinstate."""
+    credential = credentials_service.get_credential(db, credential_id=credential_id)
+
+    def reply(status_code: int, **shown: Any) -> PageReply:
+        page = _credential_page(
+            request,
+            credential,
+            user=user,
+            language=language,
+            base_url=settings.public_base_url,
+            status_code=status_code,
+            **shown,
+        )
+        return PageReply(page)
+
+    chosen = forms.member(StatusAction, action)
+    if chosen is None:
+        raise reply(400, errors=form_errors(language, {"action": "action"}))
+    text, valid = forms.parse_reason(reason, required=chosen is not StatusAction.reinstate)
+    if not valid:
+        field = f"{chosen.value}-reason"
+        raise reply(
+            400, errors=form_errors(language, {field: "reason"}), values={field: reason or ""}
+        )
+    try:
+        status_service.change_credential_status(
+            db,
+            credential_id=credential.id,
+            action=chosen,
+            reason=text,
+            signer=signer,
+            base_url=settings.public_base_url,
+            now=utcnow(),
+            actor=user.principal,
+        )
+    except Conflict as error:
+        if error.slug not in STATUS_CHANGE_PROBLEMS:
+            raise
+        problem = translate(language, STATUS_CHANGE_PROBLEMS[error.slug])
+        raise reply(409, problem=problem) from error
+    path = f"/credentials/{credential.id}"
+    return see_other(console_path(request, path, language=language, done=DONE[chosen]))

@@ -1,0 +1,121 @@
+"""Rendering console pages: the console layout's context, links that keep the language,
+and the redirect after a successful action (Post/Redirect/Get)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Final
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.console.dependencies import ConsoleUser
+from app.console.vocabulary import FORM_ERRORS, ROLE_NAMES
+from app.i18n import Language
+from app.web.i18n import gettext as translate
+from app.web.templates import render_page
+from app.web.vocabulary import COUNTRY_NAMES, SECTOR_NAMES
+
+CONSOLE_PATH: Final = "/console"
+
+QueryValue = str | int | None
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    """One entry of the console navigation; the template names it by its `key`."""
+
+    key: str
+    url: str
+    current: bool
+
+
+def console_path(
+    request: Request, path: str = "", *, language: Language, **params: QueryValue
+) -> str:
+    """A host-relative console URL that keeps the page language (`?lang=`).
+
+    Parameters that are None or empty are left out, so filter forms round-trip cleanly.
+    """
+    root_path = request.scope.get("root_path", "")
+    query: list[tuple[str, str]] = [("lang", language)]
+    query += [(key, str(value)) for key, value in params.items() if value not in (None, "")]
+    return f"{root_path}{CONSOLE_PATH}{path}?{urlencode(query)}"
+
+
+def see_other(url: str) -> RedirectResponse:
+    """Redirect a posted form to the page that shows its outcome (303: fetch it with GET)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def _navigation(
+    request: Request, user: ConsoleUser, *, language: Language, section: str
+) -> list[NavLink]:
+    entries = [("dashboard", ""), ("curricula", "/curricula"), ("credentials", "/credentials")]
+    if user.can_read_audit:
+        entries.append(("audit", "/audit"))
+    return [
+        NavLink(key=key, url=console_path(request, path, language=language), current=key == section)
+        for key, path in entries
+    ]
+
+
+def render_console(
+    request: Request,
+    template_name: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    language: Language,
+    user: ConsoleUser | None,
+    section: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a console page: `context` plus `console` (the user, navigation, CSRF token,
+    sector and country names) and `console_url(path, **params)`."""
+    console: dict[str, Any] = {"user": None, "navigation": [], "csrf_token": None}
+    if user is not None:
+        console = {
+            "user": user,
+            "role_name": translate(language, ROLE_NAMES[user.role]),
+            "navigation": _navigation(request, user, language=language, section=section),
+            "csrf_token": user.csrf_token,
+            "sign_out_url": console_path(request, "/logout", language=language),
+        }
+    console["sector_names"] = {
+        sector.value: translate(language, label) for sector, label in SECTOR_NAMES.items()
+    }
+    console["country_names"] = {
+        country.value: translate(language, label) for country, label in COUNTRY_NAMES.items()
+    }
+    values = {
+        **(context or {}),
+        "console": console,
+        "console_url": partial(console_path, request, language=language),
+    }
+    return render_page(request, template_name, values, language=language, status_code=status_code)
+
+
+def safe_next(request: Request, value: str | None) -> str | None:
+    """`value` if it is a console page of this service to return to after signing in.
+
+    Anything else (another host, `//evil.example`, a backslash trick, the sign-in page
+    itself) is dropped, so the sign-in form cannot be used as an open redirect.
+    """
+    if not value or len(value) > 2000 or not value.isprintable() or "\\" in value:
+        return None
+    base = request.scope.get("root_path", "") + CONSOLE_PATH
+    path = value.split("?", 1)[0]
+    if path != base and not path.startswith(base + "/"):
+        return None
+    if path.startswith((base + "/login", base + "/logout")):
+        return None
+    return value
+
+
+def form_errors(language: Language, problems: Mapping[str, str]) -> dict[str, str]:
+    """Error summary entries: each field (the id it links to) with its message translated;
+    `problems` maps fields to keys of `vocabulary.FORM_ERRORS`."""
+    return {name: translate(language, FORM_ERRORS[key]) for name, key in problems.items()}

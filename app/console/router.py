@@ -1,0 +1,64 @@
+"""The staff console at `/console`: server-rendered pages over the API's own services.
+
+Sign-in (`auth_pages`), the dashboard (here), the curricula review queue (`review_pages`),
+credential search and status changes (`credential_pages`) and the audit log
+(`audit_pages`). Every page is in English, Spanish and French (`?lang=`), runs no script,
+and is answered by `ConsoleRoute`, which turns errors into pages.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.console import audit_pages, auth_pages, credential_pages, review_pages
+from app.console import service as console_service
+from app.console.dependencies import ConsoleDb, ConsoleReader
+from app.console.pages import CONSOLE_PATH, console_path, render_console, see_other
+from app.console.routing import ConsoleRoute
+from app.db import utcnow
+from app.web.dependencies import PageLanguage
+from app.web.templates import render_error_page
+
+router = APIRouter(
+    prefix=CONSOLE_PATH,
+    route_class=ConsoleRoute,
+    default_response_class=HTMLResponse,
+    include_in_schema=False,
+)
+
+
+@router.get("", name="console_dashboard")
+def dashboard(
+    request: Request, db: ConsoleDb, user: ConsoleReader, language: PageLanguage
+) -> HTMLResponse:
+    """The reports at a glance: credentials by status, sector and country, cross-border
+    verifications, credentials expiring soon, curricula awaiting review."""
+    figures = console_service.dashboard(db, now=utcnow())
+    return render_console(
+        request,
+        "console/dashboard.html",
+        {"dashboard": figures},
+        language=language,
+        user=user,
+        section="dashboard",
+    )
+
+
+not_found = APIRouter(route_class=ConsoleRoute, default_response_class=HTMLResponse)
+
+
+@not_found.get("/{path:path}")
+def unknown_page(request: Request, path: str, language: PageLanguage) -> Response:
+    """Any other console address: a 404 page rather than a problem document
+    (`/console/` is the dashboard)."""
+    if not path:
+        return see_other(console_path(request, language=language))
+    return render_error_page(request, status_code=404, language=language)
+
+
+router.include_router(auth_pages.router)
+router.include_router(review_pages.router)
+router.include_router(credential_pages.router)
+router.include_router(audit_pages.router)
+router.include_router(not_found)

@@ -1,0 +1,107 @@
+"""The console's words that Python code chooses, marked for extraction into `console.po`.
+
+Templates translate their own text; these are the labels picked by a value (a gap kind,
+a problem slug, a role) and the messages routes show after an action. Status names are
+translated in `templates/console/_console.html` with a `msgctxt`, because Spanish and
+French agree them with the noun (*credencial revocada*, *programme approuvé*).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from app.audit.verification import BreakReason
+from app.auth.roles import Role
+from app.curricula.schemas import GapKind
+from app.web.vocabulary import N_
+
+ROLE_NAMES: Final[dict[Role, str]] = {
+    Role.admin: N_("Administrator"),
+    Role.registrar: N_("Registrar"),
+    Role.auditor: N_("Auditor"),
+    Role.provider: N_("Training provider"),
+}
+
+GAP_KINDS: Final[dict[GapKind, str]] = {
+    GapKind.outcome_not_covered: N_("Learning outcome not covered"),
+    GapKind.outcome_partially_covered: N_("Learning outcome only partially covered"),
+    GapKind.electives_below_minimum: N_("Too few elective units fully covered"),
+    GapKind.unknown_outcome: N_("Maps to an outcome the standard does not have"),
+    GapKind.no_delivery_profile: N_("No delivery profile for the provider's country"),
+    GapKind.hours_below_minimum: N_("Fewer training hours than the minimum"),
+    GapKind.hours_above_maximum: N_("More training hours than the maximum"),
+    GapKind.practice_share_below_minimum: N_("Hands-on share below the minimum"),
+    GapKind.work_based_hours_below_minimum: N_("Fewer work-based hours than the minimum"),
+    GapKind.modality_not_allowed: N_("Delivery mode not allowed in this country"),
+    GapKind.language_not_allowed: N_("Language of instruction not allowed in this country"),
+}
+"""Why a curriculum falls short, by `GapKind`."""
+
+BREAK_REASONS: Final[dict[BreakReason, str]] = {
+    BreakReason.hash_mismatch: N_("The event was changed after it was recorded."),
+    BreakReason.prev_hash_mismatch: N_("The event does not follow on from the one before it."),
+    BreakReason.missing_event: N_("An event is missing: it was deleted."),
+    BreakReason.unexpected_event: N_("An event was inserted outside the chain."),
+    BreakReason.head_mismatch: N_(
+        "The chain head does not match the last event: events were deleted or added "
+        "without being chained."
+    ),
+}
+"""Where the audit chain breaks, by `BreakReason`."""
+
+STATUS_CHANGE_PROBLEMS: Final[dict[str, str]] = {
+    "credential-already-revoked": N_("This credential is already revoked."),
+    "credential-revoked": N_("A revoked credential cannot be suspended or reinstated."),
+    "credential-already-suspended": N_("This credential is already suspended."),
+    "credential-not-suspended": N_("Only a suspended credential can be reinstated."),
+    "concurrent-status-change": N_(
+        "Someone else changed this credential at the same time. Reload the page and try again."
+    ),
+}
+"""Why a status change was refused, by problem slug."""
+
+REVIEW_PROBLEMS: Final[dict[str, str]] = {
+    "curriculum-has-gaps": N_(
+        "This curriculum cannot be approved: it does not fully cover the standard. "
+        "The gaps are listed below."
+    ),
+    "curriculum-not-under-review": N_(
+        "This curriculum is no longer awaiting review, so it cannot be approved or rejected."
+    ),
+}
+"""Why a review action was refused, by problem slug."""
+
+NOTICES: Final[dict[str, str]] = {
+    "approved": N_("The curriculum has been approved."),
+    "rejected": N_("The curriculum has been rejected. The provider can read your reasons."),
+    "revoked": N_("The credential has been revoked and its status list signed again."),
+    "suspended": N_("The credential has been suspended and its status list signed again."),
+    "reinstated": N_("The credential has been reinstated and its status list signed again."),
+    "signed-out": N_("You have signed out."),
+    "expired": N_("Your session has ended. Please sign in again."),
+}
+"""What the page says after an action succeeded, by the `done` slug of the redirect."""
+
+FORM_ERRORS: Final = {
+    "credentials": N_("The username or password is not correct, or the account is disabled."),
+    "username": N_("Enter your username."),
+    "password": N_("Enter your password."),
+    "reason": N_("Give a reason of at most 1,000 characters."),
+    "reasons": N_(
+        "Give at least one reason, one per line: each of 3 to 1,000 characters, at most 50 lines."
+    ),
+    "action": N_("Choose an action this page offers."),
+    "date": N_("Enter a date as YYYY-MM-DD."),
+    "number": N_("Enter a whole number."),
+    "period": N_("The start date must not be after the end date."),
+}
+"""Messages of the error summaries, by field or problem."""
+
+PAGE_ERRORS: Final = {
+    "csrf": N_(
+        "This form has expired or did not come from this console. "
+        "Go back, reload the page and try again."
+    ),
+    "role": N_("Your role does not allow this. Ask an administrator if you need it."),
+}
+"""Explanations on console error pages."""

@@ -1,0 +1,87 @@
+"""The dashboard: the reports service's figures, grouped for people to read."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.auth.roles import Role
+from app.console import service as console_service
+from app.db import utcnow
+from tests.console.helpers import CONSOLE, page, signed_in
+from tests.reports.dataset import credential_id, seed_report_dataset
+
+pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+
+
+def test_the_figures_come_from_the_reports_service(db: Session) -> None:
+    now = utcnow()
+    seed_report_dataset(db, now=now)
+    figures = console_service.dashboard(db, now=now)
+    assert figures.totals.model_dump() == {
+        "issued": 10,
+        "active": 5,
+        "expired": 2,
+        "suspended": 1,
+        "revoked": 2,
+    }
+    assert [(group.key, group.counts.issued) for group in figures.by_sector] == [
+        ("ev-batteries", 3),
+        ("semiconductors", 7),
+    ]
+    assert [(group.key, group.counts.issued) for group in figures.by_country] == [
+        ("CA", 2),
+        ("MX", 4),
+        ("US", 3),
+        (None, 1),
+    ]
+    assert figures.mobility.cross_border_share == 0.625
+    assert [item.credential_id for item in figures.expiring.items] == [
+        credential_id(6),
+        credential_id(7),
+    ]
+    assert figures.awaiting_review == 1
+
+
+def test_the_dashboard_page(client: TestClient, db: Session) -> None:
+    seed_report_dataset(db, now=utcnow())
+    signed_in(client, db, Role.auditor)
+    document = page(client.get(CONSOLE))
+    status_table = document.find("section", **{"aria-labelledby": "status-heading"})
+    rows = {row.find("th").text: row.find("td").text for row in status_table.find_all("tr")[1:]}
+    assert rows == {
+        "Active": "5",
+        "Expired": "2",
+        "Suspended": "1",
+        "Revoked": "2",
+        "Issued in all": "10",
+    }
+    sectors = document.find("section", **{"aria-labelledby": "sector-heading"}).text
+    assert "Semiconductors and advanced electronics 7 " in sectors
+    countries = document.find("section", **{"aria-labelledby": "country-heading"}).text
+    assert "Issued without a provider 1" in countries
+    mobility = document.find("section", **{"aria-labelledby": "mobility-heading"}).text
+    assert "crossed a border (5 of 8)" in mobility
+    expiring = document.find("section", **{"aria-labelledby": "expiring-heading"})
+    assert expiring.find("h2").text == "2 credentials expire in the next 30 days"
+    links = [a.attrs["href"] for a in expiring.find_all("a")]
+    assert links == [f"/console/credentials/{credential_id(n)}?lang=en" for n in (6, 7)]
+    queue = document.find("section", **{"aria-labelledby": "queue-heading"})
+    assert queue.find("p", class_="console-figure").text == "1"
+
+
+def test_the_dashboard_in_french_uses_french_numbers(client: TestClient, db: Session) -> None:
+    seed_report_dataset(db, now=utcnow())
+    signed_in(client, db, Role.registrar)
+    document = page(client.get(f"{CONSOLE}?lang=fr"))
+    mobility = document.find("section", **{"aria-labelledby": "mobility-heading"}).text
+    assert "(5 sur 8)" in mobility
+    assert "62 % des vérifications" in mobility  # a (no-break) space before %
+
+
+def test_an_empty_dashboard(client: TestClient, db: Session) -> None:
+    signed_in(client, db, Role.admin)
+    document = page(client.get(CONSOLE))
+    assert "No credentials have been issued yet." in document.text
+    assert "No verification with known employer" in document.text
