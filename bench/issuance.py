@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -48,6 +49,9 @@ from app.standards import service as standards_service
 from app.standards.enums import Country
 from app.status import service as status_service
 from app.status.models import StatusPurpose
+
+# The curriculum factory of the tests: run as a script, the project root is not on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.registry.curricula_factory import complete_curriculum_body
 
 

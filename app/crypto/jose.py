@@ -17,10 +17,8 @@ extra headers, `iss` / `jti` / `nbf` / `sub` claims) is different and is not pro
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -47,9 +45,7 @@ MAX_TOKEN_LENGTH: Final = 1_048_576
 """A longer token is refused before it is decoded (the API's body limit is the same size)."""
 SIGNATURE_LENGTH: Final = 64
 """An Ed25519 signature (RFC 8032 §5.1.6)."""
-# Unpadded base64url segments (RFC 7515 §7.1); no whitespace, no padding, nothing else. An
-# empty signature (an unsecured `alg: none` JWS) passes here to be refused by its `alg`.
-_COMPACT_JWS: Final = re.compile(r"([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)")
+_TO_STANDARD_ALPHABET: Final = bytes.maketrans(b"-_", b"+/")
 
 
 def sign_vc_jwt(credential: Mapping[str, Any], *, private_key: Ed25519PrivateKey, kid: str) -> str:
@@ -74,7 +70,11 @@ def sign_vc_jwt(credential: Mapping[str, Any], *, private_key: Ed25519PrivateKey
 
 @dataclass(frozen=True, slots=True)
 class CompactJws:
-    """A compact JWS split and decoded (`decode_compact_jws`); nothing in it checked yet."""
+    """A compact JWS split and decoded by `decode_compact_jws`; nothing in it checked yet.
+
+    `payload` is what `verify_vc_jwt` returns once `signature` verifies over
+    `signing_input`: make one only with `decode_compact_jws`, and do not modify it.
+    """
 
     header: dict[str, Any]
     payload: dict[str, Any]
@@ -191,28 +191,34 @@ def _check_header(header: dict[str, Any]) -> str:
 
 
 def _split(token: str) -> tuple[str, str, str]:
-    """The three segments of a compact JWS (RFC 7515 §7.1), their alphabet checked."""
+    """The three segments of a compact JWS (RFC 7515 §7.1); each is checked when decoded."""
     if not isinstance(token, str):
         raise JoseError("malformed JWS: not a string")
     if len(token) > MAX_TOKEN_LENGTH:
         raise JoseError(f"malformed JWS: longer than {MAX_TOKEN_LENGTH} characters")
-    match = _COMPACT_JWS.fullmatch(token)
-    if match is None:
+    segments = token.split(".")
+    if len(segments) != 3 or not segments[0] or not token.isascii():
         raise JoseError("malformed JWS: not three base64url segments joined by dots")
-    header_segment, payload_segment, signature_segment = match.groups()
+    header_segment, payload_segment, signature_segment = segments
     return header_segment, payload_segment, signature_segment
 
 
 def _signing_input(header_segment: str, payload_segment: str) -> bytes:
-    # The regex admits only ASCII, so this encoding cannot fail.
+    # `_split` admits only ASCII, so this encoding cannot fail.
     return f"{header_segment}.{payload_segment}".encode("ascii")
 
 
 def _base64url(segment: str, part: str) -> bytes:
-    """Unpadded base64url (RFC 7515 §2); the alphabet was already checked by the regex."""
+    """Unpadded base64url (RFC 7515 §2): its alphabet only; no padding, no whitespace."""
+    data = segment.encode("ascii")
+    if b"+" in data or b"/" in data or b"=" in data:
+        raise JoseError(f"malformed JWS: the {part} is not base64url")
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError) as error:  # e.g. a length of 1 modulo 4
+        # Strict: any character outside the alphabet is an error, never skipped.
+        return binascii.a2b_base64(
+            data.translate(_TO_STANDARD_ALPHABET) + b"=" * (-len(data) % 4), strict_mode=True
+        )
+    except binascii.Error as error:  # another character, or a length of 1 modulo 4
         raise JoseError(f"malformed JWS: the {part} is not base64url") from error
 
 

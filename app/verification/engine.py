@@ -291,11 +291,12 @@ class VerificationEngine:
                 raise KeyError(requested)
             return key
 
+        token = item.jws or item.token
         try:
-            payload = verify_vc_jwt(item.token, resolve_key=resolve)
+            payload = verify_vc_jwt(token, resolve_key=resolve)
         except JoseError:
             try:
-                decode_vc_jwt_header(item.token)
+                decode_vc_jwt_header(token)
             except JoseError as error:
                 return _proof_failed(Code.unsupported_proof, error.detail), None, item.header
             detail = (

@@ -156,6 +156,29 @@ def test_signing_needs_a_kid(private_key: Ed25519PrivateKey) -> None:
         jose.sign_vc_jwt(ob_credential(), private_key=private_key, kid="")
 
 
+def test_a_token_decoded_once_verifies_to_the_same_payload(
+    token: str, private_key: Ed25519PrivateKey
+) -> None:
+    jws = jose.decode_compact_jws(token)
+
+    claims = jose.verify_vc_jwt(jws, resolve_key=_resolver(private_key.public_key()))
+
+    assert jws.header == {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": KID}
+    assert (
+        claims
+        == ob_credential()
+        == jose.verify_vc_jwt(token, resolve_key=_resolver(private_key.public_key()))
+    )
+    assert jose.decode_vc_jwt_header(jws) == jws.header
+
+
+def test_a_decoded_token_is_refused_like_the_token(token: str) -> None:
+    other = multikey.generate_private_key().public_key()
+
+    with pytest.raises(JoseError, match="verification failed"):
+        jose.verify_vc_jwt(jose.decode_compact_jws(token), resolve_key=_resolver(other))
+
+
 # --- refusals -----------------------------------------------------------------------------
 
 
@@ -185,6 +208,8 @@ def test_alg_none_is_refused_before_any_key_lookup() -> None:
 
     with pytest.raises(JoseError, match="alg 'none'"):
         jose.verify_vc_jwt(unsecured, resolve_key=_never_called)
+    with pytest.raises(JoseError, match="alg 'none'"):
+        jose.verify_vc_jwt(jose.decode_compact_jws(unsecured), resolve_key=_never_called)
 
 
 def test_hs256_keyed_with_the_public_key_is_refused(private_key: Ed25519PrivateKey) -> None:
@@ -351,11 +376,18 @@ def _good_header_segment() -> str:
         pytest.param(lambda t: " " + t, id="leading-space"),
         pytest.param(lambda t: t + "\n", id="trailing-newline"),
         pytest.param(lambda t: t + "=", id="padding"),
-        pytest.param(lambda t: t.replace("-", "+").replace("_", "/"), id="standard-alphabet"),
+        # `+` and `/` are base64, not base64url: a lenient decoder would accept them.
+        pytest.param(lambda t: t[:-2] + "+A", id="standard-alphabet-plus"),
+        pytest.param(lambda t: t[:-2] + "/A", id="standard-alphabet-slash"),
         pytest.param(lambda t: "é" + t, id="non-ascii"),
         pytest.param(lambda t: t[:-1], id="signature-length-1-mod-4"),
         pytest.param(lambda t: t[:-4], id="short-signature"),
         pytest.param(lambda t: t.rpartition(".")[0] + ".", id="empty-signature"),
+        pytest.param(lambda t: t.partition(".")[2], id="no-header"),
+        pytest.param(lambda t: "." + t.partition(".")[2], id="empty-header"),
+        pytest.param(lambda t: t.replace(".", ".\t", 1), id="tab-in-payload"),
+        pytest.param(lambda t: t.replace(".", ".é", 1), id="non-ascii-payload"),
+        pytest.param(lambda t: t.replace(".", ".A=A", 1), id="padding-inside"),
     ],
 )
 def test_mangled_tokens_are_refused(
