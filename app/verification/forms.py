@@ -121,6 +121,13 @@ def submission_from_json(value: Any) -> Submission:
     """A credential or presentation from a JSON body, wrapped or bare."""
     if not isinstance(value, dict):
         raise UnverifiableInput("The body must be a JSON object.")
+    # A bare document first: a presentation holds its credentials under
+    # `verifiableCredential`, which is also the name of a VC API wrapper.
+    types = types_of(value)
+    if VP_TYPE in types or ENVELOPED_VP_TYPE in types:
+        return presentation_from_value(value)
+    if VC_TYPE in types or ENVELOPED_VC_TYPE in types:
+        return credential_from_value(value)
     wrappers = [key for key in _WRAPPERS if key in value]
     if len(wrappers) > 1:
         raise UnverifiableInput(f"Send one of {', '.join(_WRAPPERS)}, not several.")
@@ -130,9 +137,7 @@ def submission_from_json(value: Any) -> Submission:
         if key in ("presentation", "verifiablePresentation"):
             return presentation_from_value(inner)
         return credential_from_value(inner)
-    if VP_TYPE in types_of(value):
-        return presentation_from_value(value)
-    return credential_from_value(value)
+    return credential_from_value(value)  # not a credential: says why
 
 
 _WRAPPERS: Final = ("credential", "presentation", "verifiableCredential", "verifiablePresentation")

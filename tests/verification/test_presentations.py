@@ -92,6 +92,22 @@ def test_presentation_as_application_vp(client: TestClient, app: FastAPI, db: Se
     assert response.json()["verified"] is True
 
 
+def test_bare_presentation_as_json_is_a_presentation(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    # Its `verifiableCredential` member is not the VC API wrapper of the same name.
+    first, second, _ = two_credentials(client, app, db)
+    vp = presentation(first["credential"], enveloped(second["jwt"]))
+
+    response = client.post(VERIFY, json=vp)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["kind"] == "presentation"
+    assert body["verified"] is True
+    assert [item["format"] for item in body["credentials"]] == ["data-integrity", "vc+jwt"]
+
+
 def test_one_revoked_credential_fails_the_presentation(
     client: TestClient, app: FastAPI, db: Session
 ) -> None:
