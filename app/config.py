@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         le=60,
         description="Write verification events in batches this often; 0 = with each request",
     )
+    fetch_trusted_status_lists: bool = Field(
+        default=True,
+        description="Fetch status lists of trusted issuers from their own did:web host (https)",
+    )
 
     keys_dir: Path = PROJECT_ROOT / "keys"
     curricula_dir: Path = PROJECT_ROOT / "curricula"

@@ -14,7 +14,7 @@ from app.config import Settings, get_settings
 from app.credentials.batch_runner import BatchRunner
 from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, utcnow
 from app.errors import install_problem_handlers
 from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
@@ -23,6 +23,7 @@ from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestCont
 from app.ops.middleware import install_metrics
 from app.verification.caches import VerifierCaches
 from app.verification.events import EventRecorder
+from app.verification.remote_status import HttpsListFetcher, RemoteStatusLists
 from app.web import install_web
 
 UPLOAD_PATH_PREFIXES = ("/api/v1/credential-batches",)
@@ -83,6 +84,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.key_cache = KeyCache(app.state.key_store)
     app.state.contexts = PinnedContexts.load(settings.contexts_dir)
     app.state.verifier_caches = VerifierCaches()
+    app.state.remote_status_lists = (
+        RemoteStatusLists(HttpsListFetcher(), clock=utcnow)
+        if settings.fetch_trusted_status_lists
+        else None
+    )
     app.state.verification_events = EventRecorder(
         app.state.sessionmaker, interval=settings.verification_event_buffer_seconds
     )

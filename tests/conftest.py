@@ -47,6 +47,8 @@ def settings_for(database_url: str, tmp_path: Path, **overrides: object) -> Sett
         "log_level": "WARNING",
         # Each verification event is written with its request, so tests can read it at once.
         "verification_event_buffer_seconds": 0,
+        # No test reaches the network; tests of other nodes' lists inject a fetcher.
+        "fetch_trusted_status_lists": False,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -26,8 +26,9 @@ async def get_verifier_setup(request: Request) -> VerifierSetup:
     """The app's contexts, key cache, verification caches, event recorder and (if enabled)
     remote status list source.
 
-    `app.state.remote_status_lists` (a `RemoteStatusLists`) enables fetching other trusted
-    issuers' lists from their own hosts; it is absent by default.
+    `app.state.remote_status_lists` (a `RemoteStatusLists`, made by `create_app` unless
+    `NASSC_FETCH_TRUSTED_STATUS_LISTS=false`) fetches other trusted issuers' lists from their
+    own hosts; without it those status checks are `unknown`.
     """
     return verifier_setup(request)
 

@@ -1,8 +1,8 @@
 """Status lists of other trusted issuers: fetched only from their own host, cached by ttl/ETag.
 
-Off by default: without a fetcher, a list on another host is "not fetched" and the check is
-`unknown`. When enabled (`RemoteStatusLists` given an `HttpsListFetcher`), a list is fetched
-only when:
+On by default (`NASSC_FETCH_TRUSTED_STATUS_LISTS`; `create_app` gives `RemoteStatusLists` an
+`HttpsListFetcher`); when off, a list on another host is "not fetched" and the check is
+`unknown`. A list is fetched only when:
 - the credential's issuer is in the trust registry and its DID is a did:web, and the URL's
   host is exactly that DID's host (so a credential cannot point the verifier anywhere else);
 - the URL is `https`, with no user info;

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.main import create_app
 from app.verification.checks import Code
 from app.verification.remote_status import FetchError, HttpsListFetcher, RemoteStatusLists
 from app.verification.status_check import StatusListUnavailable
 from app.verification.trust import TrustedKeys, did_web_host
+from tests.conftest import settings_for
 from tests.verification.factories import Clock, FakeFetcher
 
 URL = "https://mx.nassc.example/status/1"
@@ -103,3 +106,13 @@ def test_https_fetcher_refuses_plain_http_without_connecting(no_network: list[An
     with pytest.raises(FetchError):
         HttpsListFetcher().fetch("http://mx.nassc.example/status/1", etag=None)
     assert no_network == []
+
+
+def test_the_app_fetches_trusted_lists_unless_configured_not_to(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wiring.db'}"
+
+    fetching = create_app(settings_for(url, tmp_path, fetch_trusted_status_lists=True))
+    offline = create_app(settings_for(url, tmp_path, fetch_trusted_status_lists=False))
+
+    assert isinstance(fetching.state.remote_status_lists, RemoteStatusLists)
+    assert offline.state.remote_status_lists is None
