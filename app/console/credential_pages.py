@@ -57,24 +57,35 @@ def search_credentials(
     standard_code: str | None = None,
     status: str | None = None,
     provider_id: str | None = None,
+    holder: str | None = None,
     issued_from: str | None = None,
     issued_to: str | None = None,
     page: str | None = None,
-) -> HTMLResponse:
-    """Issued credentials, newest first, by standard, status, provider and issue dates."""
+    credential_id: str | None = None,
+) -> Response:
+    """Issued credentials, newest first, by standard, status, provider, holder name and issue
+    dates; or straight to one credential by its id (as `urn:uuid:…`, bare, or in a link)."""
     filters = forms.parse_credential_filters(
         standard_code=standard_code,
         status=status,
         provider_id=provider_id,
+        holder=holder,
         issued_from=issued_from,
         issued_to=issued_to,
         page=page,
     )
+    errors = dict(filters.errors)
+    if (credential_id or "").strip():
+        wanted = forms.credential_id_in(credential_id or "")
+        if wanted is not None and db.get(Credential, wanted) is not None:
+            return see_other(console_path(request, f"/credentials/{wanted}", language=language))
+        errors["credential_id"] = "credential_id" if wanted is None else "credential_unknown"
     result = credentials_service.list_credentials(
         db,
         provider_id=filters.provider_id,
         standard_code=filters.standard_code,
         status=filters.status,
+        holder=filters.holder,
         issued_from=filters.period.start,
         issued_to=filters.period.end,
         offset=(filters.page - 1) * filters.per_page,
@@ -83,8 +94,10 @@ def search_credentials(
     raw = {
         "standard_code": standard_code or "",
         "provider_id": provider_id or "",
+        "holder": holder or "",
         "issued_from": issued_from or "",
         "issued_to": issued_to or "",
+        "credential_id": credential_id or "",
     }
     return render_console(
         request,
@@ -92,7 +105,7 @@ def search_credentials(
         {
             "filters": filters,
             "raw": raw,
-            "errors": form_errors(language, filters.errors),
+            "errors": form_errors(language, errors),
             "credentials": result.items,
             "total": result.total,
             "pages": max(1, math.ceil(result.total / filters.per_page)),

@@ -8,6 +8,7 @@ the API accepts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -133,6 +134,7 @@ class CredentialFilters:
     standard_code: str | None
     status: CredentialStatus | None
     provider_id: int | None
+    holder: str | None
     period: Period
     page: int
     errors: dict[str, str]
@@ -144,6 +146,7 @@ def parse_credential_filters(
     standard_code: str | None,
     status: str | None,
     provider_id: str | None,
+    holder: str | None,
     issued_from: str | None,
     issued_to: str | None,
     page: str | None,
@@ -159,10 +162,23 @@ def parse_credential_filters(
         standard_code=code.upper() if code else None,
         status=member(CredentialStatus, status),
         provider_id=provider,
+        holder=text_filter(holder),
         period=period,
         page=page_number(page),
         errors=errors,
     )
+
+
+_UUID: Final = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
+)
+
+
+def credential_id_in(value: str) -> str | None:
+    """The credential id (a UUID) in what staff paste: `urn:uuid:…`, the UUID itself, or a
+    verification link ending in it; None when there is none, or more than one."""
+    found = _UUID.findall(value.strip()[:MAX_TEXT])
+    return found[0].lower() if len(found) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,8 @@ FORM_ERRORS: Final = {
     "date": N_("Enter a date as YYYY-MM-DD."),
     "number": N_("Enter a whole number."),
     "period": N_("The start date must not be after the end date."),
+    "credential_id": N_("Enter a credential ID: a UUID, on its own or in a link."),
+    "credential_unknown": N_("No credential has this ID."),
 }
 """Messages of the error summaries, by field or problem."""
 

@@ -94,6 +94,10 @@ def list_credentials(
     status_: Annotated[CredentialStatus | None, Query(alias="status")] = None,
     issued_from: datetime | None = None,
     issued_to: datetime | None = None,
+    holder: Annotated[
+        str | None, Query(min_length=2, max_length=200, description="part of the holder's name")
+    ] = None,
+    batch_id: Annotated[str | None, Query(max_length=36)] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CredentialPage:
@@ -105,6 +109,8 @@ def list_credentials(
         status=status_,
         issued_from=issued_from,
         issued_to=issued_to,
+        holder=holder,
+        batch_id=batch_id,
         offset=(page - 1) * per_page,
         limit=per_page,
     )

@@ -44,11 +44,17 @@ def list_credentials(
     status: str | None = None,
     issued_from: datetime | None = None,
     issued_to: datetime | None = None,
+    holder: str | None = None,
+    batch_id: str | None = None,
     offset: int = 0,
     limit: int = 20,
 ) -> CredentialPage:
-    """Credentials, newest first, filtered."""
+    """Credentials, newest first, filtered (`holder`: part of the holder's name, any case)."""
     query = select(Credential)
+    if holder is not None:
+        query = query.where(func.lower(Credential.subject_name).contains(holder.lower()))
+    if batch_id is not None:
+        query = query.where(Credential.batch_id == batch_id)
     if provider_id is not None:
         query = query.where(Credential.provider_id == provider_id)
     if standard_code is not None:

@@ -74,6 +74,73 @@ def test_search_filters_and_links_to_each_credential(
         assert len(found.find_all("tr")) == (expected + 1 if expected else 0), query
 
 
+def test_holder_name_filter(
+    client: TestClient, db: Session, issued: tuple[IssuingSetup, str]
+) -> None:
+    setup, credential_id = issued
+    issue(client, setup, name="Jean Tremblay")
+    signed_in(client, db, Role.auditor)
+
+    found = page(client.get(CREDENTIALS, params={"holder": "lópez"}))
+
+    rows = found.find("table").find("tbody").find_all("tr")
+    assert [row.find("a").attrs["href"] for row in rows] == [
+        f"/console/credentials/{credential_id}?lang=en"
+    ]
+    assert found.find("input", id="holder").attrs["value"] == "lópez"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{id}",
+        "urn:uuid:{id}",
+        "  URN:UUID:{upper}  ",
+        "http://testserver/verify/{id}?lang=fr",
+    ],
+)
+def test_a_credential_id_opens_that_credential(
+    client: TestClient, db: Session, issued: tuple[IssuingSetup, str], typed: str
+) -> None:
+    _, credential_id = issued
+    signed_in(client, db, Role.auditor)
+
+    response = client.get(
+        CREDENTIALS,
+        params={"credential_id": typed.format(id=credential_id, upper=credential_id.upper())},
+        follow_redirects=False,
+    )
+
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/console/credentials/{credential_id}?lang=en"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("not an id", "Enter a credential ID"),
+        ("urn:uuid:00000000-0000-4000-8000-000000000000", "No credential has this ID."),
+    ],
+)
+def test_a_wrong_credential_id_is_named(
+    client: TestClient,
+    db: Session,
+    issued: tuple[IssuingSetup, str],
+    typed: str,
+    message: str,
+) -> None:
+    signed_in(client, db, Role.auditor)
+
+    document = page(client.get(CREDENTIALS, params={"credential_id": typed}))
+
+    summary = document.find("div", class_="console-error-summary")
+    assert [link.attrs["href"] for link in summary.find_all("a")] == ["#credential_id"]
+    assert message in document.find("p", id="credential_id-error").text
+    field = document.find("input", id="credential_id")
+    assert field.attrs["value"] == typed
+    assert field.attrs["aria-invalid"] == "true"
+
+
 def test_malformed_filters_are_named_not_applied(
     client: TestClient, db: Session, issued: tuple[IssuingSetup, str]
 ) -> None:
