@@ -9,9 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SettingsDep
 from app.console import forms, views
+from app.console import service as console_service
 from app.console.dependencies import ConsoleDb, ConsoleReader, ConsoleUser, ConsoleWriter
 from app.console.errors import PageReply
 from app.console.pages import console_path, form_errors, render_console, see_other
@@ -107,6 +109,9 @@ def search_credentials(
             "raw": raw,
             "errors": form_errors(language, errors),
             "credentials": result.items,
+            "provider_names": console_service.provider_names(
+                db, (credential.provider_id for credential in result.items)
+            ),
             "total": result.total,
             "pages": max(1, math.ceil(result.total / filters.per_page)),
             "statuses": list(CredentialStatus),
@@ -119,6 +124,7 @@ def search_credentials(
 
 def _credential_page(
     request: Request,
+    db: Session,
     credential: Credential,
     *,
     user: ConsoleUser,
@@ -133,6 +139,9 @@ def _credential_page(
         "console/credential.html",
         {
             "credential": credential,
+            "provider_name": console_service.provider_names(db, [credential.provider_id]).get(
+                credential.provider_id or 0
+            ),
             "standard_title": getattr(credential.standard, f"title_{language}"),
             "entries": views.status_entries(credential, base_url=base_url),
             "actions": [action.value for action in actions],
@@ -165,6 +174,7 @@ def credential_page(
     notice = NOTICES[done] if done is not None and done in DONE.values() else None
     return _credential_page(
         request,
+        db,
         credential,
         user=user,
         language=language,
@@ -191,6 +201,7 @@ def change_status(
     def reply(status_code: int, **shown: Any) -> PageReply:
         page = _credential_page(
             request,
+            db,
             credential,
             user=user,
             language=language,

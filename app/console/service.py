@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit_service
@@ -15,6 +16,7 @@ from app.auth import service as auth_service
 from app.auth.roles import Principal
 from app.curricula import service as curricula_service
 from app.curricula.models import CurriculumStatus
+from app.providers.models import TrainingProvider
 from app.reports import service as reports_service
 from app.reports.schemas import (
     CredentialCounts,
@@ -106,3 +108,15 @@ def dashboard(session: Session, *, now: datetime, expiring_days: int = EXPIRING_
         expiring=reports_service.expiring_report(session, now=now, days=expiring_days),
         awaiting_review=queue.total,
     )
+
+
+def provider_names(session: Session, provider_ids: Iterable[int | None]) -> dict[int, str]:
+    """The names of the providers among `provider_ids` (one query), for tables that list
+    credentials or curricula by provider."""
+    wanted = {provider_id for provider_id in provider_ids if provider_id is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(TrainingProvider.id, TrainingProvider.name).where(TrainingProvider.id.in_(wanted))
+    )
+    return {provider_id: name for provider_id, name in rows}

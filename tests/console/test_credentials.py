@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.credentials.models import Credential
+from app.providers.models import TrainingProvider
 from app.status.builder import list_url
 from tests.audit.helpers import events, user_id
 from tests.console.helpers import (
@@ -88,6 +89,9 @@ def test_holder_name_filter(
         f"/console/credentials/{credential_id}?lang=en"
     ]
     assert found.find("input", id="holder").attrs["value"] == "lópez"
+    provider = db.get(TrainingProvider, setup.provider_id)
+    assert provider is not None
+    assert rows[0].find_all("td")[2].text.split() == [*provider.name.split(), f"#{provider.id}"]
 
 
 @pytest.mark.parametrize(
