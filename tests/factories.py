@@ -111,6 +111,29 @@ def provider_headers(client: TestClient, db: Session, provider: TrainingProvider
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
+def earlier_client_token(
+    db: Session, settings: Settings, provider: TrainingProvider, *, seconds_ago: int = 10
+) -> tuple[str, str]:
+    """An API client of `provider` created `seconds_ago`, and a token it got then:
+    (client_id, token). Like `earlier_staff_token`, for the client credentials grant."""
+    then = utcnow() - timedelta(seconds=seconds_ago)
+    api_client, secret = providers_service.create_api_client(
+        db, provider=provider, name="LMS", now=then
+    )
+    db.commit()
+    principal = auth_service.authenticate_client(
+        db, client_id=api_client.client_id, client_secret=secret
+    )
+    issued = issue_access_token(
+        principal,
+        secret=settings.token_secret.get_secret_value(),
+        issuer=settings.public_base_url,
+        now=then,
+        ttl_seconds=settings.access_token_ttl_seconds,
+    )
+    return api_client.client_id, issued.access_token
+
+
 def ensure_signing_key(app: FastAPI, db: Session) -> str:
     """A committed active signing key in the app's key store; returns its key id."""
     key, _ = keys_service.ensure_key(db, store=app.state.key_store, now=utcnow())

@@ -2,7 +2,8 @@
 
 Every request re-reads the principal from the database, so disabling a user or revoking
 a client takes effect on the next request, not when the token expires; so does a password
-reset or any other change to a staff account, which ends the tokens issued before it.
+reset or any other change to a staff account, and a client's secret rotation, each of which
+ends the tokens issued before it.
 """
 
 from __future__ import annotations

@@ -64,7 +64,8 @@ def load_principal(
     """The principal a token names, if it still exists, is active, and has that role.
 
     With `issued_at` (the token's `iat`), a staff user's token issued before their account
-    last changed (password reset, role change, re-enabling) is refused too. `iat` has whole
+    last changed (password reset, role change, re-enabling), and a client's token issued
+    before its secret was last rotated, are refused too. `iat` has whole
     seconds, so a token issued in the second of the change still works: that keeps a
     sign-in right after the account is created working, at the cost of one second's grace.
     """
@@ -80,6 +81,8 @@ def load_principal(
         client_id = subject.removeprefix(CLIENT_PREFIX)
         client = session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
         if client is None or not client.is_active:
+            return None
+        if issued_at is not None and issued_at < int(client.secret_issued_at.timestamp()):
             return None
         return _client_principal(client)
     return None

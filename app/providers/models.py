@@ -42,6 +42,9 @@ class ApiClient(Base):
     name: Mapped[str] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Access tokens issued before the current secret are refused: a rotation after a leak
+    # must end the tokens got with the leaked secret too.
+    secret_issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
 
     provider: Mapped[TrainingProvider] = relationship(back_populates="clients")

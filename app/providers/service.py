@@ -191,10 +191,12 @@ def create_api_client(
 
     Audited as `api-client.create` (without the secret).
     """
+    now = now or utcnow()
     secret = secrets.token_urlsafe(32)
     client = ApiClient(
         client_id=CLIENT_ID_PREFIX + secrets.token_hex(12),
         secret_hash=hash_secret(secret),
+        secret_issued_at=now,
         provider_id=provider.id,
         name=name,
     )
@@ -206,7 +208,7 @@ def create_api_client(
         action="api-client.create",
         target=(API_CLIENT, client.client_id),
         after=pick(client, "provider_id", "name"),
-        now=now or utcnow(),
+        now=now,
     )
     return client, secret
 
@@ -240,11 +242,13 @@ def rotate_api_client_secret(
     actor: Principal | None = None,
     now: datetime | None = None,
 ) -> tuple[ApiClient, str]:
-    """Replace a client's secret; the old one stops working at once (audited as
-    `api-client.rotate-secret`, without either secret)."""
+    """Replace a client's secret; the old one, and every access token issued before now,
+    stop working at once (audited as `api-client.rotate-secret`, without either secret)."""
+    now = now or utcnow()
     client = _client(session, provider_id=provider_id, client_id=client_id)
     secret = secrets.token_urlsafe(32)
     client.secret_hash = hash_secret(secret)
+    client.secret_issued_at = now
     session.flush()
     _record(
         session,
@@ -252,7 +256,7 @@ def rotate_api_client_secret(
         action="api-client.rotate-secret",
         target=(API_CLIENT, client.client_id),
         after=pick(client, "provider_id"),
-        now=now or utcnow(),
+        now=now,
     )
     return client, secret
 
