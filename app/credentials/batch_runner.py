@@ -181,14 +181,14 @@ class BatchRunner:
             yield rows
 
     def _principal(self, batch: CredentialBatch) -> Principal:
-        if batch.requested_by.startswith("client:"):
-            return Principal(
-                subject=batch.requested_by,
-                role=Role.provider,
-                name=batch.requested_by,
-                provider_id=batch.provider_id,
-            )
-        return Principal(subject=batch.requested_by, role=Role.registrar, name=batch.requested_by)
+        """Who submitted the batch, in the role they had then: the runner acts for them."""
+        role = Role(batch.requested_by_role)
+        return Principal(
+            subject=batch.requested_by,
+            role=role,
+            name=batch.requested_by,
+            provider_id=batch.provider_id if role is Role.provider else None,
+        )
 
     def _start_chunk(self, batch_id: str, rows: list[CredentialBatchRow]) -> _Chunk:
         now = utcnow()

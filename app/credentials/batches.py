@@ -176,6 +176,7 @@ def create_batch(
     batch = CredentialBatch(
         id=str(uuid.uuid4()),
         requested_by=principal.subject,
+        requested_by_role=principal.role.value,
         provider_id=provider_id,
         status=BatchStatus.queued.value if failed < len(rows) else BatchStatus.completed.value,
         total=len(rows),

@@ -93,6 +93,8 @@ class CredentialBatch(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     requested_by: Mapped[str] = mapped_column(String(100))
+    # The role at submission: the runner's audit events name it, whatever happens later.
+    requested_by_role: Mapped[str] = mapped_column(String(16))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("training_provider.id"))
     status: Mapped[str] = mapped_column(String(16), index=True)
     total: Mapped[int]

@@ -95,8 +95,20 @@ def test_business_figures_are_counted_in_the_database(local: TestClient, db: Ses
     running, completed = str(uuid.uuid4()), str(uuid.uuid4())
     db.add_all(
         [
-            CredentialBatch(id=running, requested_by="test", status="running", total=3),
-            CredentialBatch(id=completed, requested_by="test", status="completed", total=2),
+            CredentialBatch(
+                id=running,
+                requested_by="test",
+                requested_by_role="registrar",
+                status="running",
+                total=3,
+            ),
+            CredentialBatch(
+                id=completed,
+                requested_by="test",
+                requested_by_role="registrar",
+                status="completed",
+                total=2,
+            ),
         ]
     )
     db.flush()
