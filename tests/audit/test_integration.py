@@ -1,5 +1,19 @@
 """Every state-changing action over the API leaves exactly one audit event per thing it
-changed, by the right actor, on the right target, and the chain still verifies.
+changed, by the right actor in the right role, on the right target, with the request id
+of the request that made the change, and the chain still verifies afterwards.
+
+The actions, and the test that drives each:
+
+- standards: create, update, publish, retire (`test_standards`)
+- providers: register, accredit; API clients: create, sign in, rotate, revoke
+  (`test_providers_and_their_clients`)
+- curricula: submit, reject, revise, approve (`test_curricula`)
+- credentials: issue singly and in batches, renew claim links (`test_issuing_singly_and_in_batches`,
+  `test_batches_staff_submit_are_issued_in_their_role`); revoke, suspend, reinstate, singly
+  and in bulk (`test_status_changes`)
+- signing keys: rotate, retire (`test_signing_keys`)
+- staff users: sign in, create, change role, reset password, disable, enable
+  (`test_staff_users_and_sign_ins`)
 
 Each test sets up what it needs (logins and factories append events of their own), then
 drives the actions one request at a time and compares the events each request appended.
@@ -10,6 +24,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx2
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -19,7 +34,7 @@ from app.audit.models import AuditEvent
 from app.auth.roles import Role
 from app.standards.enums import Country
 from tests.audit.helpers import events, staff, verify
-from tests.factories import ensure_signing_key
+from tests.factories import PASSWORD, ensure_signing_key, password_token
 from tests.issuance.factories import issue_body, issuing_setup
 from tests.registry.curricula_factory import complete_curriculum_body
 from tests.standards.standard_data import CODE, standard_data
@@ -35,12 +50,20 @@ WORKER_EMAIL = "maria.lopez@example.com"
 
 
 class Chain:
-    """The audit log as a sequence of steps: `new()` is what was appended since last asked."""
+    """The audit log as a sequence of steps: `new()` is what was appended since last asked.
 
-    def __init__(self, db: Session) -> None:
+    It also watches the client's responses: every event appended since the last step must
+    carry the request id (`X-Request-ID`) of one of the responses received since then.
+    """
+
+    def __init__(self, db: Session, client: TestClient) -> None:
         self.db = db
-        self.seq = 0
-        self.new()
+        self.seq = db.scalar(select(func.max(AuditEvent.seq))) or 0
+        self.request_ids: set[str] = set()
+        client.event_hooks["response"].append(self._saw)
+
+    def _saw(self, response: httpx2.Response) -> None:
+        self.request_ids.add(response.headers["x-request-id"])
 
     def events(self) -> list[AuditEvent]:
         """The events appended since the previous call, in chain order."""
@@ -52,6 +75,9 @@ class Chain:
         )
         if found:
             self.seq = found[-1].seq
+            unexplained = [e.seq for e in found if e.request_id not in self.request_ids]
+            assert unexplained == [], "events without the request id of a request just made"
+        self.request_ids.clear()
         return found
 
     def new(self) -> list[Seen]:
@@ -88,7 +114,7 @@ def assert_chain_verifies(client: TestClient, headers: dict[str, str], db: Sessi
 
 def test_standards(client: TestClient, db: Session) -> None:
     admin, admin_who = admin_of(client, db)
-    chain = Chain(db)
+    chain = Chain(db, client)
     draft = {**standard_data(), "status": "draft"}
     url = f"/api/v1/admin/standards/{CODE}/versions/1"
     target = f"{CODE}@1"
@@ -123,7 +149,7 @@ def test_standards(client: TestClient, db: Session) -> None:
 
 def test_providers_and_their_clients(client: TestClient, db: Session) -> None:
     admin, admin_who = admin_of(client, db)
-    chain = Chain(db)
+    chain = Chain(db, client)
     registered = client.post(
         "/api/v1/providers",
         json={
@@ -169,6 +195,18 @@ def test_providers_and_their_clients(client: TestClient, db: Session) -> None:
     assert event.summary["after"] == {"provider_id": provider_id, "name": "LMS"}
     assert first_secret not in json.dumps(event.summary)
 
+    signed_in = client.post(
+        "/api/v1/auth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": first_secret,
+        },
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    client_who: Who = (f"client:{client_id}", "provider")
+    assert chain.new() == [seen("auth.login", client_who, "api_client", client_id)]
+
     rotated = client.post(f"{base}/clients/{client_id}/rotate", headers=admin)
     assert rotated.status_code == 200, rotated.text
     [event] = chain.events()
@@ -186,7 +224,7 @@ def test_curricula(client: TestClient, app: FastAPI, db: Session) -> None:
     setup = issuing_setup(client, app, db)  # seeds, and approves a first curriculum
     admin, admin_who = admin_of(client, db)
     provider_who = who(client, setup.provider)
-    chain = Chain(db)
+    chain = Chain(db, client)
     body = complete_curriculum_body(setup.standard, Country.mx)
 
     submitted = client.post("/api/v1/provider/curricula", headers=setup.provider, json=body)
@@ -241,7 +279,7 @@ def test_issuing_singly_and_in_batches(client: TestClient, app: FastAPI, db: Ses
     setup = issuing_setup(client, app, db)
     admin, _ = admin_of(client, db)
     provider_who = who(client, setup.provider)
-    chain = Chain(db)
+    chain = Chain(db, client)
 
     issue = {**setup.provider, "Idempotency-Key": "cohort-7-worker-1"}
     response = client.post(
@@ -302,6 +340,38 @@ def test_issuing_singly_and_in_batches(client: TestClient, app: FastAPI, db: Ses
     assert_chain_verifies(client, admin, db)
 
 
+def test_batches_staff_submit_are_issued_in_their_role(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup = issuing_setup(client, app, db)
+    admin, admin_who = admin_of(client, db)
+    registrar, registrar_id = staff(client, db, Role.registrar)
+    registrar_who: Who = (f"user:{registrar_id}", "registrar")
+    chain = Chain(db, client)
+    cohort = [
+        {
+            "recipient": {"name": "Worker", "email": "worker@example.com"},
+            "assessment": {"completed_on": "2026-11-20", "score_percent": 80},
+        }
+    ]
+    for headers, submitter in ((admin, admin_who), (registrar, registrar_who)):
+        batch = client.post(
+            "/api/v1/credential-batches",
+            headers=headers,
+            json={"curriculum_id": setup.curriculum_id, "rows": cohort},
+        )
+        assert batch.status_code == 202, batch.text
+        batch_id = batch.json()["id"]
+        [issued] = _issued_ids(client, headers, batch_id)
+        # The runner issues after the response, for the submitter: the events name them in
+        # the role they submitted with.
+        assert chain.new() == [
+            seen("credential-batch.create", submitter, "credential_batch", batch_id),
+            seen("credential.issue", submitter, "credential", issued),
+        ]
+    assert_chain_verifies(client, admin, db)
+
+
 def test_status_changes(client: TestClient, app: FastAPI, db: Session) -> None:
     setup = issuing_setup(client, app, db)
     admin, admin_who = admin_of(client, db)
@@ -312,7 +382,7 @@ def test_status_changes(client: TestClient, app: FastAPI, db: Session) -> None:
         assert response.status_code == 201, response.text
         ids.append(response.json()["id"])
     first, second, third, fourth = ids
-    chain = Chain(db)
+    chain = Chain(db, client)
     admin_api = "/api/v1/admin/credentials"
 
     def post(path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -364,7 +434,7 @@ def test_signing_keys(client: TestClient, app: FastAPI, db: Session) -> None:
     [created] = events(db, action="key.create")
     assert as_seen(created) == seen("key.create", SYSTEM, "signing_key", first)
     admin, admin_who = admin_of(client, db)
-    chain = Chain(db)
+    chain = Chain(db, client)
 
     rotated = client.post("/api/v1/admin/keys/rotate", headers=admin)
     assert rotated.status_code == 201, rotated.text
@@ -392,4 +462,39 @@ def test_signing_keys(client: TestClient, app: FastAPI, db: Session) -> None:
         == 409
     )
     assert chain.new() == []
+    assert_chain_verifies(client, admin, db)
+
+
+def test_staff_users_and_sign_ins(client: TestClient, db: Session) -> None:
+    admin, admin_who = admin_of(client, db)
+    chain = Chain(db, client)
+    users = "/api/v1/admin/users"
+
+    created = client.post(
+        users,
+        headers=admin,
+        json={"username": "registrar.rosa", "password": PASSWORD, "role": "registrar"},
+    )
+    assert created.status_code == 201, created.text
+    user = created.json()["id"]
+    assert chain.new() == [seen("user.create", admin_who, "staff_user", user)]
+
+    assert password_token(client, "registrar.rosa")
+    assert chain.new() == [seen("auth.login", (f"user:{user}", "registrar"), "staff_user", user)]
+
+    changed = client.patch(f"{users}/{user}", headers=admin, json={"role": "auditor"})
+    assert changed.status_code == 200, changed.text
+    assert chain.new() == [seen("user.change-role", admin_who, "staff_user", user)]
+
+    reset = client.post(f"{users}/{user}/reset-password", headers=admin)
+    assert reset.status_code == 200, reset.text
+    [event] = chain.events()
+    assert as_seen(event) == seen("user.reset-password", admin_who, "staff_user", user)
+    assert reset.json()["generated_password"] not in json.dumps(event.summary)
+
+    assert client.post(f"{users}/{user}/disable", headers=admin).status_code == 200
+    assert chain.new() == [seen("user.disable", admin_who, "staff_user", user)]
+
+    assert client.post(f"{users}/{user}/enable", headers=admin).status_code == 200
+    assert chain.new() == [seen("user.enable", admin_who, "staff_user", user)]
     assert_chain_verifies(client, admin, db)
