@@ -1,4 +1,4 @@
-"""`nassc`: the operator's command line (migrations, seed data, users, keys, serving)."""
+"""`nassc`: the operator's command line (migrations, seed data, users, keys, audit, serving)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import typer
 from sqlalchemy.orm import Session
 
 from app import migrate
+from app.audit import checkpoints, verification
 from app.auth.roles import STAFF_ROLES, Role
 from app.config import get_settings
 from app.credentials.batch_runner import BatchRunner
+from app.credentials.signing import current_signer
 from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
 from app.db import make_engine, make_sessionmaker, utcnow
@@ -33,6 +35,8 @@ batches_app = typer.Typer(help="Credential batches.", no_args_is_help=True)
 app.add_typer(batches_app, name="batches")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 
 @contextmanager
@@ -154,6 +158,48 @@ def keys_list() -> None:
     with session_scope() as session:
         for key in keys_service.list_keys(session):
             typer.echo(f"{key.status:<10} {key.created_at:%Y-%m-%d %H:%M}  {key.kid}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Re-compute the whole hash chain; print the first broken link (exit 1) if any."""
+    with session_scope() as session:
+        report = verification.verify_chain(session)
+    broken = report.first_broken
+    if broken is not None:
+        where = "the head" if broken.seq is None else f"seq {broken.seq}"
+        if broken.id is not None:
+            where += f" (event id {broken.id})"
+        raise fail(f"chain broken at {where}: {broken.reason.value}: {broken.detail}")
+    typer.echo(
+        f"chain intact: {report.events_checked} event(s), "
+        f"head seq {report.head_seq} hash {report.head_hash}"
+    )
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign the chain head with the issuer's active key; print the checkpoint's JWT.
+
+    Keep the printed JWT where this database's writers cannot reach it;
+    `POST /api/v1/admin/audit/checkpoints/verify` checks it against the chain later.
+    """
+    settings = get_settings()
+    try:
+        with session_scope() as session:
+            signer = current_signer(
+                session,
+                settings=settings,
+                cache=KeyCache(_key_store()),
+                contexts=PinnedContexts.load(settings.contexts_dir),
+            )
+            checkpoint = checkpoints.create_checkpoint(session, signer=signer, now=utcnow())
+            token = checkpoints.checkpoint_jwt(checkpoint)
+            seq, head_hash = checkpoint.seq, checkpoint.head_hash
+    except AppError as error:
+        raise fail(error.detail or error.title) from None
+    typer.echo(token)
+    typer.echo(f"signed checkpoint of seq {seq} hash {head_hash}", err=True)
 
 
 @app.command("seed")
