@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         le=60,
         description="Write verification events in batches this often; 0 = with each request",
     )
+    audit_checkpoint_seconds: int = Field(
+        default=3600,
+        ge=0,
+        le=7 * 24 * 3600,
+        description="Sign a checkpoint of the audit chain head this often if it moved; 0 = off",
+    )
     fetch_trusted_status_lists: bool = Field(
         default=True,
         description="Fetch status lists of trusted issuers from their own did:web host (https)",

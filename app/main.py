@@ -6,12 +6,15 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 
 from app.api import build_router
+from app.audit.schedule import CheckpointSchedule
 from app.config import Settings, get_settings
 from app.credentials.batch_runner import BatchRunner
+from app.credentials.signing import current_signer
 from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
 from app.db import make_engine, make_sessionmaker, utcnow
@@ -62,7 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             target=_resume_batches, args=(app.state.batch_runner,), daemon=True
         )
         resumer.start()
+        app.state.checkpoint_schedule.start()
         yield
+        app.state.checkpoint_schedule.stop()
         app.state.batch_runner.stopping.set()
         resumer.join(timeout=60)
         app.state.signing_pool.shutdown()
@@ -99,6 +104,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         key_cache=app.state.key_cache,
         contexts=app.state.contexts,
         pool=app.state.signing_pool,
+    )
+    app.state.checkpoint_schedule = CheckpointSchedule(
+        app.state.sessionmaker,
+        signer=partial(
+            current_signer,
+            settings=settings,
+            cache=app.state.key_cache,
+            contexts=app.state.contexts,
+        ),
+        interval_seconds=settings.audit_checkpoint_seconds,
     )
 
     install_problem_handlers(app)

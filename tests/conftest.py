@@ -49,6 +49,8 @@ def settings_for(database_url: str, tmp_path: Path, **overrides: object) -> Sett
         "verification_event_buffer_seconds": 0,
         # No test reaches the network; tests of other nodes' lists inject a fetcher.
         "fetch_trusted_status_lists": False,
+        # Tests count audit events exactly; the schedule is tested on its own.
+        "audit_checkpoint_seconds": 0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
