@@ -8,18 +8,27 @@ import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from app.audit import checkpoints
 from app.audit import service as audit_service
 from app.audit import verification as audit_verification
+from app.audit.models import AuditCheckpoint
+from app.auth.roles import Role
 from app.console import forms, views
-from app.console.dependencies import ConsoleAuditReader, ConsoleDb
-from app.console.pages import form_errors, render_console
+from app.console.dependencies import ConsoleAdminPoster, ConsoleAuditReader, ConsoleDb
+from app.console.pages import console_path, form_errors, render_console, see_other
 from app.console.routing import ConsoleRoute
+from app.console.vocabulary import NOTICES
+from app.credentials.dependencies import SignerDep
+from app.db import utcnow
+from app.errors import NotFound
 from app.web.dependencies import PageLanguage
+from app.web.i18n import gettext as translate
 
 router = APIRouter(prefix="/audit", route_class=ConsoleRoute, default_response_class=HTMLResponse)
 
+RECENT_CHECKPOINTS = 10
 TARGET_PAGES = {"credential": "/credentials/", "curriculum": "/curricula/"}
 """Targets the console has a page for, by `target_type`."""
 
@@ -85,15 +94,58 @@ def audit_log(
 
 @router.get("/verify", name="console_audit_verify")
 def verify_chain(
-    request: Request, db: ConsoleDb, user: ConsoleAuditReader, language: PageLanguage
+    request: Request,
+    db: ConsoleDb,
+    user: ConsoleAuditReader,
+    language: PageLanguage,
+    done: str | None = None,
 ) -> HTMLResponse:
-    """Re-compute the whole hash chain: either it holds, or the first broken link."""
+    """Re-compute the whole hash chain: either it holds, or the first broken link; then the
+    latest signed checkpoints, to download (and, for admins, a button to sign one now)."""
     result = views.chain_result(audit_verification.verify_chain(db), language=language)
+    recent = checkpoints.list_checkpoints(db, limit=RECENT_CHECKPOINTS)
     return render_console(
         request,
         "console/audit_verify.html",
-        {"result": result},
+        {
+            "result": result,
+            "checkpoints": recent.items,
+            "checkpoint_total": recent.total,
+            "can_sign": user.role == Role.admin,
+            "notice": translate(language, NOTICES[done]) if done == "checkpoint" else None,
+        },
         language=language,
         user=user,
         section="audit",
+    )
+
+
+@router.post("/checkpoints", name="console_audit_checkpoint")
+def sign_checkpoint(
+    request: Request,
+    db: ConsoleDb,
+    user: ConsoleAdminPoster,
+    signer: SignerDep,
+    language: PageLanguage,
+) -> Response:
+    """Sign the chain head now, as the admin API does."""
+    checkpoints.create_checkpoint(db, signer=signer, now=utcnow(), actor=user.principal)
+    return see_other(console_path(request, "/audit/verify", language=language, done="checkpoint"))
+
+
+@router.get("/checkpoints/{checkpoint_id}.jwt", name="console_audit_checkpoint_jwt")
+def download_checkpoint(checkpoint_id: int, db: ConsoleDb, _user: ConsoleAuditReader) -> Response:
+    """One checkpoint as a file (`application/vc+jwt`), to keep outside this database."""
+    checkpoint = db.get(AuditCheckpoint, checkpoint_id)
+    if checkpoint is None:
+        raise NotFound("No such checkpoint.")
+    return Response(
+        checkpoints.checkpoint_jwt(checkpoint),
+        media_type="application/vc+jwt",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="audit-checkpoint-{checkpoint.seq}.jwt"'
+            ),
+            "Cache-Control": "no-store",
+        },
     )

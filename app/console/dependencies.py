@@ -2,8 +2,9 @@
 
 A route's signature shows its access policy, as in the API: `ConsoleReader` for pages every
 staff role may read, `ConsoleAuditReader` for the audit log (admins and auditors, as in the
-API), `ConsolePoster` for a form any signed-in user may post (sign out) and `ConsoleWriter`
-for the actions of admins and registrars. Auditors read everything else and act on nothing.
+API), `ConsolePoster` for a form any signed-in user may post (sign out), `ConsoleWriter`
+for the actions of admins and registrars and `ConsoleAdminPoster` for admins' alone (signing
+an audit checkpoint). Auditors read everything else and act on nothing.
 """
 
 from __future__ import annotations
@@ -200,3 +201,4 @@ def poster_with_roles(*roles: Role) -> Callable[[ConsoleUser], ConsoleUser]:
 
 ConsoleAuditReader = Annotated[ConsoleUser, Depends(reader_with_roles(*AUDIT_ROLES))]
 ConsoleWriter = Annotated[ConsoleUser, Depends(poster_with_roles(*WRITER_ROLES))]
+ConsoleAdminPoster = Annotated[ConsoleUser, Depends(poster_with_roles(Role.admin))]

@@ -78,6 +78,10 @@ NOTICES: Final[dict[str, str]] = {
     "suspended": N_("The credential has been suspended and its status list signed again."),
     "reinstated": N_("The credential has been reinstated and its status list signed again."),
     "signed-out": N_("You have signed out."),
+    "checkpoint": N_(
+        "A checkpoint of the chain head has been signed. "
+        "Download it and keep it outside this database."
+    ),
     "expired": N_("Your session has ended. Please sign in again."),
 }
 """What the page says after an action succeeded, by the `done` slug of the redirect."""

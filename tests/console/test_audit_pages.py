@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from jwcrypto import jwk, jws
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -12,7 +16,8 @@ from app.audit.models import AuditEvent
 from app.auth.roles import Role
 from app.db import utcnow
 from tests.audit.helpers import events
-from tests.console.helpers import CONSOLE, page, signed_in
+from tests.console.helpers import CONSOLE, csrf_token, page, signed_in
+from tests.factories import ensure_signing_key
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
@@ -81,3 +86,56 @@ def test_verifying_names_the_first_broken_link(client: TestClient, db: Session) 
     facts = result.find("section").find("dl").text
     assert f"Numéro de l'événement {first.seq}" in facts
     assert "L'événement a été modifié après son enregistrement." in facts
+
+
+def test_admins_sign_a_checkpoint_and_download_it(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    ensure_signing_key(app, db)
+    signed_in(client, db, Role.admin)
+    before = page(client.get(f"{AUDIT}/verify"))
+    assert "No checkpoint has been signed yet." in before.text
+    before.find("button", id="sign-checkpoint")
+
+    signed = client.post(
+        f"{AUDIT}/checkpoints",
+        data={"csrf_token": csrf_token(before)},
+        follow_redirects=False,
+    )
+
+    assert signed.status_code == 303
+    assert signed.headers["location"] == "/console/audit/verify?lang=en&done=checkpoint"
+    after = page(client.get(signed.headers["location"]))
+    assert "A checkpoint of the chain head has been signed." in after.text
+    [row] = after.find("table", id="checkpoints").find("tbody").find_all("tr")
+    [checkpoint] = events(db, action="audit.checkpoint")
+    assert row.find("th").text == str(checkpoint.seq)
+    download = client.get(str(row.find("a").attrs["href"]))
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "application/vc+jwt"
+    assert "attachment" in download.headers["content-disposition"]
+    # The file is the issuer's signed statement of that head: any JOSE library checks it.
+    did_document = client.get("/.well-known/did.json").json()
+    [method] = did_document["verificationMethod"]
+    key = jwk.JWK.from_json(json.dumps(client.get("/.well-known/jwks.json").json()["keys"][0]))
+    token = jws.JWS()
+    token.deserialize(download.text)
+    token.verify(key)
+    assert token.jose_header["kid"] == method["id"]
+    subject = json.loads(token.payload)["credentialSubject"]
+    assert (subject["sequence"], subject["headHash"]) == (checkpoint.seq, checkpoint.hash)
+
+
+def test_auditors_download_but_do_not_sign(client: TestClient, app: FastAPI, db: Session) -> None:
+    ensure_signing_key(app, db)
+    signed_in(client, db, Role.auditor)
+    document = page(client.get(f"{AUDIT}/verify"))
+    assert document.find_all("button", id="sign-checkpoint") == []
+
+    refused = client.post(
+        f"{AUDIT}/checkpoints", data={"csrf_token": csrf_token(document)}, follow_redirects=False
+    )
+
+    assert refused.status_code == 403
+    assert events(db, action="audit.checkpoint") == []
+    assert client.get(f"{AUDIT}/checkpoints/999.jwt").status_code == 404
