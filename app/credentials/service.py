@@ -52,7 +52,9 @@ def list_credentials(
     """Credentials, newest first, filtered (`holder`: part of the holder's name, any case)."""
     query = select(Credential)
     if holder is not None:
-        query = query.where(func.lower(Credential.subject_name).contains(holder.lower()))
+        query = query.where(
+            func.lower(Credential.subject_name).contains(holder.lower(), autoescape=True)
+        )
     if batch_id is not None:
         query = query.where(Credential.batch_id == batch_id)
     if provider_id is not None:
