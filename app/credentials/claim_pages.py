@@ -1,21 +1,31 @@
 """The worker's pages: claim a credential once, then keep a personal link to it.
 
-- `GET /claim/{token}`: spends the single-use claim secret and redirects (303) to the
-  personal page, so reloading it is harmless; a used or expired secret gets a 410 page, an
-  unknown one a 404 page, each saying what to do. `GET /api/v1/claims/{token}` is the JSON
-  equivalent (the credential in both forms and the personal link).
+- `GET /claim/{token}`: the credential the link opens (who, which standard, issuer, dates)
+  and a "Claim my credential" button. Looking spends nothing: mail scanners and browsers
+  that prefetch links open them before the worker does, and a GET must be safe.
+- `POST /claim/{token}`: the button (a plain form, no JavaScript). It spends the
+  single-use secret and redirects (303) to the personal page. A used or expired secret
+  gets a 410 page, an unknown one a 404 page, each saying what to do, for GET and POST.
+- `GET /api/v1/claims/{token}` and `POST /api/v1/claims/{token}` are the JSON equivalents:
+  a look at the credential in both forms, then the claim, which adds the personal link.
 - `GET /my/{token}`: the personal page: the credential, its standing, downloads
   (`credential.json`, `credential.jwt`), the printable certificate, the share link and
   LinkedIn's add-to-profile link. `POST /my/{token}/regenerate` replaces the link.
 
-The secret in the path is the capability. Every answer is `Cache-Control: no-store` and
-`Referrer-Policy: no-referrer`, and the access log records route templates, never paths.
+The secret in the path is the capability. Every answer is `Cache-Control: no-store`,
+`Referrer-Policy: no-referrer` and `X-Robots-Tag: noindex`, and the access log records
+route templates, never paths. The two forms (claim, regenerate) carry no CSRF token and
+check no `Origin`, unlike the console's: a forged post can only be made by someone who
+already holds the secret and could use it directly, and the result (a redirect to a
+personal link) goes to the browser that posted, not to the forger. Besides, under
+`no-referrer` browsers post our own forms with `Origin: null`, which the console's check
+refuses.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Final
+from typing import Any, Final
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response, status
@@ -23,8 +33,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.auth.dependencies import SettingsDep
 from app.credentials import claims
-from app.credentials.claim_schemas import ClaimRead
-from app.credentials.claim_view import personal_view
+from app.credentials.claim_schemas import ClaimPreview, ClaimRead
+from app.credentials.claim_view import claim_view, personal_view
 from app.credentials.claims import ClaimGone, ClaimUsed, HolderLinkNotFound
 from app.credentials.issuance import CLAIM_LINK_LIFETIME
 from app.credentials.presentation import verify_url
@@ -39,8 +49,17 @@ from app.web.templates import render_page
 router = APIRouter(tags=["pages"], route_class=ProblemRoute, default_response_class=HTMLResponse)
 api_router = APIRouter(prefix="/api/v1/claims", tags=["claims"], route_class=ProblemRoute)
 
-PRIVATE: Final = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-"""Personal pages hold a secret in their address: never cached, never sent as a referrer."""
+PRIVATE: Final = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+}
+"""Personal pages hold a secret in their address: never cached, never sent as a referrer,
+never indexed (should an address leak to a crawler all the same)."""
+CLAIM_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
+    404: {"description": "No such claim link"},
+    410: {"description": "The claim link was used already, or has expired"},
+}
 DI_MEDIA_TYPE: Final = "application/vc"
 """VCDM 2.0's media type of a credential secured with an embedded proof (saved as .json)."""
 JWT_MEDIA_TYPE: Final = "application/vc+jwt"
@@ -48,31 +67,80 @@ JWT_MEDIA_TYPE: Final = "application/vc+jwt"
 
 @router.get("/claim/{token}", name="claim_page", response_model=None)
 def claim_page(
+    token: str,
+    request: Request,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    language: PageLanguage,
+    country: PageCountry,
+) -> Response:
+    """The credential a claim link opens and a button to claim it; looking spends nothing."""
+    now = utcnow()
+    try:
+        claimable = claims.claimable(session, token=token, now=now)
+    except (ClaimGone, claims.ClaimNotFound) as error:
+        return _claim_unavailable(request, language, error)
+    view = claim_view(
+        session,
+        claimable=claimable,
+        claim_token=token,
+        setup=setup,
+        language=language,
+        now=now,
+        root_path=_root_path(request),
+        query=_lang_query(request),
+    )
+    return render_page(
+        request,
+        "claim/claim.html",
+        {"claim": view},
+        language=language,
+        country=country.value if country else None,
+        headers=PRIVATE,
+    )
+
+
+@router.post("/claim/{token}", name="claim_credential_page", response_model=None)
+def claim_credential_page(
     token: str, request: Request, session: SessionDep, language: PageLanguage
 ) -> Response:
-    """Claim a credential with its single-use link, then go to the personal page (303)."""
+    """Claim a credential (the link is then spent) and go to the personal page (303)."""
     try:
         link = claims.claim(session, token=token, now=utcnow())
-    except ClaimGone as error:
-        reason = "used" if isinstance(error, ClaimUsed) else "expired"
-        return _unavailable(request, language, reason=reason, status_code=status.HTTP_410_GONE)
-    except claims.ClaimNotFound:
-        return _unavailable(request, language, reason="unknown", status_code=404)
+    except (ClaimGone, claims.ClaimNotFound) as error:
+        return _claim_unavailable(request, language, error)
     return _redirect_to_personal_page(request, link.holder_token)
 
 
-@api_router.get(
-    "/{token}",
-    response_model=ClaimRead,
-    responses={
-        404: {"description": "No such claim link"},
-        410: {"description": "The claim link was used already, or has expired"},
-    },
-)
+@api_router.get("/{token}", response_model=ClaimPreview, responses=CLAIM_ERRORS)
+def look_at_claim(
+    token: str, session: SessionDep, settings: SettingsDep, response: Response
+) -> ClaimPreview:
+    """The credential a claim link opens, in both forms, and until when it can be claimed.
+
+    Nothing is spent: claim it with `POST` on the same address.
+    """
+    claimable = claims.claimable(session, token=token, now=utcnow())
+    credential = claimable.credential
+    response.headers.update(PRIVATE)
+    return ClaimPreview(
+        credential_id=credential.id,
+        credential=credential.document,
+        jwt=credential.jwt,
+        verify_url=verify_url(settings.public_base_url, credential.id),
+        claimable=True,
+        claim_expires_at=claimable.expires_at,
+    )
+
+
+@api_router.post("/{token}", response_model=ClaimRead, responses=CLAIM_ERRORS)
 def claim_credential(
     token: str, session: SessionDep, settings: SettingsDep, response: Response
 ) -> ClaimRead:
-    """Claim a credential: both forms and the personal link, once; the link is then spent."""
+    """Claim a credential: both forms and the personal link, shown this once.
+
+    The claim link is then spent (410 from now on); keep `holder_url`.
+    """
     link = claims.claim(session, token=token, now=utcnow())
     credential = link.credential
     base_url = settings.public_base_url
@@ -203,6 +271,15 @@ def _redirect_to_personal_page(request: Request, holder_token: str) -> RedirectR
 def _personal_url(request: Request, holder_token: str) -> str:
     path = f"{_root_path(request)}/my/{quote(holder_token, safe='')}"
     return path + _lang_query(request)
+
+
+def _claim_unavailable(
+    request: Request, language: Language, error: ClaimGone | claims.ClaimNotFound
+) -> HTMLResponse:
+    if isinstance(error, claims.ClaimNotFound):
+        return _unavailable(request, language, reason="unknown", status_code=404)
+    reason = "used" if isinstance(error, ClaimUsed) else "expired"
+    return _unavailable(request, language, reason=reason, status_code=status.HTTP_410_GONE)
 
 
 def _unavailable(

@@ -1,4 +1,5 @@
-"""What the worker's personal page shows: their credential, its standing, and its links.
+"""What the worker's pages show: the credential behind a claim link, before it is claimed,
+and the personal page: their credential, its standing, and its links.
 
 The links are the downloads (Data Integrity JSON and vc+jwt), the printable certificate,
 the public share link (the verification page: what employers open) and LinkedIn's
@@ -14,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 from sqlalchemy.orm import Session
 
+from app.credentials.claims import ClaimableCredential
 from app.credentials.models import Credential
 from app.credentials.presentation import verify_url
 from app.i18n import Language
@@ -26,6 +28,16 @@ LINKEDIN_ADD_TO_PROFILE: Final = "https://www.linkedin.com/profile/add"
 member's "add licence or certification" form pre-filled; nothing is sent to LinkedIn
 until the member saves it there."""
 DEFAULT_ORGANIZATION: Final = "North American Standards Skills Council (NASSC)"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    """The claim page: whose credential this is, until when it can be claimed, and where
+    the claim button posts."""
+
+    result: ResultView
+    claim_expires_at: datetime
+    claim_url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +84,30 @@ def linkedin_add_url(
         ]
     params += [("certUrl", cert_url), ("certId", cert_id)]
     return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(params, quote_via=quote)}"
+
+
+def claim_view(
+    session: Session,
+    *,
+    claimable: ClaimableCredential,
+    claim_token: str,
+    setup: VerifierSetup,
+    language: Language,
+    now: datetime,
+    root_path: str = "",
+    query: str = "",
+) -> ClaimView:
+    """The claim page of a credential, reached with `claim_token` (which it does not spend).
+
+    `query` (such as `?lang=fr`) is kept on the form's action, so the personal page the
+    claim leads to is in the same language.
+    """
+    report = inspect_credential(session, credential=claimable.credential, setup=setup, now=now)
+    return ClaimView(
+        result=result_view(session, report, language=language, root_path=root_path),
+        claim_expires_at=claimable.expires_at,
+        claim_url=f"{root_path}/claim/{quote(claim_token, safe='')}{query}",
+    )
 
 
 def personal_view(

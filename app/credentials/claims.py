@@ -1,9 +1,10 @@
 """The worker's side of a credential: the single-use claim link, then a personal link.
 
-Issuance gives the worker a claim secret (`/claim/{token}`, valid 30 days). Claiming it
-marks the credential claimed and hands out a personal link secret (`/my/{token}`) that
-keeps working and can be replaced at any time. Only SHA-256 hashes of either secret are
-stored (`hash_token`).
+Issuance gives the worker a claim secret (`/claim/{token}`, valid 30 days). Looking at it
+(`claimable`) spends nothing, because mail scanners and browsers open links before the
+worker does; claiming it (`claim`) marks the credential claimed and hands out a personal
+link secret (`/my/{token}`) that keeps working and can be replaced at any time. Only
+SHA-256 hashes of either secret are stored (`hash_token`).
 
 A spent claim secret must answer "already used" (410) rather than "unknown" (404), so the
 worker is told to use their personal link. Its live hash is therefore replaced by the hash
@@ -63,6 +64,14 @@ class HolderLink:
     holder_token: str
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimableCredential:
+    """A credential whose claim link works now, and until when it will."""
+
+    credential: Credential
+    expires_at: datetime
+
+
 def spent_hash(token: str) -> str:
     """What replaces a claim secret's hash once it is used: recognisable, never claimable."""
     return hash_token(SPENT_PREFIX + token)
@@ -74,14 +83,15 @@ def new_holder_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
-def claim(session: Session, *, token: str, now: datetime) -> HolderLink:
-    """Spend a claim secret: mark the credential claimed and issue its personal link.
+def claimable(session: Session, *, token: str, now: datetime) -> ClaimableCredential:
+    """The credential a claim secret would claim now, without spending the secret.
 
     Raises `ClaimUsed` (410) for a spent secret, `ClaimExpired` (410) for an expired one
     and `ClaimNotFound` (404) for one that was never issued (or was replaced by a renewal).
     """
-    live = hash_token(token)
-    credential = session.scalar(select(Credential).where(Credential.claim_token_hash == live))
+    credential = session.scalar(
+        select(Credential).where(Credential.claim_token_hash == hash_token(token))
+    )
     if credential is None:
         spent = session.scalar(
             select(Credential.id).where(Credential.claim_token_hash == spent_hash(token))
@@ -89,12 +99,22 @@ def claim(session: Session, *, token: str, now: datetime) -> HolderLink:
         raise ClaimUsed() if spent is not None else ClaimNotFound()
     if credential.claimed_at is not None:
         raise ClaimUsed()
-    if credential.claim_expires_at is None or credential.claim_expires_at <= now:
+    expires_at = credential.claim_expires_at
+    if expires_at is None or expires_at <= now:
         raise ClaimExpired()
+    return ClaimableCredential(credential=credential, expires_at=expires_at)
+
+
+def claim(session: Session, *, token: str, now: datetime) -> HolderLink:
+    """Spend a claim secret: mark the credential claimed and issue its personal link.
+
+    Raises what `claimable` raises; of two simultaneous claims, one gets `ClaimUsed`.
+    """
+    credential = claimable(session, token=token, now=now).credential
     holder_token, holder_hash = new_holder_token()
     result = session.execute(
         update(Credential)
-        .where(Credential.id == credential.id, Credential.claim_token_hash == live)
+        .where(Credential.id == credential.id, Credential.claim_token_hash == hash_token(token))
         .values(claim_token_hash=spent_hash(token), claimed_at=now, holder_link_hash=holder_hash)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]

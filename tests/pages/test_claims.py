@@ -1,10 +1,11 @@
-"""The worker's side: claim once, keep a personal link, download, print, share (both engines)."""
+"""The worker's side: look at a claim link (safe), claim once (POST), keep a personal link,
+download, print, share (both engines)."""
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,7 +22,7 @@ from app.web.i18n import gettext
 from tests.pages.test_standards_pages import Node, assert_page, parse
 from tests.pages.test_verify_pages import page_msgids, visible_text
 from tests.test_errors import assert_problem
-from tests.verification.factories import issued_credential
+from tests.verification.factories import issue, issued_credential
 
 EMAIL = "maria.lopez@example.com"
 
@@ -41,23 +42,46 @@ def stored(db: Session, credential_id: str) -> Credential:
     return credential
 
 
-def claim(client: TestClient, token: str, **params: str) -> str:
-    """Claim over the page; asserts the 303 and returns the personal page's path."""
-    response = client.get(f"/claim/{token}", params=params, follow_redirects=False)
-    assert response.status_code == 303, response.text
+def assert_private(response: Any) -> None:
+    """The headers of every answer whose address holds a secret."""
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["x-robots-tag"] == "noindex"
+
+
+def claim(client: TestClient, token: str, **params: str) -> str:
+    """Claim with the page's button (a POST); asserts the 303, returns the personal page's path."""
+    response = client.post(f"/claim/{token}", params=params, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert_private(response)
     location = response.headers["location"]
     assert location.startswith("/my/")
     return location
 
 
+def claim_form(page: Node) -> Node:
+    """The claim page's form: a plain POST with nothing but its button."""
+    form = page.find("form", class_="claim-form")
+    assert form.attrs["method"] == "post"
+    assert form.find_all("input") == []
+    assert form.find("button").attrs["type"] == "submit"
+    return form
+
+
 def unavailable(response: Any, status: int, reason: str) -> Node:
     """A friendly page for a link that does not open (never problem+json)."""
     page = assert_page(response, status)
-    assert response.headers["cache-control"] == "no-store"
+    assert_private(response)
     assert page.find("h1").attrs["data-reason"] == reason
     return page
+
+
+def assert_unclaimed(db: Session, credential_id: str, token: str) -> None:
+    """The claim secret is still live: nothing claimed, no personal link yet."""
+    credential = stored(db, credential_id)
+    assert credential.claimed_at is None
+    assert credential.holder_link_hash is None
+    assert credential.claim_token_hash == hash_token(token)
 
 
 # --- claiming -------------------------------------------------------------------------------
@@ -78,6 +102,7 @@ def test_claim_once_then_the_link_is_spent(client: TestClient, app: FastAPI, db:
     again = client.get(f"/claim/{token}", follow_redirects=False)
     page = unavailable(again, 410, "used")
     assert "already been used" in page.find("h1").text
+    unavailable(client.post(f"/claim/{token}", follow_redirects=False), 410, "used")
     # The personal page the redirect pointed at opens, and refreshing it is harmless.
     assert assert_page(client.get(location)).find("h1").text == "Your credential"
     assert assert_page(client.get(location)).find("h1").text == "Your credential"
@@ -103,13 +128,17 @@ def test_expired_claim_link(client: TestClient, app: FastAPI, db: Session) -> No
 
     page = unavailable(client.get(f"/claim/{token}", follow_redirects=False), 410, "expired")
     assert "30 days" in page.text
+    unavailable(client.post(f"/claim/{token}", follow_redirects=False), 410, "expired")
     assert_problem(client.get(f"/api/v1/claims/{token}"), 410, "claim-expired")
+    assert_problem(client.post(f"/api/v1/claims/{token}"), 410, "claim-expired")
     assert stored(db, issued["id"]).claimed_at is None
 
 
 def test_unknown_claim_link(client: TestClient) -> None:
     unavailable(client.get("/claim/not-a-real-token", follow_redirects=False), 404, "unknown")
+    unavailable(client.post("/claim/not-a-real-token", follow_redirects=False), 404, "unknown")
     assert_problem(client.get("/api/v1/claims/not-a-real-token"), 404, "claim-not-found")
+    assert_problem(client.post("/api/v1/claims/not-a-real-token"), 404, "claim-not-found")
 
 
 def test_renewed_claim_link_replaces_the_old_one(
@@ -128,30 +157,154 @@ def test_renewed_claim_link_replaces_the_old_one(
     assert replay["id"] == first["id"]
     assert claim_token(replay) != claim_token(first)
     unavailable(client.get(f"/claim/{claim_token(first)}", follow_redirects=False), 404, "unknown")
+    unavailable(client.post(f"/claim/{claim_token(first)}", follow_redirects=False), 404, "unknown")
     claim(client, claim_token(replay))
 
 
 def test_claim_over_the_api(client: TestClient, app: FastAPI, db: Session) -> None:
     _, issued = issued_credential(client, app, db)
     token = claim_token(issued)
-    response = client.get(f"/api/v1/claims/{token}")
+    response = client.post(f"/api/v1/claims/{token}")
     assert response.status_code == 200, response.text
-    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["content-type"] == "application/json"
+    assert_private(response)
     body = response.json()
     credential = stored(db, issued["id"])
     assert body["credential_id"] == issued["id"]
     assert body["credential"] == credential.document == issued["credential"]
     assert body["jwt"] == credential.jwt == issued["jwt"]
     assert body["verify_url"] == f"http://testserver/verify/{issued['id']}"
+    assert body["claimed_at"]
     holder_url: str = body["holder_url"]
     assert holder_url.startswith("http://testserver/my/")
     assert credential.holder_link_hash == hash_token(holder_url.rsplit("/", 1)[1])
     assert EMAIL not in response.text
 
+    assert_problem(client.post(f"/api/v1/claims/{token}"), 410, "claim-used")
     assert_problem(client.get(f"/api/v1/claims/{token}"), 410, "claim-used")
     unavailable(client.get(f"/claim/{token}", follow_redirects=False), 410, "used")
     # The personal link from the JSON opens the personal page.
     assert assert_page(client.get(holder_url.removeprefix("http://testserver")))
+
+
+def test_looking_over_the_api_spends_nothing(client: TestClient, app: FastAPI, db: Session) -> None:
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    looks = [client.get(f"/api/v1/claims/{token}") for _ in range(2)]
+    for response in looks:
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        assert_private(response)
+    body = looks[0].json()
+    assert looks[1].json() == body
+    credential = stored(db, issued["id"])
+    assert body["credential_id"] == issued["id"]
+    assert body["credential"] == credential.document
+    assert body["jwt"] == credential.jwt
+    assert body["verify_url"] == f"http://testserver/verify/{issued['id']}"
+    assert body["claimable"] is True
+    assert body["claim_expires_at"] == issued["claim_expires_at"]
+    assert "holder_url" not in body and "claimed_at" not in body
+    assert EMAIL not in looks[0].text
+    assert_unclaimed(db, issued["id"], token)
+
+    claimed = client.post(f"/api/v1/claims/{token}")
+    assert claimed.status_code == 200, claimed.text
+    assert {key: claimed.json()[key] for key in ("credential", "jwt", "verify_url")} == {
+        key: body[key] for key in ("credential", "jwt", "verify_url")
+    }
+
+
+# --- the claim page (before claiming) ------------------------------------------------------
+
+
+def test_claim_page_shows_the_credential_and_spends_nothing(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    for _ in range(2):  # a mail scanner, then the worker
+        response = client.get(f"/claim/{token}", follow_redirects=False)
+        page = assert_page(response)
+        assert_private(response)
+    assert page.find("h1").text == "Claim your credential"
+    facts = page.find("section", class_="credential-facts")
+    assert facts.find("dd", class_="credential-facts__holder").text == "María Fernanda López"
+    assert setup.standard.title.en in facts.text
+    assert issued["id"] in facts.text
+    assert "Issued by" in facts.text and "Issued on" in facts.text
+    expires = datetime.fromisoformat(issued["claim_expires_at"])
+    assert f"You can claim it until {expires:%B} {expires.day}, {expires.year}." in page.text
+    form = claim_form(page)
+    assert form.attrs["action"] == f"/claim/{token}"
+    assert form.find("button").text == "Claim my credential"
+    assert EMAIL not in response.text
+    assert_unclaimed(db, issued["id"], token)
+
+    # The button still works after any number of looks.
+    location = claim(client, token)
+    assert assert_page(client.get(location)).find("h1").text == "Your credential"
+    unavailable(client.post(f"/claim/{token}", follow_redirects=False), 410, "used")
+
+
+def test_claim_page_keeps_the_language_through_the_claim(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    page = assert_page(client.get(f"/claim/{token}", params={"lang": "fr"}))
+    action = str(claim_form(page).attrs["action"])
+    assert action == f"/claim/{token}?lang=fr"
+    response = client.post(action, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("?lang=fr")
+    assert assert_page(client.get(response.headers["location"])).find("h1").text == (
+        "Votre attestation"
+    )
+
+
+def test_claim_form_posted_without_origin_or_with_a_null_one(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    """The page is `no-referrer`, so browsers post its form with `Origin: null`; the secret
+    in the address is the capability, so neither that nor a missing Origin is refused."""
+    setup, first = issued_credential(client, app, db)
+    claim(client, claim_token(first))
+    second = issue(client, setup)
+    response = client.post(
+        f"/claim/{claim_token(second)}", headers={"Origin": "null"}, follow_redirects=False
+    )
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "button"),
+    [
+        ("en", "Claim your credential", "Claim my credential"),
+        ("es", "Reclame su credencial", "Reclamar mi credencial"),
+        ("fr", "Récupérez votre attestation", "Récupérer mon attestation"),
+    ],
+)
+def test_claim_page_renders_in_every_language(
+    client: TestClient,
+    app: FastAPI,
+    db: Session,
+    language: Language,
+    heading: str,
+    button: str,
+) -> None:
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    response = client.get(f"/claim/{token}", params={"lang": language})
+    page = assert_page(response)
+    assert response.headers["content-language"] == language
+    assert page.find("h1").text == heading
+    assert claim_form(page).find("button").text == button
+    text = visible_text(response.text)
+    assert "%(" not in text and "{{" not in text
+    english = {msgid for msgid in page_msgids() if gettext(language, msgid) != msgid}
+    assert sorted(msgid for msgid in english if msgid in text) == []
+    assert_unclaimed(db, issued["id"], token)
 
 
 # --- the personal page ---------------------------------------------------------------------
@@ -291,13 +444,15 @@ def test_tokens_never_reach_the_access_log(
     _, issued = issued_credential(client, app, db)
     token = claim_token(issued)
     with caplog.at_level(logging.INFO, logger="app.access"):
+        client.get(f"/claim/{token}")
+        client.get(f"/api/v1/claims/{token}")
         location = claim(client, token)
         client.get(location)
         client.get(f"{location}/credential.json")
         client.post(f"{location}/regenerate", follow_redirects=False)
     holder_token = location.removeprefix("/my/")
     routes = {getattr(record, "route", None) for record in caplog.records}
-    assert {"/claim/{token}", "/my/{holder_token}"} <= routes
+    assert {"/claim/{token}", "/api/v1/claims/{token}", "/my/{holder_token}"} <= routes
     for record in caplog.records:
         logged = json.dumps(record.__dict__, default=str)
         assert token not in logged
@@ -324,10 +479,18 @@ def test_claimed_page_renders_in_every_language(
 def test_no_english_message_on_translated_personal_pages(
     client: TestClient, app: FastAPI, db: Session, language: Language
 ) -> None:
-    _, issued = issued_credential(client, app, db)
+    setup, issued = issued_credential(client, app, db)
     token = claim_token(issued)
     location = claim(client, token)
+    unclaimed = issue(client, setup)
     english = {msgid for msgid in page_msgids() if gettext(language, msgid) != msgid}
-    for path in (location, f"{location}/certificate", f"/claim/{token}", "/claim/unknown"):
+    paths = (
+        location,
+        f"{location}/certificate",
+        f"/claim/{claim_token(unclaimed)}",
+        f"/claim/{token}",
+        "/claim/unknown",
+    )
+    for path in paths:
         text = visible_text(client.get(path, params={"lang": language}).text)
         assert sorted(msgid for msgid in english if msgid in text) == [], path

@@ -36,6 +36,12 @@ def issue_directly(app: FastAPI, db: Session) -> Credential:
 
     The live server owns the app's lifespan, so the test issues through the service.
     """
+    credential, _claim_token = issue_with_claim_link(app, db)
+    return credential
+
+
+def issue_with_claim_link(app: FastAPI, db: Session) -> tuple[Credential, str]:
+    """`issue_directly`, with the secret of the worker's claim link."""
     standards_service.seed_standards(db, directory=app.state.settings.curricula_dir, now=utcnow())
     db.commit()
     ensure_signing_key(app, db)
@@ -51,7 +57,7 @@ def issue_directly(app: FastAPI, db: Session) -> Credential:
     signer = current_signer(
         db, settings=app.state.settings, cache=app.state.key_cache, contexts=app.state.contexts
     )
-    credential, _token = issuance.issue_credential(
+    credential, claim_token = issuance.issue_credential(
         db,
         principal=Principal(subject="registrar-1", role=Role.registrar, name="Registrar"),
         request=request,
@@ -60,7 +66,7 @@ def issue_directly(app: FastAPI, db: Session) -> Credential:
         now=utcnow(),
     )
     db.commit()
-    return credential
+    return credential, claim_token
 
 
 def test_verify_page_shows_the_verdict(
