@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -52,6 +53,23 @@ def _resume_batches(runner: BatchRunner) -> None:
         logging.getLogger("app.batches").exception("resuming batches failed")
 
 
+def _freeze_startup_objects() -> None:
+    """Move what startup made (modules, routes, catalogs, caches: some 200,000 objects) out
+    of the garbage collector's reach; they live as long as the process.
+
+    Full collections then scan only what requests made since. Data Integrity verification
+    allocates heavily (JSON-LD expansion), so without this every request paid for repeated
+    scans of the whole heap: `bench/verify.py` measured 0.8 ms of collection per
+    verification before, 0.5 ms after.
+
+    Once per process: a process that builds several apps (the tests) would otherwise keep
+    the cyclic garbage of the earlier ones forever.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the ASGI application for `settings` (read from the environment by default)."""
     settings = settings or get_settings()
@@ -66,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         resumer.start()
         app.state.checkpoint_schedule.start()
+        _freeze_startup_objects()
         yield
         app.state.checkpoint_schedule.stop()
         app.state.batch_runner.stopping.set()
