@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
+import anyio
 from fastapi import FastAPI
 
 from app.api import build_router
@@ -53,6 +54,14 @@ def _resume_batches(runner: BatchRunner) -> None:
         logging.getLogger("app.batches").exception("resuming batches failed")
 
 
+VERIFICATION_LANES = 2
+"""Verifications a process runs at once. They are CPU work under the GIL: more threads only
+interleave them, each finishing later with its caches thrashed (`bench/verify.py`: Data
+Integrity at 0.77x of bare verification with 40 threads, 0.80-0.84x with 1 or 2). Two, so
+one can wait on the database or a trusted issuer's host while the other computes; more
+cores are used by more processes (`nassc serve --workers`)."""
+
+
 def _freeze_startup_objects() -> None:
     """Move what startup made (modules, routes, catalogs, caches: some 200,000 objects) out
     of the garbage collector's reach; they live as long as the process.
@@ -84,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         resumer.start()
         app.state.checkpoint_schedule.start()
+        app.state.verification_limiter = anyio.CapacityLimiter(VERIFICATION_LANES)
         _freeze_startup_objects()
         yield
         app.state.checkpoint_schedule.stop()

@@ -11,12 +11,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
 from app.db import SessionDep, in_transaction, utcnow
@@ -42,6 +44,8 @@ from app.verification.schemas import (
     VerifyRequest,
     VerifyResponse,
 )
+
+T = TypeVar("T")
 
 public_router = APIRouter(tags=["verification"], route_class=ProblemRoute)
 vc_api_router = APIRouter(tags=["W3C VC API"], route_class=ProblemRoute)
@@ -90,7 +94,7 @@ async def verify(request: Request) -> Response:
     # dependencies (FastAPI's parameter handling costs more than the reading); `openapi_extra`
     # documents it. A vc+jwt of ours whose keys and lists are cached is answered here, on
     # the event loop; anything needing the database or milliseconds of CPU (Data Integrity,
-    # presentations) goes to a worker thread, in one transaction.
+    # presentations) goes to a worker thread in a verification lane, in one transaction.
     body = await request.body()  # its size is capped by the body-limit middleware
     media_type = media_type_of(request)
     audience = audience_of(request)
@@ -108,8 +112,17 @@ async def verify(request: Request) -> Response:
             audience=audience,
             now=now,
         )
-        report = await run_in_threadpool(in_transaction, request.app.state.sessionmaker, work)
+        report = await _in_lane(request, work)
     return responses.verify_response(report, headers=NO_STORE)
+
+
+async def _in_lane(request: Request, work: Callable[[Session], T]) -> T:
+    """`work(session)` in a worker thread as one unit of work, in one of the process's
+    verification lanes (`app.main.VERIFICATION_LANES`)."""
+    return await anyio.to_thread.run_sync(
+        partial(in_transaction, request.app.state.sessionmaker, work),
+        limiter=request.app.state.verification_limiter,
+    )
 
 
 @public_router.get(
@@ -139,16 +152,17 @@ def verify_stored(
     response_model_exclude_none=True,
     responses={400: {"description": "Not verified (same body), or malformed input"}},
 )
-def verify_credential_vc_api(
+async def verify_credential_vc_api(
     body: VerifyCredentialRequest,
-    session: SessionDep,
+    request: Request,
     setup: VerifierSetupDep,
     audience: AudienceDep,
 ) -> JSONResponse:
     """W3C VC API: verify a credential. 400 with the result body when it does not verify."""
     item = forms.credential_from_value(body.verifiable_credential)
-    report = service.verify_credential(
-        session, item=item, setup=setup, audience=audience, now=utcnow()
+    report = await _in_lane(
+        request,
+        partial(service.verify_credential, item=item, setup=setup, audience=audience, now=utcnow()),
     )
     result = responses.vc_api_credential(
         report.result,
@@ -169,23 +183,26 @@ def verify_credential_vc_api(
     response_model_exclude_none=True,
     responses={400: {"description": "Malformed input"}},
 )
-def verify_presentation_vc_api(
+async def verify_presentation_vc_api(
     body: VerifyPresentationRequest,
-    session: SessionDep,
+    request: Request,
     setup: VerifierSetupDep,
     audience: AudienceDep,
 ) -> JSONResponse:
     """W3C VC API: verify a presentation and the credentials it holds (200 even if not)."""
     presentation = forms.presentation_from_value(body.verifiable_presentation)
     options = body.options
-    report = service.verify_presentation(
-        session,
-        presentation=presentation,
-        setup=setup,
-        audience=audience,
-        now=utcnow(),
-        challenge=options.challenge if options else None,
-        domain=options.domain if options else None,
+    report = await _in_lane(
+        request,
+        partial(
+            service.verify_presentation,
+            presentation=presentation,
+            setup=setup,
+            audience=audience,
+            now=utcnow(),
+            challenge=options.challenge if options else None,
+            domain=options.domain if options else None,
+        ),
     )
     held = body.verifiable_presentation.get("verifiableCredential", [])
     result = responses.vc_api_presentation(
