@@ -18,12 +18,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import service as audit_service
 from app.audit.checkpoints import CheckpointSigner, create_checkpoint
-from app.audit.models import AuditCheckpoint, AuditEvent
+from app.audit.models import AuditCheckpoint
 from app.db import utcnow
 from app.errors import AppError
 
@@ -34,8 +34,8 @@ MAX_SLEEP_SECONDS: Final = 60.0
 
 def checkpoint_due(session: Session, *, now: datetime, interval: timedelta) -> bool:
     """Whether the head should be signed now (see the module docstring)."""
-    head = session.scalar(select(func.max(AuditEvent.seq)))
-    if head is None:
+    head, _ = audit_service.head(session)
+    if head == 0:
         return False  # nothing recorded yet
     last = session.execute(
         select(AuditCheckpoint.seq, AuditCheckpoint.created_at)

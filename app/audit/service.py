@@ -198,15 +198,7 @@ def _advance_head(session: Session, *, count: int) -> tuple[int, str]:
 def lock_head(session: Session) -> None:
     """Hold the chain head until the transaction ends, appending nothing: a write that
     changes nothing takes PostgreSQL's row lock and SQLite's database write lock."""
-    statement = (
-        update(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
-        .values(seq=AuditHead.seq)
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(statement).rowcount == 0:  # type: ignore[attr-defined]
-        _restore_head(session)
-        session.execute(statement)
+    _advance_head(session, count=0)
 
 
 def _restore_head(session: Session) -> None:

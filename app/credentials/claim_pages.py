@@ -41,6 +41,7 @@ from app.credentials.presentation import verify_url
 from app.db import SessionDep, utcnow
 from app.i18n import Language, negotiate_language
 from app.routing import ProblemRoute
+from app.standards.enums import Country
 from app.verification import certificate
 from app.verification.dependencies import VerifierSetupDep
 from app.web.dependencies import PageCountry, PageLanguage
@@ -90,13 +91,8 @@ def claim_page(
         root_path=_root_path(request),
         query=_lang_query(request),
     )
-    return render_page(
-        request,
-        "claim/claim.html",
-        {"claim": view},
-        language=language,
-        country=country.value if country else None,
-        headers=PRIVATE,
+    return _private_page(
+        request, "claim/claim.html", {"claim": view}, language=language, country=country
     )
 
 
@@ -179,13 +175,8 @@ def personal_page(
         root_path=_root_path(request),
         query=_lang_query(request),
     )
-    return render_page(
-        request,
-        "claim/personal.html",
-        {"personal": view},
-        language=language,
-        country=country.value if country else None,
-        headers=PRIVATE,
+    return _private_page(
+        request, "claim/personal.html", {"personal": view}, language=language, country=country
     )
 
 
@@ -238,13 +229,12 @@ def personal_certificate_page(
         now=utcnow(),
         result_url=_personal_url(request, holder_token),
     )
-    return render_page(
+    return _private_page(
         request,
         "verify/certificate.html",
         {"certificate": view},
         language=language,
-        country=country.value if country else None,
-        headers=PRIVATE,
+        country=country,
     )
 
 
@@ -280,6 +270,25 @@ def _claim_unavailable(
         return _unavailable(request, language, reason="unknown", status_code=404)
     reason = "used" if isinstance(error, ClaimUsed) else "expired"
     return _unavailable(request, language, reason=reason, status_code=status.HTTP_410_GONE)
+
+
+def _private_page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    language: Language,
+    country: Country | None,
+) -> HTMLResponse:
+    """A page whose address holds a secret (`PRIVATE` headers)."""
+    return render_page(
+        request,
+        template,
+        context,
+        language=language,
+        country=country.value if country else None,
+        headers=PRIVATE,
+    )
 
 
 def _unavailable(
