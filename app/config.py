@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     batch_lease_seconds: int = Field(default=30, ge=1, le=3600)
     batch_chunk_size: int = Field(default=100, ge=1, le=1000)
     signing_processes: int = Field(default=0, ge=0, le=64, description="0 = one per CPU core")
+    verification_processes: int | None = Field(
+        default=None,
+        ge=0,
+        le=64,
+        description=(
+            "Worker processes that check Data Integrity proofs; unset = one per CPU core "
+            "(none on a single core), 0 = check them in the server process"
+        ),
+    )
     verification_event_buffer_seconds: float = Field(
         default=1.0,
         ge=0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,6 +29,7 @@ from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestCont
 from app.ops.middleware import install_metrics
 from app.verification.caches import VerifierCaches
 from app.verification.events import EventRecorder
+from app.verification.proofs import LocalProofs, PooledProofs, proof_checker
 from app.verification.remote_status import HttpsListFetcher, RemoteStatusLists
 from app.web import install_web
 
@@ -55,11 +57,19 @@ def _resume_batches(runner: BatchRunner) -> None:
 
 
 VERIFICATION_LANES = 2
-"""Verifications a process runs at once. They are CPU work under the GIL: more threads only
-interleave them, each finishing later with its caches thrashed (`bench/verify.py`: Data
-Integrity at 0.77x of bare verification with 40 threads, 0.80-0.84x with 1 or 2). Two, so
-one can wait on the database or a trusted issuer's host while the other computes; more
-cores are used by more processes (`nassc serve --workers`)."""
+"""Verifications a process runs at once, beyond those waiting on proof workers. They are CPU
+work under the GIL: more threads only interleave them, each finishing later with its caches
+thrashed (`bench/verify.py`: Data Integrity at 0.77x of bare verification with 40 threads,
+0.80-0.84x with 1 or 2). Two, so one can wait on the database or a trusted issuer's host
+while the other computes."""
+
+
+def _verification_lanes(proofs: LocalProofs | PooledProofs) -> int:
+    """`VERIFICATION_LANES`, plus two per proof worker: a lane waiting on a worker holds no
+    GIL, and a second one per worker has its next proof ready when the first returns."""
+    if isinstance(proofs, PooledProofs):
+        return VERIFICATION_LANES + 2 * proofs.workers.processes
+    return VERIFICATION_LANES
 
 
 def _freeze_startup_objects() -> None:
@@ -93,13 +103,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         resumer.start()
         app.state.checkpoint_schedule.start()
-        app.state.verification_limiter = anyio.CapacityLimiter(VERIFICATION_LANES)
+        app.state.verification_limiter = anyio.CapacityLimiter(
+            _verification_lanes(app.state.proof_checker)
+        )
+        if isinstance(app.state.proof_checker, PooledProofs):
+            app.state.proof_checker.workers.warm()
         _freeze_startup_objects()
         yield
         app.state.checkpoint_schedule.stop()
         app.state.batch_runner.stopping.set()
         resumer.join(timeout=60)
         app.state.signing_pool.shutdown()
+        if isinstance(app.state.proof_checker, PooledProofs):
+            app.state.proof_checker.shutdown()
         app.state.verification_events.close()  # writes the buffered events
         engine.dispose()
 
@@ -118,6 +134,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.key_cache = KeyCache(app.state.key_store)
     app.state.contexts = PinnedContexts.load(settings.contexts_dir)
     app.state.verifier_caches = VerifierCaches()
+    app.state.proof_checker = proof_checker(
+        app.state.contexts,
+        contexts_dir=settings.contexts_dir,
+        processes=settings.verification_processes,
+        cpu_count=os.cpu_count(),
+    )
     app.state.remote_status_lists = (
         RemoteStatusLists(HttpsListFetcher(), clock=utcnow)
         if settings.fetch_trusted_status_lists

@@ -33,10 +33,11 @@ from app.credentials import batches, issuance
 from app.credentials.batch_runner import BatchRunner
 from app.credentials.schemas import AssessmentIn, CredentialIssue, RecipientIn
 from app.credentials.signing import IssuerSigner, current_signer
-from app.credentials.signing_pool import SigningPool, _initialize
+from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import add_proof
 from app.crypto.jose import sign_vc_jwt
+from app.crypto.workers import initialize, worker_contexts
 from app.curricula import service as curricula_service
 from app.curricula.schemas import CurriculumCreate
 from app.db import make_engine, make_sessionmaker, utcnow
@@ -145,10 +146,7 @@ def _rate(label: str, count: int, work: Callable[[], object]) -> float:
 
 
 def _pool_sign_di(documents: list[dict[str, Any]], raw: bytes, method: str) -> list[dict[str, Any]]:
-    from app.credentials import signing_pool
-
-    contexts = signing_pool._worker_contexts
-    assert contexts is not None
+    contexts = worker_contexts()
     key = Ed25519PrivateKey.from_private_bytes(raw)
     return [
         add_proof(
@@ -215,7 +213,7 @@ def main() -> None:
         )
         pool_sample = sample * max(1, (cores * 400) // len(sample))
         with ProcessPoolExecutor(
-            max_workers=cores, initializer=_initialize, initargs=(str(settings.contexts_dir),)
+            max_workers=cores, initializer=initialize, initargs=(str(settings.contexts_dir),)
         ) as executor:
             _over_pool(executor, _pool_sign_jwt, sample[:cores], signer)  # warm the workers
             _over_pool(executor, _pool_sign_di, sample[:cores], signer)

@@ -85,9 +85,18 @@ class Measurement:
 
 
 def _process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), robust to other load on the host."""
+    """User + system CPU time of a process and its live descendants (the proof workers),
+    from Linux /proc: robust to other load on the host."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_process_cpu_seconds(child) for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(child) for child in (task / "children").read_text().split()]
+    return children
 
 
 def _free_port() -> int:
@@ -97,7 +106,7 @@ def _free_port() -> int:
         return port
 
 
-def _environment(folder: Path, port: int) -> dict[str, str]:
+def _environment(folder: Path, port: int, proof_workers: int) -> dict[str, str]:
     return {
         **os.environ,
         "NASSC_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
@@ -109,6 +118,7 @@ def _environment(folder: Path, port: int) -> dict[str, str]:
         "NASSC_RATE_LIMIT_BURST": "100000000",
         "NASSC_LOG_LEVEL": "WARNING",
         "NASSC_SIGNING_PROCESSES": "1",
+        **({"NASSC_VERIFICATION_PROCESSES": str(proof_workers)} if proof_workers >= 0 else {}),
     }
 
 
@@ -330,11 +340,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="per scenario")
     parser.add_argument("--threads", type=int, default=4, help="client threads")
+    parser.add_argument(
+        "--proof-workers",
+        type=int,
+        default=-1,
+        help="NASSC_VERIFICATION_PROCESSES for the server (default: the server's own default)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="nassc-bench-") as folder:
         port = _free_port()
-        environment = _environment(Path(folder), port)
+        environment = _environment(Path(folder), port, args.proof_workers)
         base = f"http://{HOST}:{port}"
         issued = _issue_one(_settings(environment))
         bare_before = _bare_verify_rate(issued["credential"], issued["key"], args.seconds)

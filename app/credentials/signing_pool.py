@@ -1,33 +1,25 @@
-"""Batch signing in worker processes: both proofs are CPU-bound, so they use every core.
+"""Batch signing in worker processes (`app.crypto.workers`): both proofs are CPU-bound, so
+they use every core.
 
-Workers are started with `spawn` (safe beside the server's threads) and load the pinned
-contexts once. Each task carries the raw private key of the active key: it travels only
-over the pipe to our own child processes and is never written anywhere.
+Each task carries the raw private key of the active key: it travels only over the pipe to
+our own child processes and is never written anywhere.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import add_proof
 from app.crypto.jose import sign_vc_jwt
-
-_worker_contexts: PinnedContexts | None = None
+from app.crypto.workers import ProofWorkers, worker_contexts
 
 SignedPair = tuple[dict[str, Any], str]
-
-
-def _initialize(contexts_dir: str) -> None:
-    global _worker_contexts
-    _worker_contexts = PinnedContexts.load(Path(contexts_dir))
 
 
 def sign_documents(
@@ -38,8 +30,7 @@ def sign_documents(
     created: datetime,
 ) -> list[SignedPair]:
     """Secure each document with a Data Integrity proof and as vc+jwt (runs in a worker)."""
-    if _worker_contexts is None:
-        raise RuntimeError("signing worker used before initialization")
+    contexts = worker_contexts()
     key = Ed25519PrivateKey.from_private_bytes(private_key_raw)
     return [
         (
@@ -48,7 +39,7 @@ def sign_documents(
                 private_key=key,
                 verification_method=verification_method,
                 created=created,
-                contexts=_worker_contexts,
+                contexts=contexts,
             ),
             sign_vc_jwt(document, private_key=key, kid=verification_method),
         )
@@ -57,22 +48,11 @@ def sign_documents(
 
 
 class SigningPool:
-    """A lazily started process pool for signing."""
+    """Worker processes for signing batches, started at the first batch."""
 
     def __init__(self, contexts_dir: Path, processes: int = 0) -> None:
-        self.contexts_dir = contexts_dir
         self.processes = processes or os.cpu_count() or 1
-        self._executor: ProcessPoolExecutor | None = None
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_initialize,
-                initargs=(str(self.contexts_dir),),
-            )
-        return self._executor
+        self._workers = ProofWorkers(contexts_dir, self.processes)
 
     def submit(
         self,
@@ -86,7 +66,7 @@ class SigningPool:
         raw = private_key.private_bytes_raw()
         size = max(1, -(-len(documents) // (self.processes * 2)))
         return [
-            self._pool().submit(
+            self._workers.submit(
                 sign_documents,
                 documents[start : start + size],
                 private_key_raw=raw,
@@ -98,6 +78,4 @@ class SigningPool:
 
     def shutdown(self) -> None:
         """Stop the workers."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        self._workers.shutdown()

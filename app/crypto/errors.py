@@ -12,7 +12,7 @@ Error names come from:
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 DATA_INTEGRITY_ERRORS = "https://w3id.org/security#"
 STATUS_LIST_ERRORS = "https://www.w3.org/ns/credentials/status-list#"
@@ -27,6 +27,18 @@ class CryptoError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled whole (for errors raised in worker processes): subclasses take other
+        # constructor arguments than `args`, so rebuild without calling the constructor.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[CryptoError], args: tuple[Any, ...], state: dict[str, Any]) -> CryptoError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class UnknownContextError(CryptoError):

@@ -46,6 +46,7 @@ def verifier_setup(request: Request) -> VerifierSetup:
             remote=remote,
             caches=state.verifier_caches,
             events=state.verification_events,
+            proofs=state.proof_checker,
         )
         state.verifier_setup = setup
     return setup

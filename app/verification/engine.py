@@ -1,7 +1,8 @@
 """The verification engine: one credential (or presentation) in, every check reported apart.
 
 Pure apart from what is injected: the trust registry (`TrustRegistry`), where status lists
-come from (`StatusListSource`), the pinned JSON-LD contexts and the clock (`now`). It reads
+come from (`StatusListSource`), the pinned JSON-LD contexts, where Data Integrity proofs are
+checked (`ProofChecker`: this thread, or worker processes) and the clock (`now`). It reads
 no database, settings or network itself, so the same engine runs for the JSON API, the VC
 API endpoints and the public verification page.
 
@@ -34,7 +35,6 @@ from app.crypto.data_integrity import (
     CRYPTOSUITE,
     PARSING_ERROR,
     PROOF_TYPE,
-    verify_proof,
 )
 from app.crypto.errors import CryptoError, InvalidMultikeyError, JoseError, UnknownContextError
 from app.crypto.jose import decode_vc_jwt_header, issuer_id, verify_vc_jwt
@@ -53,6 +53,7 @@ from app.verification.checks import (
 from app.verification.conformance import check_schema
 from app.verification.dates import parse_datetime, parse_numeric_date
 from app.verification.forms import CredentialInput, Form, PresentationInput
+from app.verification.proofs import LocalProofs, ProofChecker
 from app.verification.status_check import EntryResult, StatusListSource, check_status
 from app.verification.trust import TrustedKeys, TrustRegistry, did_of
 
@@ -119,10 +120,12 @@ class VerificationEngine:
         status_lists: StatusListSource,
         contexts: PinnedContexts,
         now: datetime,
+        proofs: ProofChecker | None = None,
     ) -> None:
         self._registry = registry
         self._status_lists = status_lists
         self._contexts = contexts
+        self._proofs = proofs or LocalProofs(contexts)
         self._pinned = contexts.urls
         self._now = now
 
@@ -251,7 +254,7 @@ class VerificationEngine:
         if key is None:
             return key_check, None, proof
         try:
-            result = verify_proof(document, public_key=key, contexts=self._contexts)
+            result = self._proofs(document, public_key=key)
         except UnknownContextError as error:
             detail = f"The JSON-LD context {error.url} is not known here and is never fetched."
             return _proof_failed(Code.unknown_context, detail), None, proof
@@ -380,12 +383,7 @@ class VerificationEngine:
                 "trusted DIDs are).",
             )
         try:
-            result = verify_proof(
-                document,
-                public_key=key,
-                contexts=self._contexts,
-                expected_proof_purpose=AUTHENTICATION,
-            )
+            result = self._proofs(document, public_key=key, expected_proof_purpose=AUTHENTICATION)
         except UnknownContextError as error:
             return _proof_failed(Code.unknown_context, f"The context {error.url} is not known.")
         except CryptoError as error:

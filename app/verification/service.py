@@ -43,6 +43,7 @@ from app.verification.forms import (
     credential_from_token,
     parse_body,
 )
+from app.verification.proofs import ProofChecker
 from app.verification.recognition import (
     DEFAULT_LANGUAGES,
     Recognition,
@@ -66,7 +67,8 @@ class VerifierSetup:
     `remote` is the source for other trusted issuers' status lists; None (the default)
     means they are not fetched and their status checks are `unknown`. `caches` are the
     app's (a set-up made without them caches nothing between requests); `events` is the
-    app's recorder (None: each event is written through the request's session).
+    app's recorder (None: each event is written through the request's session). `proofs`
+    is where Data Integrity proofs are checked (None: in the request's thread).
     """
 
     settings: Settings
@@ -75,6 +77,7 @@ class VerifierSetup:
     remote: StatusListSource | None = None
     caches: VerifierCaches = field(default_factory=VerifierCaches)
     events: EventRecorder | None = None
+    proofs: ProofChecker | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,7 @@ def build_engine(
         ),
         contexts=setup.contexts,
         now=now,
+        proofs=setup.proofs,
     )
 
 

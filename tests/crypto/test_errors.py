@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 from app.crypto import errors
 from app.crypto.multibase import MultibaseError
 
@@ -40,3 +42,26 @@ def test_detail_is_the_message() -> None:
     error = errors.JoseError("alg 'none' is not accepted")
 
     assert error.detail == str(error) == "alg 'none' is not accepted"
+
+
+def test_every_error_survives_pickling_whole() -> None:
+    # Proof workers raise them in another process; the engine reads `url`, `dropped`, `detail`.
+    unknown = _round_trip(errors.UnknownContextError("https://example.org/c"))
+    assert type(unknown) is errors.UnknownContextError
+    assert unknown.url == "https://example.org/c"
+    assert unknown.detail == "JSON-LD context 'https://example.org/c' is not pinned"
+
+    lost = _round_trip(errors.DataLossDetectionError("lost", dropped=("a", "b")))
+    assert type(lost) is errors.DataLossDetectionError
+    assert (lost.detail, lost.dropped, str(lost)) == ("lost", ("a", "b"), "lost")
+
+    for cls in _all_errors():
+        error = cls.__new__(cls)
+        error.args, error.detail = ("why",), "why"
+        copy = _round_trip(error)
+        assert (type(copy), copy.detail, copy.args) == (cls, "why", ("why",))
+
+
+def _round_trip(error: errors.CryptoError) -> errors.CryptoError:
+    copy: errors.CryptoError = pickle.loads(pickle.dumps(error))  # noqa: S301 - bytes made here
+    return copy
