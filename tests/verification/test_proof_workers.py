@@ -121,7 +121,7 @@ def test_a_killed_worker_is_replaced(client: TestClient, app: FastAPI, db: Sessi
 
 
 def test_lanes_grow_with_the_workers(app: FastAPI) -> None:
-    assert _verification_lanes(_pool(app)) == VERIFICATION_LANES + 2
+    assert _verification_lanes(_pool(app)) == VERIFICATION_LANES + 1
     assert _verification_lanes(_pool(app).local) == VERIFICATION_LANES
 
 
