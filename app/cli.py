@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -316,6 +317,13 @@ def serve(
 ) -> None:
     """Serve the API with Uvicorn."""
     import uvicorn
+
+    if workers > 1:
+        # Each server process starts its own Data Integrity proof workers: unless told
+        # otherwise, they share the cores (none when the servers already use them all).
+        os.environ.setdefault(
+            "NASSC_VERIFICATION_PROCESSES", str((os.cpu_count() or 1) // workers)
+        )
 
     uvicorn.run(
         "app.main:create_app",

@@ -43,7 +43,8 @@ class Settings(BaseSettings):
         le=64,
         description=(
             "Worker processes that check Data Integrity proofs; unset = one per CPU core "
-            "(none on a single core), 0 = check them in the server process"
+            "(none on a single core; `nassc serve --workers N` divides the cores by N), "
+            "0 = check them in the server process"
         ),
     )
     verification_event_buffer_seconds: float = Field(

@@ -15,10 +15,13 @@ import time
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from app import cli
 from app.config import Settings
 from app.crypto.data_integrity import add_proof
 from app.crypto.multikey import (
@@ -140,6 +143,37 @@ def test_default_is_a_worker_per_core_and_none_on_one_core(app: FastAPI) -> None
     )
     # Nothing was started: workers start at the first proof or at the app's start-up.
     assert on_four.workers._executor is None
+
+
+@pytest.mark.parametrize(("cores", "servers", "expected"), [(8, 4, "2"), (2, 4, "0"), (8, 1, None)])
+def test_serve_divides_the_cores_among_its_servers(
+    monkeypatch: pytest.MonkeyPatch, cores: int, servers: int, expected: str | None
+) -> None:
+    variable = "NASSC_VERIFICATION_PROCESSES"
+    monkeypatch.setenv(variable, "")  # restored (unset) after the test
+    monkeypatch.delenv(variable)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    served: list[tuple[int, str | None]] = []
+    monkeypatch.setattr(
+        uvicorn, "run", lambda *_, workers, **__: served.append((workers, os.environ.get(variable)))
+    )
+
+    result = CliRunner().invoke(cli.app, ["serve", "--workers", str(servers)])
+    assert result.exit_code == 0, result.output
+    assert served == [(servers, expected)]
+
+
+def test_serve_keeps_an_explicit_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NASSC_VERIFICATION_PROCESSES", "3")
+    served: list[str | None] = []
+    monkeypatch.setattr(
+        uvicorn,
+        "run",
+        lambda *_, **__: served.append(os.environ.get("NASSC_VERIFICATION_PROCESSES")),
+    )
+
+    assert CliRunner().invoke(cli.app, ["serve", "--workers", "8"]).exit_code == 0
+    assert served == ["3"]
 
 
 def _wait_gone(pid: int) -> None:
