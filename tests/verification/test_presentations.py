@@ -123,18 +123,24 @@ def test_one_revoked_credential_fails_the_presentation(
     assert [item["outcome"] for item in body["credentials"]] == ["revoked", "verified"]
 
 
-def test_holder_proof_by_did_key(client: TestClient, app: FastAPI, db: Session) -> None:
-    first, second, _ = two_credentials(client, app, db)
+def signed_by_did_key(app: FastAPI, *credentials: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A presentation of `credentials` with a holder proof by a new did:key, and the holder."""
     key = generate_private_key()
     holder = did_key_from_public_key(key.public_key())
     signed = add_proof(
-        presentation(first["credential"], enveloped(second["jwt"]), holder=holder),
+        presentation(*credentials, holder=holder),
         private_key=key,
         verification_method=did_key_verification_method(key.public_key()),
         created=utcnow(),
         contexts=app.state.contexts,
         proof_purpose="authentication",
     )
+    return signed, holder
+
+
+def test_holder_proof_by_did_key(client: TestClient, app: FastAPI, db: Session) -> None:
+    first, second, _ = two_credentials(client, app, db)
+    signed, holder = signed_by_did_key(app, first["credential"], enveloped(second["jwt"]))
 
     body = client.post(VERIFY, json={"presentation": signed}).json()
     assert body["verified"] is True

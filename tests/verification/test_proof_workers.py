@@ -23,18 +23,11 @@ from typer.testing import CliRunner
 
 from app import cli
 from app.config import Settings
-from app.crypto.data_integrity import add_proof
-from app.crypto.multikey import (
-    did_key_from_public_key,
-    did_key_verification_method,
-    generate_private_key,
-)
-from app.db import utcnow
 from app.main import VERIFICATION_LANES, _verification_lanes
 from app.verification import proofs
 from app.verification.proofs import LocalProofs, PooledProofs, proof_checker
 from tests.verification.factories import codes, issued_credential, statuses, verify
-from tests.verification.test_presentations import enveloped, presentation
+from tests.verification.test_presentations import enveloped, signed_by_did_key
 
 
 @pytest.fixture
@@ -93,16 +86,7 @@ def test_workers_check_credentials_and_their_failures(
 @pytest.mark.usefixtures("only_in_workers")
 def test_workers_check_a_holder_proof(client: TestClient, app: FastAPI, db: Session) -> None:
     _, first = issued_credential(client, app, db)
-    key = generate_private_key()
-    holder = did_key_from_public_key(key.public_key())
-    signed = add_proof(
-        presentation(first["credential"], enveloped(first["jwt"]), holder=holder),
-        private_key=key,
-        verification_method=did_key_verification_method(key.public_key()),
-        created=utcnow(),
-        contexts=app.state.contexts,
-        proof_purpose="authentication",
-    )
+    signed, _ = signed_by_did_key(app, first["credential"], enveloped(first["jwt"]))
 
     body = client.post("/api/v1/verify", json={"presentation": signed}).json()
     assert body["verified"] is True
