@@ -321,9 +321,7 @@ def serve(
     if workers > 1:
         # Each server process starts its own Data Integrity proof workers: unless told
         # otherwise, they share the cores (none when the servers already use them all).
-        os.environ.setdefault(
-            "NASSC_VERIFICATION_PROCESSES", str((os.cpu_count() or 1) // workers)
-        )
+        os.environ.setdefault("NASSC_VERIFICATION_PROCESSES", str((os.cpu_count() or 1) // workers))
 
     uvicorn.run(
         "app.main:create_app",
