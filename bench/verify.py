@@ -423,7 +423,7 @@ def _report(
     bare_cpu = (bare_before.cpu_ms + bare_after.cpu_ms) / 2
     jwt, di = results[1], results[2]
     print()
-    print("                               throughput   server CPU per request")
+    print("                               throughput   CPU per request (server + proof workers)")
     print(
         f"vc+jwt / healthz:               {jwt.rate / baseline.rate:5.2f}        "
         f"{baseline.cpu_ms / jwt.cpu_ms:5.2f}     (target >= 0.60)"
