@@ -5,7 +5,8 @@
   that prefetch links open them before the worker does, and a GET must be safe.
 - `POST /claim/{token}`: the button (a plain form, no JavaScript). It spends the
   single-use secret and redirects (303) to the personal page. A used or expired secret
-  gets a 410 page, an unknown one a 404 page, each saying what to do, for GET and POST.
+  gets a 410 page, an unknown one a 404 page, each saying what to do, for GET and POST;
+  but the same form posted again (a double click) is sent to the same personal page.
 - `GET /api/v1/claims/{token}` and `POST /api/v1/claims/{token}` are the JSON equivalents:
   a look at the credential in both forms, then the claim, which adds the personal link.
 - `GET /my/{token}`: the personal page: the credential, its standing, downloads
@@ -25,19 +26,22 @@ refuses.
 from __future__ import annotations
 
 import json
-from typing import Any, Final
+from typing import Annotated, Any, Final
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Form, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.auth.dependencies import SettingsDep
+from app.config import Settings
 from app.credentials import claims
 from app.credentials.claim_schemas import ClaimPreview, ClaimRead
 from app.credentials.claim_view import claim_view, personal_view
 from app.credentials.claims import ClaimGone, ClaimUsed, HolderLinkNotFound
+from app.credentials.idempotency import check_key
 from app.credentials.issuance import CLAIM_LINK_LIFETIME
 from app.credentials.presentation import verify_url
+from app.credentials.router import IdempotencyKey
 from app.db import SessionDep, utcnow
 from app.i18n import Language, negotiate_language
 from app.routing import ProblemRoute
@@ -98,11 +102,22 @@ def claim_page(
 
 @router.post("/claim/{token}", name="claim_credential_page", response_model=None)
 def claim_credential_page(
-    token: str, request: Request, session: SessionDep, language: PageLanguage
+    token: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    language: PageLanguage,
+    attempt: Annotated[str | None, Form(max_length=200)] = None,
 ) -> Response:
-    """Claim a credential (the link is then spent) and go to the personal page (303)."""
+    """Claim a credential (the link is then spent) and go to the personal page (303).
+
+    `attempt` is the form's own (fresh on each page): posting the same form again, as a
+    double click does, leads to the same personal page.
+    """
     try:
-        link = claims.claim(session, token=token, now=utcnow())
+        link = claims.claim(
+            session, token=token, now=utcnow(), key=_link_key(settings), attempt=attempt
+        )
     except (ClaimGone, claims.ClaimNotFound) as error:
         return _claim_unavailable(request, language, error)
     return _redirect_to_personal_page(request, link.holder_token)
@@ -131,13 +146,23 @@ def look_at_claim(
 
 @api_router.post("/{token}", response_model=ClaimRead, responses=CLAIM_ERRORS)
 def claim_credential(
-    token: str, session: SessionDep, settings: SettingsDep, response: Response
+    token: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> ClaimRead:
     """Claim a credential: both forms and the personal link, shown this once.
 
-    The claim link is then spent (410 from now on); keep `holder_url`.
+    The claim link is then spent (410 from now on); keep `holder_url`. With an
+    `Idempotency-Key`, a retry with the same key within ten minutes (the answer was lost,
+    say) gets the same personal link again, unless it was regenerated since.
     """
-    link = claims.claim(session, token=token, now=utcnow())
+    if idempotency_key is not None:
+        check_key(idempotency_key)
+    link = claims.claim(
+        session, token=token, now=utcnow(), key=_link_key(settings), attempt=idempotency_key
+    )
     credential = link.credential
     base_url = settings.public_base_url
     response.headers.update(PRIVATE)
@@ -248,6 +273,11 @@ def regenerate_personal_link(
     except HolderLinkNotFound:
         return _unavailable(request, language, reason="holder-unknown", status_code=404)
     return _redirect_to_personal_page(request, link.holder_token)
+
+
+def _link_key(settings: Settings) -> bytes:
+    # Personal link secrets derived from a claim are keyed with the server's token secret.
+    return settings.token_secret.get_secret_value().encode()
 
 
 def _redirect_to_personal_page(request: Request, holder_token: str) -> RedirectResponse:

@@ -8,7 +8,8 @@ the public share link (the verification page: what employers open) and LinkedIn'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 from urllib.parse import quote, urlencode
@@ -38,6 +39,8 @@ class ClaimView:
     result: ResultView
     claim_expires_at: datetime
     claim_url: str
+    attempt: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    """Names this page's claim, so that posting it twice leads to the same personal page."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,24 @@ worker is told to use their personal link. Its live hash is therefore replaced b
 of a derived value (`spent_hash`): the secret no longer claims anything, yet a second
 attempt can still be recognised, with no extra column. Both changes are compare-and-set
 updates, so two simultaneous claims (or regenerations) cannot both succeed.
+
+A claim may name its attempt (the claim page's form carries a fresh one; API clients send
+`Idempotency-Key`). The personal link secret is then derived from the claim secret, the
+attempt and a server key (`holder_token_for`), so the same attempt sent again shortly after
+(`RESUBMIT_WINDOW`: a double click, a retry after a lost answer) can be given the same
+personal link, recomputed and checked against the stored hash, instead of "already used".
+Nothing else opens the link: a different attempt, a later one, or any attempt after the
+link was replaced is refused as before.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 from sqlalchemy import select, update
@@ -28,6 +39,9 @@ from app.credentials.models import Credential
 from app.errors import AppError, NotFound
 
 SPENT_PREFIX: Final = "spent-claim:"
+RESUBMIT_WINDOW: Final = timedelta(minutes=10)
+"""How long after a claim the same attempt gets its personal link again."""
+_HOLDER_LINK_LABEL: Final = b"nassc holder link\x00"
 
 
 class ClaimNotFound(NotFound):
@@ -83,6 +97,15 @@ def new_holder_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
+def holder_token_for(claim_token: str, attempt: str, *, key: bytes) -> str:
+    """The personal link secret of claiming `claim_token` in `attempt`: HMAC-SHA256 under the
+    server's `key`, as long as `secrets.token_urlsafe(32)` and as unguessable without all
+    three."""
+    message = _HOLDER_LINK_LABEL + claim_token.encode() + b"\x00" + attempt.encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 def claimable(session: Session, *, token: str, now: datetime) -> ClaimableCredential:
     """The credential a claim secret would claim now, without spending the secret.
 
@@ -105,22 +128,50 @@ def claimable(session: Session, *, token: str, now: datetime) -> ClaimableCreden
     return ClaimableCredential(credential=credential, expires_at=expires_at)
 
 
-def claim(session: Session, *, token: str, now: datetime) -> HolderLink:
+def claim(
+    session: Session, *, token: str, now: datetime, key: bytes, attempt: str | None = None
+) -> HolderLink:
     """Spend a claim secret: mark the credential claimed and issue its personal link.
 
-    Raises what `claimable` raises; of two simultaneous claims, one gets `ClaimUsed`.
+    Raises what `claimable` raises; of two simultaneous claims, one gets `ClaimUsed`, unless
+    both are the same `attempt`: then both get the same link (see the module's notes).
     """
-    credential = claimable(session, token=token, now=now).credential
-    holder_token, holder_hash = new_holder_token()
+    try:
+        credential = claimable(session, token=token, now=now).credential
+    except ClaimUsed:
+        return _resubmitted(session, token=token, now=now, key=key, attempt=attempt)
+    holder_token = holder_token_for(token, attempt or secrets.token_urlsafe(16), key=key)
     result = session.execute(
         update(Credential)
         .where(Credential.id == credential.id, Credential.claim_token_hash == hash_token(token))
-        .values(claim_token_hash=spent_hash(token), claimed_at=now, holder_link_hash=holder_hash)
+        .values(
+            claim_token_hash=spent_hash(token),
+            claimed_at=now,
+            holder_link_hash=hash_token(holder_token),
+        )
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ClaimUsed()
+        return _resubmitted(session, token=token, now=now, key=key, attempt=attempt)
     session.refresh(credential)
     return HolderLink(credential=credential, holder_token=holder_token)
+
+
+def _resubmitted(
+    session: Session, *, token: str, now: datetime, key: bytes, attempt: str | None
+) -> HolderLink:
+    """The link of a claim already made in this `attempt` within the window; else `ClaimUsed`."""
+    if attempt is not None:
+        holder_token = holder_token_for(token, attempt, key=key)
+        credential = session.scalar(
+            select(Credential).where(
+                Credential.claim_token_hash == spent_hash(token),
+                Credential.holder_link_hash == hash_token(holder_token),
+                Credential.claimed_at >= now - RESUBMIT_WINDOW,
+            )
+        )
+        if credential is not None:
+            return HolderLink(credential=credential, holder_token=holder_token)
+    raise ClaimUsed()
 
 
 def holder_credential(session: Session, *, holder_token: str) -> Credential:

@@ -39,12 +39,17 @@ def request_hash(body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def check_key(key: str) -> None:
+    """Raise `InvalidIdempotencyKey` (422) unless `key` is 1 to 200 visible ASCII characters."""
+    if not _KEY_PATTERN.match(key):
+        raise InvalidIdempotencyKey()
+
+
 def begin(
     session: Session, *, principal: str, key: str, body_hash: str, now: datetime
 ) -> IdempotencyRecord | Replay:
     """Claim `key` for this request, or return the response of the request that did."""
-    if not _KEY_PATTERN.match(key):
-        raise InvalidIdempotencyKey()
+    check_key(key)
     existing = _find(session, principal, key)
     if existing is None:
         record = IdempotencyRecord(

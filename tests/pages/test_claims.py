@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -49,9 +51,10 @@ def assert_private(response: Any) -> None:
     assert response.headers["x-robots-tag"] == "noindex"
 
 
-def claim(client: TestClient, token: str, **params: str) -> str:
+def claim(client: TestClient, token: str, *, attempt: str | None = None, **params: str) -> str:
     """Claim with the page's button (a POST); asserts the 303, returns the personal page's path."""
-    response = client.post(f"/claim/{token}", params=params, follow_redirects=False)
+    data = {"attempt": attempt} if attempt is not None else None
+    response = client.post(f"/claim/{token}", params=params, data=data, follow_redirects=False)
     assert response.status_code == 303, response.text
     assert_private(response)
     location = response.headers["location"]
@@ -60,12 +63,20 @@ def claim(client: TestClient, token: str, **params: str) -> str:
 
 
 def claim_form(page: Node) -> Node:
-    """The claim page's form: a plain POST with nothing but its button."""
+    """The claim page's form: a plain POST with its attempt (hidden) and its button."""
     form = page.find("form", class_="claim-form")
     assert form.attrs["method"] == "post"
-    assert form.find_all("input") == []
+    [attempt] = form.find_all("input")
+    assert (attempt.attrs["type"], attempt.attrs["name"]) == ("hidden", "attempt")
+    assert len(str(attempt.attrs["value"])) >= 20
     assert form.find("button").attrs["type"] == "submit"
     return form
+
+
+def form_attempt(client: TestClient, token: str) -> str:
+    """The attempt a freshly rendered claim page carries."""
+    form = claim_form(assert_page(client.get(f"/claim/{token}")))
+    return str(form.find("input").attrs["value"])
 
 
 def unavailable(response: Any, status: int, reason: str) -> Node:
@@ -106,6 +117,79 @@ def test_claim_once_then_the_link_is_spent(client: TestClient, app: FastAPI, db:
     # The personal page the redirect pointed at opens, and refreshing it is harmless.
     assert assert_page(client.get(location)).find("h1").text == "Your credential"
     assert assert_page(client.get(location)).find("h1").text == "Your credential"
+
+
+def test_the_same_form_posted_twice_leads_to_the_same_personal_page(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    """A double click posts the form twice; the browser shows the second answer."""
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    attempt = form_attempt(client, token)
+    assert form_attempt(client, token) != attempt  # each page its own
+
+    answers = [
+        client.post(f"/claim/{token}", data={"attempt": attempt}, follow_redirects=False)
+        for _ in range(2)
+    ]
+    assert [answer.status_code for answer in answers] == [303, 303]
+    first, second = (answer.headers["location"] for answer in answers)
+    assert first == second
+    assert stored(db, issued["id"]).holder_link_hash == hash_token(first.removeprefix("/my/"))
+    assert assert_page(client.get(second)).find("h1").text == "Your credential"
+
+    # Any other post is refused, as before: another page's attempt, or none.
+    other = client.post(f"/claim/{token}", data={"attempt": "other"}, follow_redirects=False)
+    unavailable(other, 410, "used")
+    unavailable(client.post(f"/claim/{token}", follow_redirects=False), 410, "used")
+
+
+def test_simultaneous_posts_of_one_form_agree_and_of_two_forms_do_not(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, issued = issued_credential(client, app, db)
+
+    def post_together(token: str, attempts: list[str]) -> list[Any]:
+        barrier = threading.Barrier(len(attempts))
+
+        def post(attempt: str) -> Any:
+            barrier.wait()
+            return client.post(f"/claim/{token}", data={"attempt": attempt}, follow_redirects=False)
+
+        with ThreadPoolExecutor(len(attempts)) as pool:
+            return list(pool.map(post, attempts))
+
+    same = post_together(claim_token(issued), ["one-form"] * 6)
+    assert [answer.status_code for answer in same] == [303] * 6
+    assert len({answer.headers["location"] for answer in same}) == 1
+
+    other = issue(client, setup)
+    different = post_together(claim_token(other), [f"form-{n}" for n in range(6)])
+    assert sorted(answer.status_code for answer in different) == [303] + [410] * 5
+
+
+def test_a_resubmitted_claim_expires_and_ends_with_its_link(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    location = claim(client, token, attempt="first-click")
+    client.post(f"{location}/regenerate", follow_redirects=False)
+    # The personal link was replaced: the old attempt no longer leads anywhere.
+    again = client.post(f"/claim/{token}", data={"attempt": "first-click"}, follow_redirects=False)
+    unavailable(again, 410, "used")
+
+    late = issue(client, setup)
+    late_token = claim_token(late)
+    claim(client, late_token, attempt="first-click")
+    credential = stored(db, late["id"])
+    assert credential.claimed_at is not None
+    credential.claimed_at -= timedelta(minutes=11)
+    db.commit()
+    after = client.post(
+        f"/claim/{late_token}", data={"attempt": "first-click"}, follow_redirects=False
+    )
+    unavailable(after, 410, "used")
 
 
 def test_claim_pages_are_translated(client: TestClient, app: FastAPI, db: Session) -> None:
@@ -185,6 +269,26 @@ def test_claim_over_the_api(client: TestClient, app: FastAPI, db: Session) -> No
     unavailable(client.get(f"/claim/{token}", follow_redirects=False), 410, "used")
     # The personal link from the JSON opens the personal page.
     assert assert_page(client.get(holder_url.removeprefix("http://testserver")))
+
+
+def test_a_claim_retried_with_its_idempotency_key_gets_the_same_link(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    key = {"Idempotency-Key": "claim-7f3a"}
+    first = client.post(f"/api/v1/claims/{token}", headers=key)
+    retry = client.post(f"/api/v1/claims/{token}", headers=key)
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert retry.json() == first.json()
+    holder_url: str = first.json()["holder_url"]
+    assert stored(db, issued["id"]).holder_link_hash == hash_token(holder_url.rsplit("/", 1)[1])
+
+    other = client.post(f"/api/v1/claims/{token}", headers={"Idempotency-Key": "claim-other"})
+    assert_problem(other, 410, "claim-used")
+    assert_problem(client.post(f"/api/v1/claims/{token}"), 410, "claim-used")
+    unusable = client.post(f"/api/v1/claims/{token}", headers={"Idempotency-Key": "a b"})
+    assert_problem(unusable, 422, "invalid-idempotency-key")
 
 
 def test_looking_over_the_api_spends_nothing(client: TestClient, app: FastAPI, db: Session) -> None:
