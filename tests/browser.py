@@ -12,14 +12,16 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.webelement import WebElement
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM_FLAGS = (
@@ -33,6 +35,27 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--disable-dev-shm-usage",
 )
+
+
+def left_the_page(element: WebElement) -> Callable[[object], bool]:
+    """A wait condition: the page that held `element` was replaced (after a click).
+
+    Like Selenium's `staleness_of`, but mid-navigation Chromium may report the old node as
+    "Node with given id does not belong to the document" rather than as stale.
+    """
+
+    def gone(_driver: object) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return gone
 
 
 def _free_port() -> int:

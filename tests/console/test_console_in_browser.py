@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.credentials.models import Credential
 from app.curricula.models import Curriculum
-from tests.browser import LiveServer, browser, live_server
+from tests.browser import LiveServer, browser, left_the_page, live_server
 from tests.console.helpers import issue, submit_gapped_curriculum
 from tests.factories import PASSWORD, create_staff_user
 from tests.issuance.factories import issuing_setup
@@ -52,7 +52,7 @@ def wait_for(browser: WebDriver, css: str) -> WebElement:
 def submit(browser: WebDriver, button: WebElement) -> None:
     """Press a form's button and wait for the page it leads to."""
     button.click()
-    WebDriverWait(browser, WAIT_SECONDS).until(expected_conditions.staleness_of(button))
+    WebDriverWait(browser, WAIT_SECONDS).until(left_the_page(button))
     wait_for(browser, "main h1")
 
 
@@ -69,7 +69,7 @@ def open_nav(browser: WebDriver, label: str) -> None:
     """Follow a link of the console navigation."""
     link = browser.find_element(By.LINK_TEXT, label)
     link.click()
-    WebDriverWait(browser, WAIT_SECONDS).until(expected_conditions.staleness_of(link))
+    WebDriverWait(browser, WAIT_SECONDS).until(left_the_page(link))
     wait_for(browser, "main h1")
 
 
@@ -139,7 +139,7 @@ def test_revoke_a_credential_in_the_browser(
     assert results.text == "2 credentials found"
     link = browser.find_element(By.CSS_SELECTOR, f"a[href*='{credential_id}']")
     link.click()
-    WebDriverWait(browser, WAIT_SECONDS).until(expected_conditions.staleness_of(link))
+    WebDriverWait(browser, WAIT_SECONDS).until(left_the_page(link))
 
     wait_for(browser, "input#revoke-reason").send_keys("Assessment found to be fraudulent")
     submit(browser, browser.find_element(By.ID, "revoke"))
