@@ -118,7 +118,7 @@ async def verify(request: Request) -> Response:
 
 async def _in_lane(request: Request, work: Callable[[Session], T]) -> T:
     """`work(session)` in a worker thread as one unit of work, in one of the process's
-    verification lanes (`app.main.VERIFICATION_LANES`)."""
+    verification lanes (`app.main.VERIFICATION_LANES`, plus one per proof worker)."""
     return await anyio.to_thread.run_sync(
         partial(in_transaction, request.app.state.sessionmaker, work),
         limiter=request.app.state.verification_limiter,
