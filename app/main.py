@@ -68,9 +68,7 @@ def _verification_lanes(proofs: LocalProofs | PooledProofs) -> int:
     """`VERIFICATION_LANES`, plus one per proof worker: a lane waiting on a worker holds no
     GIL. (Two per worker measured the same throughput in `bench/verify.py`, with a longer
     p99.)"""
-    if isinstance(proofs, PooledProofs):
-        return VERIFICATION_LANES + proofs.workers.processes
-    return VERIFICATION_LANES
+    return VERIFICATION_LANES + proofs.processes
 
 
 def _freeze_startup_objects() -> None:
@@ -107,16 +105,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.verification_limiter = anyio.CapacityLimiter(
             _verification_lanes(app.state.proof_checker)
         )
-        if isinstance(app.state.proof_checker, PooledProofs):
-            app.state.proof_checker.workers.warm()
+        app.state.proof_checker.start()
         _freeze_startup_objects()
         yield
         app.state.checkpoint_schedule.stop()
         app.state.batch_runner.stopping.set()
         resumer.join(timeout=60)
         app.state.signing_pool.shutdown()
-        if isinstance(app.state.proof_checker, PooledProofs):
-            app.state.proof_checker.shutdown()
+        app.state.proof_checker.shutdown()
         app.state.verification_events.close()  # writes the buffered events
         engine.dispose()
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -43,6 +43,14 @@ class LocalProofs:
     """Checks proofs in the calling thread."""
 
     contexts: PinnedContexts
+    processes: ClassVar[int] = 0
+    """Worker processes: none."""
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def shutdown(self) -> None:
+        """Nothing to stop."""
 
     def __call__(
         self,
@@ -67,6 +75,19 @@ class PooledProofs:
     workers: ProofWorkers
     local: LocalProofs
 
+    @property
+    def processes(self) -> int:
+        """Worker processes."""
+        return self.workers.processes
+
+    def start(self) -> None:
+        """Start the workers now (without waiting for them), not at the first check."""
+        self.workers.warm()
+
+    def shutdown(self) -> None:
+        """Stop the workers."""
+        self.workers.shutdown()
+
     def __call__(
         self,
         document: Mapping[str, Any],
@@ -75,10 +96,7 @@ class PooledProofs:
         expected_proof_purpose: str = ASSERTION_METHOD,
     ) -> VerificationResult:
         future = self.workers.submit(
-            _verify_in_worker,
-            dict(document),
-            public_key.public_bytes_raw(),
-            expected_proof_purpose,
+            _verify_in_worker, document, public_key.public_bytes_raw(), expected_proof_purpose
         )
         try:
             return future.result()
@@ -88,13 +106,9 @@ class PooledProofs:
                 document, public_key=public_key, expected_proof_purpose=expected_proof_purpose
             )
 
-    def shutdown(self) -> None:
-        """Stop the workers."""
-        self.workers.shutdown()
-
 
 def _verify_in_worker(
-    document: dict[str, Any], public_key_raw: bytes, expected_proof_purpose: str
+    document: Mapping[str, Any], public_key_raw: bytes, expected_proof_purpose: str
 ) -> VerificationResult:
     return verify_proof(
         document,
