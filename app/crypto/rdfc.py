@@ -29,6 +29,7 @@ from typing import Any
 
 from pyld import jsonld
 
+from app.crypto import native_rdfc
 from app.crypto.contexts import PinnedContexts
 from app.crypto.errors import CryptoError, DataLossDetectionError, ProofTransformationError
 
@@ -46,10 +47,45 @@ _MAX_SAFE_INTEGER = 2**53 - 1
 def canonicalize(document: Mapping[str, Any], contexts: PinnedContexts) -> str:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document (https://www.w3.org/TR/rdf-canon/).
 
-    Raises `UnknownContextError` for a context that is not pinned, `DataLossDetectionError`
-    for content that would be dropped or canonicalized unportably (see the module docstring),
-    and `ProofTransformationError` for any other JSON-LD error.
+    The native path (`app.crypto.native_rdfc`) answers for a document whose shape pyld has
+    already checked and converted; anything else goes to pyld (`canonicalize_reference`),
+    so the output and the errors are pyld's. Raises `UnknownContextError` for a context that
+    is not pinned, `DataLossDetectionError` for content that would be dropped or
+    canonicalized unportably (see the module docstring), and `ProofTransformationError` for
+    any other JSON-LD error.
     """
+    state = native_rdfc.state_for(contexts)
+    try:
+        shape = native_rdfc.document_shape(document, state)
+    except native_rdfc.NotNative:
+        return canonicalize_reference(document, contexts)
+    template = state.template(shape.key)
+    if template is not None and template is not native_rdfc.UNSUPPORTED:
+        try:
+            return native_rdfc.fill(template, shape.values)
+        except native_rdfc.NotNative:
+            return canonicalize_reference(document, contexts)
+    canonical = canonicalize_reference(document, contexts)
+    if template is None:
+        state.remember(shape.key, _template_checked_against(shape, canonical, contexts))
+    return canonical
+
+
+def _template_checked_against(
+    shape: native_rdfc.Shape, canonical: str, contexts: PinnedContexts
+) -> native_rdfc.Template:
+    """The shape's template if, filled with this document's values, it gives pyld's N-Quads."""
+    try:
+        template = native_rdfc.build_template(shape, to_rdf_strict(shape.probe, contexts))
+        if native_rdfc.fill(template, shape.values) == canonical:
+            return template
+    except (native_rdfc.NotNative, CryptoError):
+        pass
+    return native_rdfc.UNSUPPORTED
+
+
+def canonicalize_reference(document: Mapping[str, Any], contexts: PinnedContexts) -> str:
+    """`canonicalize` by pyld alone (`jsonld.normalize`): the reference the native path matches."""
     processor = _StrictProcessor()
     with contexts.jsonld_options() as options:
         options.update({"algorithm": PYLD_ALGORITHM, "format": NQUADS})
@@ -60,6 +96,18 @@ def canonicalize(document: Mapping[str, Any], contexts: PinnedContexts) -> str:
     if not isinstance(canonical, str):
         raise ProofTransformationError("canonicalization did not produce N-Quads")
     return canonical
+
+
+def to_rdf_strict(document: Mapping[str, Any], contexts: PinnedContexts) -> dict[str, Any]:
+    """pyld's RDF dataset of a document (`jsonld.to_rdf`), with the checks of `expand_strict`."""
+    processor = _StrictProcessor()
+    with contexts.jsonld_options() as options:
+        dataset = _run_pyld(lambda: processor.to_rdf(dict(document), options))
+    if not processor.checked:
+        raise ProofTransformationError("JSON-LD expansion was not checked for data loss")
+    if not isinstance(dataset, dict):
+        raise ProofTransformationError("conversion to RDF did not produce a dataset")
+    return dataset
 
 
 def expand_strict(document: Mapping[str, Any], contexts: PinnedContexts) -> list[Any]:
