@@ -310,7 +310,9 @@ def fill(template: Template, values: tuple[str, ...]) -> str:
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     except (ValueError, TypeError, UnicodeError) as error:
         raise NotNative from error
-    lines = str(dataset).splitlines(keepends=True)
+    # Split on "\n" alone: literals may hold U+2028 or U+0085, which `splitlines` splits on.
+    # Each line keeps its "\n", which takes part in the sort order as in pyld.
+    lines = [line + "\n" for line in str(dataset).split("\n") if line]
     lines.sort()
     return "".join(lines)
 
