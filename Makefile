@@ -92,6 +92,7 @@ browser:
 	else echo "chromium not installed: the browser tests will skip (or fail under CI=true)"; fi
 
 bench: setup
+	$(BIN)/python bench/canonicalize.py
 	$(BIN)/python bench/issuance.py
 	$(BIN)/python bench/verify.py
 

@@ -63,7 +63,7 @@ _IRI = "i"
 _TEXT = "t"
 
 
-class NotNative(Exception):  # noqa: N818  # a signal to use pyld, never raised to callers
+class NotNative(Exception):  # a signal to use pyld, never raised to callers
     """The native path cannot prove it gives pyld's answer for this document."""
 
 
@@ -225,7 +225,10 @@ def build_template(shape: Shape, rdf: Mapping[str, Any]) -> Template:
             ox.DefaultGraph()
             if graph_name == "@default"
             else _node(
-                {"type": "blank node" if graph_name.startswith("_:") else "IRI", "value": graph_name},
+                {
+                    "type": "blank node" if graph_name.startswith("_:") else "IRI",
+                    "value": graph_name,
+                },
                 index,
                 marker,
             )
