@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pyld.context_resolver import ContextResolver
@@ -95,6 +96,11 @@ class PinnedContexts:
     def urls(self) -> frozenset[str]:
         """The context URLs this instance serves."""
         return frozenset(self._documents)
+
+    @property
+    def documents(self) -> Mapping[str, Mapping[str, Any]]:
+        """The pinned context documents by URL (read-only; for reading, not for loading)."""
+        return MappingProxyType(self._documents)
 
     def document_loader(self, url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """pyld document loader: the pinned document for `url`, or `UnknownContextError`.

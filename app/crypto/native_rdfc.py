@@ -100,9 +100,7 @@ class NativeState:
 
     def __init__(self, contexts: PinnedContexts) -> None:
         self.urls = contexts.urls
-        self.context_strings = frozenset(
-            _strings_of([contexts.document_loader(url)["document"] for url in self.urls])
-        )
+        self.context_strings = frozenset(_strings_of(list(contexts.documents.values())))
         # A per-instance marker keeps sentinels apart from any string a document can hold.
         self.marker = "s" + secrets.token_hex(8)
         self._templates: OrderedDict[bytes, Template] = OrderedDict()
