@@ -12,8 +12,8 @@ the document with every string that cannot change how JSON-LD interprets it repl
 pinned contexts (terms, types, prefixes) and keyword-like strings stay as they are.
 Two slot classes keep apart what expansion treats differently:
 
-- an *IRI slot* holds a string with a scheme (`[A-Za-z][A-Za-z0-9+.-]*:`) whose prefix is no
-  term: expansion keeps it as it is wherever it lands;
+- an *IRI slot* holds a string pyld takes for an absolute IRI (a scheme, then no white space)
+  whose prefix is no term: expansion keeps it as it is wherever it lands;
 - a *text slot* holds any other string without `:`: a literal, or relative to `@vocab` or to
   the (null) base IRI; never a term, so it selects no scoped context.
 
@@ -51,7 +51,9 @@ import pyoxigraph as ox
 
 from app.crypto.contexts import PinnedContexts
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# pyld's own test for an absolute IRI (`_is_absolute_iri`, character range `+-.` included):
+# a string it calls absolute is kept as it is by IRI expansion, any other goes after @vocab.
+_PYLD_ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 # The characters RDFC-1.0 and pyld escape differently, and the integers JavaScript rounds,
 # are refused by the strict checks; a document holding one is left to pyld, which raises.
 _UNPORTABLE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -84,15 +86,19 @@ _Slot = tuple[int, str, Any]
 _Term = Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Template:
-    """The quads of one shape, with slot references where the document's values go."""
+    """The quads of one shape: those without a slot, and those with slot references."""
 
-    quads: tuple[tuple[_Term, _Term, _Term, _Term], ...]
+    constant: tuple[ox.Quad, ...]
+    variable: tuple[tuple[_Term, _Term, _Term, _Term], ...]
 
 
-UNSUPPORTED = Template(quads=())
+UNSUPPORTED = Template(constant=(), variable=())
 """Cached for a shape whose documents must go to pyld."""
+SEEN = Template(constant=(), variable=())
+"""Cached for a shape seen once: its template is built when a second document has it, so a
+stream of one-off shapes (untrusted documents under verification) costs pyld's time alone."""
 
 
 class NativeState:
@@ -184,7 +190,7 @@ def document_shape(document: Mapping[str, Any], state: NativeState) -> Shape:
         raise NotNative
 
     probe = shape(dict(document), False)
-    key = hashlib.sha256(json.dumps(probe, ensure_ascii=False).encode("utf-8")).digest()
+    key = hashlib.sha256(json.dumps(probe).encode("ascii")).digest()
     return Shape(
         key=key,
         probe=probe,
@@ -204,7 +210,7 @@ def _classify(value: str, state: NativeState, slot: Any) -> str:
     prefix = value[:colon]
     if prefix == "_" or prefix in state.context_strings:
         return value
-    if _SCHEME.match(value):
+    if _PYLD_ABSOLUTE_IRI.match(value):
         return str(slot(value, _IRI))
     return value
 
@@ -217,7 +223,8 @@ def build_template(shape: Shape, rdf: Mapping[str, Any]) -> Template:
     """
     index = {sentinel: number for number, sentinel in enumerate(shape.sentinels)}
     marker = shape.marker
-    quads: list[tuple[_Term, _Term, _Term, _Term]] = []
+    constant: list[ox.Quad] = []
+    variable: list[tuple[_Term, _Term, _Term, _Term]] = []
     for graph_name, triples in rdf.items():
         graph = (
             ox.DefaultGraph()
@@ -232,15 +239,24 @@ def build_template(shape: Shape, rdf: Mapping[str, Any]) -> Template:
             )
         )
         for triple in triples:
-            quads.append(
-                (
-                    _node(triple["subject"], index, marker),
-                    _node(triple["predicate"], index, marker),
-                    _object(triple["object"], index, marker),
-                    graph,
-                )
+            quad = (
+                _node(triple["subject"], index, marker),
+                _node(triple["predicate"], index, marker),
+                _object(triple["object"], index, marker),
+                graph,
             )
-    return Template(quads=tuple(quads))
+            if any(isinstance(term, tuple) for term in quad):
+                variable.append(quad)
+            else:
+                constant.append(_quad(quad))
+    return Template(constant=tuple(constant), variable=tuple(variable))
+
+
+def _quad(terms: tuple[Any, Any, Any, Any]) -> ox.Quad:
+    try:
+        return ox.Quad(*terms)
+    except (ValueError, TypeError) as error:
+        raise NotNative from error
 
 
 def _node(term: Mapping[str, Any], index: Mapping[str, int], marker: str) -> _Term:
@@ -299,15 +315,16 @@ def fill(template: Template, values: tuple[str, ...]) -> str:
     not a term pyoxigraph accepts (an IRI with spaces, say): pyld then decides.
     """
     try:
-        dataset = ox.Dataset(
-            ox.Quad(
-                _fill(subject, values),
-                _fill(predicate, values),
-                _fill(object_, values),
-                _fill(graph, values),
+        dataset = ox.Dataset(template.constant)
+        for subject, predicate, object_, graph in template.variable:
+            dataset.add(
+                ox.Quad(
+                    _fill(subject, values),
+                    _fill(predicate, values),
+                    _fill(object_, values),
+                    _fill(graph, values),
+                )
             )
-            for subject, predicate, object_, graph in template.quads
-        )
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     except (ValueError, TypeError, UnicodeError) as error:
         raise NotNative from error

@@ -60,13 +60,16 @@ def canonicalize(document: Mapping[str, Any], contexts: PinnedContexts) -> str:
     except native_rdfc.NotNative:
         return canonicalize_reference(document, contexts)
     template = state.template(shape.key)
-    if template is not None and template is not native_rdfc.UNSUPPORTED:
+    usable = template not in (None, native_rdfc.SEEN, native_rdfc.UNSUPPORTED)
+    if template is not None and usable:
         try:
             return native_rdfc.fill(template, shape.values)
         except native_rdfc.NotNative:
             return canonicalize_reference(document, contexts)
     canonical = canonicalize_reference(document, contexts)
     if template is None:
+        state.remember(shape.key, native_rdfc.SEEN)
+    elif template is native_rdfc.SEEN:
         state.remember(shape.key, _template_checked_against(shape, canonical, contexts))
     return canonical
 
@@ -102,6 +105,7 @@ def to_rdf_strict(document: Mapping[str, Any], contexts: PinnedContexts) -> dict
     """pyld's RDF dataset of a document (`jsonld.to_rdf`), with the checks of `expand_strict`."""
     processor = _StrictProcessor()
     with contexts.jsonld_options() as options:
+        options["produceGeneralizedRdf"] = False  # as `jsonld.normalize` converts
         dataset = _run_pyld(lambda: processor.to_rdf(dict(document), options))
     if not processor.checked:
         raise ProofTransformationError("JSON-LD expansion was not checked for data loss")
