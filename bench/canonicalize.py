@@ -4,8 +4,10 @@ Measured in one run, in this process, on the same unsigned credential (built by 
 builder for the first standard in curricula/, both status entries, 2 evidence items):
 - pyld alone (`rdfc.canonicalize_reference`, the reference);
 - the native path (`rdfc.canonicalize`, the shape's template already built), with a new
-  credential id and recipient for every call, as a stream of issued credentials has;
-- bare signing (`add_proof`, two canonicalizations) on the native path;
+  credential id, recipient and issuance time for every call, as a stream of issued
+  credentials has;
+- bare signing (`add_proof`: the credential and the proof configuration, each with its own
+  `created`) on the native path;
 and the ratio native/pyld. Target: native ≥ 2x pyld. Rounds alternate the two, so load
 from other processes weighs on both alike.
 
@@ -19,7 +21,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -38,7 +40,8 @@ MOMENT = datetime(2026, 11, 20, 15, 4, 5, tzinfo=UTC)
 
 
 def credential(standard: StandardRead, n: int) -> dict[str, Any]:
-    """Our unsigned credential for worker `n` (distinct id, name, email, salt, indexes)."""
+    """Our unsigned credential for worker `n` (distinct id, name, email, salt, indexes, times)."""
+    moment = MOMENT + timedelta(seconds=n)
     return build_credential(
         credential_id=f"2f0b6c7e-4a4f-4c1e-9a55-{n:012d}",
         issuer=ISSUER,
@@ -58,8 +61,8 @@ def credential(standard: StandardRead, n: int) -> dict[str, Any]:
             status_entry(base_url=BASE_URL, list_id=3, index=n, purpose="revocation"),
             status_entry(base_url=BASE_URL, list_id=4, index=n, purpose="suspension"),
         ],
-        issued_at=MOMENT,
-        valid_from=MOMENT,
+        issued_at=moment,
+        valid_from=moment,
         valid_until=None,
     )
 
@@ -98,7 +101,7 @@ def main() -> None:
             documents[n % len(documents)],
             private_key=key,
             verification_method=f"{ISSUER.did}#key-1",
-            created=MOMENT,
+            created=MOMENT + timedelta(seconds=n),
             contexts=contexts,
         )
 

@@ -14,8 +14,10 @@ Two slot classes keep apart what expansion treats differently:
 
 - an *IRI slot* holds a string pyld takes for an absolute IRI (a scheme, then no white space)
   whose prefix is no term: expansion keeps it as it is wherever it lands;
-- a *text slot* holds any other string without `:`: a literal, or relative to `@vocab` or to
-  the (null) base IRI; never a term, so it selects no scoped context.
+- a *text slot* holds a string that neither pyld nor the strict check takes for an absolute
+  IRI, with no `:` or one after a prefix that is no term (a dateTime): a literal, or
+  relative to `@vocab` or to the (null) base IRI; never a term, so it selects no scoped
+  context.
 
 The first document of a shape goes through pyld (`rdfc.canonicalize_reference`, whose
 answer is returned, errors included). Its *probe*, the shape with a unique sentinel in every
@@ -51,9 +53,14 @@ import pyoxigraph as ox
 
 from app.crypto.contexts import PinnedContexts
 
-# pyld's own test for an absolute IRI (`_is_absolute_iri`, character range `+-.` included):
-# a string it calls absolute is kept as it is by IRI expansion, any other goes after @vocab.
+# IRI expansion in pyld (`_expand_iri`) keeps a string as it is when pyld calls it absolute
+# (`_is_absolute_iri`: `^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$`, where `+-.` is a range that
+# includes the comma); it puts any other after @vocab, or leaves it relative. An IRI slot
+# takes only strings that both pyld and the strict check (`rdfc._ABSOLUTE_IRI`, no comma)
+# call absolute; a string that only one of them does stays in the shape.
+_IRI_SLOT = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
 _PYLD_ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+_STRICT_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # The characters RDFC-1.0 and pyld escape differently, and the integers JavaScript rounds,
 # are refused by the strict checks; a document holding one is left to pyld, which raises.
 _UNPORTABLE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -207,12 +214,21 @@ def _classify(value: str, state: NativeState, slot: Any) -> str:
     colon = value.find(":")
     if colon < 0:
         return str(slot(value, _TEXT))
-    prefix = value[:colon]
+    prefix, suffix = value[:colon], value[colon + 1 :]
     if prefix == "_" or prefix in state.context_strings:
-        return value
-    if _PYLD_ABSOLUTE_IRI.match(value):
+        return value  # a blank node, or a compact IRI (a term would be its prefix)
+    if _IRI_SLOT.match(value):
         return str(slot(value, _IRI))
-    return value
+    if (
+        colon == 0
+        or suffix.startswith("//")
+        or _PYLD_ABSOLUTE_IRI.match(value)
+        or _STRICT_ABSOLUTE_IRI.match(value)
+    ):
+        return value
+    # Not absolute for pyld nor for the strict check, like a string without ":" (a
+    # dateTime, say): pyld puts it after @vocab or leaves it relative, as a text slot.
+    return str(slot(value, _TEXT))
 
 
 def build_template(shape: Shape, rdf: Mapping[str, Any]) -> Template:

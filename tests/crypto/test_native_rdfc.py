@@ -299,6 +299,7 @@ POSITIONS: dict[str, Callable[[dict[str, Any], str], None]] = {
         achievementType=v
     ),
     "status-purpose": lambda d, v: d["credentialStatus"].update(statusPurpose=v),
+    "valid-from": lambda d, v: d.update(validFrom=v),
 }
 SLOT_VALUES = [
     "urn:example:benign",
@@ -325,17 +326,27 @@ SLOT_VALUES = [
     "revocation",
     "OpenBadgeCredential",
     "2026-03-01T00:00:00+01:00",
+    "2026-11-20T15:04:05Z",
+    "1:2",
+    "1:2 3",
+    "a b:c",
+    "a:b:c",
+    "a://b c",
+    "urn:x\ty",
     ":leading-colon",
 ]
 
 
 @pytest.mark.parametrize("position", list(POSITIONS))
 def test_values_in_a_warm_shape_get_pyld_answers(position: str, contexts: PinnedContexts) -> None:
-    for warm_value in ("urn:example:benign", "Benign text"):
+    usable = 0
+    for warm_value in ("urn:example:benign", "Benign text", "2026-01-01T00:00:00Z"):
         warm = ob_credential()
         POSITIONS[position](warm, warm_value)
         for _ in range(3):
             _outcome(functools.partial(rdfc.canonicalize, warm, contexts))
+        usable += _template(warm, contexts) not in (None, native_rdfc.SEEN, native_rdfc.UNSUPPORTED)
+    assert usable  # the native path answers for this position
 
     for value in SLOT_VALUES:
         document = ob_credential()
