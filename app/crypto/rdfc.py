@@ -1,8 +1,10 @@
 """RDF Dataset Canonicalization (RDFC-1.0) of JSON-LD documents, refusing lossy input.
 
-Canonicalization itself is pyld's (`jsonld.normalize`). pyld 3.3 names the algorithm
-`URDNA2015`, the name RDFC-1.0 had before standardization (https://www.w3.org/TR/rdf-canon/);
-it accepts no `RDFC-1.0` alias.
+The reference is pyld's `jsonld.normalize` (`canonicalize_reference`). pyld 3.3 names the
+algorithm `URDNA2015`, the name RDFC-1.0 had before standardization
+(https://www.w3.org/TR/rdf-canon/); it accepts no `RDFC-1.0` alias. `canonicalize` answers
+from the native path (`app.crypto.native_rdfc`: pyld's conversion to RDF reused per document
+shape, pyoxigraph's RDFC-1.0) when it can prove the answer is pyld's, and from pyld otherwise.
 
 On top of pyld, every document is checked after JSON-LD expansion and before conversion to
 RDF. That conversion silently drops what it cannot represent, and dropped data would go
