@@ -59,7 +59,8 @@ def canonicalize(document: Mapping[str, Any], contexts: PinnedContexts) -> str:
     state = native_rdfc.state_for(contexts)
     try:
         shape = native_rdfc.document_shape(document, state)
-    except native_rdfc.NotNative:
+    except (native_rdfc.NotNative, RecursionError):
+        # pyld answers (a very deep document fails there as it always did)
         return canonicalize_reference(document, contexts)
     template = state.template(shape.key)
     usable = template not in (None, native_rdfc.SEEN, native_rdfc.UNSUPPORTED)
@@ -82,11 +83,11 @@ def _template_checked_against(
     """The shape's template if, filled with this document's values, it gives pyld's N-Quads."""
     try:
         template = native_rdfc.build_template(shape, to_rdf_strict(shape.probe, contexts))
-        if native_rdfc.fill(template, shape.values) == canonical:
-            return template
-    except (native_rdfc.NotNative, CryptoError):
-        pass
-    return native_rdfc.UNSUPPORTED
+        filled = native_rdfc.fill(template, shape.values)
+    except Exception:
+        # pyld has answered for this document; whatever fails here only means no template.
+        return native_rdfc.UNSUPPORTED
+    return template if filled == canonical else native_rdfc.UNSUPPORTED
 
 
 def canonicalize_reference(document: Mapping[str, Any], contexts: PinnedContexts) -> str:

@@ -358,6 +358,21 @@ def test_values_in_a_warm_shape_get_pyld_answers(position: str, contexts: Pinned
         )
 
 
+def test_a_very_deep_document_fails_as_in_pyld(contexts: PinnedContexts) -> None:
+    document = ob_credential()
+    deep: dict[str, Any] = document["credentialSubject"]
+    for _ in range(3000):
+        deep["narrative"] = {"type": "Thing"}
+        deep = deep["narrative"]
+
+    with pytest.raises(Exception) as native:
+        rdfc.canonicalize(document, contexts)
+    with pytest.raises(Exception) as reference:
+        rdfc.canonicalize_reference(document, contexts)
+
+    assert type(native.value) is type(reference.value)
+
+
 def test_a_slot_value_cannot_hide_a_relative_iri(contexts: PinnedContexts) -> None:
     warm = ob_credential()
     for _ in range(3):
