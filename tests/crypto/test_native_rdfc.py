@@ -26,6 +26,7 @@ from app.crypto import native_rdfc, rdfc
 from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import build_proof_config
 from app.crypto.errors import CryptoError, DataLossDetectionError, UnknownContextError
+from app.crypto.workers import ProofWorkers, worker_contexts
 from app.standards.schemas import StandardRead
 from app.status.builder import build_list_credential, status_entry
 from tests.crypto.factories import OB_V3P0, VCDM_V2, ob_credential
@@ -413,6 +414,27 @@ def test_native_path_never_parses_json_ld_with_pyoxigraph(
     results = {rdfc.canonicalize(document, contexts) for _ in range(3)}
 
     assert results == {rdfc.canonicalize_reference(document, contexts)}
+
+
+def _native_in_worker() -> bool:
+    """In a proof worker: whether our credential is answered by the native path, as pyld."""
+    contexts = worker_contexts()
+    document = ob_credential()
+    answers = {rdfc.canonicalize(document, contexts) for _ in range(3)}
+    template = _template(document, contexts)
+    return answers == {rdfc.canonicalize_reference(document, contexts)} and template not in (
+        None,
+        native_rdfc.SEEN,
+        native_rdfc.UNSUPPORTED,
+    )
+
+
+def test_proof_workers_use_the_native_path() -> None:
+    workers = ProofWorkers(REPO_ROOT / "credentials" / "contexts", processes=1)
+    try:
+        assert workers.submit(_native_in_worker).result(timeout=120)
+    finally:
+        workers.shutdown()
 
 
 def test_templates_are_per_contexts_instance(contexts: PinnedContexts) -> None:
