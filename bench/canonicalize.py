@@ -7,9 +7,9 @@ builder for the first standard in curricula/, both status entries, 2 evidence it
   credential id, recipient and issuance time for every call, as a stream of issued
   credentials has;
 - bare signing (`add_proof`: the credential and the proof configuration, each with its own
-  `created`) on the native path;
-and the ratio native/pyld. Target: native ≥ 2x pyld. Rounds alternate the two, so load
-from other processes weighs on both alike.
+  `created`) and bare verification (`verify_proof`) on the native path;
+and the ratio native/pyld. Target: native ≥ 2x pyld. The two canonicalizations are called
+in turn, one document each, so load from other processes weighs on both alike.
 
 Run: `.venv/bin/python bench/canonicalize.py [--seconds 3] [--rounds 3]`.
 """
@@ -30,7 +30,7 @@ from app.config import PROJECT_ROOT
 from app.credentials.builder import Assessment, EvidenceItem, Issuer, Recipient, build_credential
 from app.crypto import rdfc
 from app.crypto.contexts import PinnedContexts
-from app.crypto.data_integrity import add_proof
+from app.crypto.data_integrity import add_proof, verify_proof
 from app.standards.schemas import StandardRead
 from app.status.builder import status_entry
 
@@ -77,6 +77,22 @@ def rate(seconds: float, work: Callable[[int], object]) -> float:
     return count / elapsed
 
 
+def paired_rates(
+    seconds: float, first: Callable[[int], object], second: Callable[[int], object]
+) -> tuple[float, float]:
+    """Calls per second of `first` and `second`, called in turn so both see the same load."""
+    spent = [0.0, 0.0]
+    count = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds or count < 5:
+        for slot, work in enumerate((first, second)):
+            begun = time.perf_counter()
+            work(count)
+            spent[slot] += time.perf_counter() - begun
+        count += 1
+    return count / spent[0], count / spent[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="per measure (default 3)")
@@ -96,7 +112,7 @@ def main() -> None:
             sys.exit("the native path differs from pyld on our credential")
     key = Ed25519PrivateKey.generate()
 
-    def sign(n: int) -> object:
+    def sign(n: int) -> dict[str, Any]:
         return add_proof(
             documents[n % len(documents)],
             private_key=key,
@@ -105,21 +121,30 @@ def main() -> None:
             contexts=contexts,
         )
 
+    signed = [sign(n) for n in range(64)]
+    public_key = key.public_key()
+
+    def verify(n: int) -> object:
+        result = verify_proof(signed[n % len(signed)], public_key=public_key, contexts=contexts)
+        if not result.verified:
+            sys.exit("a signed credential did not verify")
+        return result
+
     print(f"credential: {path.stem}, {reference.count(chr(10))} N-Quads, byte-identical")
     ratios = []
     for round_ in range(1, args.rounds + 1):
-        pyld = rate(
+        pyld, native = paired_rates(
             args.seconds,
             lambda n: rdfc.canonicalize_reference(documents[n % len(documents)], contexts),
-        )
-        native = rate(
-            args.seconds, lambda n: rdfc.canonicalize(documents[n % len(documents)], contexts)
+            lambda n: rdfc.canonicalize(documents[n % len(documents)], contexts),
         )
         signing = rate(args.seconds, sign)
+        verifying = rate(args.seconds, verify)
         ratios.append(native / pyld)
         print(
-            f"round {round_}: pyld {pyld:8.1f}/s   native {native:8.1f}/s   "
-            f"add_proof (native) {signing:7.1f}/s   native/pyld {native / pyld:5.2f}x"
+            f"round {round_}: canonicalize pyld {pyld:6.1f}/s  native {native:6.1f}/s  "
+            f"native/pyld {native / pyld:5.2f}x | add_proof {signing:6.1f}/s  "
+            f"verify_proof {verifying:6.1f}/s"
         )
     print(f"native/pyld per round: {', '.join(f'{r:.2f}x' for r in ratios)} (target ≥ 2x)")
 
