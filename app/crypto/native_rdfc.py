@@ -1,10 +1,10 @@
 """The native path of RDFC-1.0 canonicalization: pyld expands once per shape, Rust canonicalizes.
 
-Profiling our credential (137 quads) shows where pyld's time goes: JSON-LD expansion and
-conversion to RDF take about 85% of `jsonld.normalize`, the RDFC-1.0 algorithm the rest;
-pyoxigraph's own JSON-LD parser is only about 2x faster than pyld, because the pinned
-contexts (18 KB, dozens of scoped contexts) are processed again for every document, while
-its RDFC-1.0 (`Dataset.canonicalize`) takes under a millisecond.
+Measured on our credential (about 140 quads): JSON-LD expansion alone takes about 80% of
+pyld's `jsonld.normalize`; pyoxigraph's own JSON-LD parser (the pinned contexts inlined)
+is only about 2x faster than pyld, as it processes the 18 KB of contexts and their scoped
+contexts again for every document, while its RDFC-1.0 (`Dataset.canonicalize`) takes under
+a millisecond.
 
 So JSON-LD is not processed again for documents of the same *shape*. A document's shape is
 the document with every string that cannot change how JSON-LD interprets it replaced by a
@@ -19,21 +19,25 @@ Two slot classes keep apart what expansion treats differently:
   relative to `@vocab` or to the (null) base IRI; never a term, so it selects no scoped
   context.
 
-The first document of a shape goes through pyld (`rdfc.canonicalize_reference`, whose
-answer is returned, errors included). Its *probe*, the shape with a unique sentinel in every
-slot, is then converted to RDF by pyld with the same strict checks, and each sentinel found
-in the quads becomes a reference to its slot: a whole literal value, a whole IRI, or an IRI
-made of a constant prefix (`@vocab`) and a text slot. The template is kept only if filling it
-with the first document's values gives pyld's N-Quads byte for byte. Later documents of the
-shape fill the template and pyoxigraph canonicalizes the quads.
+The first two documents of a shape go through pyld (`rdfc.canonicalize_reference`, whose
+answer is returned, errors included). At the second, the shape's *probe* (the shape with a
+unique sentinel in every slot) is converted to RDF by pyld with the same strict checks, and
+each sentinel found in the quads becomes a reference to its slot: a whole literal value, a
+whole IRI, or an IRI made of a constant prefix (`@vocab`) and a text slot; a sentinel found
+anywhere else (a language tag, inside a JSON literal) means no template. The template is
+kept only if filling it with that document's values gives pyld's N-Quads byte for byte.
+Later documents of the shape fill the template and pyoxigraph canonicalizes the quads
+(https://www.w3.org/TR/rdf-canon/), sorted in code point order.
 
 Why the strict checks hold for every document of a shape: a dropped property depends only on
 keys and on the terms in play (type-scoped contexts are selected by `@type` values, which are
 terms and so stay in the shape); a relative IRI in `@id` or `@type` depends only on a value's
 slot class. Control characters and unsafe integers are values, so `document_shape` refuses
 (sends to pyld) any document that has one anywhere, and pyld answers with its own error. An
-inline context, an unpinned context URL or anything else this module cannot prove the same
-also goes to pyld. pyoxigraph is never given JSON-LD, so it has nothing to fetch.
+inline context, an unpinned context URL, a value pyoxigraph refuses as a term, or anything
+else this module cannot prove the same also goes to pyld. pyoxigraph is never given JSON-LD,
+so it has nothing to fetch. Templates are cached per `PinnedContexts` (so per process, and
+per proof worker), at most 256 shapes, least recently used out first.
 """
 
 from __future__ import annotations
