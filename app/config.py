@@ -64,6 +64,14 @@ class Settings(BaseSettings):
         description="Fetch status lists of trusted issuers from their own did:web host (https)",
     )
 
+    outbound_allow_private: bool = Field(
+        default=False,
+        description=(
+            "Let outbound fetches (trusted issuers' status lists) reach private, loopback and "
+            "link-local addresses: for closed networks and tests only"
+        ),
+    )
+
     keys_dir: Path = PROJECT_ROOT / "keys"
     curricula_dir: Path = PROJECT_ROOT / "curricula"
     contexts_dir: Path = PROJECT_ROOT / "credentials" / "contexts"

@@ -27,6 +27,7 @@ from app.keys.store import FileKeyStore
 from app.log import configure_logging
 from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from app.ops.middleware import install_metrics
+from app.outbound import SafeFetcher
 from app.verification.caches import VerifierCaches
 from app.verification.events import EventRecorder
 from app.verification.proofs import LocalProofs, PooledProofs, proof_checker
@@ -138,7 +139,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cpu_count=os.cpu_count(),
     )
     app.state.remote_status_lists = (
-        RemoteStatusLists(HttpsListFetcher(), clock=utcnow)
+        RemoteStatusLists(
+            HttpsListFetcher(SafeFetcher(allow_private=settings.outbound_allow_private)),
+            clock=utcnow,
+        )
         if settings.fetch_trusted_status_lists
         else None
     )
