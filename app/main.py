@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from app.api import build_router
 from app.audit.schedule import CheckpointSchedule
+from app.client_address import ForwardedPolicy
 from app.config import Settings, get_settings
 from app.credentials.batch_runner import BatchRunner
 from app.credentials.signing import current_signer
@@ -124,6 +125,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.forwarded_policy = ForwardedPolicy.of(
+        trust=settings.trust_forwarded_for,
+        hops=settings.trusted_proxy_hops,
+        proxies=settings.trusted_proxies,
+    )
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.key_store = FileKeyStore(
@@ -183,7 +189,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RateLimitMiddleware,
         per_minute=settings.rate_limit_per_minute,
         burst=settings.rate_limit_burst,
-        trust_forwarded_for=settings.trust_forwarded_for,
+        forwarded=app.state.forwarded_policy,
     )
     install_metrics(app)
     app.add_middleware(RequestContextMiddleware)
