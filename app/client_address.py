@@ -10,9 +10,9 @@ one of them, and entries from the right that are themselves trusted proxies are 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 UNKNOWN: Final = "unknown"
@@ -67,3 +67,14 @@ def client_address(peer: str | None, forwarded_for: list[str], policy: Forwarded
     # Fewer entries than trusted hops: every entry was appended by a trusted proxy.
     entry = chain[-policy.hops] if len(chain) >= policy.hops else chain[0]
     return entry if _ip(entry) is not None else direct
+
+
+def scope_client_address(scope: Mapping[str, Any], policy: ForwardedPolicy) -> str:
+    """The client address of an ASGI request (its `scope`) under `policy`."""
+    client = scope.get("client")
+    forwarded = [
+        value.decode("latin-1")
+        for key, value in scope.get("headers", [])
+        if key == b"x-forwarded-for"
+    ]
+    return client_address(client[0] if client else None, forwarded, policy)

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from app.api import build_router
 from app.audit.schedule import CheckpointSchedule
+from app.auth.throttle import LoginThrottle
 from app.client_address import ForwardedPolicy
 from app.config import Settings, get_settings
 from app.credentials.batch_runner import BatchRunner
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.login_throttle = LoginThrottle()
     app.state.key_store = FileKeyStore(
         settings.keys_dir, settings.key_passphrase.get_secret_value()
     )

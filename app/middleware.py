@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.client_address import ForwardedPolicy, client_address
+from app.client_address import ForwardedPolicy, scope_client_address
 from app.errors import AppError, BadRequest, PayloadTooLarge, RateLimited, problem_response
 from app.log import request_id_var
 
@@ -177,17 +177,6 @@ class RateLimitMiddleware:
             await _send_problem(scope, send, RateLimited(retry_after=max(1, math.ceil(wait))))
             return
         await self.app(scope, receive, send)
-
-
-def scope_client_address(scope: Scope, policy: ForwardedPolicy) -> str:
-    """The client address of an ASGI request under `policy` (`app.client_address`)."""
-    client = scope.get("client")
-    forwarded = [
-        value.decode("latin-1")
-        for key, value in scope.get("headers", [])
-        if key == b"x-forwarded-for"
-    ]
-    return client_address(client[0] if client else None, forwarded, policy)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
