@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from typing import Annotated
 
@@ -19,7 +20,7 @@ from app.console import service as console_service
 from app.console.dependencies import ConsoleDb, ConsolePoster, MaybeConsoleUser, SignInForm
 from app.console.pages import console_path, form_errors, render_console, safe_next, see_other
 from app.console.routing import ConsoleRoute
-from app.console.session import LOGIN_COOKIE, issue_session
+from app.console.session import LOGIN_COOKIE, MAX_SECONDS, issue_session
 from app.console.vocabulary import NOTICES
 from app.db import utcnow
 from app.i18n import Language
@@ -165,9 +166,20 @@ def login(
 
 @router.post("/logout")
 def logout(
-    request: Request, settings: SettingsDep, language: PageLanguage, _user: ConsolePoster
+    request: Request,
+    db: ConsoleDb,
+    settings: SettingsDep,
+    language: PageLanguage,
+    user: ConsolePoster,
 ) -> Response:
-    """Sign out: the browser drops the session cookie."""
+    """Sign out: the session ends on the server (a copy of its cookie no longer works) and
+    the browser drops the cookie."""
+    auth_service.end_session(
+        db,
+        sid=user.claims.sid,
+        expires_at=user.claims.auth_time + timedelta(seconds=MAX_SECONDS),
+        now=utcnow(),
+    )
     response = see_other(console_path(request, "/login", language=language, done="signed-out"))
     cookies.clear_session(response, settings, request)
     return response
