@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=16_777_216, ge=1024)
 
     batch_lease_seconds: int = Field(default=30, ge=1, le=3600)
+    batch_reclaim_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=3600,
+        description=(
+            "Look for batches whose runner died (lease expired) this often, besides at "
+            "startup; 0 = only at startup"
+        ),
+    )
     batch_chunk_size: int = Field(default=100, ge=1, le=1000)
     signing_processes: int = Field(default=0, ge=0, le=64, description="0 = one per CPU core")
     verification_processes: int | None = Field(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import gc
-import logging
 import os
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -19,6 +17,7 @@ from app.auth.throttle import LoginThrottle
 from app.client_address import ForwardedPolicy
 from app.config import Settings, get_settings
 from app.credentials.batch_runner import BatchRunner
+from app.credentials.batch_schedule import BatchReclaimSchedule
 from app.credentials.signing import current_signer
 from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
@@ -50,13 +49,6 @@ The credential service of the North American Standards Skills Council (NASSC).
 
 Errors are RFC 9457 `application/problem+json` with a stable `type` URI.
 """
-
-
-def _resume_batches(runner: BatchRunner) -> None:
-    try:
-        runner.resume_all()
-    except Exception:  # a failed resume must not take the server down; it is retried later
-        logging.getLogger("app.batches").exception("resuming batches failed")
 
 
 VERIFICATION_LANES = 2
@@ -100,10 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Batches interrupted by a crash resume once their lease has expired.
-        resumer = threading.Thread(
-            target=_resume_batches, args=(app.state.batch_runner,), daemon=True
-        )
-        resumer.start()
+        app.state.batch_schedule.start()
         app.state.checkpoint_schedule.start()
         app.state.verification_limiter = anyio.CapacityLimiter(
             _verification_lanes(app.state.proof_checker)
@@ -113,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.checkpoint_schedule.stop()
         app.state.batch_runner.stopping.set()
-        resumer.join(timeout=60)
+        app.state.batch_schedule.stop()
         app.state.signing_pool.shutdown()
         app.state.proof_checker.shutdown()
         app.state.verification_events.close()  # writes the buffered events
@@ -164,6 +153,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         key_cache=app.state.key_cache,
         contexts=app.state.contexts,
         pool=app.state.signing_pool,
+    )
+    app.state.batch_schedule = BatchReclaimSchedule(
+        app.state.batch_runner, interval_seconds=settings.batch_reclaim_seconds
     )
     app.state.checkpoint_schedule = CheckpointSchedule(
         app.state.sessionmaker,

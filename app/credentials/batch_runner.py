@@ -116,9 +116,10 @@ class BatchRunner:
 
     # -- running --------------------------------------------------------------------------
 
-    def resume_all(self) -> list[str]:
-        """Run every unfinished batch whose lease is free or expired; returns their ids."""
-        now = utcnow()
+    def resume_all(self, *, now: datetime | None = None) -> list[str]:
+        """Run every unfinished batch whose lease is free or expired (at `now`); returns
+        their ids."""
+        now = now or utcnow()
         with self.sessions() as session:
             ids = list(
                 session.scalars(
@@ -133,11 +134,11 @@ class BatchRunner:
                     .order_by(CredentialBatch.created_at)
                 )
             )
-        return [batch_id for batch_id in ids if self.run(batch_id)]
+        return [batch_id for batch_id in ids if self.run(batch_id, now=now)]
 
-    def run(self, batch_id: str) -> bool:
-        """Issue the pending rows of a batch; False if another runner holds it."""
-        if not self._acquire(batch_id, utcnow()):
+    def run(self, batch_id: str, *, now: datetime | None = None) -> bool:
+        """Issue the pending rows of a batch; False if another runner holds it (at `now`)."""
+        if not self._acquire(batch_id, now or utcnow()):
             return False
         logger.info("batch started", extra={"batch_id": batch_id})
         pending: _Chunk | None = None
