@@ -94,4 +94,10 @@ ProviderClient = Annotated[Principal, Depends(require_roles(Role.provider))]
 IssuingPrincipal = Annotated[
     Principal, Depends(require_roles(Role.admin, Role.registrar, Role.provider))
 ]
+CredentialReader = Annotated[
+    Principal,
+    Depends(require_roles(Role.admin, Role.registrar, Role.auditor, Role.provider)),
+]
+"""Who reads issued credentials: the roles with `credentials:read` (auditors included) and
+providers (their own only)."""
 AnyPrincipal = Annotated[Principal, Depends(current_principal)]
