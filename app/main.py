@@ -10,6 +10,7 @@ from functools import partial
 
 import anyio
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import build_router
 from app.audit.schedule import CheckpointSchedule
@@ -23,6 +24,7 @@ from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.errors import install_problem_handlers
+from app.keys import service as keys_service
 from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
 from app.log import configure_logging
@@ -66,6 +68,15 @@ def _verification_lanes(proofs: LocalProofs | PooledProofs) -> int:
     return VERIFICATION_LANES + proofs.processes
 
 
+def _check_key_store(app: FastAPI) -> None:
+    """`keys_service.check_key_store`; a database not migrated yet is left to `/readyz`."""
+    with app.state.sessionmaker() as session:
+        try:
+            keys_service.check_key_store(session, store=app.state.key_store)
+        except SQLAlchemyError:
+            app.state.key_store.check()
+
+
 def _freeze_startup_objects() -> None:
     """Move what startup made (modules, routes, catalogs, caches: some 200,000 objects) out
     of the garbage collector's reach; they live as long as the process.
@@ -91,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A key store that cannot be read or written stops the start, saying why.
+        _check_key_store(app)
         # Batches interrupted by a crash resume once their lease has expired.
         app.state.batch_schedule.start()
         app.state.checkpoint_schedule.start()
