@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -31,10 +32,32 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=300, ge=1)
     rate_limit_burst: int = Field(default=60, ge=1)
     trust_forwarded_for: bool = False
+    trusted_proxy_hops: int = Field(
+        default=1,
+        ge=1,
+        le=16,
+        description="Proxies in front of the service that append to X-Forwarded-For",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses or networks of those proxies (JSON list); when set, X-Forwarded-For "
+            "is read only on connections from them, and their own entries are skipped"
+        ),
+    )
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_upload_bytes: int = Field(default=16_777_216, ge=1024)
 
     batch_lease_seconds: int = Field(default=30, ge=1, le=3600)
+    batch_reclaim_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=3600,
+        description=(
+            "Look for batches whose runner died (lease expired) this often, besides at "
+            "startup; 0 = only at startup"
+        ),
+    )
     batch_chunk_size: int = Field(default=100, ge=1, le=1000)
     signing_processes: int = Field(default=0, ge=0, le=64, description="0 = one per CPU core")
     verification_processes: int | None = Field(
@@ -64,6 +87,14 @@ class Settings(BaseSettings):
         description="Fetch status lists of trusted issuers from their own did:web host (https)",
     )
 
+    outbound_allow_private: bool = Field(
+        default=False,
+        description=(
+            "Let outbound fetches (trusted issuers' status lists) reach private, loopback and "
+            "link-local addresses: for closed networks and tests only"
+        ),
+    )
+
     keys_dir: Path = PROJECT_ROOT / "keys"
     curricula_dir: Path = PROJECT_ROOT / "curricula"
     contexts_dir: Path = PROJECT_ROOT / "credentials" / "contexts"
@@ -79,6 +110,13 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an absolute http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            ipaddress.ip_network(proxy, strict=False)  # ValueError names the bad entry
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets_in_production(self) -> Settings:

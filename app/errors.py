@@ -13,10 +13,14 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "https://nassc.org/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+DATABASE_RETRY_AFTER = 5
+"""Seconds a client is asked to wait after a 503 for an unavailable database."""
 
 logger = logging.getLogger("app.errors")
 
@@ -226,6 +230,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         headers = {**dict(exc.headers or {}), **error.headers}
         return problem_response(error.to_problem(request.url.path), headers)
 
+    async def on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The database went away or is overloaded: the request's transaction did not
+        # commit, so nothing of it was written, and a retry may well succeed.
+        route = getattr(request.scope.get("route"), "path", None) or "unmatched"
+        logger.warning("database unavailable", extra={"route": route, "error": type(exc).__name__})
+        error = ServiceUnavailable("The database is unavailable; try again shortly.")
+        return problem_response(
+            error.to_problem(request.url.path), {"Retry-After": str(DATABASE_RETRY_AFTER)}
+        )
+
     async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         # The route template, not the path: some paths carry secrets (claim and holder links).
         route = getattr(request.scope.get("route"), "path", None) or "unmatched"
@@ -235,4 +249,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(OperationalError, on_database_unavailable)
+    app.add_exception_handler(PoolTimeout, on_database_unavailable)
     app.add_exception_handler(Exception, on_unexpected_error)

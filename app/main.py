@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 import gc
-import logging
 import os
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
 import anyio
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import build_router
 from app.audit.schedule import CheckpointSchedule
+from app.auth.throttle import LoginThrottle
+from app.client_address import ForwardedPolicy
 from app.config import Settings, get_settings
 from app.credentials.batch_runner import BatchRunner
+from app.credentials.batch_schedule import BatchReclaimSchedule
 from app.credentials.signing import current_signer
 from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.errors import install_problem_handlers
+from app.keys import service as keys_service
 from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
 from app.log import configure_logging
 from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from app.ops.middleware import install_metrics
+from app.outbound import SafeFetcher
 from app.verification.caches import VerifierCaches
 from app.verification.events import EventRecorder
 from app.verification.proofs import LocalProofs, PooledProofs, proof_checker
@@ -49,13 +53,6 @@ Errors are RFC 9457 `application/problem+json` with a stable `type` URI.
 """
 
 
-def _resume_batches(runner: BatchRunner) -> None:
-    try:
-        runner.resume_all()
-    except Exception:  # a failed resume must not take the server down; it is retried later
-        logging.getLogger("app.batches").exception("resuming batches failed")
-
-
 VERIFICATION_LANES = 2
 """Verifications a process runs at once, beyond those waiting on proof workers. They are CPU
 work under the GIL: more threads only interleave them, each finishing later with its caches
@@ -69,6 +66,15 @@ def _verification_lanes(proofs: LocalProofs | PooledProofs) -> int:
     GIL. (Two per worker measured the same throughput in `bench/verify.py`, with a longer
     p99.)"""
     return VERIFICATION_LANES + proofs.processes
+
+
+def _check_key_store(app: FastAPI) -> None:
+    """`keys_service.check_key_store`; a database not migrated yet is left to `/readyz`."""
+    with app.state.sessionmaker() as session:
+        try:
+            keys_service.check_key_store(session, store=app.state.key_store)
+        except SQLAlchemyError:
+            app.state.key_store.check()
 
 
 def _freeze_startup_objects() -> None:
@@ -96,11 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A key store that cannot be read or written stops the start, saying why.
+        _check_key_store(app)
         # Batches interrupted by a crash resume once their lease has expired.
-        resumer = threading.Thread(
-            target=_resume_batches, args=(app.state.batch_runner,), daemon=True
-        )
-        resumer.start()
+        app.state.batch_schedule.start()
         app.state.checkpoint_schedule.start()
         app.state.verification_limiter = anyio.CapacityLimiter(
             _verification_lanes(app.state.proof_checker)
@@ -110,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.checkpoint_schedule.stop()
         app.state.batch_runner.stopping.set()
-        resumer.join(timeout=60)
+        app.state.batch_schedule.stop()
         app.state.signing_pool.shutdown()
         app.state.proof_checker.shutdown()
         app.state.verification_events.close()  # writes the buffered events
@@ -123,8 +128,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.forwarded_policy = ForwardedPolicy.of(
+        trust=settings.trust_forwarded_for,
+        hops=settings.trusted_proxy_hops,
+        proxies=settings.trusted_proxies,
+    )
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.login_throttle = LoginThrottle()
     app.state.key_store = FileKeyStore(
         settings.keys_dir, settings.key_passphrase.get_secret_value()
     )
@@ -138,7 +149,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cpu_count=os.cpu_count(),
     )
     app.state.remote_status_lists = (
-        RemoteStatusLists(HttpsListFetcher(), clock=utcnow)
+        RemoteStatusLists(
+            HttpsListFetcher(SafeFetcher(allow_private=settings.outbound_allow_private)),
+            clock=utcnow,
+        )
         if settings.fetch_trusted_status_lists
         else None
     )
@@ -152,6 +166,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         key_cache=app.state.key_cache,
         contexts=app.state.contexts,
         pool=app.state.signing_pool,
+    )
+    app.state.batch_schedule = BatchReclaimSchedule(
+        app.state.batch_runner, interval_seconds=settings.batch_reclaim_seconds
     )
     app.state.checkpoint_schedule = CheckpointSchedule(
         app.state.sessionmaker,
@@ -179,7 +196,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RateLimitMiddleware,
         per_minute=settings.rate_limit_per_minute,
         burst=settings.rate_limit_burst,
-        trust_forwarded_for=settings.trust_forwarded_for,
+        forwarded=app.state.forwarded_policy,
     )
     install_metrics(app)
     app.add_middleware(RequestContextMiddleware)

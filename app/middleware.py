@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.client_address import ForwardedPolicy, scope_client_address
 from app.errors import AppError, BadRequest, PayloadTooLarge, RateLimited, problem_response
 from app.log import request_id_var
 
@@ -135,25 +136,20 @@ class RateLimitMiddleware:
         *,
         per_minute: int,
         burst: int,
-        trust_forwarded_for: bool,
+        forwarded: ForwardedPolicy,
         exempt_paths: tuple[str, ...] = ("/healthz", "/readyz"),
         max_clients: int = 100_000,
     ) -> None:
         self.app = app
         self.rate = per_minute / 60.0
         self.burst = float(burst)
-        self.trust_forwarded_for = trust_forwarded_for
+        self.forwarded = forwarded
         self.exempt_paths = exempt_paths
         self.max_clients = max_clients
         self.buckets: OrderedDict[str, _Bucket] = OrderedDict()
 
     def _client_key(self, scope: Scope) -> str:
-        if self.trust_forwarded_for:
-            forwarded = _header(scope, b"x-forwarded-for")
-            if forwarded:
-                return forwarded.split(",")[0].strip()
-        client = scope.get("client")
-        return client[0] if client else "unknown"
+        return scope_client_address(scope, self.forwarded)
 
     def _take(self, key: str, now: float) -> float:
         """Take one token; return 0 if allowed, else the seconds until one is available."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.audit import models as audit_models
+from app.auth import models as auth_models
 from app.credentials import models as credentials_models
 from app.curricula import models as curricula_models
 from app.db import Base
@@ -16,6 +17,7 @@ from app.verification import models as verification_models
 __all__ = [
     "Base",
     "audit_models",
+    "auth_models",
     "credentials_models",
     "curricula_models",
     "keys_models",

@@ -55,6 +55,8 @@ def settings_for(database_url: str, tmp_path: Path, **overrides: object) -> Sett
         "fetch_trusted_status_lists": False,
         # Tests count audit events exactly; the schedule is tested on its own.
         "audit_checkpoint_seconds": 0,
+        # Batches are resumed at startup only; the periodic reclaim is tested on its own.
+        "batch_reclaim_seconds": 0,
         # Proofs are checked in the request's thread, so an app per test starts no processes;
         # tests/verification/test_proof_workers.py runs the worker pool.
         "verification_processes": 0,

@@ -16,7 +16,9 @@ from fastapi.security import OAuth2PasswordBearer
 
 from app.auth import service
 from app.auth.roles import Principal, Role
+from app.auth.throttle import LoginThrottle
 from app.auth.tokens import InvalidToken, decode_access_token
+from app.client_address import scope_client_address
 from app.config import Settings
 from app.db import SessionDep
 from app.errors import Forbidden, Unauthorized
@@ -31,6 +33,21 @@ def get_settings_from_app(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
+
+
+def get_login_throttle(request: Request) -> LoginThrottle:
+    """The app's record of failed sign-ins (`app.auth.throttle`)."""
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
+def get_client_address(request: Request) -> str:
+    """The client's address, as the proxies the app trusts report it."""
+    return scope_client_address(request.scope, request.app.state.forwarded_policy)
+
+
+LoginThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]
+ClientAddressDep = Annotated[str, Depends(get_client_address)]
 
 
 def current_principal(
@@ -77,4 +94,10 @@ ProviderClient = Annotated[Principal, Depends(require_roles(Role.provider))]
 IssuingPrincipal = Annotated[
     Principal, Depends(require_roles(Role.admin, Role.registrar, Role.provider))
 ]
+CredentialReader = Annotated[
+    Principal,
+    Depends(require_roles(Role.admin, Role.registrar, Role.auditor, Role.provider)),
+]
+"""Who reads issued credentials: the roles with `credentials:read` (auditors included) and
+providers (their own only)."""
 AnyPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -17,6 +17,10 @@ class Role(StrEnum):
 
 STAFF_ROLES = (Role.admin, Role.registrar, Role.auditor)
 
+# What each role may do, as the scopes of its access tokens. The route dependencies in
+# `app.auth.dependencies` agree with these: `credentials:read` reads issued credentials
+# (`CredentialReader`, auditors included); issuing and batches need `credentials:write`
+# or `provider:credentials` (`IssuingPrincipal`).
 ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
     Role.admin: (
         "registry:read",

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
+from functools import partial
 from typing import Annotated
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Form, Header
-from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import service as audit_service
 from app.audit.dependencies import SessionmakerDep
-from app.auth import service
-from app.auth.dependencies import SettingsDep
+from app.auth import login, service
+from app.auth.dependencies import ClientAddressDep, LoginThrottleDep, SettingsDep
 from app.auth.schemas import TokenResponse
 from app.auth.tokens import issue_access_token
 from app.db import SessionDep, utcnow
@@ -40,32 +39,13 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     return (unquote(client_id), unquote(secret)) if sep else None
 
 
-def _record_failed_login(
-    sessions: sessionmaker[Session],
-    target: tuple[str, dict[str, str]],
-    error: service.InvalidGrant,
-    *,
-    now: datetime,
-) -> None:
-    # The request's transaction rolls back with the 401, and would take the event with it;
-    # the failed attempt is therefore committed in a transaction of its own. This request
-    # has only read so far, so it holds no lock the separate transaction could wait for.
-    audit_service.record_detached(
-        sessions,
-        actor=None,
-        action="auth.login-failed",
-        target_type=target[0],
-        target_id=None,
-        after={**target[1], "reason": error.detail or error.title},
-        now=now,
-    )
-
-
 @router.post("/token", response_model=TokenResponse)
 def issue_token(
     session: SessionDep,
     settings: SettingsDep,
     sessions: SessionmakerDep,
+    throttle: LoginThrottleDep,
+    client_address: ClientAddressDep,
     grant_type: Annotated[str, Form()],
     username: Annotated[str | None, Form(max_length=64)] = None,
     password: Annotated[str | None, Form(max_length=1024)] = None,
@@ -74,17 +54,25 @@ def issue_token(
     authorization: Annotated[str | None, Header()] = None,
 ) -> TokenResponse:
     """Exchange staff credentials (`password`) or provider client credentials
-    (`client_credentials`, in the form or by HTTP Basic) for a short-lived access token."""
+    (`client_credentials`, in the form or by HTTP Basic) for a short-lived access token.
+
+    Repeated failures for an account or from an address are throttled: 429 with
+    `Retry-After`, the secret not checked."""
     now = utcnow()
+    guard = partial(
+        login.attempt, throttle=throttle, sessions=sessions, address=client_address, now=now
+    )
     if grant_type == "password":
         if not username or not password:
             raise BadRequest("The password grant needs username and password.")
         target = ("staff_user", {"grant_type": grant_type, "username": username})
-        try:
-            principal = service.authenticate_password(session, username=username, password=password)
-        except service.InvalidGrant as error:
-            _record_failed_login(sessions, target, error, now=now)
-            raise
+        principal = guard(
+            authenticate=partial(
+                service.authenticate_password, session, username=username, password=password
+            ),
+            account=username,
+            target=target,
+        )
     elif grant_type == "client_credentials":
         basic = _basic_credentials(authorization)
         if basic:
@@ -92,13 +80,16 @@ def issue_token(
         if not client_id or not client_secret:
             raise BadRequest("The client_credentials grant needs client_id and client_secret.")
         target = ("api_client", {"grant_type": grant_type, "client_id": client_id})
-        try:
-            principal = service.authenticate_client(
-                session, client_id=client_id, client_secret=client_secret
-            )
-        except service.InvalidGrant as error:
-            _record_failed_login(sessions, target, error, now=now)
-            raise
+        principal = guard(
+            authenticate=partial(
+                service.authenticate_client,
+                session,
+                client_id=client_id,
+                client_secret=client_secret,
+            ),
+            account=f"client:{client_id}",
+            target=target,
+        )
     else:
         raise UnsupportedGrant(
             "Use grant_type password or client_credentials.", error="unsupported_grant_type"

@@ -1,10 +1,14 @@
-"""Authenticating staff users and provider clients, and re-checking them on every request."""
+"""Authenticating staff users and provider clients, re-checking them on every request, and
+ending console sessions."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.auth.models import EndedSession
 from app.auth.passwords import verify_secret
 from app.auth.roles import Principal, Role
 from app.errors import Unauthorized
@@ -86,3 +90,17 @@ def load_principal(
             return None
         return _client_principal(client)
     return None
+
+
+def end_session(session: Session, *, sid: str, expires_at: datetime, now: datetime) -> None:
+    """Record that the console session `sid` was signed out (its cookie no longer works),
+    and forget sessions that have expired anyway."""
+    session.execute(delete(EndedSession).where(EndedSession.expires_at < now))
+    if session.get(EndedSession, sid) is None:
+        session.add(EndedSession(sid=sid, ended_at=now, expires_at=expires_at))
+    session.flush()
+
+
+def session_ended(session: Session, *, sid: str) -> bool:
+    """Whether the console session `sid` was signed out."""
+    return session.get(EndedSession, sid) is not None

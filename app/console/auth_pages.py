@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.audit.dependencies import SessionmakerDep
+from app.auth import login as auth_login
 from app.auth import service as auth_service
-from app.auth.dependencies import SettingsDep
-from app.auth.router import _record_failed_login as record_failed_login
+from app.auth.dependencies import ClientAddressDep, LoginThrottleDep, SettingsDep
+from app.auth.throttle import LoginThrottled
 from app.config import Settings
 from app.console import cookies, csrf
 from app.console import service as console_service
 from app.console.dependencies import ConsoleDb, ConsolePoster, MaybeConsoleUser, SignInForm
 from app.console.pages import console_path, form_errors, render_console, safe_next, see_other
 from app.console.routing import ConsoleRoute
-from app.console.session import LOGIN_COOKIE, issue_session
+from app.console.session import LOGIN_COOKIE, MAX_SECONDS, issue_session
 from app.console.vocabulary import NOTICES
 from app.db import utcnow
 from app.i18n import Language
@@ -97,11 +100,13 @@ def login(
     sessions: SessionmakerDep,
     settings: SettingsDep,
     language: PageLanguage,
+    throttle: LoginThrottleDep,
+    client_address: ClientAddressDep,
     username: Username = "",
     password: Password = "",
     next_page: NextPage = None,
 ) -> Response:
-    """Sign in with a username and password; audited like a token request."""
+    """Sign in with a username and password; audited and throttled like a token request."""
     next_page = safe_next(request, next_page)
     username = username.strip()
     fields = (("username", username), ("password", password))
@@ -118,10 +123,30 @@ def login(
         )
     now = utcnow()
     try:
-        principal = console_service.sign_in(db, username=username, password=password, now=now)
-    except auth_service.InvalidGrant as error:
-        target = console_service.failed_sign_in_target(username)
-        record_failed_login(sessions, target, error, now=now)
+        principal = auth_login.attempt(
+            authenticate=partial(
+                console_service.sign_in, db, username=username, password=password, now=now
+            ),
+            throttle=throttle,
+            sessions=sessions,
+            account=username,
+            address=client_address,
+            target=console_service.failed_sign_in_target(username),
+            now=now,
+        )
+    except LoginThrottled as throttled:
+        refused = _login_page(
+            request,
+            settings,
+            language=language,
+            next_page=next_page,
+            username=username,
+            errors=form_errors(language, {"username": "throttled"}),
+            status_code=429,
+        )
+        refused.headers["Retry-After"] = str(throttled.retry_after)
+        return refused
+    except auth_service.InvalidGrant:
         return _login_page(
             request,
             settings,
@@ -141,9 +166,20 @@ def login(
 
 @router.post("/logout")
 def logout(
-    request: Request, settings: SettingsDep, language: PageLanguage, _user: ConsolePoster
+    request: Request,
+    db: ConsoleDb,
+    settings: SettingsDep,
+    language: PageLanguage,
+    user: ConsolePoster,
 ) -> Response:
-    """Sign out: the browser drops the session cookie."""
+    """Sign out: the session ends on the server (a copy of its cookie no longer works) and
+    the browser drops the cookie."""
+    auth_service.end_session(
+        db,
+        sid=user.claims.sid,
+        expires_at=user.claims.auth_time + timedelta(seconds=MAX_SECONDS),
+        now=utcnow(),
+    )
     response = see_other(console_path(request, "/login", language=language, done="signed-out"))
     cookies.clear_session(response, settings, request)
     return response

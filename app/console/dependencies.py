@@ -71,8 +71,8 @@ class ConsoleUser:
 
 def console_user(request: Request, db: ConsoleDb, settings: SettingsDep) -> ConsoleUser:
     """The user behind the session cookie; `LoginRequired` when there is none, it is
-    invalid or expired, or the account has been disabled, given another role or otherwise
-    changed (a password reset) since the user signed in.
+    invalid, expired or signed out, or the account has been disabled, given another role
+    or otherwise changed (a password reset) since the user signed in.
 
     A session past half its idle lifetime is renewed: the new cookie (same session id,
     same sign-in time) is left on `request.state` for `ConsoleRoute` to set.
@@ -96,6 +96,8 @@ def console_user(request: Request, db: ConsoleDb, settings: SettingsDep) -> Cons
     )
     if principal is None or not principal.is_staff:
         raise LoginRequired("The account behind this session is no longer active.")
+    if auth_service.session_ended(db, sid=session.sid):
+        raise LoginRequired("The session was signed out.")
     if session.needs_renewal(now):
         request.state.console_renewed_session = issue_session(
             principal,

@@ -88,6 +88,7 @@ NOTICES: Final[dict[str, str]] = {
 
 FORM_ERRORS: Final = {
     "credentials": N_("The username or password is not correct, or the account is disabled."),
+    "throttled": N_("Too many failed sign-ins. Wait a minute, then try again."),
     "username": N_("Enter your username."),
     "password": N_("Enter your password."),
     "reason": N_("Give a reason of at most 1,000 characters."),

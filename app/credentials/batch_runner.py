@@ -116,9 +116,10 @@ class BatchRunner:
 
     # -- running --------------------------------------------------------------------------
 
-    def resume_all(self) -> list[str]:
-        """Run every unfinished batch whose lease is free or expired; returns their ids."""
-        now = utcnow()
+    def resume_all(self, *, now: datetime | None = None) -> list[str]:
+        """Run every unfinished batch whose lease is free or expired (at `now`); returns
+        their ids."""
+        now = now or utcnow()
         with self.sessions() as session:
             ids = list(
                 session.scalars(
@@ -133,11 +134,11 @@ class BatchRunner:
                     .order_by(CredentialBatch.created_at)
                 )
             )
-        return [batch_id for batch_id in ids if self.run(batch_id)]
+        return [batch_id for batch_id in ids if self.run(batch_id, now=now)]
 
-    def run(self, batch_id: str) -> bool:
-        """Issue the pending rows of a batch; False if another runner holds it."""
-        if not self._acquire(batch_id, utcnow()):
+    def run(self, batch_id: str, *, now: datetime | None = None) -> bool:
+        """Issue the pending rows of a batch; False if another runner holds it (at `now`)."""
+        if not self._acquire(batch_id, now or utcnow()):
             return False
         logger.info("batch started", extra={"batch_id": batch_id})
         pending: _Chunk | None = None
@@ -200,21 +201,37 @@ class BatchRunner:
             signer = current_signer(
                 session, settings=self.settings, cache=self.key_cache, contexts=self.contexts
             )
-            requests = [CredentialIssue.model_validate(row.payload) for row in rows]
-            try:
-                source = issuance.resolve_source(session, principal=principal, request=requests[0])
-            except AppError as error:
-                # The target itself became unusable (e.g. provider suspended): every row fails.
-                problem = {"type": error.slug, "msg": error.detail or error.title}
-                failures = {row.row_number: [problem] for row in rows}
-                return _Chunk(rows, [], [], signer.kid, failures)
+            # Each row is issued for the target it names (batches recorded before rows were
+            # refused a target of their own may mix them), resolved once per distinct target.
+            sources: dict[tuple[object, ...], issuance.Source | AppError] = {}
+            issuable: list[tuple[CredentialBatchRow, CredentialIssue, issuance.Source]] = []
+            for row in rows:
+                request = CredentialIssue.model_validate(row.payload)
+                key = (request.curriculum_id, request.standard_code, request.standard_version)
+                if key not in sources:
+                    try:
+                        sources[key] = issuance.resolve_source(
+                            session, principal=principal, request=request
+                        )
+                    except AppError as error:  # e.g. the provider was suspended since
+                        sources[key] = error
+                source = sources[key]
+                if isinstance(source, AppError):
+                    problem = {"type": source.slug, "msg": source.detail or source.title}
+                    failures[row.row_number] = [problem]
+                else:
+                    issuable.append((row, request, source))
+            if not issuable:
+                return _Chunk([], [], [], signer.kid, failures)
             revocations = status_service.allocate(
-                session, purpose=StatusPurpose.revocation, count=len(rows), now=now
+                session, purpose=StatusPurpose.revocation, count=len(issuable), now=now
             )
             suspensions = status_service.allocate(
-                session, purpose=StatusPurpose.suspension, count=len(rows), now=now
+                session, purpose=StatusPurpose.suspension, count=len(issuable), now=now
             )
-        for request, revocation, suspension in zip(requests, revocations, suspensions, strict=True):
+        for (_, request, source), revocation, suspension in zip(
+            issuable, revocations, suspensions, strict=True
+        ):
             prepared.append(
                 issuance.prepare(
                     source=source,
@@ -232,7 +249,7 @@ class BatchRunner:
             verification_method=signer.verification_method,
             created=now,
         )
-        return _Chunk(rows, prepared, futures, signer.kid, failures)
+        return _Chunk([row for row, _, _ in issuable], prepared, futures, signer.kid, failures)
 
     def _finish_chunk(self, batch_id: str, chunk: _Chunk) -> bool:
         signed_pairs = [pair for future in chunk.futures for pair in future.result()]

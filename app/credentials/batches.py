@@ -39,6 +39,7 @@ CSV_COLUMNS = (
     "evidence_url",
     "valid_from",
 )
+TARGET_FIELDS = ("curriculum_id", "standard_code", "standard_version")
 
 
 class BatchNotFound(NotFound):
@@ -54,6 +55,11 @@ class BatchTooLarge(ValidationFailed):
 class MalformedCSV(ValidationFailed):
     slug = "malformed-csv"
     title = "The CSV could not be read"
+
+
+class RowNamesTarget(ValidationFailed):
+    slug = "batch-row-target"
+    title = "A batch row may not name its own curriculum or standard"
 
 
 class BatchTarget(BaseModel):
@@ -102,6 +108,16 @@ def parse_json_rows(body: BatchCreate) -> list[ParsedRow]:
     """Validate the rows of a JSON batch, numbered from 1."""
     if len(body.rows) > MAX_ROWS:
         raise BatchTooLarge(f"{len(body.rows)} rows; split the cohort into batches of {MAX_ROWS}.")
+    for number, row in enumerate(body.rows, start=1):
+        # A batch is issued for one target; a row naming another would otherwise attest a
+        # standard the worker was never assessed on.
+        named = [field for field in TARGET_FIELDS if field in row]
+        if named:
+            raise RowNamesTarget(
+                f"Row {number} names {', '.join(named)}: a batch has one target, named beside "
+                "`rows`; send rows for another curriculum or standard as another batch.",
+                row=number,
+            )
     target = BatchTarget.model_validate(body.model_dump(exclude={"rows"}))
     return [_validate(number, target, row) for number, row in enumerate(body.rows, start=1)]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 
 
 class CredentialNotFound(NotFound):
@@ -18,11 +18,6 @@ class StandardNotPublished(Conflict):
 class CurriculumNotApproved(Conflict):
     slug = "curriculum-not-approved"
     title = "Credentials are issued only for approved curricula"
-
-
-class NotCurriculumOwner(Forbidden):
-    slug = "not-curriculum-owner"
-    title = "This curriculum belongs to another provider"
 
 
 class CurriculumRequired(ValidationFailed):

@@ -34,7 +34,6 @@ from app.credentials.builder import (
 from app.credentials.errors import (
     CurriculumNotApproved,
     CurriculumRequired,
-    NotCurriculumOwner,
     StandardNotPublished,
 )
 from app.credentials.models import Credential, CredentialStatus
@@ -100,9 +99,11 @@ def resolve_source(session: Session, *, principal: Principal, request: Credentia
             raise CurriculumRequired("Name the approved curriculum the worker completed.")
         provider_id = principal.require_provider_id()
     if request.curriculum_id is not None:
-        curriculum = curricula_service.get_curriculum(session, curriculum_id=request.curriculum_id)
-        if provider_id is not None and curriculum.provider_id != provider_id:
-            raise NotCurriculumOwner(f"Curriculum {curriculum.id} is not yours.")
+        # Another provider's curriculum is "not found", like an unknown one: a 403 would
+        # tell a provider which ids exist.
+        curriculum = curricula_service.get_curriculum(
+            session, curriculum_id=request.curriculum_id, provider_id=provider_id
+        )
         if curriculum.status != CurriculumStatus.approved:
             raise CurriculumNotApproved(f"Curriculum {curriculum.id} is {curriculum.status}.")
         providers_service.require_accredited(session, provider_id=curriculum.provider_id)

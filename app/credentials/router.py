@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, status
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import IssuingPrincipal, SettingsDep
+from app.auth.dependencies import CredentialReader, IssuingPrincipal, SettingsDep
 from app.auth.roles import Principal, Role
 from app.credentials import idempotency, issuance, presentation, service
 from app.credentials.dependencies import SignerDep
@@ -89,7 +89,7 @@ def issue_credential(
 def list_credentials(
     session: SessionDep,
     settings: SettingsDep,
-    principal: IssuingPrincipal,
+    principal: CredentialReader,
     standard_code: str | None = None,
     status_: Annotated[CredentialStatus | None, Query(alias="status")] = None,
     issued_from: datetime | None = None,
@@ -101,7 +101,8 @@ def list_credentials(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CredentialPage:
-    """Issued credentials, newest first; providers see only their own."""
+    """Issued credentials, newest first (staff, auditors included); providers see only
+    their own."""
     result = service.list_credentials(
         session,
         provider_id=_visible_provider(principal),
@@ -124,7 +125,7 @@ def list_credentials(
 
 @router.get("/{credential_id}", response_model=CredentialIssued)
 def read_credential(
-    credential_id: str, session: SessionDep, settings: SettingsDep, principal: IssuingPrincipal
+    credential_id: str, session: SessionDep, settings: SettingsDep, principal: CredentialReader
 ) -> CredentialIssued:
     """One issued credential in both forms (providers: only their own)."""
     credential = service.get_credential(session, credential_id=credential_id, principal=principal)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,9 +28,33 @@ _contexts: PinnedContexts | None = None
 
 
 def initialize(contexts_dir: str) -> None:
-    """Load the pinned contexts of this worker process (the pool's initializer)."""
+    """Load the pinned contexts of this worker process (the pool's initializer), and make
+    it exit when the server process dies."""
     global _contexts
+    exit_with_parent()
     _contexts = PinnedContexts.load(Path(contexts_dir))
+
+
+def exit_with_parent() -> None:
+    """Exit this process as soon as its parent dies (a no-op in a process not started by
+    `multiprocessing`).
+
+    A killed server leaves its workers behind otherwise: each holds both ends of the
+    pool's call queue, so it never reads end-of-file and waits for work forever (and some
+    100 MB each). A daemon thread waits on the parent's sentinel, a pipe that only the
+    parent's death closes: no polling, on every platform. (Not `PR_SET_PDEATHSIG`: it fires
+    when the *thread* that started the worker ends, and pools start workers from whichever
+    request thread submitted first.)
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def worker_contexts() -> PinnedContexts:

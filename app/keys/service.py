@@ -27,7 +27,7 @@ from app.auth.roles import Principal
 from app.crypto.multikey import public_key_from_multibase, public_key_to_multibase
 from app.errors import Conflict, NotFound, ServiceUnavailable
 from app.keys.models import KeyStatus, SigningKey
-from app.keys.store import KeyStore
+from app.keys.store import KeyStore, KeyStoreError
 
 TARGET_TYPE = "signing_key"
 
@@ -243,3 +243,17 @@ def active_key(session: Session, *, cache: KeyCache) -> ActiveKey:
 def public_key_of(key: SigningKey) -> Ed25519PublicKey:
     """The Ed25519 public key a key record publishes."""
     return public_key_from_multibase(key.public_key_multibase)
+
+
+def check_key_store(session: Session, *, store: KeyStore) -> None:
+    """At startup: the store takes a write, and the active key (if any) loads; raises
+    `KeyStoreError` saying what is wrong."""
+    store.check()
+    kid = session.scalar(select(SigningKey.kid).where(SigningKey.status == KeyStatus.active.value))
+    if kid is not None:
+        try:
+            store.load(kid)
+        except KeyStoreError as error:
+            raise KeyStoreError(
+                f"{error} (check NASSC_KEY_PASSPHRASE and NASSC_KEYS_DIR)"
+            ) from None

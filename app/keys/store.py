@@ -19,6 +19,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 _KID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 
 
+_PROBE_BYTES = 4096
+"""What the startup check writes: about one encrypted key file."""
+
+
 class KeyStoreError(Exception):
     """A key is missing, unreadable, or cannot be decrypted with the passphrase."""
 
@@ -34,6 +38,9 @@ class KeyStore(Protocol):
 
     def destroy(self, kid: str) -> None:
         """Remove the private key stored under `kid`, if any."""
+
+    def check(self) -> None:
+        """Raise `KeyStoreError` if the store cannot be used (checked at startup)."""
 
 
 class FileKeyStore:
@@ -89,3 +96,24 @@ class FileKeyStore:
 
     def destroy(self, kid: str) -> None:
         self._path(kid).unlink(missing_ok=True)
+
+    def check(self) -> None:
+        """Refuse a folder that cannot hold keys: it must be (or become) a folder this
+        process can list and write a file into, so a full disk or a wrong mount is an
+        error at startup rather than at the first key rotation."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            next(self.directory.iterdir(), None)
+            descriptor, probe = tempfile.mkstemp(dir=self.directory, prefix=".probe-")
+            try:
+                with os.fdopen(descriptor, "wb") as handle:
+                    handle.write(b"\0" * _PROBE_BYTES)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            finally:
+                Path(probe).unlink(missing_ok=True)
+        except OSError as error:
+            raise KeyStoreError(
+                f"the key store {self.directory} cannot be used: "
+                f"{error.strerror or error} (check NASSC_KEYS_DIR and its disk)"
+            ) from None

@@ -6,7 +6,8 @@ On by default (`NASSC_FETCH_TRUSTED_STATUS_LISTS`; `create_app` gives `RemoteSta
 - the credential's issuer is in the trust registry and its DID is a did:web, and the URL's
   host is exactly that DID's host (so a credential cannot point the verifier anywhere else);
 - the URL is `https`, with no user info;
-and the fetch follows no redirects, times out quickly and reads at most `MAX_BYTES`.
+and the fetch (`app.outbound.SafeFetcher`) reaches only public addresses, follows no
+redirects, ends within `TIMEOUT_SECONDS` in total and reads at most `MAX_BYTES`.
 
 Cached copies are served for the list's `ttl` (milliseconds, clamped to 30 s … 1 h), then
 revalidated with `If-None-Match`. A failed fetch after that is `unknown`, never the stale
@@ -15,9 +16,8 @@ answer. The fetcher is injected so tests can simulate an unreachable host.
 
 from __future__ import annotations
 
-import http.client
 import json
-import ssl
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -26,9 +26,11 @@ from datetime import datetime, timedelta
 from typing import Any, Final, Protocol
 from urllib.parse import urlsplit
 
+from app.outbound import OutboundError, SafeFetcher
 from app.verification.checks import Code
 from app.verification.errors import UnverifiableInput
 from app.verification.forms import credential_from_token
+from app.verification.lanes import outside_lane
 from app.verification.status_check import ListDocument, StatusListUnavailable
 from app.verification.trust import TrustedKeys
 
@@ -38,6 +40,7 @@ MIN_TTL: Final = timedelta(seconds=30)
 MAX_TTL: Final = timedelta(hours=1)
 DEFAULT_TTL: Final = timedelta(minutes=5)
 _CACHE_SIZE: Final = 1024
+logger = logging.getLogger("app.verification.remote_status")
 ACCEPT: Final = "application/vc+jwt, application/vc, application/json;q=0.9"
 
 
@@ -63,42 +66,30 @@ class ListFetcher(Protocol):
 
 
 class HttpsListFetcher:
-    """A minimal HTTPS GET: certificate-checked, no redirects, a timeout and a size cap."""
+    """A list GET through `app.outbound.SafeFetcher`: public addresses only (unless allowed),
+    certificate-checked, no redirects, a total deadline, a size cap and a pool of its own."""
 
-    def __init__(self, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BYTES) -> None:
-        self._timeout = timeout
-        self._max_bytes = max_bytes
-        self._tls = ssl.create_default_context()
+    def __init__(self, fetcher: SafeFetcher | None = None) -> None:
+        self._fetcher = fetcher or SafeFetcher(deadline=TIMEOUT_SECONDS, max_bytes=MAX_BYTES)
 
     def fetch(self, url: str, *, etag: str | None) -> FetchResponse:
         """GET `url`; 3xx and other non-200/304 answers are errors (no redirect is followed)."""
-        parts = urlsplit(url)
-        if parts.scheme != "https" or not parts.hostname:
-            raise FetchError("only https URLs are fetched")
-        path = parts.path or "/"
-        if parts.query:
-            path += "?" + parts.query
-        headers = {"Accept": ACCEPT, "User-Agent": "nassc-verifier"}
+        headers = {"Accept": ACCEPT}
         if etag:
             headers["If-None-Match"] = etag
-        connection = http.client.HTTPSConnection(
-            parts.hostname, parts.port or 443, timeout=self._timeout, context=self._tls
-        )
         try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            if response.status == 304:
-                return FetchResponse(status=304, etag=response.getheader("ETag") or etag)
-            if response.status != 200:
-                raise FetchError(f"the host answered {response.status}")
-            body = response.read(self._max_bytes + 1)
-            if len(body) > self._max_bytes:
-                raise FetchError(f"the list is larger than {self._max_bytes} bytes")
-            return FetchResponse(status=200, body=body, etag=response.getheader("ETag"))
-        except (OSError, http.client.HTTPException) as error:
-            raise FetchError(f"the host could not be reached ({type(error).__name__})") from error
-        finally:
-            connection.close()
+            response = self._fetcher.get(url, headers=headers)
+        except OutboundError as error:
+            raise FetchError(error.reason) from error
+        if response.status == 304:
+            return FetchResponse(status=304, etag=response.headers.get("etag") or etag)
+        if response.status != 200:
+            raise FetchError(f"the host answered {response.status}")
+        return FetchResponse(status=200, body=response.body, etag=response.headers.get("etag"))
+
+    def close(self) -> None:
+        """Stop the fetcher's threads."""
+        self._fetcher.close()
 
 
 @dataclass(slots=True)
@@ -129,10 +120,15 @@ class RemoteStatusLists:
         if cached is not None and cached.fresh_until > now:
             return _document(cached.body)
         try:
-            response = self._fetcher.fetch(url, etag=cached.etag if cached else None)
+            # Waiting on another host is no work: the verification's lane is free meanwhile.
+            with outside_lane():
+                response = self._fetcher.fetch(url, etag=cached.etag if cached else None)
         except FetchError as error:
+            # The reason stays in the log: echoed, it would tell a caller what the network
+            # behind this server looks like.
+            logger.info("status list not fetched", extra={"url": url, "reason": str(error)})
             raise StatusListUnavailable(
-                Code.status_list_unavailable, f"the status list could not be fetched: {error}"
+                Code.status_list_unavailable, "the status list could not be fetched"
             ) from error
         if response.status == 304 and cached is not None:
             body, etag = cached.body, response.etag or cached.etag

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
-import anyio
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
@@ -24,7 +23,7 @@ from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
 from app.db import SessionDep, in_transaction, utcnow
 from app.issuer import service as issuer_service
 from app.routing import ProblemRoute, media_type_of
-from app.verification import forms, registry, responses, service
+from app.verification import forms, lanes, registry, responses, service
 from app.verification.dependencies import (
     AUDIENCE_PARAMETERS,
     AudienceDep,
@@ -119,9 +118,9 @@ async def verify(request: Request) -> Response:
 async def _in_lane(request: Request, work: Callable[[Session], T]) -> T:
     """`work(session)` in a worker thread as one unit of work, in one of the process's
     verification lanes (`app.main.VERIFICATION_LANES`, plus one per proof worker)."""
-    return await anyio.to_thread.run_sync(
+    return await lanes.run_in_lane(
+        request.app.state.verification_limiter,
         partial(in_transaction, request.app.state.sessionmaker, work),
-        limiter=request.app.state.verification_limiter,
     )
 
 

@@ -280,11 +280,19 @@ def test_issuance_refusals(client: TestClient, app: FastAPI, db: Session) -> Non
     setup = issuing_setup(client, app, db)
     other = issuing_setup(client, app, db, index=1)
 
-    # Another provider's curriculum.
+    # Another provider's curriculum: not found, exactly like an unknown one.
     response = client.post(
         CREDENTIALS, headers=other.provider, json=issue_body(setup.curriculum_id)
     )
-    assert_problem(response, 403, "not-curriculum-owner")
+    foreign = assert_problem(response, 404, "curriculum-not-found")
+    unknown = assert_problem(
+        client.post(CREDENTIALS, headers=other.provider, json=issue_body(999_999)),
+        404,
+        "curriculum-not-found",
+    )
+    assert foreign["detail"].replace(str(setup.curriculum_id), "N") == unknown["detail"].replace(
+        "999999", "N"
+    )
 
     # A provider must name a curriculum.
     by_standard = issue_body(setup.curriculum_id)

@@ -6,6 +6,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.auth.roles import Role
+from tests.factories import staff_headers
 from tests.issuance.factories import issue_body, issuing_setup
 from tests.issuance.test_batches import BATCHES, rows
 from tests.test_errors import assert_problem
@@ -61,3 +63,22 @@ def test_batch_filter_lists_one_cohort(client: TestClient, app: FastAPI, db: Ses
     listed = _ids(client, setup.staff, batch_id=batch_id)
 
     assert len(listed) == 2 and single not in listed
+
+
+def test_an_auditor_reads_credentials_and_cannot_issue(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    """Issue 12, defect 9: the auditor role holds `credentials:read`, so it reads them."""
+    setup = issuing_setup(client, app, db)
+    issued = client.post(CREDENTIALS, headers=setup.provider, json=issue_body(setup.curriculum_id))
+    assert issued.status_code == 201, issued.text
+    auditor = staff_headers(client, db, Role.auditor)
+
+    assert _ids(client, auditor) == {issued.json()["id"]}
+    one = client.get(f"{CREDENTIALS}/{issued.json()['id']}", headers=auditor)
+    assert one.status_code == 200 and one.json()["claim_url"] is None
+    assert_problem(
+        client.post(CREDENTIALS, headers=auditor, json=issue_body(setup.curriculum_id)),
+        403,
+        "forbidden",
+    )

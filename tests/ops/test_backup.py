@@ -6,6 +6,7 @@ import io
 import json
 import stat
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from typer.testing import CliRunner
 
 from app import migrate
 from app.audit.models import AuditCheckpoint, AuditEvent, AuditHead
+from app.auth.models import EndedSession
 from app.auth.roles import Role
 from app.cli import app as cli
 from app.config import Settings, get_settings
@@ -141,6 +143,11 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
                 occurred_at=utcnow(),
             ),
             VerificationEvent(outcome="invalid", occurred_at=utcnow()),
+            EndedSession(
+                sid="a-signed-out-console-session",
+                ended_at=utcnow(),
+                expires_at=utcnow() + timedelta(hours=8),
+            ),
             TrustedIssuer(
                 did="did:web:nassc.example.ca",
                 name="NASSC Canada",

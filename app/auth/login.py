@@ -1,0 +1,75 @@
+"""One sign-in attempt, for the token endpoint and the console alike: throttled, audited.
+
+A throttled attempt is refused before the secret is checked. A failed one is audited as
+`auth.login-failed` and counted; when that makes the account or the address wait, an
+`auth.throttled` event says which, for how long and after how many failures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.audit import service as audit_service
+from app.auth.roles import Principal
+from app.auth.service import InvalidGrant
+from app.auth.throttle import LoginThrottle
+
+Target = tuple[str, dict[str, str]]
+"""The audit target of a sign-in: the kind of account and what identifies the attempt."""
+
+
+def attempt(
+    *,
+    authenticate: Callable[[], Principal],
+    throttle: LoginThrottle,
+    sessions: sessionmaker[Session],
+    account: str,
+    address: str,
+    target: Target,
+    now: datetime,
+) -> Principal:
+    """`authenticate()` unless the account or address must wait (`LoginThrottled`)."""
+    throttle.check(account=account, address=address)
+    try:
+        principal = authenticate()
+    except InvalidGrant as error:
+        record_failed_login(sessions, target, error, now=now)
+        for lockout in throttle.failed(account=account, address=address):
+            audit_service.record_detached(
+                sessions,
+                actor=None,
+                action="auth.throttled",
+                target_type=target[0] if lockout.scope == "account" else "client_address",
+                target_id=None,
+                after={
+                    "scope": lockout.scope,
+                    "key": lockout.key,
+                    "failures": lockout.failures,
+                    "wait_seconds": lockout.seconds,
+                },
+                now=now,
+            )
+        raise
+    throttle.succeeded(account=account)
+    return principal
+
+
+def record_failed_login(
+    sessions: sessionmaker[Session], target: Target, error: InvalidGrant, *, now: datetime
+) -> None:
+    """Audit a failed sign-in (`auth.login-failed`) in a transaction of its own."""
+    # The request's transaction rolls back with the 401, and would take the event with it;
+    # the failed attempt is therefore committed in a transaction of its own. This request
+    # has only read so far, so it holds no lock the separate transaction could wait for.
+    audit_service.record_detached(
+        sessions,
+        actor=None,
+        action="auth.login-failed",
+        target_type=target[0],
+        target_id=None,
+        after={**target[1], "reason": error.detail or error.title},
+        now=now,
+    )

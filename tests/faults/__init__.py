@@ -1,0 +1,1 @@
+"""Fault tests: killed servers, a database that goes away, an unusable key store."""

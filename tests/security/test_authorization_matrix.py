@@ -1,0 +1,255 @@
+"""Who may call what: every route of the OpenAPI document × every kind of caller.
+
+One table row per operation names the callers it admits; the test calls each operation as
+each caller and checks the answer was a refusal exactly where the row says so. A route
+added without a row fails `test_every_route_has_a_row`.
+
+A refusal is 401, a 403 `forbidden` problem, or (for rows marked `OWNED`, whose path names
+provider A's own curriculum, credential or batch) a 404, which is how another provider is
+told "no". Any other answer (200, 404 for a made-up id, 409, 422 for the empty body every
+write is sent) means the caller got past authorization.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.roles import Role
+from app.standards.enums import Country
+from app.users.models import StaffUser
+from tests.factories import create_provider, create_staff_user, provider_headers, staff_headers
+from tests.issuance.factories import issue_body, issuing_setup
+from tests.issuance.test_batches import rows
+from tests.registry.curricula_factory import complete_curriculum_body
+
+ANON, A, B, AUDITOR, REGISTRAR, ADMIN = (
+    "anonymous",
+    "provider A",
+    "provider B",
+    *(role.value for role in (Role.auditor, Role.registrar, Role.admin)),
+)
+CALLERS: Final = (ANON, A, B, AUDITOR, REGISTRAR, ADMIN)
+
+EVERYONE = frozenset(CALLERS)
+SIGNED_IN = EVERYONE - {ANON}
+ADMIN_ONLY = frozenset({ADMIN})
+STAFF_WRITERS = frozenset({REGISTRAR, ADMIN})
+STAFF_READERS = frozenset({AUDITOR, REGISTRAR, ADMIN})
+AUDIT_READERS = frozenset({AUDITOR, ADMIN})
+PROVIDERS = frozenset({A, B})
+ISSUERS = frozenset({A, B, REGISTRAR, ADMIN})
+CREDENTIAL_READERS = frozenset({A, B, AUDITOR, REGISTRAR, ADMIN})
+
+
+@dataclass(frozen=True)
+class Row:
+    """Who is admitted; `owned`: the path names provider A's resource (B is told 404)."""
+
+    allowed: frozenset[str]
+    owned: bool = False
+
+
+def owned_by_a(allowed: frozenset[str]) -> Row:
+    return Row(allowed - {B}, owned=True)
+
+
+MATRIX: Final[dict[tuple[str, str], Row]] = {
+    ("GET", "/healthz"): Row(EVERYONE),
+    ("GET", "/readyz"): Row(EVERYONE),
+    ("POST", "/api/v1/verify"): Row(EVERYONE),
+    ("GET", "/api/v1/verify/{credential_id}"): Row(EVERYONE),
+    ("POST", "/api/v1/auth/token"): Row(EVERYONE),
+    ("GET", "/api/v1/auth/me"): Row(SIGNED_IN),
+    ("GET", "/api/v1/admin/users"): Row(ADMIN_ONLY),
+    ("POST", "/api/v1/admin/users"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/admin/users/{user_id}"): Row(ADMIN_ONLY),
+    ("PATCH", "/api/v1/admin/users/{user_id}"): Row(ADMIN_ONLY),
+    ("POST", "/api/v1/admin/users/{user_id}/disable"): Row(ADMIN_ONLY),
+    ("POST", "/api/v1/admin/users/{user_id}/enable"): Row(ADMIN_ONLY),
+    ("POST", "/api/v1/admin/users/{user_id}/reset-password"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/admin/audit"): Row(AUDIT_READERS),
+    ("GET", "/api/v1/admin/audit/verify"): Row(AUDIT_READERS),
+    ("POST", "/api/v1/admin/audit/checkpoints"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/admin/audit/checkpoints"): Row(AUDIT_READERS),
+    ("POST", "/api/v1/admin/audit/checkpoints/verify"): Row(AUDIT_READERS),
+    ("GET", "/.well-known/did.json"): Row(EVERYONE),
+    ("GET", "/.well-known/jwks.json"): Row(EVERYONE),
+    ("GET", "/issuer"): Row(EVERYONE),
+    ("GET", "/api/v1/admin/keys"): Row(STAFF_READERS),
+    ("POST", "/api/v1/admin/keys/rotate"): Row(ADMIN_ONLY),
+    ("POST", "/api/v1/admin/keys/{kid}/retire"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/standards"): Row(EVERYONE),
+    ("GET", "/api/v1/standards/{code}"): Row(EVERYONE),
+    ("GET", "/api/v1/standards/{code}/case"): Row(EVERYONE),
+    ("GET", "/api/v1/admin/standards"): Row(STAFF_READERS),
+    ("POST", "/api/v1/admin/standards"): Row(STAFF_WRITERS),
+    ("GET", "/api/v1/admin/standards/{code}/versions/{version}"): Row(STAFF_READERS),
+    ("PUT", "/api/v1/admin/standards/{code}/versions/{version}"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/admin/standards/{code}/versions/{version}/publish"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/admin/standards/{code}/versions/{version}/retire"): Row(STAFF_WRITERS),
+    ("GET", "/standards"): Row(EVERYONE),
+    ("GET", "/standards/{code}"): Row(EVERYONE),
+    ("POST", "/api/v1/providers"): Row(EVERYONE),
+    ("GET", "/api/v1/provider/me"): Row(PROVIDERS),
+    ("GET", "/api/v1/admin/providers"): Row(STAFF_READERS),
+    ("GET", "/api/v1/admin/providers/{provider_id}"): Row(STAFF_READERS),
+    ("POST", "/api/v1/admin/providers/{provider_id}/accreditation"): Row(STAFF_WRITERS),
+    ("GET", "/api/v1/admin/providers/{provider_id}/clients"): Row(STAFF_READERS),
+    ("POST", "/api/v1/admin/providers/{provider_id}/clients"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/admin/providers/{provider_id}/clients/{client_id}/rotate"): Row(
+        STAFF_WRITERS
+    ),
+    ("POST", "/api/v1/admin/providers/{provider_id}/clients/{client_id}/revoke"): Row(
+        STAFF_WRITERS
+    ),
+    ("POST", "/api/v1/provider/curricula"): Row(PROVIDERS),
+    ("GET", "/api/v1/provider/curricula"): Row(PROVIDERS),
+    ("GET", "/api/v1/provider/curricula/{curriculum_id}"): owned_by_a(PROVIDERS),
+    ("PUT", "/api/v1/provider/curricula/{curriculum_id}"): owned_by_a(PROVIDERS),
+    ("GET", "/api/v1/admin/curricula"): Row(STAFF_READERS),
+    ("GET", "/api/v1/admin/curricula/{curriculum_id}"): Row(STAFF_READERS),
+    ("POST", "/api/v1/admin/curricula/{curriculum_id}/approve"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/admin/curricula/{curriculum_id}/reject"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/credentials"): Row(ISSUERS),
+    ("GET", "/api/v1/credentials"): Row(CREDENTIAL_READERS),
+    ("GET", "/api/v1/credentials/{credential_id}"): owned_by_a(CREDENTIAL_READERS),
+    ("POST", "/api/v1/credential-batches"): Row(ISSUERS),
+    ("GET", "/api/v1/credential-batches/{batch_id}"): owned_by_a(ISSUERS),
+    ("GET", "/api/v1/credential-batches/{batch_id}/rows"): owned_by_a(ISSUERS),
+    ("POST", "/api/v1/credential-batches/{batch_id}/claim-links"): owned_by_a(ISSUERS),
+    ("GET", "/status/{list_id}"): Row(EVERYONE),
+    ("POST", "/api/v1/admin/credentials/{credential_id}/revoke"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/admin/credentials/{credential_id}/suspend"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/admin/credentials/{credential_id}/reinstate"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/admin/credentials/status-changes"): Row(STAFF_WRITERS),
+    ("POST", "/credentials/verify"): Row(EVERYONE),
+    ("POST", "/presentations/verify"): Row(EVERYONE),
+    ("GET", "/api/v1/admin/trusted-issuers"): Row(STAFF_READERS),
+    ("POST", "/api/v1/admin/trusted-issuers"): Row(STAFF_WRITERS),
+    ("DELETE", "/api/v1/admin/trusted-issuers/{issuer_id}"): Row(STAFF_WRITERS),
+    ("GET", "/verify"): Row(EVERYONE),
+    ("POST", "/verify"): Row(EVERYONE),
+    ("GET", "/verify/{credential_id}"): Row(EVERYONE),
+    ("GET", "/verify/{credential_id}/certificate"): Row(EVERYONE),
+    ("GET", "/verify/{credential_id}/qr.svg"): Row(EVERYONE),
+    ("GET", "/api/v1/claims/{token}"): Row(EVERYONE),
+    ("POST", "/api/v1/claims/{token}"): Row(EVERYONE),
+    ("GET", "/claim/{token}"): Row(EVERYONE),
+    ("POST", "/claim/{token}"): Row(EVERYONE),
+    ("GET", "/my/{holder_token}"): Row(EVERYONE),
+    ("GET", "/my/{holder_token}/credential.json"): Row(EVERYONE),
+    ("GET", "/my/{holder_token}/credential.jwt"): Row(EVERYONE),
+    ("GET", "/my/{holder_token}/certificate"): Row(EVERYONE),
+    ("POST", "/my/{holder_token}/regenerate"): Row(EVERYONE),
+    ("GET", "/api/v1/admin/reports/credentials"): Row(STAFF_READERS),
+    ("GET", "/api/v1/admin/reports/curricula"): Row(STAFF_READERS),
+    ("GET", "/api/v1/admin/reports/providers"): Row(STAFF_READERS),
+    ("GET", "/api/v1/admin/reports/mobility"): Row(STAFF_READERS),
+    ("GET", "/api/v1/admin/reports/expiring"): Row(STAFF_READERS),
+}
+
+
+def _operations(app: FastAPI) -> set[tuple[str, str]]:
+    return {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+    }
+
+
+def test_every_route_has_a_row(app: FastAPI) -> None:
+    operations = _operations(app)
+    assert sorted(operations - MATRIX.keys()) == [], "add a row to MATRIX for each new route"
+    assert sorted(MATRIX.keys() - operations) == [], "remove the rows of routes that are gone"
+
+
+def _world(
+    client: TestClient, app: FastAPI, db: Session
+) -> tuple[dict[str, Any], dict[str, str], dict[tuple[str, str], dict[str, Any]]]:
+    """Callers' headers, a value for each path parameter (provider A's resources), and the
+    bodies of the owned writes (valid, so only ownership can refuse them)."""
+    setup = issuing_setup(client, app, db)
+    headers = {
+        ANON: {},
+        A: setup.provider,
+        B: provider_headers(client, db, create_provider(db)),
+        AUDITOR: staff_headers(client, db, Role.auditor),
+        REGISTRAR: setup.staff,
+        ADMIN: staff_headers(client, db, Role.admin),
+    }
+    issued = client.post(
+        "/api/v1/credentials", headers=setup.provider, json=issue_body(setup.curriculum_id)
+    )
+    assert issued.status_code == 201, issued.text
+    batch = client.post(
+        "/api/v1/credential-batches",
+        headers=setup.provider,
+        json={"curriculum_id": setup.curriculum_id, "rows": rows(1)},
+    )
+    assert batch.status_code == 202, batch.text
+    target = create_staff_user(db, Role.registrar)
+    user_id = db.scalar(select(StaffUser.id).where(StaffUser.username == target))
+    bodies = {
+        ("PUT", "/api/v1/provider/curricula/{curriculum_id}"): complete_curriculum_body(
+            setup.standard, Country.mx
+        )
+    }
+    return (
+        headers,
+        {
+            "credential_id": issued.json()["id"],
+            "batch_id": batch.json()["id"],
+            "curriculum_id": str(setup.curriculum_id),
+            "user_id": str(user_id),
+            "provider_id": str(setup.provider_id),
+            "client_id": "no-such-client",
+            "code": setup.standard.code,
+            "version": str(setup.standard.version),
+            "kid": "no-such-key",
+            "issuer_id": "999999",
+            "list_id": "1",
+            "token": "no-such-token-0123456789abcdef0123456789abcdef",
+            "holder_token": "no-such-token-0123456789abcdef0123456789abcdef",
+        },
+        bodies,
+    )
+
+
+def _refused(response: Any, *, owned: bool) -> bool:
+    if response.status_code == 401:
+        return True
+    if response.status_code == 403:
+        return bool(response.headers.get("content-type", "").startswith("application/problem"))
+    return owned and response.status_code == 404
+
+
+def test_authorization_matrix(client: TestClient, app: FastAPI, db: Session) -> None:
+    headers, values, bodies = _world(client, app, db)
+    wrong: list[str] = []
+    for (method, template), row in sorted(MATRIX.items(), key=lambda item: item[0][1]):
+        path = template.format(**values)
+        for caller in CALLERS:
+            body: dict[str, Any] = (
+                {"data": {}}
+                if template == "/api/v1/auth/token"
+                else {"json": bodies.get((method, template), {})}
+            )
+            response = client.request(
+                method,
+                path,
+                headers=headers[caller],
+                follow_redirects=False,
+                **(body if method in ("POST", "PUT", "PATCH") else {}),
+            )
+            refused = _refused(response, owned=row.owned)
+            if refused == (caller in row.allowed):
+                verdict = "refused" if refused else "admitted"
+                wrong.append(f"{method} {template} as {caller}: {verdict} ({response.status_code})")
+            assert response.status_code < 500, f"{method} {path} as {caller}: {response.text}"
+    assert wrong == []
