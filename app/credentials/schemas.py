@@ -15,10 +15,16 @@ from pydantic import (
     model_validator,
 )
 
+from app.fields import DbId, SignableText
 from app.standards.codes import StandardCode
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Recipient and evidence text is signed: no control characters (see app.fields).
+Text = Annotated[
+    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+]
+PersonName = Annotated[
+    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
 Did = Annotated[
     str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$", max_length=500)
 ]
@@ -39,10 +45,10 @@ class EvidenceIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: PersonName
     narrative: Text | None = None
     url: AnyUrl | None = None
-    genre: Annotated[str, StringConstraints(max_length=100)] | None = None
+    genre: Annotated[SignableText, StringConstraints(max_length=100)] | None = None
 
 
 class AssessmentIn(BaseModel):
@@ -64,9 +70,9 @@ class CredentialIssue(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    curriculum_id: int | None = Field(default=None, ge=1)
+    curriculum_id: DbId | None = None
     standard_code: StandardCode | None = None
-    standard_version: int | None = Field(default=None, ge=1)
+    standard_version: DbId | None = None
     recipient: RecipientIn
     assessment: AssessmentIn
     valid_from: datetime | None = Field(
