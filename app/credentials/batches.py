@@ -25,6 +25,7 @@ from app.credentials.errors import CredentialNotFound
 from app.credentials.models import BatchStatus, CredentialBatch, CredentialBatchRow, RowStatus
 from app.credentials.schemas import CredentialIssue
 from app.errors import NotFound, ValidationFailed
+from app.fields import DbId
 from app.standards.codes import StandardCode
 
 MAX_ROWS = 10_000
@@ -61,9 +62,9 @@ class BatchTarget(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    curriculum_id: int | None = Field(default=None, ge=1)
+    curriculum_id: DbId | None = None
     standard_code: StandardCode | None = None
-    standard_version: int | None = Field(default=None, ge=1)
+    standard_version: DbId | None = None
 
 
 class BatchCreate(BatchTarget):
