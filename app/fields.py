@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final
 
 from annotated_types import Ge, Le
@@ -22,11 +22,13 @@ from pydantic import AfterValidator, BeforeValidator, Field, StrictBool
 __all__ = [
     "CONTROL_CHARACTER_PATTERN",
     "DB_INT_MAX",
+    "ISO_8601",
     "DbId",
     "IsoDate",
     "IsoDateTime",
     "SignableText",
     "StrictBool",
+    "UtcDateTime",
     "refuse_control_characters",
 ]
 
@@ -73,8 +75,19 @@ def _iso_string(value: Any) -> Any:
     return value
 
 
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_string)]
+ISO_8601: Final = BeforeValidator(_iso_string)
+"""Add to a date or datetime annotation to refuse anything but an ISO 8601 string."""
+
+IsoDateTime = Annotated[datetime, ISO_8601]
 """An ISO 8601 date-time (a date alone means its midnight); never a number."""
 
-IsoDate = Annotated[date, BeforeValidator(_iso_string)]
+
+def _assume_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+UtcDateTime = Annotated[datetime, ISO_8601, AfterValidator(_assume_utc)]
+"""An ISO 8601 date-time for filters: without an offset (or as a date alone) it is UTC."""
+
+IsoDate = Annotated[date, ISO_8601]
 """An ISO 8601 calendar date; never a number."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.fields import DbId, SignableText
+from app.fields import DbId, IsoDate, IsoDateTime, SignableText
 from app.standards.codes import StandardCode
 
 # Recipient and evidence text is signed: no control characters (see app.fields).
@@ -56,7 +56,7 @@ class AssessmentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    completed_on: date
+    completed_on: IsoDate
     score_percent: float | None = Field(default=None, ge=0, le=100)
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
 
@@ -75,7 +75,7 @@ class CredentialIssue(BaseModel):
     standard_version: DbId | None = None
     recipient: RecipientIn
     assessment: AssessmentIn
-    valid_from: datetime | None = Field(
+    valid_from: IsoDateTime | None = Field(
         default=None, description="Defaults to the time of issue; must carry a timezone"
     )
 

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.fields import SignableText
+from app.fields import SignableText, StrictBool
 from app.standards.codes import (
     CONOCER_EC_PATTERN,
     NOC_2021_PATTERN,
@@ -50,7 +50,7 @@ class _NationalCode(BaseModel):
 
     code: str
     match_type: MatchType
-    verified: bool
+    verified: StrictBool
     official_title: Label | None = None
     note: Note | None = None
 
@@ -124,7 +124,7 @@ class NationalEquivalent(BaseModel):
     recognition_type: RecognitionType
     unit_codes: list[ItemCode] = Field(default_factory=list)
     url: HttpUrlText | None = None
-    verified: bool
+    verified: StrictBool
     note: Note | None = None
 
     @model_validator(mode="after")
