@@ -36,7 +36,12 @@ def _visible_provider(principal: Principal) -> int | None:
     "",
     response_model=CredentialIssued,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"description": "A replay of an earlier request with the same key"}},
+    responses={
+        200: {
+            "description": "A replay of an earlier request with the same key",
+            "model": CredentialIssued,
+        }
+    },
 )
 def issue_credential(
     body: CredentialIssue,
