@@ -96,9 +96,10 @@ def install_openapi(app: FastAPI, *, signing_dependency: Callable[..., Any]) -> 
                 description=app.description,
                 routes=app.routes,
             )
+            document_media_types(document)
             signing = set(_operations_using(app, signing_dependency))
             document_problems(document, signing_operations=signing)
-            document_media_types(document)
+            document_vc_api_failures(document)
             _exact_integer_bounds(document)
             app.openapi_schema = document
         return app.openapi_schema
@@ -193,6 +194,19 @@ RESPONSE_MEDIA_TYPES: Final[dict[tuple[str, str], dict[str, tuple[str, ...]]]] =
 }
 """Responses built by hand with their own media type, instead of FastAPI's application/json."""
 
+EXTRA_RESPONSES: Final[dict[tuple[str, str], dict[str, str]]] = {
+    ("get", "/claim/{token}"): {"410": "The claim link was used already, or has expired"},
+    ("post", "/claim/{token}"): {
+        "303": "Claimed: the personal page is at Location",
+        "410": "The claim link was used already, or has expired",
+    },
+    ("post", "/my/{holder_token}/regenerate"): {"303": "The new personal page is at Location"},
+}
+"""Statuses of page routes that return redirects and pages FastAPI cannot see."""
+
+VC_API_FAILURES: Final = (("post", "/credentials/verify"),)
+"""VC API operations that answer a failed verification with 400 and the result body."""
+
 IDEMPOTENCY_KEY_SCHEMA: Final[JsonObject] = {
     "type": "string",
     "minLength": 1,
@@ -224,6 +238,10 @@ def document_media_types(document: JsonObject) -> None:
             response["content"] = {
                 media: ({"schema": schema} if schema else {}) for media in media_types
             }
+    for (method, path), extra in EXTRA_RESPONSES.items():
+        responses = paths[path][method]["responses"]
+        for status, description in extra.items():
+            responses.setdefault(status, {"description": description})
     for _path, _method, operation in operations(document):
         for parameter in operation.get("parameters", []):
             if parameter.get("in") == "header" and parameter["name"] == "Idempotency-Key":
@@ -271,3 +289,12 @@ def _exact_integer_bounds(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _exact_integer_bounds(value)
+
+
+def document_vc_api_failures(document: JsonObject) -> None:
+    """The VC API's 400 carries the verification result (application/json), as well as the
+    problem+json of unusable input."""
+    for method, path in VC_API_FAILURES:
+        responses = document["paths"][path][method]["responses"]
+        result = responses["200"]["content"]["application/json"]
+        responses["400"]["content"]["application/json"] = copy.deepcopy(result)
