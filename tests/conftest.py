@@ -30,6 +30,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "NASSC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Every response the suite gets must be documented in the OpenAPI document (issue 20).
+pytest_plugins = ["tests.openapi_recorder"]
 ENGINES = ("sqlite", pytest.param("postgres", marks=pytest.mark.postgres))
 
 
