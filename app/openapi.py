@@ -14,6 +14,7 @@ the media types FastAPI cannot see (responses built by hand, request bodies read
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
@@ -225,6 +226,7 @@ VERIFY_FORM_SCHEMA: Final[JsonObject] = {
 }
 
 STAFF_ROLES: Final = ["admin", "registrar", "auditor"]
+COUNTRIES: Final = ("US", "MX", "CA")
 
 
 def document_media_types(document: JsonObject) -> None:
@@ -246,6 +248,13 @@ def document_media_types(document: JsonObject) -> None:
         for parameter in operation.get("parameters", []):
             if parameter.get("in") == "header" and parameter["name"] == "Idempotency-Key":
                 parameter["schema"] = dict(IDEMPOTENCY_KEY_SCHEMA)
+    for _path, _method, operation in operations(document):
+        if _is_page(operation.get("responses", {})):
+            continue
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] == "country" and "enum" not in json.dumps(parameter["schema"]):
+                # The verification API reads country itself (422 for any other value).
+                parameter["schema"] = {"type": "string", "enum": list(COUNTRIES)}
     verify_page = paths.get("/verify", {}).get("post")
     if verify_page is not None:
         verify_page["requestBody"] = {

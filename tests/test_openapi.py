@@ -105,3 +105,16 @@ def test_every_integer_input_fits_a_64_bit_column(document: dict[str, Any]) -> N
         ]
         for integer in _integers(inputs, components, set()):
             assert integer.get("maximum", DB_INT_MAX + 1) <= DB_INT_MAX, (method, path, integer)
+
+
+def test_enums_where_the_server_has_them(document: dict[str, Any], client: TestClient) -> None:
+    paths = document["paths"]
+    country = next(
+        p
+        for p in paths["/api/v1/verify/{credential_id}"]["get"]["parameters"]
+        if p["name"] == "country"
+    )
+    assert country["schema"]["enum"] == ["US", "MX", "CA"]
+    lang = next(p for p in paths["/issuer"]["get"]["parameters"] if p["name"] == "lang")
+    assert "Language" in str(lang["schema"]) or "enum" in str(lang["schema"])
+    assert client.get("/issuer?lang=de").status_code == 422
