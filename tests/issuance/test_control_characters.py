@@ -105,7 +105,7 @@ def test_the_runner_turns_a_row_it_cannot_issue_into_a_row_error(
     parsed = batches.parse_json_rows(
         batches.BatchCreate(curriculum_id=setup.curriculum_id, rows=rows(3))
     )
-    parsed[1].payload["recipient"]["name"] = "Worker\x00One"
+    parsed[1].payload["recipient"]["name"] = "Worker\x01One"  # (jsonb refuses U+0000)
     principal = Principal(
         subject="client:test", role=Role.provider, name="test", provider_id=setup.provider_id
     )
