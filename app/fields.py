@@ -4,8 +4,9 @@
   refuses control characters other than tab, line feed and carriage return (see
   `app.crypto.rdfc`), so such text is refused where it arrives, naming the field, instead of
   failing later in signing.
-- `DB_INT_MAX`, `DbId`: integers the 64-bit signed columns hold (SQLite raises
-  `OverflowError` binding anything larger, PostgreSQL a `NumericValueOutOfRange`).
+- `DB_INT_MAX`, `DbId`: integers the INTEGER columns hold on both engines (PostgreSQL's
+  are 32-bit and raise `NumericValueOutOfRange` beyond; SQLite's driver raises
+  `OverflowError` beyond 64 bits).
 - `IsoDateTime`, `IsoDate`, `StrictBool`: strict parsing, so `2026` is not a date (pydantic
   reads numbers as Unix times) and `0` is not `false`.
 """
@@ -32,8 +33,9 @@ __all__ = [
     "refuse_control_characters",
 ]
 
-DB_INT_MAX: Final = 2**63 - 1
-"""The largest value of a BIGINT (PostgreSQL) or INTEGER (SQLite) column."""
+DB_INT_MAX: Final = 2**31 - 1
+"""The largest value of an INTEGER column on PostgreSQL (every id and version column); SQLite's
+hold more, but the API answers the same on both."""
 
 _CONTROL_CHARACTERS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_CHARACTER_PATTERN: Final = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
@@ -59,7 +61,7 @@ SignableText = Annotated[
 """A string without the control characters signing refuses (combine with length limits)."""
 
 DbId = Annotated[int, Ge(1), Le(DB_INT_MAX)]
-"""A row id or version: positive and within a 64-bit column (in paths, queries and bodies)."""
+"""A row id or version: positive and within an INTEGER column (in paths, queries and bodies)."""
 
 
 _ISO_DATE_START: Final = re.compile(r"^\d{4}-\d{2}-\d{2}")

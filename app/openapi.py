@@ -284,8 +284,8 @@ def document_media_types(document: JsonObject) -> None:
 
 
 def _exact_integer_bounds(node: Any) -> None:
-    """Integer bounds as integers: FastAPI's generation turned some into floats (2**63 - 1
-    became 9.223372036854776e+18, i.e. 2**63), which clients would take as the limit."""
+    """Integer bounds as integers: FastAPI's generation turned some into floats (1.0, or
+    9.223372036854776e+18 for 2**63 - 1, which is 2**63), which clients take literally."""
     if isinstance(node, dict):
         if node.get("type") == "integer":
             for bound in ("minimum", "maximum"):
