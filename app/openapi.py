@@ -202,8 +202,9 @@ EXTRA_RESPONSES: Final[dict[tuple[str, str], dict[str, str]]] = {
         "410": "The claim link was used already, or has expired",
     },
     ("post", "/my/{holder_token}/regenerate"): {"303": "The new personal page is at Location"},
+    ("post", "/api/v1/auth/token"): {"401": "Unknown user or client, or a wrong secret"},
 }
-"""Statuses of page routes that return redirects and pages FastAPI cannot see."""
+"""Statuses that routes return themselves and FastAPI cannot see."""
 
 VC_API_FAILURES: Final = (("post", "/credentials/verify"),)
 """VC API operations that answer a failed verification with 400 and the result body."""
