@@ -191,7 +191,9 @@ RESPONSE_MEDIA_TYPES: Final[dict[tuple[str, str], dict[str, tuple[str, ...]]]] =
     ("get", "/.well-known/did.json"): {"200": ("application/did+ld+json",)},
     ("get", "/.well-known/jwks.json"): {"200": ("application/jwk-set+json",)},
     ("get", "/issuer"): {"200": ("application/ld+json",)},
-    ("get", "/status/{list_id}"): {"200": ("application/vc", "application/vc+jwt")},
+    ("get", "/status/{list_id}"): {
+        "200": ("application/vc", "application/vc+jwt", "application/json")
+    },
 }
 """Responses built by hand with their own media type, instead of FastAPI's application/json."""
 

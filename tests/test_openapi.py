@@ -57,7 +57,11 @@ def test_media_types_are_the_real_ones(document: dict[str, Any]) -> None:
     assert media("/.well-known/did.json") == {"application/did+ld+json"}
     assert media("/.well-known/jwks.json") == {"application/jwk-set+json"}
     assert media("/issuer") == {"application/ld+json"}
-    assert media("/status/{list_id}") == {"application/vc", "application/vc+jwt"}
+    assert media("/status/{list_id}") == {
+        "application/vc",
+        "application/vc+jwt",
+        "application/json",
+    }
     assert "text/csv" in media("/api/v1/admin/reports/credentials")
     assert media("/verify/{credential_id}/certificate") == {"text/html"}
     assert "text/html" in media("/verify/{credential_id}", "404")
