@@ -13,7 +13,7 @@ PIP_VERSION := 26.3
 UV_VERSION := 0.13.9
 LOCK_TOOLS := var/lock-tools
 
-.PHONY: run setup install lock lock-upgrade migrate keys seed serve test lint typecheck pytest interop browser bench clean
+.PHONY: run setup install lock lock-upgrade migrate keys seed serve test lint typecheck pytest interop browser bench fuzz clean
 
 run: setup serve
 
@@ -90,6 +90,15 @@ browser:
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "chromium not installed: the browser tests will skip (or fail under CI=true)"; fi
+
+## Schemathesis against a real server: every operation, 50 cases each, stateful links, as
+## anonymous, admin and provider. Fails on server errors and undocumented statuses or
+## content types; prints what the other checks found. FUZZ_EXAMPLES / FUZZ_SEED to vary.
+FUZZ_EXAMPLES ?= 50
+FUZZ_SEED ?= 20
+fuzz: install
+	$(BIN)/python -m tests.fuzzing.run --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED) --stateful \
+		--report-dir var/fuzz
 
 bench: setup
 	$(BIN)/python bench/canonicalize.py

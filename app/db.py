@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -81,6 +81,25 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+def _begin_before_savepoint(connection: Connection, _name: str | None) -> None:
+    """Open pysqlite's transaction before a SAVEPOINT, so `begin_nested` nests.
+
+    pysqlite opens its transaction only before INSERT/UPDATE/DELETE. A SAVEPOINT issued
+    before any of those (e.g. after SELECTs only) ran outside a transaction, which SQLite
+    treats as a transaction of its own: RELEASE then committed the savepoint's writes, and
+    a later rollback of the unit of work could not undo them (an Idempotency-Key claimed by
+    a failed request stayed claimed). SQLAlchemy documents making pysqlite emit BEGIN itself
+    (https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl);
+    doing that for every transaction would hold SQLite read snapshots from the first SELECT,
+    and a later write in the same transaction would then fail with SQLITE_BUSY instead of
+    waiting whenever another writer committed in between. Opening the transaction only
+    where a savepoint needs it keeps pysqlite's behaviour everywhere else.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for SQLite (WAL, foreign keys, busy timeout) or PostgreSQL (psycopg 3)."""
     url = normalize_database_url(url)
@@ -90,6 +109,7 @@ def make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 

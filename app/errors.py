@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -190,6 +191,17 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path, sorted (HEAD with GET)."""
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):
+        pattern = getattr(route, "path_regex", None)
+        if route.methods and pattern is not None and pattern.match(path):
+            methods.update(route.methods)
+    return sorted(methods)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Render every error — ours, Starlette's, validation and unexpected — as problem+json."""
 
@@ -223,7 +235,14 @@ def install_problem_handlers(app: FastAPI) -> None:
             # Starlette/FastAPI raise a bare 400 when the body cannot be parsed at all
             # (invalid UTF-8, nesting deeper than the decoder allows).
             error: AppError = MalformedJSON()
-        elif exc.status_code in (404, 405):
+        elif exc.status_code == 405:
+            error = error_class()
+            allowed = allowed_methods(request)
+            if allowed:
+                # RFC 9110 §15.5.6: Allow lists every method of the target resource, not
+                # just those of the one route Starlette happened to match.
+                exc.headers = {**dict(exc.headers or {}), "Allow": ", ".join(allowed)}
+        elif exc.status_code == 404:
             error = error_class()
         else:
             error = error_class(str(exc.detail) if exc.detail else None)

@@ -19,6 +19,7 @@ from app.client_address import ForwardedPolicy
 from app.config import Settings, get_settings
 from app.credentials.batch_runner import BatchRunner
 from app.credentials.batch_schedule import BatchReclaimSchedule
+from app.credentials.dependencies import get_signer
 from app.credentials.signing import current_signer
 from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
@@ -29,6 +30,7 @@ from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
 from app.log import configure_logging
 from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from app.openapi import install_openapi
 from app.ops.middleware import install_metrics
 from app.outbound import SafeFetcher
 from app.verification.caches import VerifierCaches
@@ -183,6 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_problem_handlers(app)
     app.include_router(build_router())
+    install_openapi(app, signing_dependency=get_signer)
     install_web(app)
 
     # Starlette runs the last-added middleware first: ids and logs wrap everything.

@@ -32,8 +32,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "NASSC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
-# The live server and the shared headless Chromium, for the page tests.
-pytest_plugins = ("tests.browser",)
+# The live server and the shared headless Chromium, for the page tests; and a check that
+# every response the suite gets is documented in the OpenAPI document.
+pytest_plugins = ("tests.browser", "tests.openapi_recorder")
 ENGINES = ("sqlite", pytest.param("postgres", marks=pytest.mark.postgres))
 
 

@@ -68,6 +68,24 @@ def test_wrong_method_is_405(client: TestClient) -> None:
     assert "GET" in response.headers["allow"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/api/v1/credentials", "GET, POST"),
+        ("DELETE", "/api/v1/admin/users/7", "GET, PATCH"),
+        ("DELETE", "/api/v1/admin/standards/NASSC-X/versions/1", "GET, PUT"),
+    ],
+)
+def test_405_allows_every_method_of_the_path(
+    client: TestClient, method: str, path: str, allow: str
+) -> None:
+    """Issue 20, defect 4: RFC 9110 wants every method of the resource in Allow, not just
+    those of the one route (of several at that path) Starlette matched."""
+    response = client.request(method, path)
+    assert_problem(response, 405, "method-not-allowed")
+    assert response.headers["allow"] == allow
+
+
 def test_two_megabyte_body_is_413(client: TestClient) -> None:
     payload = b'{"a": "' + b"x" * 2_000_000 + b'"}'
     response = client.post(USERS, content=payload, headers={"Content-Type": "application/json"})

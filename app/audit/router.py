@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -22,6 +21,7 @@ from app.audit.schemas import (
 from app.auth.dependencies import AdminUser, SettingsDep
 from app.credentials.dependencies import SignerDep
 from app.db import SessionDep, utcnow
+from app.fields import UtcDateTime
 from app.routing import ProblemRoute
 
 router = APIRouter(prefix="/api/v1/admin/audit", tags=["audit"], route_class=ProblemRoute)
@@ -48,8 +48,8 @@ def list_events(
     action: Annotated[str | None, Query(max_length=64)] = None,
     target_type: Annotated[str | None, Query(max_length=32)] = None,
     target_id: Annotated[str | None, Query(max_length=100)] = None,
-    occurred_from: Annotated[datetime | None, Query(alias="from")] = None,
-    occurred_to: Annotated[datetime | None, Query(alias="to")] = None,
+    occurred_from: Annotated[UtcDateTime | None, Query(alias="from")] = None,
+    occurred_to: Annotated[UtcDateTime | None, Query(alias="to")] = None,
     page: Page = 1,
     per_page: PerPage = 50,
 ) -> AuditEventPage:

@@ -23,6 +23,7 @@ from app.console.vocabulary import NOTICES
 from app.credentials.dependencies import SignerDep
 from app.db import utcnow
 from app.errors import NotFound
+from app.fields import DbId
 from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
 
@@ -134,7 +135,7 @@ def sign_checkpoint(
 
 
 @router.get("/checkpoints/{checkpoint_id}.jwt", name="console_audit_checkpoint_jwt")
-def download_checkpoint(checkpoint_id: int, db: ConsoleDb, _user: ConsoleAuditReader) -> Response:
+def download_checkpoint(checkpoint_id: DbId, db: ConsoleDb, _user: ConsoleAuditReader) -> Response:
     """One checkpoint as a file (`application/vc+jwt`), to keep outside this database."""
     checkpoint = db.get(AuditCheckpoint, checkpoint_id)
     if checkpoint is None:

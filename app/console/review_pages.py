@@ -20,6 +20,7 @@ from app.curricula import service as curricula_service
 from app.curricula.errors import CurriculumHasGaps, CurriculumNotUnderReview
 from app.curricula.models import Curriculum, CurriculumStatus
 from app.db import utcnow
+from app.fields import DbId
 from app.i18n import Language
 from app.standards.enums import Country
 from app.web.dependencies import PageLanguage
@@ -110,7 +111,7 @@ def _curriculum_page(
 
 @router.get("/{curriculum_id}", name="console_curriculum")
 def curriculum_page(
-    curriculum_id: int,
+    curriculum_id: DbId,
     request: Request,
     db: ConsoleDb,
     user: ConsoleReader,
@@ -125,7 +126,7 @@ def curriculum_page(
 
 @router.post("/{curriculum_id}")
 def review_curriculum(
-    curriculum_id: int,
+    curriculum_id: DbId,
     request: Request,
     db: ConsoleDb,
     user: ConsoleWriter,

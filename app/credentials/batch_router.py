@@ -18,6 +18,7 @@ from app.credentials.router import IdempotencyKey
 from app.credentials.service import get_credential
 from app.db import SessionDep, utcnow
 from app.errors import MalformedJSON, UnsupportedMediaType, ValidationFailed
+from app.fields import DbId
 from app.routing import ProblemRoute, is_json_media_type, media_type_of
 
 router = APIRouter(
@@ -155,9 +156,9 @@ async def create_batch(
     principal: IssuingPrincipal,
     background: BackgroundTasks,
     idempotency_key: IdempotencyKey = None,
-    curriculum_id: Annotated[int | None, Query(ge=1, description="For CSV uploads")] = None,
+    curriculum_id: Annotated[DbId | None, Query(description="For CSV uploads")] = None,
     standard_code: Annotated[str | None, Query(description="For CSV uploads (staff)")] = None,
-    standard_version: Annotated[int | None, Query(ge=1)] = None,
+    standard_version: DbId | None = None,
 ) -> JSONResponse:
     """Issue a cohort of up to 10,000 credentials as a background job.
 

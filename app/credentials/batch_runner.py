@@ -13,6 +13,10 @@ resume batches after a crash without two of them issuing the same rows. Each chu
    runners raced.
 
 While the pool signs chunk N, the runner prepares chunk N+1.
+
+No input stalls a batch: a row that fails to validate, build or sign becomes a failed row
+with its errors (a chunk whose signing fails is signed again row by row to find it), and a
+chunk that fails for any other reason has its rows marked failed, so the batch completes.
 """
 
 from __future__ import annotations
@@ -22,11 +26,13 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,6 +45,7 @@ from app.credentials.schemas import CredentialIssue
 from app.credentials.signing import current_signer
 from app.credentials.signing_pool import SignedPair, SigningPool
 from app.crypto.contexts import PinnedContexts
+from app.crypto.errors import CryptoError
 from app.db import utcnow
 from app.errors import AppError
 from app.keys.service import KeyCache
@@ -46,6 +53,9 @@ from app.status import service as status_service
 from app.status.models import StatusPurpose
 
 logger = logging.getLogger("app.batches")
+
+ROW_INTERNAL_ERROR = {"type": "internal-error", "msg": "The row could not be issued."}
+"""The error of a row lost to an unexpected failure (the server log has the details)."""
 
 
 @dataclass
@@ -55,6 +65,8 @@ class _Chunk:
     futures: list[Future[list[SignedPair]]]
     kid: str
     failures: dict[int, list[dict[str, str]]]
+    # Signs one document alone: used to find the rows a failed chunk signature tripped on.
+    sign_one: Callable[[dict[str, Any]], Future[list[SignedPair]]] | None = None
 
 
 class BatchRunner:
@@ -145,11 +157,11 @@ class BatchRunner:
         for rows in self._chunks(batch_id):
             if self.stopping.is_set():
                 break
-            chunk = self._start_chunk(batch_id, rows)
-            if pending is not None and not self._finish_chunk(batch_id, pending):
+            chunk = self._start_chunk_or_fail(batch_id, rows)
+            if pending is not None and not self._finish_chunk_or_fail(batch_id, pending):
                 return False
             pending = chunk
-        if pending is not None and not self._finish_chunk(batch_id, pending):
+        if pending is not None and not self._finish_chunk_or_fail(batch_id, pending):
             return False
         if self.stopping.is_set():
             self._release(batch_id)
@@ -191,6 +203,25 @@ class BatchRunner:
             provider_id=batch.provider_id if role is Role.provider else None,
         )
 
+    def _start_chunk_or_fail(self, batch_id: str, rows: list[CredentialBatchRow]) -> _Chunk:
+        """`_start_chunk`, or a chunk whose rows all failed if it raised."""
+        try:
+            return self._start_chunk(batch_id, rows)
+        except Exception:
+            logger.exception("preparing a batch chunk failed", extra={"batch_id": batch_id})
+            failures = {row.row_number: [dict(ROW_INTERNAL_ERROR)] for row in rows}
+            return _Chunk([], [], [], "", failures)
+
+    def _finish_chunk_or_fail(self, batch_id: str, chunk: _Chunk) -> bool:
+        """`_finish_chunk`, or (if it raised) its rows recorded as failed."""
+        try:
+            return self._finish_chunk(batch_id, chunk)
+        except Exception:
+            logger.exception("storing a batch chunk failed", extra={"batch_id": batch_id})
+        failures = dict(chunk.failures)
+        failures.update({row.row_number: [dict(ROW_INTERNAL_ERROR)] for row in chunk.rows})
+        return self._finish_chunk(batch_id, _Chunk([], [], [], chunk.kid, failures))
+
     def _start_chunk(self, batch_id: str, rows: list[CredentialBatchRow]) -> _Chunk:
         now = utcnow()
         failures: dict[int, list[dict[str, str]]] = {}
@@ -206,7 +237,11 @@ class BatchRunner:
             sources: dict[tuple[object, ...], issuance.Source | AppError] = {}
             issuable: list[tuple[CredentialBatchRow, CredentialIssue, issuance.Source]] = []
             for row in rows:
-                request = CredentialIssue.model_validate(row.payload)
+                try:
+                    request = CredentialIssue.model_validate(row.payload)
+                except ValidationError as error:  # stored before a rule was added
+                    failures[row.row_number] = _validation_problems(error)
+                    continue
                 key = (request.curriculum_id, request.standard_code, request.standard_version)
                 if key not in sources:
                     try:
@@ -229,11 +264,12 @@ class BatchRunner:
             suspensions = status_service.allocate(
                 session, purpose=StatusPurpose.suspension, count=len(issuable), now=now
             )
-        for (_, request, source), revocation, suspension in zip(
+        prepared_rows: list[CredentialBatchRow] = []
+        for (row, request, source), revocation, suspension in zip(
             issuable, revocations, suspensions, strict=True
         ):
-            prepared.append(
-                issuance.prepare(
+            try:
+                item = issuance.prepare(
                     source=source,
                     request=request,
                     issuer_did=signer.did,
@@ -242,17 +278,52 @@ class BatchRunner:
                     revocation=revocation,
                     suspension=suspension,
                 )
+            except Exception:
+                logger.exception("building a batch row failed", extra={"batch_id": batch_id})
+                failures[row.row_number] = [dict(ROW_INTERNAL_ERROR)]
+                continue
+            prepared_rows.append(row)
+            prepared.append(item)
+
+        def sign(documents: list[dict[str, Any]]) -> list[Future[list[SignedPair]]]:
+            return self.pool.submit(
+                documents,
+                private_key=signer.private_key,
+                verification_method=signer.verification_method,
+                created=now,
             )
-        futures = self.pool.submit(
-            [item.document for item in prepared],
-            private_key=signer.private_key,
-            verification_method=signer.verification_method,
-            created=now,
+
+        futures = sign([item.document for item in prepared])
+        return _Chunk(
+            prepared_rows, prepared, futures, signer.kid, failures, lambda doc: sign([doc])[0]
         )
-        return _Chunk([row for row, _, _ in issuable], prepared, futures, signer.kid, failures)
+
+    def _signed_pairs(self, chunk: _Chunk) -> list[SignedPair]:
+        """The chunk's signatures; if signing failed, rows that cannot be signed move from
+        `chunk.rows` to `chunk.failures` and the others are signed again one by one."""
+        try:
+            return [pair for future in chunk.futures for pair in future.result()]
+        except Exception:
+            if chunk.sign_one is None:
+                raise
+            logger.warning("signing a batch chunk failed; signing its rows one by one")
+        rows, prepared, pairs = [], [], []
+        for row, item in zip(chunk.rows, chunk.prepared, strict=True):
+            try:
+                pairs.extend(chunk.sign_one(item.document).result())
+            except Exception as error:
+                detail = str(error) if isinstance(error, CryptoError) else None
+                chunk.failures[row.row_number] = [
+                    {"type": "signing-failed", "msg": detail or ROW_INTERNAL_ERROR["msg"]}
+                ]
+                continue
+            rows.append(row)
+            prepared.append(item)
+        chunk.rows, chunk.prepared = rows, prepared
+        return pairs
 
     def _finish_chunk(self, batch_id: str, chunk: _Chunk) -> bool:
-        signed_pairs = [pair for future in chunk.futures for pair in future.result()]
+        signed_pairs = self._signed_pairs(chunk)
         now = utcnow()
         with self.sessions.begin() as session:
             if not self._still_mine(session, batch_id, now):
@@ -331,3 +402,10 @@ class BatchRunner:
                     lease_expires_at=None,
                 )
             )
+
+
+def _validation_problems(error: ValidationError) -> list[dict[str, str]]:
+    return [
+        {"type": "validation-error", "msg": f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"}
+        for e in error.errors()
+    ]

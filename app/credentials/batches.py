@@ -25,6 +25,7 @@ from app.credentials.errors import CredentialNotFound
 from app.credentials.models import BatchStatus, CredentialBatch, CredentialBatchRow, RowStatus
 from app.credentials.schemas import CredentialIssue
 from app.errors import NotFound, ValidationFailed
+from app.fields import DbId
 from app.standards.codes import StandardCode
 
 MAX_ROWS = 10_000
@@ -67,9 +68,9 @@ class BatchTarget(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    curriculum_id: int | None = Field(default=None, ge=1)
+    curriculum_id: DbId | None = None
     standard_code: StandardCode | None = None
-    standard_version: int | None = Field(default=None, ge=1)
+    standard_version: DbId | None = None
 
 
 class BatchCreate(BatchTarget):
@@ -95,13 +96,25 @@ def _validate(number: int, target: BatchTarget, row: dict[str, Any]) -> ParsedRo
         errors = [
             {"loc": [str(part) for part in e["loc"]], "msg": str(e["msg"])} for e in error.errors()
         ]
-        return ParsedRow(number=number, payload=_safe(payload), errors=errors)
+        return ParsedRow(number=number, payload=_storable(_safe(payload)), errors=_storable(errors))
     return ParsedRow(number=number, payload=request.model_dump(mode="json"), errors=None)
 
 
 def _safe(payload: dict[str, Any]) -> dict[str, Any]:
     """Keep an invalid row's input only if it is JSON-shaped (it is shown back to the caller)."""
     return {key: value for key, value in payload.items() if isinstance(key, str)}
+
+
+def _storable(value: Any) -> Any:
+    """`value` with U+0000 replaced: PostgreSQL's jsonb cannot hold it, and a refused row's
+    input is stored to be shown back (the row's error names the character)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    return value
 
 
 def parse_json_rows(body: BatchCreate) -> list[ParsedRow]:

@@ -3,6 +3,9 @@
 The record is inserted (in a savepoint) before any work is done. A concurrent retry with
 the same key then blocks on the unique constraint until the first transaction ends, and
 replays its committed response; if the first rolled back, the retry does the work itself.
+A record committed while still in progress (a request that died between its writes, on a
+database that let the claim escape its transaction) is taken over by the next request with
+the same body, so a key is never burnt.
 """
 
 from __future__ import annotations
@@ -71,6 +74,11 @@ def begin(
                 raise
     if existing.request_hash != body_hash:
         raise IdempotencyKeyReused(f"Idempotency-Key {key!r} was used for another request body.")
+    if existing.status_code == IN_PROGRESS:
+        # Only a committed record is visible here (an unfinished one would have blocked the
+        # insert above until its request ended), so no request is still working on it.
+        existing.created_at = now
+        return existing
     return Replay(status_code=existing.status_code, response=existing.response)
 
 

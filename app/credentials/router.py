@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, status
@@ -15,6 +14,7 @@ from app.credentials.dependencies import SignerDep
 from app.credentials.models import CredentialStatus
 from app.credentials.schemas import CredentialIssue, CredentialIssued, CredentialPage
 from app.db import SessionDep, utcnow
+from app.fields import UtcDateTime
 from app.routing import ProblemRoute
 
 router = APIRouter(prefix="/api/v1/credentials", tags=["credentials"], route_class=ProblemRoute)
@@ -36,7 +36,12 @@ def _visible_provider(principal: Principal) -> int | None:
     "",
     response_model=CredentialIssued,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"description": "A replay of an earlier request with the same key"}},
+    responses={
+        200: {
+            "description": "A replay of an earlier request with the same key",
+            "model": CredentialIssued,
+        }
+    },
 )
 def issue_credential(
     body: CredentialIssue,
@@ -92,8 +97,8 @@ def list_credentials(
     principal: CredentialReader,
     standard_code: str | None = None,
     status_: Annotated[CredentialStatus | None, Query(alias="status")] = None,
-    issued_from: datetime | None = None,
-    issued_to: datetime | None = None,
+    issued_from: UtcDateTime | None = None,
+    issued_to: UtcDateTime | None = None,
     holder: Annotated[
         str | None, Query(min_length=2, max_length=200, description="part of the holder's name")
     ] = None,

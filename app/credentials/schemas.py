@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -15,10 +15,16 @@ from pydantic import (
     model_validator,
 )
 
+from app.fields import DbId, IsoDate, IsoDateTime, SignableText
 from app.standards.codes import StandardCode
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Recipient and evidence text is signed: no control characters (see app.fields).
+Text = Annotated[
+    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+]
+PersonName = Annotated[
+    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
 Did = Annotated[
     str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$", max_length=500)
 ]
@@ -39,10 +45,10 @@ class EvidenceIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: PersonName
     narrative: Text | None = None
     url: AnyUrl | None = None
-    genre: Annotated[str, StringConstraints(max_length=100)] | None = None
+    genre: Annotated[SignableText, StringConstraints(max_length=100)] | None = None
 
 
 class AssessmentIn(BaseModel):
@@ -50,7 +56,7 @@ class AssessmentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    completed_on: date
+    completed_on: IsoDate
     score_percent: float | None = Field(default=None, ge=0, le=100)
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
 
@@ -64,12 +70,12 @@ class CredentialIssue(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    curriculum_id: int | None = Field(default=None, ge=1)
+    curriculum_id: DbId | None = None
     standard_code: StandardCode | None = None
-    standard_version: int | None = Field(default=None, ge=1)
+    standard_version: DbId | None = None
     recipient: RecipientIn
     assessment: AssessmentIn
-    valid_from: datetime | None = Field(
+    valid_from: IsoDateTime | None = Field(
         default=None, description="Defaults to the time of issue; must carry a timezone"
     )
 

@@ -18,6 +18,7 @@ from app.curricula.presentation import (
 )
 from app.curricula.schemas import CurriculumCreate
 from app.db import SessionDep, utcnow
+from app.fields import DbId
 from app.routing import ProblemRoute
 from app.standards.enums import Country
 
@@ -77,7 +78,7 @@ def list_own_curricula(
 
 @provider_router.get("/{curriculum_id}", response_model=CurriculumRead)
 def read_own_curriculum(
-    curriculum_id: int, session: SessionDep, principal: ProviderClient
+    curriculum_id: DbId, session: SessionDep, principal: ProviderClient
 ) -> CurriculumRead:
     """One of the calling provider's curricula (404 for anyone else's)."""
     curriculum = service.get_curriculum(
@@ -88,7 +89,7 @@ def read_own_curriculum(
 
 @provider_router.put("/{curriculum_id}", response_model=CurriculumRead)
 def revise_curriculum(
-    curriculum_id: int, body: CurriculumCreate, session: SessionDep, principal: ProviderClient
+    curriculum_id: DbId, body: CurriculumCreate, session: SessionDep, principal: ProviderClient
 ) -> CurriculumRead:
     """Revise a curriculum and resubmit it; an approved one becomes a new version."""
     curriculum = service.revise_curriculum(
@@ -119,14 +120,16 @@ def review_queue(
 
 
 @admin_router.get("/{curriculum_id}", response_model=CurriculumRead)
-def read_curriculum(curriculum_id: int, session: SessionDep, _staff: StaffReader) -> CurriculumRead:
+def read_curriculum(
+    curriculum_id: DbId, session: SessionDep, _staff: StaffReader
+) -> CurriculumRead:
     """One curriculum with its coverage report."""
     return curriculum_read(service.get_curriculum(session, curriculum_id=curriculum_id))
 
 
 @admin_router.post("/{curriculum_id}/approve", response_model=CurriculumRead)
 def approve_curriculum(
-    curriculum_id: int, session: SessionDep, staff: StaffWriter
+    curriculum_id: DbId, session: SessionDep, staff: StaffWriter
 ) -> CurriculumRead:
     """Approve a curriculum; refused (409, gaps listed) unless it fully covers the standard."""
     curriculum = service.approve_curriculum(
@@ -137,7 +140,7 @@ def approve_curriculum(
 
 @admin_router.post("/{curriculum_id}/reject", response_model=CurriculumRead)
 def reject_curriculum(
-    curriculum_id: int, body: CurriculumRejection, session: SessionDep, staff: StaffWriter
+    curriculum_id: DbId, body: CurriculumRejection, session: SessionDep, staff: StaffWriter
 ) -> CurriculumRead:
     """Reject a curriculum with reasons."""
     curriculum = service.reject_curriculum(

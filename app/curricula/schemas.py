@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.fields import DbId
 from app.standards.codes import ItemCode, StandardCode
 from app.standards.enums import Country, Language, Modality, UnitKind
 
@@ -87,7 +88,7 @@ class CurriculumCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     standard_code: StandardCode
-    standard_version: int = Field(ge=1)
+    standard_version: DbId
     title: Title
     modules: list[CurriculumModule] = Field(min_length=1)
 

@@ -13,6 +13,7 @@ from app.i18n import negotiate_language
 from app.issuer import service
 from app.issuer.identity import build_did_document, build_issuer_profile, build_jwks
 from app.routing import ProblemRoute
+from app.standards.enums import Language
 
 router = APIRouter(tags=["issuer"], route_class=ProblemRoute)
 
@@ -43,7 +44,7 @@ def jwks(session: SessionDep, settings: SettingsDep) -> JSONResponse:
 @router.get("/issuer")
 def issuer_profile(
     settings: SettingsDep,
-    lang: Annotated[str | None, Query(description="en, es or fr")] = None,
+    lang: Annotated[Language | None, Query(description="en, es or fr")] = None,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
     """The issuer's Open Badges 3.0 Profile, in English, Spanish or French."""

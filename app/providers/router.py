@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from app.auth.dependencies import ProviderClient, StaffReader, StaffWriter
 from app.db import SessionDep, utcnow
+from app.fields import DbId
 from app.providers import service
 from app.providers.models import ApiClient, TrainingProvider
 from app.providers.schemas import (
@@ -71,14 +72,14 @@ def list_providers(
 
 
 @admin_router.get("/{provider_id}", response_model=ProviderRead)
-def read_provider(provider_id: int, session: SessionDep, _staff: StaffReader) -> TrainingProvider:
+def read_provider(provider_id: DbId, session: SessionDep, _staff: StaffReader) -> TrainingProvider:
     """One provider."""
     return service.get_provider(session, provider_id=provider_id)
 
 
 @admin_router.post("/{provider_id}/accreditation", response_model=ProviderRead)
 def change_accreditation(
-    provider_id: int, body: AccreditationChange, session: SessionDep, staff: StaffWriter
+    provider_id: DbId, body: AccreditationChange, session: SessionDep, staff: StaffWriter
 ) -> TrainingProvider:
     """Accredit, suspend or reset a provider, with a reason."""
     return service.change_accreditation(
@@ -92,7 +93,7 @@ def change_accreditation(
 
 
 @admin_router.get("/{provider_id}/clients", response_model=list[ApiClientRead])
-def list_clients(provider_id: int, session: SessionDep, _staff: StaffReader) -> list[ApiClient]:
+def list_clients(provider_id: DbId, session: SessionDep, _staff: StaffReader) -> list[ApiClient]:
     """A provider's API clients (never their secrets)."""
     return service.list_api_clients(session, provider_id=provider_id)
 
@@ -101,7 +102,7 @@ def list_clients(provider_id: int, session: SessionDep, _staff: StaffReader) -> 
     "/{provider_id}/clients", response_model=ApiClientSecret, status_code=status.HTTP_201_CREATED
 )
 def create_client(
-    provider_id: int, body: ApiClientCreate, session: SessionDep, staff: StaffWriter
+    provider_id: DbId, body: ApiClientCreate, session: SessionDep, staff: StaffWriter
 ) -> ApiClientSecret:
     """Create OAuth client credentials for a provider; the secret is shown only now."""
     provider = service.get_provider(session, provider_id=provider_id)
@@ -113,7 +114,7 @@ def create_client(
 
 @admin_router.post("/{provider_id}/clients/{client_id}/rotate", response_model=ApiClientSecret)
 def rotate_client_secret(
-    provider_id: int, client_id: str, session: SessionDep, staff: StaffWriter
+    provider_id: DbId, client_id: str, session: SessionDep, staff: StaffWriter
 ) -> ApiClientSecret:
     """Replace a client's secret; the new one is shown only now."""
     client, secret = service.rotate_api_client_secret(
@@ -124,7 +125,7 @@ def rotate_client_secret(
 
 @admin_router.post("/{provider_id}/clients/{client_id}/revoke", response_model=ApiClientRead)
 def revoke_client(
-    provider_id: int, client_id: str, session: SessionDep, staff: StaffWriter
+    provider_id: DbId, client_id: str, session: SessionDep, staff: StaffWriter
 ) -> ApiClient:
     """Revoke a client; its tokens stop working on the next request."""
     return service.revoke_api_client(

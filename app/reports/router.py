@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
@@ -12,6 +11,7 @@ from pydantic import BaseModel
 
 from app.auth.dependencies import StaffReader
 from app.db import SessionDep, utcnow
+from app.fields import IsoDate
 from app.reports import service
 from app.reports.formats import CSV_MEDIA_TYPE, to_csv, wants_csv
 from app.reports.schemas import (
@@ -45,8 +45,8 @@ router = APIRouter(
 )
 
 Accept = Annotated[str | None, Header(description="`text/csv` for CSV; JSON otherwise")]
-From = Annotated[date | None, Query(alias="from", description="First UTC day included")]
-To = Annotated[date | None, Query(alias="to", description="Last UTC day included")]
+From = Annotated[IsoDate | None, Query(alias="from", description="First UTC day included")]
+To = Annotated[IsoDate | None, Query(alias="to", description="Last UTC day included")]
 SectorFilter = Annotated[Sector | None, Query()]
 CountryFilter = Annotated[Country | None, Query(description="The provider's country")]
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {

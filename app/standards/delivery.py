@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.fields import DB_INT_MAX, DbId
 from app.standards.enums import Country, Language, Modality
 from app.standards.localized import LocalizedText
 
@@ -24,11 +25,11 @@ class DeliveryProfile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     country: Country
-    min_hours: int = Field(ge=1)
-    max_hours: int = Field(ge=1)
+    min_hours: DbId
+    max_hours: DbId
     modalities: list[Modality] = Field(min_length=1)
     min_practice_share: float = Field(ge=0, le=1)
-    min_work_based_hours: int = Field(default=0, ge=0)
+    min_work_based_hours: int = Field(default=0, ge=0, le=DB_INT_MAX)
     languages: list[Language] = Field(min_length=1)
     notes: LocalizedText | None = None
 

@@ -6,10 +6,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from app.fields import SignableText
 from app.standards.enums import Language
 
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-"""A non-empty, stripped piece of text in one language."""
+Label = Annotated[
+    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+]
+"""A non-empty, stripped piece of text in one language (credentials sign it: no control
+characters)."""
 
 
 class LocalizedText(BaseModel):

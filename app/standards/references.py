@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.fields import SignableText, StrictBool
 from app.standards.codes import (
     CONOCER_EC_PATTERN,
     NOC_2021_PATTERN,
@@ -30,12 +31,14 @@ from app.standards.enums import (
 )
 from app.standards.localized import Label, LocalizedText
 
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Note = Annotated[
+    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
+]
 HttpUrlText = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
 Jurisdiction = Annotated[str, StringConstraints(pattern=r"^(US|MX|CA)(-[A-Z]{2,3})?$")]
 """A country, or a state/province within it, e.g. `CA-ON`."""
 CredentialCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
+    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
 ]
 """A national credential's own code, e.g. `EC0118`, `442A` or `CPT-SAFETY`."""
 
@@ -47,7 +50,7 @@ class _NationalCode(BaseModel):
 
     code: str
     match_type: MatchType
-    verified: bool
+    verified: StrictBool
     official_title: Label | None = None
     note: Note | None = None
 
@@ -121,7 +124,7 @@ class NationalEquivalent(BaseModel):
     recognition_type: RecognitionType
     unit_codes: list[ItemCode] = Field(default_factory=list)
     url: HttpUrlText | None = None
-    verified: bool
+    verified: StrictBool
     note: Note | None = None
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
 from app.db import SessionDep, utcnow
+from app.fields import DbId
 from app.i18n import RequestLanguage
 from app.routing import ProblemRoute
 from app.standards import service
@@ -83,7 +84,7 @@ def read_standard(
     session: SessionDep,
     settings: SettingsDep,
     language: RequestLanguage,
-    version: int | None = None,
+    version: DbId | None = None,
 ) -> JSONResponse:
     """One standard (the newest published version, or `?version=`) in the requested language."""
     standard = service.get_standard(session, code=code, version=version)
@@ -101,7 +102,7 @@ def read_standard_case(
     session: SessionDep,
     settings: SettingsDep,
     language: RequestLanguage,
-    version: int | None = None,
+    version: DbId | None = None,
 ) -> JSONResponse:
     """The standard as a 1EdTech CASE 1.0 package (CFDocument, CFItems, CFAssociations)."""
     standard = service.get_standard(session, code=code, version=version)
@@ -153,7 +154,7 @@ def admin_list_standards(
 
 @admin_router.get("/{code}/versions/{version}")
 def admin_read_standard(
-    code: str, version: int, session: SessionDep, _staff: StaffReader
+    code: str, version: DbId, session: SessionDep, _staff: StaffReader
 ) -> JSONResponse:
     """One version in all three languages, drafts included."""
     standard = service.get_standard(session, code=code, version=version, include_drafts=True)
@@ -169,7 +170,7 @@ def create_standard(body: StandardCreate, session: SessionDep, staff: StaffWrite
 
 @admin_router.put("/{code}/versions/{version}")
 def update_standard(
-    code: str, version: int, body: StandardCreate, session: SessionDep, staff: StaffWriter
+    code: str, version: DbId, body: StandardCreate, session: SessionDep, staff: StaffWriter
 ) -> JSONResponse:
     """Replace a draft; published versions are immutable (409)."""
     standard = service.update_standard(
@@ -180,7 +181,7 @@ def update_standard(
 
 @admin_router.post("/{code}/versions/{version}/publish")
 def publish_standard(
-    code: str, version: int, session: SessionDep, staff: StaffWriter
+    code: str, version: DbId, session: SessionDep, staff: StaffWriter
 ) -> JSONResponse:
     """Publish a complete draft; from then on it never changes."""
     standard = service.publish_standard(
@@ -191,7 +192,7 @@ def publish_standard(
 
 @admin_router.post("/{code}/versions/{version}/retire")
 def retire_standard(
-    code: str, version: int, session: SessionDep, staff: StaffWriter
+    code: str, version: DbId, session: SessionDep, staff: StaffWriter
 ) -> JSONResponse:
     """Retire a published version: still readable, no longer issuable."""
     standard = service.retire_standard(

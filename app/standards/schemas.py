@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.fields import DB_INT_MAX, DbId
 from app.standards.codes import StandardCode
 from app.standards.content import AssessmentMethod, CompetencyUnit, LearningOutcome
 from app.standards.delivery import DeliveryProfile
@@ -61,7 +62,7 @@ class StandardCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: StandardCode
-    version: int = Field(ge=1)
+    version: DbId
     status: StandardStatus = StandardStatus.draft
     sector: Sector
     title: LocalizedText
@@ -69,7 +70,7 @@ class StandardCreate(BaseModel):
     level: LevelReference
     occupations: list[Occupation] = Field(min_length=1)
     units: list[CompetencyUnit] = Field(min_length=1)
-    electives_required: int = Field(default=0, ge=0)
+    electives_required: int = Field(default=0, ge=0, le=DB_INT_MAX)
     assessments: list[AssessmentMethod] = Field(default_factory=list)
     validity_years: int = Field(ge=1, le=10)
     equivalents: list[NationalEquivalent] = Field(default_factory=list)

@@ -9,6 +9,7 @@ from typing import Annotated, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.credentials.models import CredentialStatus
+from app.fields import ISO_8601, DbId
 
 MAX_CREDENTIALS_PER_CHANGE = 10_000
 
@@ -48,12 +49,12 @@ class CredentialFilter(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    provider_id: Annotated[int, Field(ge=1)] | None = None
+    provider_id: DbId | None = None
     standard_code: (
         Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None
     ) = None
-    issued_from: AwareDatetime | None = None
-    issued_to: AwareDatetime | None = None
+    issued_from: Annotated[AwareDatetime, ISO_8601] | None = None
+    issued_to: Annotated[AwareDatetime, ISO_8601] | None = None
     status: CredentialStatus | None = None
 
     @model_validator(mode="after")

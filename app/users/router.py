@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from app.auth.dependencies import AdminUser, AnyPrincipal
 from app.db import SessionDep, utcnow
+from app.fields import DbId
 from app.routing import ProblemRoute
 from app.users import service
 from app.users.models import StaffUser
@@ -54,14 +55,14 @@ def create_user(session: SessionDep, admin: AdminUser, body: StaffUserCreate) ->
 
 
 @router.get("/api/v1/admin/users/{user_id}", response_model=StaffUserRead)
-def read_user(user_id: int, session: SessionDep, _admin: AdminUser) -> StaffUser:
+def read_user(user_id: DbId, session: SessionDep, _admin: AdminUser) -> StaffUser:
     """One staff user."""
     return service.get_user(session, user_id=user_id)
 
 
 @router.patch("/api/v1/admin/users/{user_id}", response_model=StaffUserRead)
 def update_user(
-    user_id: int, body: StaffUserUpdate, session: SessionDep, admin: AdminUser
+    user_id: DbId, body: StaffUserUpdate, session: SessionDep, admin: AdminUser
 ) -> StaffUser:
     """Change a user's role and/or active flag; effective on the user's next request.
     Admins cannot demote or disable themselves, nor the last active admin (409)."""
@@ -76,20 +77,20 @@ def update_user(
 
 
 @router.post("/api/v1/admin/users/{user_id}/disable", response_model=StaffUserRead)
-def disable_user(user_id: int, session: SessionDep, admin: AdminUser) -> StaffUser:
+def disable_user(user_id: DbId, session: SessionDep, admin: AdminUser) -> StaffUser:
     """Disable a user: their access tokens get 401 from their next request on."""
     return service.set_active(session, user_id=user_id, active=False, actor=admin, now=utcnow())
 
 
 @router.post("/api/v1/admin/users/{user_id}/enable", response_model=StaffUserRead)
-def enable_user(user_id: int, session: SessionDep, admin: AdminUser) -> StaffUser:
+def enable_user(user_id: DbId, session: SessionDep, admin: AdminUser) -> StaffUser:
     """Enable a disabled user again."""
     return service.set_active(session, user_id=user_id, active=True, actor=admin, now=utcnow())
 
 
 @router.post("/api/v1/admin/users/{user_id}/reset-password", response_model=PasswordResetRead)
 def reset_password(
-    user_id: int,
+    user_id: DbId,
     session: SessionDep,
     admin: AdminUser,
     response: Response,

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from app.auth.roles import Role
+from app.fields import StrictBool
 
 
 class StaffUserCreate(BaseModel):
@@ -25,7 +26,7 @@ class StaffUserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Role | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
     @model_validator(mode="after")
     def _something_to_change(self) -> StaffUserUpdate:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
 from app.db import SessionDep, in_transaction, utcnow
+from app.fields import DbId
 from app.issuer import service as issuer_service
 from app.routing import ProblemRoute, media_type_of
 from app.verification import forms, lanes, registry, responses, service
@@ -243,7 +244,7 @@ def add_trusted_issuer(
 
 
 @admin_router.delete("/{issuer_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_trusted_issuer(issuer_id: int, session: SessionDep, _staff: StaffWriter) -> Response:
+def delete_trusted_issuer(issuer_id: DbId, session: SessionDep, _staff: StaffWriter) -> Response:
     """Stop trusting an issuer: its credentials verify as `unknown-issuer` from now on."""
     registry.delete_trusted_issuer(session, issuer_id=issuer_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.fields import StrictBool
 from app.standards.enums import Country
 from app.verification.checks import CheckName, CheckStatus, Outcome
 from app.verification.forms import Form
@@ -160,9 +161,9 @@ class _VcApiModel(BaseModel):
 class VerifyCredentialOptions(_VcApiModel):
     """VC API `VerifyCredentialOptions`."""
 
-    return_results: bool | None = Field(default=None, alias="returnResults")
-    return_problem_details: bool | None = Field(default=None, alias="returnProblemDetails")
-    return_credential: bool | None = Field(default=None, alias="returnCredential")
+    return_results: StrictBool | None = Field(default=None, alias="returnResults")
+    return_problem_details: StrictBool | None = Field(default=None, alias="returnProblemDetails")
+    return_credential: StrictBool | None = Field(default=None, alias="returnCredential")
 
 
 class VerifyCredentialRequest(_VcApiModel):
@@ -177,9 +178,9 @@ class VerifyPresentationOptions(_VcApiModel):
 
     challenge: str | None = None
     domain: str | None = None
-    return_presentation: bool | None = Field(default=None, alias="returnPresentation")
-    return_results: bool | None = Field(default=None, alias="returnResults")
-    return_problem_details: bool | None = Field(default=None, alias="returnProblemDetails")
+    return_presentation: StrictBool | None = Field(default=None, alias="returnPresentation")
+    return_results: StrictBool | None = Field(default=None, alias="returnResults")
+    return_problem_details: StrictBool | None = Field(default=None, alias="returnProblemDetails")
 
 
 class VerifyPresentationRequest(_VcApiModel):

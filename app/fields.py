@@ -1,0 +1,95 @@
+"""Field constraints shared by request schemas: what the database and the signer can take.
+
+- `SignableText`: text that may end up in a signed credential. RDFC-1.0 canonicalization
+  refuses control characters other than tab, line feed and carriage return (see
+  `app.crypto.rdfc`), so such text is refused where it arrives, naming the field, instead of
+  failing later in signing.
+- `DB_INT_MAX`, `DbId`: integers the INTEGER columns hold on both engines (PostgreSQL's
+  are 32-bit and raise `NumericValueOutOfRange` beyond; SQLite's driver raises
+  `OverflowError` beyond 64 bits).
+- `IsoDateTime`, `IsoDate`, `StrictBool`: strict parsing, so `2026` is not a date (pydantic
+  reads numbers as Unix times) and `0` is not `false`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Final
+
+from annotated_types import Ge, Le
+from pydantic import AfterValidator, BeforeValidator, Field, StrictBool
+
+__all__ = [
+    "CONTROL_CHARACTER_PATTERN",
+    "DB_INT_MAX",
+    "ISO_8601",
+    "DbId",
+    "IsoDate",
+    "IsoDateTime",
+    "SignableText",
+    "StrictBool",
+    "UtcDateTime",
+    "refuse_control_characters",
+]
+
+DB_INT_MAX: Final = 2**31 - 1
+"""The largest value of an INTEGER column on PostgreSQL (every id and version column); SQLite's
+hold more, but the API answers the same on both."""
+
+_CONTROL_CHARACTERS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTER_PATTERN: Final = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+"""The JSON Schema `pattern` of text without those control characters (for the OpenAPI)."""
+
+
+def refuse_control_characters(value: str) -> str:
+    """`value`, unless it holds a control character that a signature cannot carry."""
+    match = _CONTROL_CHARACTERS.search(value)
+    if match is not None:
+        raise ValueError(
+            f"contains the control character U+{ord(match.group()):04X}; only tab, line feed "
+            "and carriage return are allowed"
+        )
+    return value
+
+
+SignableText = Annotated[
+    str,
+    AfterValidator(refuse_control_characters),
+    Field(json_schema_extra={"pattern": CONTROL_CHARACTER_PATTERN}),
+]
+"""A string without the control characters signing refuses (combine with length limits)."""
+
+DbId = Annotated[int, Ge(1), Le(DB_INT_MAX)]
+"""A row id or version: positive and within an INTEGER column (in paths, queries and bodies)."""
+
+
+_ISO_DATE_START: Final = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_string(value: Any) -> Any:
+    # Pydantic's lax mode reads numbers and numeric strings as Unix times ("2026" is
+    # 1970-01-01T00:33:46Z), so a filter would silently match everything: ISO 8601 only.
+    if isinstance(value, datetime | date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE_START.match(value):
+        raise ValueError("must be an ISO 8601 date or date-time string, such as 2026-11-20")
+    return value
+
+
+ISO_8601: Final = BeforeValidator(_iso_string)
+"""Add to a date or datetime annotation to refuse anything but an ISO 8601 string."""
+
+IsoDateTime = Annotated[datetime, ISO_8601]
+"""An ISO 8601 date-time (a date alone means its midnight); never a number."""
+
+
+def _assume_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+UtcDateTime = Annotated[datetime, ISO_8601, AfterValidator(_assume_utc)]
+"""An ISO 8601 date-time for filters: without an offset (or as a date alone) it is UTC."""
+
+IsoDate = Annotated[date, ISO_8601]
+"""An ISO 8601 calendar date; never a number."""

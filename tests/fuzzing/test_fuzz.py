@@ -1,0 +1,22 @@
+"""A short Schemathesis run in the suite: every operation, as anonymous, admin and provider.
+
+A fixed seed and one generated case per operation and phase keep it to about a minute;
+`make fuzz` (`tests/fuzzing/run.py`) runs 50 per operation with stateful links.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.fuzzing.run import GATING_CHECKS, run, summary
+
+
+def test_schemathesis_finds_no_server_error_and_nothing_undocumented(tmp_path: Path) -> None:
+    outcomes = run(examples=1, seed=20, stateful=False, report_dir=tmp_path)
+    report = summary(outcomes)
+    assert [outcome.identity for outcome in outcomes] == ["anonymous", "admin", "provider"]
+    for outcome in outcomes:
+        assert outcome.operations >= 80, report
+        assert not outcome.errors, report
+        for check in GATING_CHECKS:
+            assert outcome.failures.get(check, 0) == 0, report
