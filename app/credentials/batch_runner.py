@@ -214,6 +214,14 @@ class BatchRunner:
             suspensions = status_service.allocate(
                 session, purpose=StatusPurpose.suspension, count=len(rows), now=now
             )
+            status_service.publish_lists(
+                session,
+                list_ids={a.list_id for a in [*revocations, *suspensions]},
+                signer=signer,
+                base_url=self.settings.public_base_url,
+                now=now,
+                only_new=True,
+            )
         for request, revocation, suspension in zip(requests, revocations, suspensions, strict=True):
             prepared.append(
                 issuance.prepare(

@@ -40,10 +40,10 @@ from app.credentials.claim_view import claim_view, personal_view
 from app.credentials.claims import ClaimGone, ClaimUsed, HolderLinkNotFound
 from app.credentials.idempotency import check_key
 from app.credentials.issuance import CLAIM_LINK_LIFETIME
-from app.credentials.presentation import verify_url
 from app.credentials.router import IdempotencyKey
 from app.db import SessionDep, utcnow
 from app.i18n import Language, negotiate_language
+from app.links import verify_url
 from app.routing import ProblemRoute
 from app.standards.enums import Country
 from app.verification import certificate

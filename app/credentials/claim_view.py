@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.credentials.claims import ClaimableCredential
 from app.credentials.models import Credential
-from app.credentials.presentation import verify_url
 from app.i18n import Language
+from app.links import verify_url
 from app.verification.inspection import inspect_credential
 from app.verification.page_view import ResultView, result_view
 from app.verification.service import VerifierSetup

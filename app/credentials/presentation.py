@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from app.credentials.models import Credential
 from app.credentials.schemas import CredentialIssued, CredentialSummary
-
-
-def verify_url(base_url: str, credential_id: str) -> str:
-    """The public verification page of a credential (what its QR code points to)."""
-    return f"{base_url}/verify/{credential_id}"
-
-
-def claim_url(base_url: str, token: str) -> str:
-    """The worker's single-use claim link."""
-    return f"{base_url}/claim/{token}"
+from app.links import claim_url, verify_url
 
 
 def issued(credential: Credential, *, base_url: str, claim_token: str | None) -> CredentialIssued:

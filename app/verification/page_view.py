@@ -17,15 +17,14 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
-from app.credentials.builder import EQUIVALENT_FRAMEWORKS
 from app.i18n import Language
 from app.issuer.identity import ISSUER_NAMES
 from app.standards.enums import Country, CredentialFramework, MatchType, RecognitionType, Sector
 from app.standards.enums import Language as LabelLanguage
 from app.standards.page_labels import MATCH_NAMES, framework_name
+from app.standards.references import EQUIVALENT_FRAMEWORKS
 from app.standards.schemas import StandardRead
-from app.verification.checks import Check, CheckName, CheckStatus, Outcome
-from app.verification.engine import CredentialVerification
+from app.verification.checks import Check, Outcome
 from app.verification.page_labels import (
     CHECK_EXPLANATIONS,
     CHECK_SLUGS,
@@ -38,9 +37,9 @@ from app.verification.page_labels import (
     VERDICT_TONES,
     Tone,
 )
-from app.verification.recognition import Recognition, find_standard
+from app.verification.recognition import Recognition
 from app.verification.service import CredentialReport, PresentationReport
-from app.verification.summary import CredentialSummary, achievement_of, standard_reference
+from app.verification.summary import CredentialSummary, achievement_of, standard_of
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import (
     CHECK_OUTCOMES,
@@ -225,7 +224,7 @@ def result_view(
 ) -> ResultView:
     """The page view of one credential's verification report."""
     result = report.result
-    standard = _standard_of(session, result)
+    standard = standard_of(session, result)
     credential = (
         credential_view(
             report.summary,
@@ -376,16 +375,6 @@ def country_choices(current: Country | None, language: Language) -> list[Country
         )
         for country in Country
     ]
-
-
-def _standard_of(session: Session, result: CredentialVerification) -> StandardRead | None:
-    if result.document is None or result.check(CheckName.proof).status is not CheckStatus.passed:
-        return None
-    reference = standard_reference(result.document)
-    if reference is None:
-        return None
-    code, version = reference
-    return find_standard(session, code=code, version=version)
 
 
 def _sector_name(value: str | None, language: Language) -> str | None:

@@ -22,12 +22,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.auth.dependencies import SettingsDep
-from app.credentials import service as credentials_service
-from app.credentials.errors import CredentialNotFound
-from app.credentials.presentation import verify_url
 from app.db import SessionDep, utcnow
+from app.errors import NotFound
 from app.i18n import Language, negotiate_language
+from app.links import verify_url
 from app.routing import ProblemRoute
 from app.standards.enums import Country
 from app.verification import certificate, page_view, qr, responses, service
@@ -230,7 +228,7 @@ def verify_credential_page(
             audience=Audience(country=country, language=language),
             now=now,
         )
-    except CredentialNotFound:
+    except NotFound:  # no such credential
         return _not_found(request, language)
     result = page_view.result_view(
         session, report, language=language, root_path=_root_path(request)
@@ -264,8 +262,8 @@ def certificate_page(
 ) -> HTMLResponse:
     """A printable certificate of a credential issued here, with a QR code to verify it."""
     try:
-        credential = credentials_service.get_credential(session, credential_id=credential_id)
-    except CredentialNotFound:
+        credential = setup.credentials.get(session, credential_id)
+    except NotFound:  # no such credential
         return _not_found(request, language)
     view = certificate.certificate_view(
         session,
@@ -294,10 +292,10 @@ def certificate_page(
         404: {"description": "No such credential"},
     },
 )
-def verify_qr_code(credential_id: str, session: SessionDep, settings: SettingsDep) -> Response:
+def verify_qr_code(credential_id: str, session: SessionDep, setup: VerifierSetupDep) -> Response:
     """The QR code of the credential's verification page (SVG), for certificates and print."""
-    credential = credentials_service.get_credential(session, credential_id=credential_id)
-    image = qr.qr_svg(verify_url(settings.public_base_url, credential.id))
+    credential = setup.credentials.get(session, credential_id)
+    image = qr.qr_svg(verify_url(setup.settings.public_base_url, credential.id))
     return Response(image, media_type="image/svg+xml", headers=QR_HEADERS)
 
 

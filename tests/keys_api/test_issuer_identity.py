@@ -11,8 +11,8 @@ from jwcrypto import jwk
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
+from app.crypto.did import did_web_from_url
 from app.crypto.multikey import public_key_from_multibase
-from app.issuer.identity import did_web_from_url
 from tests.factories import ensure_signing_key, staff_headers
 from tests.test_errors import assert_problem
 
