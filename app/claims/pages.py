@@ -33,11 +33,11 @@ from fastapi import APIRouter, Form, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.auth.dependencies import SettingsDep
+from app.claims import service as claims
+from app.claims.schemas import ClaimPreview, ClaimRead
+from app.claims.service import ClaimGone, ClaimUsed, HolderLinkNotFound
+from app.claims.views import claim_view, personal_view
 from app.config import Settings
-from app.credentials import claims
-from app.credentials.claim_schemas import ClaimPreview, ClaimRead
-from app.credentials.claim_view import claim_view, personal_view
-from app.credentials.claims import ClaimGone, ClaimUsed, HolderLinkNotFound
 from app.credentials.idempotency import check_key
 from app.credentials.issuance import CLAIM_LINK_LIFETIME
 from app.credentials.router import IdempotencyKey

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 from sqlalchemy.orm import Session
 
-from app.credentials.claims import ClaimableCredential
+from app.claims.service import ClaimableCredential
 from app.credentials.models import Credential
 from app.i18n import Language
 from app.links import verify_url
