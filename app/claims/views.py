@@ -21,8 +21,8 @@ from app.credentials.models import Credential
 from app.i18n import Language
 from app.links import verify_url
 from app.verification.inspection import inspect_credential
-from app.verification.page_view import ResultView, result_view
 from app.verification.service import VerifierSetup
+from app.verification.views import ResultView, result_view
 
 LINKEDIN_ADD_TO_PROFILE: Final = "https://www.linkedin.com/profile/add"
 """LinkedIn's Add to Profile deep link (https://addtoprofile.linkedin.com/): it opens the

@@ -16,8 +16,8 @@ from typing import Any
 from app.crypto.hashing import email_identity_hash
 from app.standards.case import case_item_uri
 from app.standards.enums import Language
-from app.standards.presentation import version_url
 from app.standards.references import EQUIVALENT_FRAMEWORKS
+from app.standards.responses import version_url
 from app.standards.schemas import StandardRead
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"

@@ -17,10 +17,10 @@ from app.i18n import Language
 from app.issuer.identity import ISSUER_NAMES
 from app.links import verify_url
 from app.verification.inspection import inspect_credential
-from app.verification.page_view import ResultView, result_view
 from app.verification.qr import qr_data_uri
 from app.verification.service import VerifierSetup
 from app.verification.stored import StoredCredential
+from app.verification.views import ResultView, result_view
 
 
 @dataclass(frozen=True, slots=True)

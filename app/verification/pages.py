@@ -28,13 +28,13 @@ from app.i18n import Language, negotiate_language
 from app.links import verify_url
 from app.routing import ProblemRoute
 from app.standards.enums import Country
-from app.verification import certificate, page_view, qr, responses, service
+from app.verification import certificate, qr, responses, service, views
 from app.verification.dependencies import InvalidCountry, VerifierSetupDep, get_audience
 from app.verification.form_input import SubmittedForm, UnreadableSubmission, submission_from_form
 from app.verification.page_labels import NO_SUCH_CREDENTIAL
-from app.verification.page_view import CountryChoice, country_choices
 from app.verification.schemas import CredentialVerificationRead
 from app.verification.service import Audience, PresentationReport
+from app.verification.views import CountryChoice, country_choices
 from app.web.dependencies import PageLanguage, page_country
 from app.web.i18n import gettext as translate
 from app.web.templates import render_error_page, render_page
@@ -168,10 +168,10 @@ def verify_submission_page(
     root = _root_path(request)
     context: dict[str, Any] = {"checked_at": now, "form_url": _link(request, "/verify")}
     if isinstance(report, PresentationReport):
-        presented = page_view.presentation_view(session, report, language=language, root_path=root)
+        presented = views.presentation_view(session, report, language=language, root_path=root)
         context |= {"headline": presented.verdict, "presentation": presented, "results": []}
     else:
-        result = page_view.result_view(session, report, language=language, root_path=root)
+        result = views.result_view(session, report, language=language, root_path=root)
         context |= {"headline": result.verdict, "presentation": None, "results": [result]}
     return render_page(
         request,
@@ -230,9 +230,7 @@ def verify_credential_page(
         )
     except NotFound:  # no such credential
         return _not_found(request, language)
-    result = page_view.result_view(
-        session, report, language=language, root_path=_root_path(request)
-    )
+    result = views.result_view(session, report, language=language, root_path=_root_path(request))
     identifier = result.credential.credential_id if result.credential else None
     return render_page(
         request,
