@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,30 +43,6 @@ class CurriculumPage:
 
 
 TARGET_TYPE = "curriculum"
-
-
-def _record(
-    session: Session,
-    *,
-    actor: Principal | None,
-    action: str,
-    curriculum: Curriculum,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
-    now: datetime,
-) -> None:
-    audit_service.record(
-        session,
-        actor=actor,
-        # Without a principal the change comes from a script.
-        actor_override=None if actor is not None else audit_service.SYSTEM,
-        action=action,
-        target_type=TARGET_TYPE,
-        target_id=str(curriculum.id),
-        before=before,
-        after=after,
-        now=now,
-    )
 
 
 def _coverage(
@@ -135,11 +110,11 @@ def submit_curriculum(
     _fill(curriculum, title=data.title, modules=data.modules, report=report, now=now)
     session.add(curriculum)
     session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="curriculum.submit",
-        curriculum=curriculum,
+        target=(TARGET_TYPE, str(curriculum.id)),
         before=None,
         after=pick(curriculum, "standard_id", "version", "status"),
         now=now,
@@ -200,11 +175,11 @@ def revise_curriculum(
         revision = current
         _fill(current, title=data.title, modules=data.modules, report=report, now=now)
         session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="curriculum.revise",
-        curriculum=revision,
+        target=(TARGET_TYPE, str(revision.id)),
         before=before,
         after=pick(revision, "id", "version", "status"),
         now=now,
@@ -238,11 +213,11 @@ def approve_curriculum(
     curriculum.reviewed_by = reviewer
     curriculum.reviewed_at = now
     session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="curriculum.approve",
-        curriculum=curriculum,
+        target=(TARGET_TYPE, str(curriculum.id)),
         before=before,
         after=pick(curriculum, "status"),
         now=now,
@@ -270,11 +245,11 @@ def reject_curriculum(
     curriculum.reviewed_by = reviewer
     curriculum.reviewed_at = now
     session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="curriculum.reject",
-        curriculum=curriculum,
+        target=(TARGET_TYPE, str(curriculum.id)),
         before=before,
         after={"status": curriculum.status, "reasons": reasons},
         now=now,

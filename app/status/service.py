@@ -253,12 +253,10 @@ def change_statuses(
     )
     result.lists_republished = [list_url(base_url, list_id) for list_id in republished]
     entries = [
-        audit_service.AuditEntry(
+        audit_service.AuditEntry.change(
             actor=actor,
-            actor_override=None if actor is not None else audit_service.SYSTEM,
             action=f"credential.{action.value}",
-            target_type="credential",
-            target_id=credential_id,
+            target=("credential", credential_id),
             before={"status": rows[credential_id].status},
             after={"status": transition.target, "reason": reason},
         )
