@@ -51,10 +51,10 @@ class AuditEntry:
     @classmethod
     def change(
         cls,
-        *,
         actor: Principal | None,
         action: str,
         target: tuple[str, str],
+        *,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
         anonymous: bool = False,
@@ -161,18 +161,7 @@ def record_many(
     return events
 
 
-def record_detached(
-    sessions: sessionmaker[Session],
-    *,
-    actor: Principal | None,
-    action: str,
-    target_type: str,
-    target_id: str | None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    now: datetime,
-    actor_override: tuple[str, str] | None = None,
-) -> None:
+def record_detached(sessions: sessionmaker[Session], entry: AuditEntry, *, now: datetime) -> None:
     """Append one event in a short transaction of its own, committed at once.
 
     For events that must outlive the caller's transaction because the caller is about to
@@ -181,17 +170,7 @@ def record_detached(
     each other.
     """
     with sessions() as session, session.begin():
-        record(
-            session,
-            actor=actor,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            before=before,
-            after=after,
-            now=now,
-            actor_override=actor_override,
-        )
+        record_many(session, [entry], now=now)
 
 
 def _actor(entry: AuditEntry) -> tuple[str, str]:

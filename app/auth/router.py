@@ -50,15 +50,14 @@ def _record_failed_login(
     # The request's transaction rolls back with the 401, and would take the event with it;
     # the failed attempt is therefore committed in a transaction of its own. This request
     # has only read so far, so it holds no lock the separate transaction could wait for.
-    audit_service.record_detached(
-        sessions,
+    entry = audit_service.AuditEntry(
         actor=None,
         action="auth.login-failed",
         target_type=target[0],
         target_id=None,
         after={**target[1], "reason": error.detail or error.title},
-        now=now,
     )
+    audit_service.record_detached(sessions, entry, now=now)
 
 
 @router.post("/token", response_model=TokenResponse)

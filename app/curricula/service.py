@@ -208,21 +208,9 @@ def approve_curriculum(
             f"{len(report.gaps)} gap(s) must be closed before approval.",
             gaps=[gap.model_dump(mode="json", exclude_none=True) for gap in report.gaps],
         )
-    before = pick(curriculum, "status")
-    curriculum.status = CurriculumStatus.approved
-    curriculum.reviewed_by = reviewer
-    curriculum.reviewed_at = now
-    session.flush()
-    audit_service.record_change(
-        session,
-        actor=actor,
-        action="curriculum.approve",
-        target=(TARGET_TYPE, str(curriculum.id)),
-        before=before,
-        after=pick(curriculum, "status"),
-        now=now,
+    return _decide(
+        session, curriculum, CurriculumStatus.approved, reviewer=reviewer, now=now, actor=actor
     )
-    return curriculum
 
 
 def reject_curriculum(
@@ -239,19 +227,46 @@ def reject_curriculum(
     curriculum = get_curriculum(session, curriculum_id=curriculum_id)
     if curriculum.status != CurriculumStatus.submitted:
         raise CurriculumNotUnderReview(f"Curriculum {curriculum_id} is {curriculum.status}.")
-    before = pick(curriculum, "status")
-    curriculum.status = CurriculumStatus.rejected
     curriculum.review_reasons = reasons
+    return _decide(
+        session,
+        curriculum,
+        CurriculumStatus.rejected,
+        reviewer=reviewer,
+        now=now,
+        actor=actor,
+        reasons=reasons,
+    )
+
+
+def _decide(
+    session: Session,
+    curriculum: Curriculum,
+    decision: CurriculumStatus,
+    *,
+    reviewer: str,
+    now: datetime,
+    actor: Principal | None,
+    reasons: list[str] | None = None,
+) -> Curriculum:
+    """Close the review of `curriculum` with `decision`, audited as `curriculum.approve` or
+    `curriculum.reject` (with the reasons)."""
+    before = pick(curriculum, "status")
+    curriculum.status = decision
     curriculum.reviewed_by = reviewer
     curriculum.reviewed_at = now
     session.flush()
+    after = pick(curriculum, "status")
+    if reasons is not None:
+        after["reasons"] = reasons
+    action = "approve" if decision is CurriculumStatus.approved else "reject"
     audit_service.record_change(
         session,
         actor=actor,
-        action="curriculum.reject",
+        action=f"curriculum.{action}",
         target=(TARGET_TYPE, str(curriculum.id)),
         before=before,
-        after={"status": curriculum.status, "reasons": reasons},
+        after=after,
         now=now,
     )
     return curriculum

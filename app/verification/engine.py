@@ -55,7 +55,7 @@ from app.verification.forms import CredentialInput, Form, PresentationInput
 from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
 from app.verification.proofs import LocalProofs, ProofChecker
 from app.verification.results import CredentialVerification, PresentationVerification
-from app.verification.status_check import StatusListSource, check_status
+from app.verification.status_check import EntryResult, StatusListSource, check_status
 from app.verification.trust import TrustedKeys, TrustRegistry
 from app.verification.validity import check_validity
 
@@ -128,20 +128,12 @@ class VerificationEngine:
             contexts=self._contexts,
             now=self._now,
         )
-        checks = (
-            proof_check,
-            issuer_check,
-            check_validity(document, now=self._now, jwt_claims=item.form is Form.vc_jwt),
-            status.revocation,
-            status.suspension,
-            schema,
-        )
-        return CredentialVerification(
-            form=item.form,
-            checks=checks,
-            outcome=outcome_of(checks),
-            claimed_issuer=claimed_issuer,
-            issuer=trusted,
+        validity = check_validity(document, now=self._now, jwt_claims=item.form is Form.vc_jwt)
+        return _result(
+            item,
+            (proof_check, issuer_check, validity, status.revocation, status.suspension, schema),
+            claimed_issuer,
+            trusted,
             document=document,
             proof=proof_input,
             status_entries=tuple(status.entries),
@@ -164,20 +156,15 @@ class VerificationEngine:
                 Code.not_checked,
                 "Not checked: there is no trusted key to check the signature with.",
             )
-        checks = (
-            proof_check,
-            issuer_check,
-            Check.unknown(CheckName.validity, Code.not_checked, NOT_CHECKED_DETAIL),
-            Check.unknown(CheckName.revocation, Code.not_checked, NOT_CHECKED_DETAIL),
-            Check.unknown(CheckName.suspension, Code.not_checked, NOT_CHECKED_DETAIL),
-            schema,
+        validity, revocation, suspension = (
+            Check.unknown(name, Code.not_checked, NOT_CHECKED_DETAIL)
+            for name in (CheckName.validity, CheckName.revocation, CheckName.suspension)
         )
-        return CredentialVerification(
-            form=item.form,
-            checks=checks,
-            outcome=outcome_of(checks),
-            claimed_issuer=claimed_issuer,
-            issuer=trusted,
+        return _result(
+            item,
+            (proof_check, issuer_check, validity, revocation, suspension, schema),
+            claimed_issuer,
+            trusted,
             proof=proof_input if proof_input is not None else _proof_input(item),
         )
 
@@ -370,3 +357,26 @@ def _holder_of(document: Mapping[str, Any]) -> str | None:
 def _proof_input(item: CredentialInput) -> dict[str, Any] | None:
     proof = item.claimed.get("proof") if item.form is Form.data_integrity else None
     return proof if isinstance(proof, dict) else None
+
+
+def _result(
+    item: CredentialInput,
+    checks: tuple[Check, ...],
+    claimed_issuer: str | None,
+    trusted: TrustedKeys | None,
+    *,
+    document: dict[str, Any] | None = None,
+    proof: dict[str, Any] | None = None,
+    status_entries: tuple[EntryResult, ...] = (),
+) -> CredentialVerification:
+    """The verification of `item` with its six checks, in order, and their outcome."""
+    return CredentialVerification(
+        form=item.form,
+        checks=checks,
+        outcome=outcome_of(checks),
+        claimed_issuer=claimed_issuer,
+        issuer=trusted,
+        document=document,
+        proof=proof,
+        status_entries=status_entries,
+    )
