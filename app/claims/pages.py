@@ -26,10 +26,11 @@ refuses.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any, Final
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.auth.dependencies import SettingsDep
@@ -46,8 +47,8 @@ from app.i18n import Language, negotiate_language
 from app.links import verify_url
 from app.routing import ProblemRoute
 from app.standards.enums import Country
-from app.verification import certificate
 from app.verification.dependencies import VerifierSetupDep
+from app.verification.pages import VerifyPage
 from app.web.dependencies import PageCountry, PageLanguage
 from app.web.templates import render_page
 
@@ -70,34 +71,57 @@ DI_MEDIA_TYPE: Final = "application/vc"
 JWT_MEDIA_TYPE: Final = "application/vc+jwt"
 
 
-@router.get("/claim/{token}", name="claim_page", response_model=None)
-def claim_page(
-    token: str,
+@dataclass(frozen=True, slots=True)
+class WorkerPage(VerifyPage):
+    """What every page of the worker's side opens with (as a verification page does)."""
+
+    def private(self, template: str, context: dict[str, Any]) -> HTMLResponse:
+        """The page `template`, whose address holds a secret (`PRIVATE` headers)."""
+        return _private_page(
+            self.request, template, context, language=self.language, country=self.country
+        )
+
+    def holder_unknown(self) -> HTMLResponse:
+        """The page saying a personal link opens nothing (404)."""
+        return _unavailable(self.request, self.language, reason="holder-unknown", status_code=404)
+
+
+def worker_page(
     request: Request,
-    session: SessionDep,
-    setup: VerifierSetupDep,
     language: PageLanguage,
     country: PageCountry,
-) -> Response:
+    session: SessionDep,
+    setup: VerifierSetupDep,
+) -> WorkerPage:
+    """The opening every page of the worker's side shares (the reader's country as every
+    page reads it, not the verification pages' `all`)."""
+    return WorkerPage(
+        request=request, session=session, setup=setup, language=language, country=country
+    )
+
+
+WorkerPageDep = Annotated[WorkerPage, Depends(worker_page)]
+
+
+@router.get("/claim/{token}", name="claim_page", response_model=None)
+def claim_page(token: str, page: WorkerPageDep) -> Response:
     """The credential a claim link opens and a button to claim it; looking spends nothing."""
     now = utcnow()
     try:
-        claimable = claims.claimable(session, token=token, now=now)
+        claimable = claims.claimable(page.session, token=token, now=now)
     except (ClaimGone, claims.ClaimNotFound) as error:
-        return _claim_unavailable(request, language, error)
+        return _claim_unavailable(page.request, page.language, error)
     view = claim_view(
-        session,
+        page.session,
         claimable=claimable,
         claim_token=token,
-        setup=setup,
-        language=language,
+        setup=page.setup,
+        language=page.language,
         now=now,
-        root_path=_root_path(request),
-        query=_lang_query(request),
+        root_path=_root_path(page.request),
+        query=_lang_query(page.request),
     )
-    return _private_page(
-        request, "claim/claim.html", {"claim": view}, language=language, country=country
-    )
+    return page.private("claim/claim.html", {"claim": view})
 
 
 @router.post("/claim/{token}", name="claim_credential_page", response_model=None)
@@ -177,32 +201,23 @@ def claim_credential(
 
 
 @router.get("/my/{holder_token}", name="personal_page")
-def personal_page(
-    holder_token: str,
-    request: Request,
-    session: SessionDep,
-    setup: VerifierSetupDep,
-    language: PageLanguage,
-    country: PageCountry,
-) -> HTMLResponse:
+def personal_page(holder_token: str, page: WorkerPageDep) -> HTMLResponse:
     """The worker's own page: the credential, downloads, certificate and share links."""
     try:
-        credential = claims.holder_credential(session, holder_token=holder_token)
+        credential = claims.holder_credential(page.session, holder_token=holder_token)
     except HolderLinkNotFound:
-        return _unavailable(request, language, reason="holder-unknown", status_code=404)
+        return page.holder_unknown()
     view = personal_view(
-        session,
+        page.session,
         credential=credential,
         holder_token=holder_token,
-        setup=setup,
-        language=language,
+        setup=page.setup,
+        language=page.language,
         now=utcnow(),
-        root_path=_root_path(request),
-        query=_lang_query(request),
+        root_path=_root_path(page.request),
+        query=_lang_query(page.request),
     )
-    return _private_page(
-        request, "claim/personal.html", {"personal": view}, language=language, country=country
-    )
+    return page.private("claim/personal.html", {"personal": view})
 
 
 @router.get(
@@ -233,34 +248,15 @@ def personal_credential_jwt(holder_token: str, session: SessionDep) -> Response:
 
 
 @router.get("/my/{holder_token}/certificate", name="personal_certificate_page")
-def personal_certificate_page(
-    holder_token: str,
-    request: Request,
-    session: SessionDep,
-    setup: VerifierSetupDep,
-    language: PageLanguage,
-    country: PageCountry,
-) -> HTMLResponse:
+def personal_certificate_page(holder_token: str, page: WorkerPageDep) -> HTMLResponse:
     """The worker's printable certificate, with a QR code to the public verification page."""
     try:
-        credential = claims.holder_credential(session, holder_token=holder_token)
+        credential = claims.holder_credential(page.session, holder_token=holder_token)
     except HolderLinkNotFound:
-        return _unavailable(request, language, reason="holder-unknown", status_code=404)
-    view = certificate.certificate_view(
-        session,
-        credential=credential,
-        setup=setup,
-        language=language,
-        now=utcnow(),
-        result_url=_personal_url(request, holder_token),
-    )
-    return _private_page(
-        request,
-        "verify/certificate.html",
-        {"certificate": view},
-        language=language,
-        country=country,
-    )
+        return page.holder_unknown()
+    result_url = _personal_url(page.request, holder_token)
+    view = page.certificate(credential, result_url=result_url)
+    return page.private("verify/certificate.html", {"certificate": view})
 
 
 @router.post("/my/{holder_token}/regenerate", name="regenerate_personal_link", response_model=None)
