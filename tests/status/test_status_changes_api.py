@@ -22,6 +22,7 @@ from app.status import service as status_service
 from app.status.models import StatusList
 from app.status.schemas import StatusAction
 from tests.factories import create_provider, ensure_signing_key, provider_headers, staff_headers
+from tests.helpers import assert_problem
 from tests.status.factories import (
     create_credential,
     create_credentials,
@@ -29,7 +30,6 @@ from tests.status.factories import (
     set_bits,
     signer_for,
 )
-from tests.test_errors import assert_problem
 
 ADMIN = "/api/v1/admin/credentials"
 BULK = f"{ADMIN}/status-changes"

@@ -15,7 +15,7 @@ from app.db import utcnow
 from app.users import service as users_service
 from tests.audit.helpers import USERS, events, staff, user_id
 from tests.factories import create_staff_user, earlier_staff_token, password_token
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 NEW_PASSWORD = "another-long-password"
 

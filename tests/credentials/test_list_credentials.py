@@ -6,9 +6,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.issuance.factories import issue_body, issuing_setup
-from tests.issuance.test_batches import BATCHES, rows
-from tests.test_errors import assert_problem
+from tests.credentials.factories import BATCHES, issue_body, issuing_setup, rows
+from tests.helpers import assert_problem
 
 CREDENTIALS = "/api/v1/credentials"
 

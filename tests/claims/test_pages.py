@@ -21,10 +21,9 @@ from app.credentials.models import Credential
 from app.db import utcnow
 from app.i18n import Language
 from app.web.i18n import gettext
-from tests.pages.test_standards_pages import Node, assert_page, parse
-from tests.pages.test_verify_pages import page_msgids, visible_text
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 from tests.verification.factories import issue, issued_credential
+from tests.web.helpers import Node, assert_page, page_msgids, parse, visible_text
 
 EMAIL = "maria.lopez@example.com"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import date
 
 import pytest
 from fastapi import FastAPI
@@ -14,21 +13,13 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy.orm import Session
 
-from app.auth.roles import Principal, Role
-from app.credentials import issuance
 from app.credentials.models import Credential
-from app.credentials.schemas import CredentialIssue
-from app.credentials.signing import current_signer
-from app.db import utcnow
-from app.standards import service as standards_service
 from tests.browser import LiveServer, browser, live_server
-from tests.factories import ensure_signing_key
+from tests.credentials.factories import HOLDER, issue_with_claim_link
 
 __all__ = ["browser", "live_server"]
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
-
-HOLDER = "María Fernanda López"
 
 
 def issue_directly(app: FastAPI, db: Session) -> Credential:
@@ -38,35 +29,6 @@ def issue_directly(app: FastAPI, db: Session) -> Credential:
     """
     credential, _claim_token = issue_with_claim_link(app, db)
     return credential
-
-
-def issue_with_claim_link(app: FastAPI, db: Session) -> tuple[Credential, str]:
-    """`issue_directly`, with the secret of the worker's claim link."""
-    standards_service.seed_standards(db, directory=app.state.settings.curricula_dir, now=utcnow())
-    db.commit()
-    ensure_signing_key(app, db)
-    standard = standards_service.list_standards(db, limit=1).items[0]
-    request = CredentialIssue.model_validate(
-        {
-            "standard_code": standard.code,
-            "standard_version": standard.version,
-            "recipient": {"name": HOLDER, "email": "maria.lopez@example.com"},
-            "assessment": {"completed_on": date(2026, 11, 20).isoformat()},
-        }
-    )
-    signer = current_signer(
-        db, settings=app.state.settings, cache=app.state.key_cache, contexts=app.state.contexts
-    )
-    credential, claim_token = issuance.issue_credential(
-        db,
-        principal=Principal(subject="registrar-1", role=Role.registrar, name="Registrar"),
-        request=request,
-        signer=signer,
-        base_url=app.state.settings.public_base_url,
-        now=utcnow(),
-    )
-    db.commit()
-    return credential, claim_token
 
 
 def test_verify_page_shows_the_verdict(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.credentials.models import Credential
 from tests.browser import LiveServer, browser, live_server
-from tests.pages.test_verify_in_browser import HOLDER, issue_with_claim_link
+from tests.credentials.factories import HOLDER, issue_with_claim_link
 
 __all__ = ["browser", "live_server"]
 

@@ -13,9 +13,9 @@ from app.db import utcnow
 from app.standards import service as standards_service
 from app.standards.enums import Country, UnitKind
 from app.standards.schemas import StandardRead
+from tests.curricula.factories import complete_curriculum_body
 from tests.factories import staff_headers
-from tests.registry.curricula_factory import complete_curriculum_body
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 CURRICULA = "/api/v1/provider/curricula"
 

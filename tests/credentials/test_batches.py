@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -23,20 +22,8 @@ from app.credentials.batch_runner import BatchRunner
 from app.credentials.models import Credential, CredentialBatch, CredentialBatchRow
 from app.credentials.signing_pool import SigningPool
 from app.db import utcnow
-from tests.issuance.factories import IssuingSetup, issuing_setup
-from tests.test_errors import assert_problem
-
-BATCHES = "/api/v1/credential-batches"
-
-
-def rows(count: int, *, start: int = 0) -> list[dict[str, Any]]:
-    return [
-        {
-            "recipient": {"name": f"Worker {n}", "email": f"worker{n}@example.com"},
-            "assessment": {"completed_on": "2026-11-20", "score_percent": 70 + n % 30},
-        }
-        for n in range(start, start + count)
-    ]
+from tests.credentials.factories import BATCHES, IssuingSetup, issuing_setup, rows
+from tests.helpers import assert_problem
 
 
 def test_json_batch_issues_valid_rows_and_reports_the_others(

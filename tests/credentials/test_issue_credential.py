@@ -25,11 +25,11 @@ from app.crypto.data_integrity import verify_proof
 from app.crypto.multikey import public_key_from_multibase
 from app.providers.models import TrainingProvider
 from app.standards.enums import Country
+from tests.credentials.factories import issue_body, issuing_setup
+from tests.curricula.factories import complete_curriculum_body
 from tests.factories import staff_headers
+from tests.helpers import assert_problem
 from tests.interop.node_verifier import run_node_verifier_batch
-from tests.issuance.factories import issue_body, issuing_setup
-from tests.registry.curricula_factory import complete_curriculum_body
-from tests.test_errors import assert_problem
 
 CREDENTIALS = "/api/v1/credentials"
 DATE_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")

@@ -15,7 +15,7 @@ from app.db import utcnow
 from app.standards import service as standards_service
 from app.standards.enums import PRIORITY_SECTORS
 from tests.factories import create_provider, provider_headers, staff_headers
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 
 @pytest.fixture

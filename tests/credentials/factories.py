@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.auth.roles import Role
+from app.auth.roles import Principal, Role
+from app.credentials import issuance
+from app.credentials.models import Credential
+from app.credentials.schemas import CredentialIssue
+from app.credentials.signing import current_signer
 from app.db import utcnow
 from app.standards import service as standards_service
 from app.standards.enums import Country
 from app.standards.schemas import StandardRead
+from tests.curricula.factories import complete_curriculum_body
 from tests.factories import create_provider, ensure_signing_key, provider_headers, staff_headers
-from tests.registry.curricula_factory import complete_curriculum_body
 
 
 @dataclass(frozen=True)
@@ -83,3 +88,50 @@ def issue_body(
     }
     body.update(extra)
     return body
+
+
+BATCHES = "/api/v1/credential-batches"
+
+
+def rows(count: int, *, start: int = 0) -> list[dict[str, Any]]:
+    """`count` valid batch rows (workers numbered from `start`)."""
+    return [
+        {
+            "recipient": {"name": f"Worker {n}", "email": f"worker{n}@example.com"},
+            "assessment": {"completed_on": "2026-11-20", "score_percent": 70 + n % 30},
+        }
+        for n in range(start, start + count)
+    ]
+
+
+HOLDER = "María Fernanda López"
+
+
+def issue_with_claim_link(app: FastAPI, db: Session) -> tuple[Credential, str]:
+    """A credential issued by a registrar for the first seed standard without HTTP (a live
+    server owns the app's lifespan), and the secret of the worker's claim link."""
+    standards_service.seed_standards(db, directory=app.state.settings.curricula_dir, now=utcnow())
+    db.commit()
+    ensure_signing_key(app, db)
+    standard = standards_service.list_standards(db, limit=1).items[0]
+    request = CredentialIssue.model_validate(
+        {
+            "standard_code": standard.code,
+            "standard_version": standard.version,
+            "recipient": {"name": HOLDER, "email": "maria.lopez@example.com"},
+            "assessment": {"completed_on": date(2026, 11, 20).isoformat()},
+        }
+    )
+    signer = current_signer(
+        db, settings=app.state.settings, cache=app.state.key_cache, contexts=app.state.contexts
+    )
+    credential, claim_token = issuance.issue_credential(
+        db,
+        principal=Principal(subject="registrar-1", role=Role.registrar, name="Registrar"),
+        request=request,
+        signer=signer,
+        base_url=app.state.settings.public_base_url,
+        now=utcnow(),
+    )
+    db.commit()
+    return credential, claim_token

@@ -14,7 +14,7 @@ from app.auth.roles import Role
 from app.crypto.did import did_web_from_url
 from app.crypto.multikey import public_key_from_multibase
 from tests.factories import ensure_signing_key, staff_headers
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 DID = "did:web:testserver"
 

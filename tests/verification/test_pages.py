@@ -3,34 +3,29 @@ code and the printable certificate, in English, Spanish and French."""
 
 from __future__ import annotations
 
-import html
 import json
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from babel.messages.extract import extract_from_file
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.config import PROJECT_ROOT
 from app.db import utcnow
 from app.i18n import Language
 from app.verification import pages
 from app.verification.models import VerificationEvent
 from app.verification.qr import qr_svg
 from app.web.i18n import gettext
-from tests.pages.test_standards_pages import Node, assert_page
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 from tests.verification.factories import issued_credential, resigned, unsigned
+from tests.web.helpers import Node, assert_page, page_msgids, visible_text
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
 LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
 EMAIL = "maria.lopez@example.com"
-VERIFY_TEMPLATES = ("verify", "claim")
 
 
 def verdict_of(page: Node) -> Node:
@@ -46,32 +41,6 @@ def recognition_countries(page: Node) -> list[str]:
         str(node.attrs["aria-labelledby"]).rsplit("-", 1)[1]
         for node in page.find_all("section", class_="country-group")
     ]
-
-
-def page_msgids() -> set[str]:
-    """The whole-sentence msgids of the verification and claim pages (no placeholders)."""
-    app_dir = PROJECT_ROOT / "app"
-    sources: list[tuple[str, str, dict[str, Any]]] = [
-        (str(app_dir / "verification" / "page_labels.py"), "python", {}),
-    ]
-    for folder in VERIFY_TEMPLATES:
-        for path in sorted((app_dir / "templates" / folder).glob("*.html")):
-            options = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
-            sources.append((str(path), "jinja2", options))
-    msgids: set[str] = set()
-    for source, method, options in sources:
-        for _lineno, message, _comments, _context in extract_from_file(
-            method, source, options=options
-        ):
-            msgid = message if isinstance(message, str) else message[0]
-            if "%(" not in msgid and " " in msgid:
-                msgids.add(msgid)
-    return msgids
-
-
-def visible_text(response_text: str) -> str:
-    """A page's markup with entities decoded (text and attributes alike)."""
-    return html.unescape(response_text)
 
 
 # --- the result page of one of our credentials -------------------------------------------
