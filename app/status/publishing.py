@@ -151,7 +151,9 @@ def _bitstring(session: Session, status_list: StatusList) -> Bitstring:
 def signed_list(
     session: Session, *, list_id: int | str, signer: IssuerSigner, base_url: str, now: datetime
 ) -> dict[str, Any]:
-    """The signed list credential, signing it first if it never was (a new list)."""
+    """The signed list credential, signing it first if it never was (a list opened before
+    issuance published the lists it opens). Verification never calls this: it reads
+    `published_lists`."""
     parsed = _parse_list_id(list_id)
     query = select(StatusList.revision, StatusList.signed_revision, StatusList.signed_credential)
     row = session.execute(query.where(StatusList.id == parsed)).first()
