@@ -16,12 +16,15 @@ RUN useradd --create-home --uid 10001 nassc \
     && chown -R nassc:nassc /var/lib/nassc
 
 WORKDIR /srv/nassc
+# The locked runtime versions first (a layer that changes only with the lock), then the app.
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements/runtime.txt
 COPY pyproject.toml README.md ./
 COPY app/ app/
 COPY credentials/ credentials/
 COPY curricula/ curricula/
 COPY migrations/ migrations/
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-deps .
 
 USER nassc
 EXPOSE 8000

@@ -5,8 +5,15 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 INTEROP := tests/interop
+# Exact versions with hashes, compiled from pyproject.toml by `make lock`: every install of the
+# same commit gets the same packages. pip and uv are pinned here for the same reason.
+RUNTIME_LOCK := requirements/runtime.txt
+DEV_LOCK := requirements/dev.txt
+PIP_VERSION := 26.3
+UV_VERSION := 0.13.9
+LOCK_TOOLS := var/lock-tools
 
-.PHONY: run setup install migrate keys seed serve test lint typecheck pytest interop browser bench clean
+.PHONY: run setup install lock lock-upgrade migrate keys seed serve test lint typecheck pytest interop browser bench clean
 
 run: setup serve
 
@@ -15,13 +22,28 @@ setup: install migrate keys seed
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(DEV_LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11+ is required (set PYTHON=...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+## Bring the lock files in line with pyproject.toml after a dependency changed, keeping every
+## other pinned version; `make lock-upgrade` takes the newest versions the ranges allow. Both
+## are deliberate: run `make test` afterwards and commit the lock files with the change.
+lock:
+	test -x $(LOCK_TOOLS)/bin/uv || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
+		$(LOCK_TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --extra dev --universal \
+		--python-version 3.11 --generate-hashes $(LOCK_FLAGS) --quiet -o $(DEV_LOCK)
+	$(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+		--generate-hashes --quiet -c $(DEV_LOCK) -o $(RUNTIME_LOCK)
+
+lock-upgrade:
+	$(MAKE) lock LOCK_FLAGS=--upgrade
 
 migrate: install
 	$(BIN)/nassc db upgrade
@@ -46,9 +68,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Tests run in parallel, one process per core (TEST_WORKERS=0 runs them in this process);
+# each process has its own SQLite file and PostgreSQL database.
 # pytest exits 5 when it collects nothing: a suite that runs no test is a failure here.
+TEST_WORKERS ?= auto
 pytest: install
-	@$(BIN)/pytest; status=$$?; \
+	@$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$status
 
 ## The independent Data Integrity verifier (Node.js) used by the interoperability tests.

@@ -6,6 +6,7 @@ under `CI=true` they fail instead, because CI must run them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -105,25 +106,84 @@ def _missing_browser() -> str | None:
     return None
 
 
-@pytest.fixture
-def browser() -> Iterator[webdriver.Chrome]:
-    """Headless Chromium (Debian's), driven through Debian's ChromeDriver; no downloads."""
+class _Chromium:
+    """One headless Chromium per test process, relaunched if a test left it unusable."""
+
+    def __init__(self) -> None:
+        self._driver: webdriver.Chrome | None = None
+        self._profile: str | None = None
+
+    def driver(self) -> webdriver.Chrome:
+        if self._driver is not None and not self._alive(self._driver):
+            self.quit()
+        if self._driver is None:
+            self._driver = self._launch()
+        return self._driver
+
+    def _launch(self) -> webdriver.Chrome:
+        options = Options()
+        options.binary_location = shutil.which("chromium") or "chromium"
+        for flag in CHROMIUM_FLAGS:
+            options.add_argument(flag)
+        self._profile = tempfile.mkdtemp(prefix="nassc-chromium-")
+        options.add_argument(f"--user-data-dir={self._profile}")
+        service = Service(executable_path=shutil.which("chromedriver") or "chromedriver")
+        driver = webdriver.Chrome(options=options, service=service)
+        driver.set_page_load_timeout(30)
+        return driver
+
+    @staticmethod
+    def _alive(driver: webdriver.Chrome) -> bool:
+        try:
+            driver.execute_script("return 1")
+        except WebDriverException:
+            return False
+        return True
+
+    def reset(self) -> None:
+        """Forget what the last test did: its cookies (every port of 127.0.0.1 shares them),
+        storage, extra windows and page."""
+        driver = self._driver
+        if driver is None:
+            return
+        try:
+            for handle in driver.window_handles[1:]:
+                driver.switch_to.window(handle)
+                driver.close()
+            driver.switch_to.window(driver.window_handles[0])
+            driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+            driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+            driver.get("about:blank")
+        except WebDriverException:
+            self.quit()
+
+    def quit(self) -> None:
+        if self._driver is not None:
+            with contextlib.suppress(WebDriverException):
+                self._driver.quit()
+            self._driver = None
+        if self._profile is not None:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            self._profile = None
+
+
+@pytest.fixture(scope="session")
+def _chromium() -> Iterator[_Chromium]:
     missing = _missing_browser()
     if missing is not None:
         if IN_CI:
             pytest.fail(missing + " (CI=true requires the browser tests to run)")
         pytest.skip(missing)
-    options = Options()
-    options.binary_location = shutil.which("chromium") or "chromium"
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    profile = tempfile.mkdtemp(prefix="nassc-chromium-")
-    options.add_argument(f"--user-data-dir={profile}")
-    service = Service(executable_path=shutil.which("chromedriver") or "chromedriver")
-    driver = webdriver.Chrome(options=options, service=service)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    chromium = _Chromium()
+    yield chromium
+    chromium.quit()
+
+
+@pytest.fixture
+def browser(_chromium: _Chromium) -> Iterator[webdriver.Chrome]:
+    """Headless Chromium (Debian's), driven through Debian's ChromeDriver; no downloads.
+
+    Started once per test process (it takes a second or two) and reset after each test.
+    """
+    yield _chromium.driver()
+    _chromium.reset()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import Parameters, PasswordHasher, Type
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app import migrate
+from app.auth import passwords
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.main import create_app
@@ -30,6 +32,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "NASSC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The live server and the shared headless Chromium, for the page tests.
+pytest_plugins = ("tests.browser",)
 ENGINES = ("sqlite", pytest.param("postgres", marks=pytest.mark.postgres))
 
 
@@ -168,3 +172,27 @@ def db(app: FastAPI) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+# Argon2id with the smallest parameters it allows: the same algorithm and code paths, without
+# spending 64 MiB and three passes (a second on a busy core) on every test user and client.
+# tests/auth/test_passwords.py checks the production parameters.
+TEST_PASSWORD_PARAMETERS = Parameters(
+    type=Type.ID,
+    version=19,
+    salt_len=16,
+    hash_len=16,
+    time_cost=1,
+    memory_cost=8,
+    parallelism=1,
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> Iterator[None]:
+    """Cheap Argon2id parameters for every test of this process."""
+    hasher = PasswordHasher.from_parameters(TEST_PASSWORD_PARAMETERS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", hasher)
+        patch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not a password"))
+        yield

@@ -8,9 +8,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
-from tests.browser import LiveServer, browser, live_server
-
-__all__ = ["browser", "live_server"]
+from tests.browser import LiveServer
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+# RFC 9106's second recommended option: Argon2id, t=3, m=64 MiB, p=4.
+PARAMETERS: Parameters = profiles.RFC_9106_LOW_MEMORY
+_hasher = PasswordHasher.from_parameters(PARAMETERS)
 # Verified against when the account does not exist, so a miss costs as much as a hit and
 # response times do not reveal which usernames or client ids exist.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))

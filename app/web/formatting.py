@@ -56,13 +56,21 @@ def format_datetime(
 
     Seconds are left out (CLDR's medium time prints "15 h 03 min 00 s" in French Canada)
     and the zone is always named, because a bare time on a verification page is ambiguous.
+    UTC is labelled "UTC" in every language: it is the label the credentials use, and CLDR's
+    localized name for it changes between releases (French was "TU" before CLDR 47).
     """
     moment = _as_utc(value)
     day = dates.format_date(moment.astimezone(timezone).date(), format=format, locale=locale)
     time = dates.format_time(moment, format="short", tzinfo=timezone, locale=locale)
-    zone = dates.format_datetime(moment, format="z", tzinfo=timezone, locale=locale)
+    zone = _zone_label(moment, timezone=timezone, locale=locale)
     pattern = str(dates.get_datetime_format(format, locale=locale))
     return pattern.replace("{1}", day).replace("{0}", f"{time} {zone}")
+
+
+def _zone_label(moment: datetime, *, timezone: tzinfo, locale: str) -> str:
+    if moment.astimezone(timezone).tzname() == "UTC":
+        return "UTC"
+    return str(dates.format_datetime(moment, format="z", tzinfo=timezone, locale=locale))
 
 
 def format_number(value: int | float | Decimal, *, locale: str) -> str:

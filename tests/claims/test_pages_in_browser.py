@@ -12,10 +12,8 @@ from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy.orm import Session
 
 from app.credentials.models import Credential
-from tests.browser import LiveServer, browser, live_server
+from tests.browser import LiveServer
 from tests.credentials.factories import HOLDER, issue_with_claim_link
-
-__all__ = ["browser", "live_server"]
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 

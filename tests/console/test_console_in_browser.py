@@ -19,13 +19,11 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.credentials.models import Credential
 from app.curricula.models import Curriculum
-from tests.browser import LiveServer, browser, left_the_page, live_server
+from tests.browser import LiveServer, left_the_page
 from tests.console.helpers import issue, submit_gapped_curriculum
 from tests.credentials.factories import issuing_setup
 from tests.factories import PASSWORD, create_staff_user
 from tests.status.factories import set_bits
-
-__all__ = ["browser", "live_server"]
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 

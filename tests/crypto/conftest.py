@@ -1,4 +1,4 @@
-"""Fixtures for the crypto tests: pinned contexts, the shared W3C vectors, test keys."""
+"""Fixtures for the crypto tests: pinned contexts, the W3C vectors, test keys."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from app.crypto.contexts import PinnedContexts
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONTEXTS_DIR = REPO_ROOT / "credentials" / "contexts"
-# The repository sits beside shared/ (the steering repo's reference material).
-SHARED_DIR = REPO_ROOT / ".." / "shared"
-VECTORS_DIR = SHARED_DIR / "reference" / "vectors" / "vc-di-eddsa"
+# The published W3C vectors, copied with their source URLs and digests (see its manifest.json).
+VECTORS_DIR = REPO_ROOT / "tests" / "vectors" / "vc-di-eddsa"
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +28,5 @@ def vector_contexts() -> PinnedContexts:
 
 @pytest.fixture(scope="session")
 def vectors_dir() -> Path:
-    """The W3C vc-di-eddsa test vectors in ../shared, or skip when they are absent."""
-    if not VECTORS_DIR.is_dir():
-        pytest.skip(f"W3C vc-di-eddsa vectors not found at {VECTORS_DIR.resolve()} (../shared)")
+    """The W3C vc-di-eddsa test vectors."""
     return VECTORS_DIR

@@ -14,7 +14,7 @@ import pytest
 from app.crypto.contexts import PinnedContexts, read_manifest
 from app.crypto.errors import ContextIntegrityError, UnknownContextError
 from app.crypto.rdfc import canonicalize
-from tests.crypto.conftest import CONTEXTS_DIR, SHARED_DIR
+from tests.crypto.conftest import CONTEXTS_DIR
 from tests.crypto.factories import OB_V3P0, VCDM_V2, ob_credential
 
 NORMATIVE_URLS = {
@@ -57,21 +57,6 @@ def test_manifest_entries_name_url_source_and_test_only_flag() -> None:
         assert set(entry) <= {"url", "file", "source", "sha256", "test_only"}
         assert entry["source"]
         assert entry.get("test_only", False) is (entry["url"] in TEST_ONLY_URLS)
-
-
-def test_copies_match_the_shared_reference_contexts() -> None:
-    shared = SHARED_DIR / "reference" / "contexts"
-    if not shared.is_dir():
-        pytest.skip(f"shared reference contexts not found at {shared.resolve()}")
-    shared_manifest = json.loads((shared / "manifest.json").read_text(encoding="utf-8"))
-    ours = {entry["url"]: entry for entry in _manifest()}
-    for reference in shared_manifest:
-        entry = ours[reference["url"]]
-        assert entry["file"] == reference["file"]
-        assert entry["source"] == reference["package"]
-        assert (CONTEXTS_DIR / entry["file"]).read_bytes() == (
-            shared / reference["file"]
-        ).read_bytes()
 
 
 def test_load_serves_normative_contexts_and_test_only_ones_on_request() -> None:

@@ -1,7 +1,7 @@
 """Known-answer tests: the W3C vc-di-eddsa `eddsa-rdfc-2022` test vectors, byte for byte.
 
 Vectors: github.com/w3c/vc-di-eddsa TestVectors/ (commit abb673eb, 2025-05-15), read from
-../shared/reference/vectors/vc-di-eddsa (see its README). Every intermediate value of
+tests/vectors/vc-di-eddsa (see its README and manifest). Every intermediate value of
 https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022 is compared for both documents:
 `unsigned.json` (folder eddsa-rdfc-2022/) and `employmentAuth.json` (folder employ/).
 """

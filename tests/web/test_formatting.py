@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -79,12 +80,27 @@ def test_a_datetime_is_dated_in_utc() -> None:
     [
         ("en_US", "Nov 24, 2026, 3:03\u202fPM UTC"),
         ("es_MX", "24 nov 2026, 3:03\u202fp.m. UTC"),
-        ("fr_CA", "24 nov. 2026, 15 h 03 TU"),
+        ("fr_CA", "24 nov. 2026, 15 h 03 UTC"),
     ],
 )
 def test_datetimes_name_their_zone_and_omit_seconds(locale: str, expected: str) -> None:
     moment = datetime(2026, 11, 24, 15, 3, 59, tzinfo=UTC)
     assert format_datetime(moment, locale=locale) == expected
+
+
+@pytest.mark.parametrize("zone", [UTC, ZoneInfo("UTC"), ZoneInfo("Etc/UTC")])
+@pytest.mark.parametrize("locale", ["en_US", "es_MX", "fr_CA"])
+def test_utc_is_labelled_utc_in_every_language(zone: tzinfo, locale: str) -> None:
+    # Our label, not CLDR's: French CLDR data said "TU" before release 47, "UTC" after.
+    moment = datetime(2026, 11, 24, 15, 3, tzinfo=UTC)
+    assert format_datetime(moment, locale=locale, timezone=zone).endswith(" UTC")
+
+
+def test_other_zones_are_named_by_the_locale() -> None:
+    moment = datetime(2026, 11, 24, 15, 3, tzinfo=UTC)
+    label = format_datetime(moment, locale="es_MX", timezone=ZoneInfo("America/Mexico_City"))
+    assert label.startswith("24 nov 2026, 9:03")
+    assert not label.endswith(" UTC")
 
 
 @pytest.mark.parametrize(
