@@ -63,6 +63,7 @@ test: install interop browser lint typecheck pytest
 lint: install
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

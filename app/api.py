@@ -9,10 +9,10 @@ from fastapi import APIRouter
 
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.claims.pages import api_router as claims_router
+from app.claims.pages import router as claim_pages_router
 from app.console.router import router as console_router
 from app.credentials.batch_router import router as batches_router
-from app.credentials.claim_pages import api_router as claims_router
-from app.credentials.claim_pages import router as claim_pages_router
 from app.credentials.router import router as credentials_router
 from app.curricula.router import admin_router as curricula_admin_router
 from app.curricula.router import provider_router as curricula_provider_router

@@ -20,7 +20,7 @@ from app.credentials.batch_runner import BatchRunner
 from app.credentials.signing import current_signer
 from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
-from app.db import make_engine, make_sessionmaker, utcnow
+from app.db import make_engine, make_sessionmaker, unit_of_work, utcnow
 from app.errors import AppError
 from app.keys import service as keys_service
 from app.keys.service import KeyCache
@@ -44,15 +44,10 @@ app.add_typer(audit_app, name="audit")
 def session_scope() -> Iterator[Session]:
     """One transaction for one command: commit on success, roll back on error."""
     engine = make_engine(get_settings().database_url)
-    session = make_sessionmaker(engine)()
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        with unit_of_work(make_sessionmaker(engine)) as session:
+            yield session
     finally:
-        session.close()
         engine.dispose()
 
 

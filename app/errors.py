@@ -206,11 +206,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     """Render every error — ours, Starlette's, validation and unexpected — as problem+json."""
 
     async def on_app_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, AppError)
+        if not isinstance(exc, AppError):  # registered for AppError only
+            raise exc
         return problem_response(exc.to_problem(request.url.path), exc.headers)
 
     async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, RequestValidationError)
+        if not isinstance(exc, RequestValidationError):  # registered for it only
+            raise exc
         errors = _validation_errors(exc)
         if any(error["type"] == "json_invalid" for error in errors):
             return problem_response(MalformedJSON().to_problem(request.url.path))
@@ -221,7 +223,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(error.to_problem(request.url.path))
 
     async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, StarletteHTTPException)
+        if not isinstance(exc, StarletteHTTPException):  # registered for it only
+            raise exc
         error_class = _STATUS_TO_ERROR.get(exc.status_code)
         if error_class is None:
             body = problem_body(

@@ -12,6 +12,7 @@ import anyio
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.adapters import PublishedStatusLists, StoredCredentials
 from app.api import build_router
 from app.audit.schedule import CheckpointSchedule
 from app.auth.throttle import LoginThrottle
@@ -26,6 +27,7 @@ from app.crypto.contexts import PinnedContexts
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.errors import install_problem_handlers
 from app.keys import service as keys_service
+from app.keys.changes import SIGNING_KEYS
 from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
 from app.log import configure_logging
@@ -33,6 +35,7 @@ from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestCont
 from app.openapi import install_openapi
 from app.ops.middleware import install_metrics
 from app.outbound import SafeFetcher
+from app.status.changes import STATUS_LISTS
 from app.verification.caches import VerifierCaches
 from app.verification.events import EventRecorder
 from app.verification.proofs import LocalProofs, PooledProofs, proof_checker
@@ -143,7 +146,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.key_cache = KeyCache(app.state.key_store)
     app.state.contexts = PinnedContexts.load(settings.contexts_dir)
-    app.state.verifier_caches = VerifierCaches()
+    app.state.verifier_caches = VerifierCaches.watching(keys=SIGNING_KEYS, lists=STATUS_LISTS)
+    # Verification reads issuance only through what it published (app.adapters).
+    app.state.published_status_lists = PublishedStatusLists(settings.public_base_url)
+    app.state.stored_credentials = StoredCredentials()
     app.state.proof_checker = proof_checker(
         app.state.contexts,
         contexts_dir=settings.contexts_dir,
@@ -159,7 +165,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else None
     )
     app.state.verification_events = EventRecorder(
-        app.state.sessionmaker, interval=settings.verification_event_buffer_seconds
+        app.state.sessionmaker,
+        interval=settings.verification_event_buffer_seconds,
+        issuing_countries=app.state.stored_credentials.issuing_countries,
     )
     app.state.signing_pool = SigningPool(settings.contexts_dir, settings.signing_processes)
     app.state.batch_runner = BatchRunner(
@@ -172,14 +180,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.batch_schedule = BatchReclaimSchedule(
         app.state.batch_runner, interval_seconds=settings.batch_reclaim_seconds
     )
+    # Checkpoints are signed with the issuer's key; audit is handed the signer, never imports it.
+    app.state.checkpoint_signer = partial(
+        current_signer, settings=settings, cache=app.state.key_cache, contexts=app.state.contexts
+    )
     app.state.checkpoint_schedule = CheckpointSchedule(
         app.state.sessionmaker,
-        signer=partial(
-            current_signer,
-            settings=settings,
-            cache=app.state.key_cache,
-            contexts=app.state.contexts,
-        ),
+        signer=app.state.checkpoint_signer,
         interval_seconds=settings.audit_checkpoint_seconds,
     )
 

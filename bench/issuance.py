@@ -53,7 +53,7 @@ from app.status.models import StatusPurpose
 
 # The curriculum factory of the tests: run as a script, the project root is not on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.registry.curricula_factory import complete_curriculum_body
+from tests.curricula.factories import complete_curriculum_body
 
 
 def _setup(settings: Settings) -> tuple[Any, int]:

@@ -10,24 +10,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
-from app.errors import PROBLEM_BASE
 from app.main import create_app
 from tests.conftest import settings_for
 from tests.factories import staff_headers
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
 USERS = "/api/v1/admin/users"
-
-
-def assert_problem(response: Any, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert body["type"] == PROBLEM_BASE + slug
-    assert body["status"] == status
-    assert body["title"]
-    return body
 
 
 def test_validation_error_is_422_with_field_errors(client: TestClient, db: Session) -> None:

@@ -21,7 +21,7 @@ from tests.factories import (
     provider_headers,
     staff_headers,
 )
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 TOO_BIG = DB_INT_MAX + 1
 BEYOND_64_BITS = 2**63

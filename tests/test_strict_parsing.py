@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
+from tests.credentials.factories import issue_body
 from tests.factories import create_staff_user, ensure_signing_key, staff_headers
-from tests.issuance.factories import issue_body
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 

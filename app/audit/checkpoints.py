@@ -36,10 +36,10 @@ from app.audit.chain import GENESIS_HASH, event_hash, is_hash
 from app.audit.models import AuditCheckpoint, AuditEvent
 from app.auth.roles import Principal
 from app.config import Settings
+from app.crypto.did import verification_method_id
 from app.crypto.errors import JoseError
 from app.crypto.jose import decode_vc_jwt_header, verify_vc_jwt
 from app.issuer import service as issuer_service
-from app.issuer.identity import verification_method_id
 
 VCDM_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 AUDIT_VOCAB = "https://nassc.org/ns/audit#"

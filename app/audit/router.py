@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.audit import checkpoints, service, verification
-from app.audit.dependencies import AuditReader
+from app.audit.dependencies import AuditReader, CheckpointSignerDep
 from app.audit.models import AuditCheckpoint
 from app.audit.schemas import (
     AuditCheckpointPage,
@@ -19,7 +19,6 @@ from app.audit.schemas import (
     CheckpointVerificationRead,
 )
 from app.auth.dependencies import AdminUser, SettingsDep
-from app.credentials.dependencies import SignerDep
 from app.db import SessionDep, utcnow
 from app.fields import UtcDateTime
 from app.routing import ProblemRoute
@@ -84,7 +83,7 @@ def verify_chain(session: SessionDep, _reader: AuditReader) -> ChainReportRead:
     "/checkpoints", response_model=AuditCheckpointRead, status_code=status.HTTP_201_CREATED
 )
 def create_checkpoint(
-    session: SessionDep, admin: AdminUser, signer: SignerDep
+    session: SessionDep, admin: AdminUser, signer: CheckpointSignerDep
 ) -> AuditCheckpointRead:
     """Sign the current chain head with the issuer key; export the `jwt` and keep it
     outside this database."""

@@ -48,6 +48,29 @@ class AuditEntry:
     after: dict[str, Any] | None = None
     actor_override: tuple[str, str] | None = None
 
+    @classmethod
+    def change(
+        cls,
+        actor: Principal | None,
+        action: str,
+        target: tuple[str, str],
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        anonymous: bool = False,
+    ) -> AuditEntry:
+        """A change to a record (`target`: its type and id) by `actor`; without one, by the
+        command line or a script (`SYSTEM`), unless `anonymous` (a public form: `ANONYMOUS`)."""
+        return cls(
+            actor=actor,
+            actor_override=None if actor is not None or anonymous else SYSTEM,
+            action=action,
+            target_type=target[0],
+            target_id=target[1],
+            before=before,
+            after=after,
+        )
+
 
 def record(
     session: Session,
@@ -76,6 +99,24 @@ def record(
         before=before,
         after=after,
         actor_override=actor_override,
+    )
+    return record_many(session, [entry], now=now)[0]
+
+
+def record_change(
+    session: Session,
+    *,
+    actor: Principal | None,
+    action: str,
+    target: tuple[str, str],
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    now: datetime,
+    anonymous: bool = False,
+) -> AuditEvent:
+    """Append one change to a record in the caller's transaction (`AuditEntry.change`)."""
+    entry = AuditEntry.change(
+        actor=actor, action=action, target=target, before=before, after=after, anonymous=anonymous
     )
     return record_many(session, [entry], now=now)[0]
 
@@ -120,18 +161,7 @@ def record_many(
     return events
 
 
-def record_detached(
-    sessions: sessionmaker[Session],
-    *,
-    actor: Principal | None,
-    action: str,
-    target_type: str,
-    target_id: str | None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    now: datetime,
-    actor_override: tuple[str, str] | None = None,
-) -> None:
+def record_detached(sessions: sessionmaker[Session], entry: AuditEntry, *, now: datetime) -> None:
     """Append one event in a short transaction of its own, committed at once.
 
     For events that must outlive the caller's transaction because the caller is about to
@@ -140,17 +170,7 @@ def record_detached(
     each other.
     """
     with sessions() as session, session.begin():
-        record(
-            session,
-            actor=actor,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            before=before,
-            after=after,
-            now=now,
-            actor_override=actor_override,
-        )
+        record_many(session, [entry], now=now)
 
 
 def _actor(entry: AuditEntry) -> tuple[str, str]:

@@ -38,8 +38,7 @@ def attempt(
     except InvalidGrant as error:
         record_failed_login(sessions, target, error, now=now)
         for lockout in throttle.failed(account=account, address=address):
-            audit_service.record_detached(
-                sessions,
+            entry = audit_service.AuditEntry(
                 actor=None,
                 action="auth.throttled",
                 target_type=target[0] if lockout.scope == "account" else "client_address",
@@ -50,8 +49,8 @@ def attempt(
                     "failures": lockout.failures,
                     "wait_seconds": lockout.seconds,
                 },
-                now=now,
             )
+            audit_service.record_detached(sessions, entry, now=now)
         raise
     throttle.succeeded(account=account)
     return principal
@@ -64,12 +63,11 @@ def record_failed_login(
     # The request's transaction rolls back with the 401, and would take the event with it;
     # the failed attempt is therefore committed in a transaction of its own. This request
     # has only read so far, so it holds no lock the separate transaction could wait for.
-    audit_service.record_detached(
-        sessions,
+    entry = audit_service.AuditEntry(
         actor=None,
         action="auth.login-failed",
         target_type=target[0],
         target_id=None,
         after={**target[1], "reason": error.detail or error.title},
-        now=now,
     )
+    audit_service.record_detached(sessions, entry, now=now)

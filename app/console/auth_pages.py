@@ -111,16 +111,21 @@ def login(
     username = username.strip()
     fields = (("username", username), ("password", password))
     problems = {name: name for name, value in fields if not value}
-    if problems:
+
+    def again(errors: dict[str, str], status_code: int) -> Response:
+        """The form again, filled in, with what was wrong."""
         return _login_page(
             request,
             settings,
             language=language,
             next_page=next_page,
             username=username,
-            errors=form_errors(language, problems),
-            status_code=400,
+            errors=form_errors(language, errors),
+            status_code=status_code,
         )
+
+    if problems:
+        return again(problems, 400)
     now = utcnow()
     try:
         principal = auth_login.attempt(
@@ -135,27 +140,11 @@ def login(
             now=now,
         )
     except LoginThrottled as throttled:
-        refused = _login_page(
-            request,
-            settings,
-            language=language,
-            next_page=next_page,
-            username=username,
-            errors=form_errors(language, {"username": "throttled"}),
-            status_code=429,
-        )
+        refused = again({"username": "throttled"}, 429)
         refused.headers["Retry-After"] = str(throttled.retry_after)
         return refused
     except auth_service.InvalidGrant:
-        return _login_page(
-            request,
-            settings,
-            language=language,
-            next_page=next_page,
-            username=username,
-            errors=form_errors(language, {"username": "credentials"}),
-            status_code=401,
-        )
+        return again({"username": "credentials"}, 401)
     secret = settings.token_secret.get_secret_value()
     token = issue_session(principal, secret=secret, issuer=settings.public_base_url, now=now)
     response = see_other(next_page or console_path(request, language=language))

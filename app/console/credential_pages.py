@@ -5,6 +5,8 @@ the same transaction)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -12,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SettingsDep
+from app.config import Settings
 from app.console import forms, views
 from app.console import service as console_service
 from app.console.dependencies import ConsoleDb, ConsoleReader, ConsoleUser, ConsoleWriter
@@ -122,6 +125,27 @@ def search_credentials(
     )
 
 
+def _page_of(
+    request: Request,
+    db: Session,
+    credential: Credential,
+    *,
+    user: ConsoleUser,
+    language: Language,
+    settings: Settings,
+) -> Callable[..., HTMLResponse]:
+    """The credential's page for this reader, to render with a notice, errors or a status."""
+    return partial(
+        _credential_page,
+        request,
+        db,
+        credential,
+        user=user,
+        language=language,
+        base_url=settings.public_base_url,
+    )
+
+
 def _credential_page(
     request: Request,
     db: Session,
@@ -172,15 +196,8 @@ def credential_page(
     """One credential: holder, standard, dates, status and its status list entries."""
     credential = credentials_service.get_credential(db, credential_id=credential_id)
     notice = NOTICES[done] if done is not None and done in DONE.values() else None
-    return _credential_page(
-        request,
-        db,
-        credential,
-        user=user,
-        language=language,
-        base_url=settings.public_base_url,
-        notice=translate(language, notice) if notice else None,
-    )
+    page_of = _page_of(request, db, credential, user=user, language=language, settings=settings)
+    return page_of(notice=translate(language, notice) if notice else None)
 
 
 @router.post("/{credential_id}")
@@ -198,18 +215,10 @@ def change_status(
     """Revoke (permanent; a reason is required), suspend (reason required) or reinstate."""
     credential = credentials_service.get_credential(db, credential_id=credential_id)
 
+    page_of = _page_of(request, db, credential, user=user, language=language, settings=settings)
+
     def reply(status_code: int, **shown: Any) -> PageReply:
-        page = _credential_page(
-            request,
-            db,
-            credential,
-            user=user,
-            language=language,
-            base_url=settings.public_base_url,
-            status_code=status_code,
-            **shown,
-        )
-        return PageReply(page)
+        return PageReply(page_of(status_code=status_code, **shown))
 
     chosen = forms.member(StatusAction, action)
     if chosen is None:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
 from app.auth.dependencies import IssuingPrincipal, SettingsDep
-from app.credentials import batches, idempotency, issuance, presentation
+from app.credentials import batches, idempotency, issuance
 from app.credentials.batches import BatchCreate, BatchTarget
 from app.credentials.models import CredentialBatch, RowStatus
 from app.credentials.router import IdempotencyKey
@@ -19,6 +19,7 @@ from app.credentials.service import get_credential
 from app.db import SessionDep, utcnow
 from app.errors import MalformedJSON, UnsupportedMediaType, ValidationFailed
 from app.fields import DbId
+from app.links import claim_url, verify_url
 from app.routing import ProblemRoute, is_json_media_type, media_type_of
 
 router = APIRouter(
@@ -227,9 +228,7 @@ def read_batch_rows(
                 row=row.row_number,
                 status=row.status,
                 credential_id=row.credential_id,
-                verify_url=presentation.verify_url(base, row.credential_id)
-                if row.credential_id
-                else None,
+                verify_url=verify_url(base, row.credential_id) if row.credential_id else None,
                 errors=row.errors,
             )
             for row in rows
@@ -255,7 +254,8 @@ def create_claim_links(
     )
     numbered = []
     for row in rows:
-        assert row.credential_id is not None  # an issued row names its credential
+        if row.credential_id is None:  # an issued row always names its credential
+            raise RuntimeError(f"issued row {row.row_number} names no credential")
         numbered.append((row, get_credential(session, credential_id=row.credential_id)))
     tokens = issuance.renew_claim_tokens(
         session, [credential for _, credential in numbered], actor=principal, now=utcnow()
@@ -267,7 +267,7 @@ def create_claim_links(
                 ClaimLink(
                     row=row.row_number,
                     credential_id=credential.id,
-                    claim_url=presentation.claim_url(settings.public_base_url, token),
+                    claim_url=claim_url(settings.public_base_url, token),
                     claim_expires_at=credential.claim_expires_at,
                 )
             )

@@ -264,6 +264,14 @@ class BatchRunner:
             suspensions = status_service.allocate(
                 session, purpose=StatusPurpose.suspension, count=len(issuable), now=now
             )
+            status_service.publish_lists(
+                session,
+                list_ids={a.list_id for a in [*revocations, *suspensions]},
+                signer=signer,
+                base_url=self.settings.public_base_url,
+                now=now,
+                only_new=True,
+            )
         prepared_rows: list[CredentialBatchRow] = []
         for (row, request, source), revocation, suspension in zip(
             issuable, revocations, suspensions, strict=True

@@ -16,7 +16,8 @@ from typing import Any
 from app.crypto.hashing import email_identity_hash
 from app.standards.case import case_item_uri
 from app.standards.enums import Language
-from app.standards.presentation import version_url
+from app.standards.references import EQUIVALENT_FRAMEWORKS
+from app.standards.responses import version_url
 from app.standards.schemas import StandardRead
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -28,14 +29,6 @@ OCCUPATION_FRAMEWORKS = {
     "soc_2018": "SOC 2018",
     "noc_2021": "NOC 2021",
     "sinco_2019": "SINCO 2019",
-}
-EQUIVALENT_FRAMEWORKS = {
-    "mssc": "MSSC",
-    "red-seal": "Red Seal",
-    "provincial-trade": "Provincial trade certification",
-    "conocer": "CONOCER",
-    "sep": "SEP",
-    "other": "National credential",
 }
 
 

@@ -42,6 +42,7 @@ from app.credentials.signing import IssuerSigner
 from app.crypto.hashing import email_identity_hash
 from app.curricula import service as curricula_service
 from app.curricula.models import Curriculum, CurriculumStatus
+from app.errors import ValidationFailed
 from app.issuer.identity import ISSUER_NAMES
 from app.providers import service as providers_service
 from app.standards import service as standards_service
@@ -110,7 +111,8 @@ def resolve_source(session: Session, *, principal: Principal, request: Credentia
         provider_id = curriculum.provider_id
         standard = curriculum.standard
     else:
-        assert request.standard_code is not None  # guaranteed by CredentialIssue
+        if request.standard_code is None:  # CredentialIssue requires one of the two
+            raise ValidationFailed("Name a curriculum_id or a standard_code.")
         standard = standards_service.get_standard(
             session,
             code=request.standard_code,
@@ -312,6 +314,14 @@ def issue_credential(
     )
     [suspension] = status_service.allocate(
         session, purpose=StatusPurpose.suspension, count=1, now=now
+    )
+    status_service.publish_lists(
+        session,
+        list_ids=[revocation.list_id, suspension.list_id],
+        signer=signer,
+        base_url=base_url,
+        now=now,
+        only_new=True,
     )
     prepared = prepare(
         source=source,

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, utcnow
-from app.standards.models import JSONDocument, Standard
+from app.db import Base, JSONDocument, utcnow
+from app.standards.models import Standard
 
 
 class CredentialStatus(StrEnum):

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import CredentialReader, IssuingPrincipal, SettingsDep
 from app.auth.roles import Principal, Role
-from app.credentials import idempotency, issuance, presentation, service
+from app.credentials import idempotency, issuance, responses, service
 from app.credentials.dependencies import SignerDep
 from app.credentials.models import CredentialStatus
 from app.credentials.schemas import CredentialIssue, CredentialIssued, CredentialPage
@@ -69,7 +69,7 @@ def issue_credential(
         if isinstance(outcome, idempotency.Replay):
             credential = service.get_credential(session, credential_id=outcome.response["id"])
             token = issuance.renew_claim_token(session, credential, actor=principal, now=now)
-            replay = presentation.issued(
+            replay = responses.issued(
                 credential, base_url=settings.public_base_url, claim_token=token
             )
             return JSONResponse(
@@ -86,7 +86,7 @@ def issue_credential(
     )
     if record is not None:
         idempotency.complete(record, status_code=201, response={"id": credential.id})
-    response = presentation.issued(credential, base_url=settings.public_base_url, claim_token=token)
+    response = responses.issued(credential, base_url=settings.public_base_url, claim_token=token)
     return JSONResponse(response.model_dump(mode="json"), status_code=201)
 
 
@@ -121,7 +121,7 @@ def list_credentials(
         limit=per_page,
     )
     return CredentialPage(
-        items=[presentation.summary(c, base_url=settings.public_base_url) for c in result.items],
+        items=[responses.summary(c, base_url=settings.public_base_url) for c in result.items],
         page=page,
         per_page=per_page,
         total=result.total,
@@ -134,4 +134,4 @@ def read_credential(
 ) -> CredentialIssued:
     """One issued credential in both forms (providers: only their own)."""
     credential = service.get_credential(session, credential_id=credential_id, principal=principal)
-    return presentation.issued(credential, base_url=settings.public_base_url, claim_token=None)
+    return responses.issued(credential, base_url=settings.public_base_url, claim_token=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.auth.roles import Principal, Role
 from app.credentials.errors import CredentialNotFound
 from app.credentials.models import Credential
+from app.providers.models import TrainingProvider
 from app.standards.models import Standard
 
 
@@ -75,3 +77,15 @@ def list_credentials(
         .limit(limit)
     )
     return CredentialPage(items=list(items), total=total)
+
+
+def issuing_countries(session: Session, *, credential_ids: Iterable[str]) -> dict[str, str | None]:
+    """The issuing provider's country of each credential among `credential_ids` that exists."""
+    return {
+        credential_id: country
+        for credential_id, country in session.execute(
+            select(Credential.id, TrainingProvider.country)
+            .join(TrainingProvider, Credential.provider_id == TrainingProvider.id)
+            .where(Credential.id.in_(list(credential_ids)))
+        )
+    }

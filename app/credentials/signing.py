@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import add_proof
+from app.crypto.did import did_web_from_url, verification_method_id
 from app.crypto.jose import sign_vc_jwt
-from app.issuer.identity import did_web_from_url, verification_method_id
 from app.keys import service as keys_service
 from app.keys.service import KeyCache
 

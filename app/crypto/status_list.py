@@ -18,6 +18,9 @@ import zlib
 from app.crypto.errors import MalformedValueError, StatusIndexRangeError, StatusListLengthError
 from app.crypto.multibase import MultibaseError, decode_base64url, encode_base64url
 
+ENTRY_TYPE = "BitstringStatusListEntry"
+LIST_CREDENTIAL_TYPE = "BitstringStatusListCredential"
+LIST_TYPE = "BitstringStatusList"
 MIN_LENGTH_BITS = 131_072
 # Bounds decompression of lists fetched from elsewhere (a gzip bomb expands ~1000x):
 # 16 MiB is 134 million entries, far above any list we publish or expect.

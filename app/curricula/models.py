@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, utcnow
+from app.db import Base, JSONDocument, utcnow
 from app.providers.models import TrainingProvider
-from app.standards.models import JSONDocument, Standard
+from app.standards.models import Standard
 
 
 class CurriculumStatus(StrEnum):

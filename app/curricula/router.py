@@ -10,7 +10,7 @@ from app.auth.dependencies import ProviderClient, StaffReader, StaffWriter
 from app.auth.roles import Principal
 from app.curricula import service
 from app.curricula.models import CurriculumStatus
-from app.curricula.presentation import (
+from app.curricula.responses import (
     CurriculumPage,
     CurriculumRead,
     CurriculumRejection,

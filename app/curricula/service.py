@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,30 +43,6 @@ class CurriculumPage:
 
 
 TARGET_TYPE = "curriculum"
-
-
-def _record(
-    session: Session,
-    *,
-    actor: Principal | None,
-    action: str,
-    curriculum: Curriculum,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
-    now: datetime,
-) -> None:
-    audit_service.record(
-        session,
-        actor=actor,
-        # Without a principal the change comes from a script.
-        actor_override=None if actor is not None else audit_service.SYSTEM,
-        action=action,
-        target_type=TARGET_TYPE,
-        target_id=str(curriculum.id),
-        before=before,
-        after=after,
-        now=now,
-    )
 
 
 def _coverage(
@@ -135,11 +110,11 @@ def submit_curriculum(
     _fill(curriculum, title=data.title, modules=data.modules, report=report, now=now)
     session.add(curriculum)
     session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="curriculum.submit",
-        curriculum=curriculum,
+        target=(TARGET_TYPE, str(curriculum.id)),
         before=None,
         after=pick(curriculum, "standard_id", "version", "status"),
         now=now,
@@ -200,11 +175,11 @@ def revise_curriculum(
         revision = current
         _fill(current, title=data.title, modules=data.modules, report=report, now=now)
         session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="curriculum.revise",
-        curriculum=revision,
+        target=(TARGET_TYPE, str(revision.id)),
         before=before,
         after=pick(revision, "id", "version", "status"),
         now=now,
@@ -233,21 +208,9 @@ def approve_curriculum(
             f"{len(report.gaps)} gap(s) must be closed before approval.",
             gaps=[gap.model_dump(mode="json", exclude_none=True) for gap in report.gaps],
         )
-    before = pick(curriculum, "status")
-    curriculum.status = CurriculumStatus.approved
-    curriculum.reviewed_by = reviewer
-    curriculum.reviewed_at = now
-    session.flush()
-    _record(
-        session,
-        actor=actor,
-        action="curriculum.approve",
-        curriculum=curriculum,
-        before=before,
-        after=pick(curriculum, "status"),
-        now=now,
+    return _decide(
+        session, curriculum, CurriculumStatus.approved, reviewer=reviewer, now=now, actor=actor
     )
-    return curriculum
 
 
 def reject_curriculum(
@@ -264,19 +227,46 @@ def reject_curriculum(
     curriculum = get_curriculum(session, curriculum_id=curriculum_id)
     if curriculum.status != CurriculumStatus.submitted:
         raise CurriculumNotUnderReview(f"Curriculum {curriculum_id} is {curriculum.status}.")
-    before = pick(curriculum, "status")
-    curriculum.status = CurriculumStatus.rejected
     curriculum.review_reasons = reasons
+    return _decide(
+        session,
+        curriculum,
+        CurriculumStatus.rejected,
+        reviewer=reviewer,
+        now=now,
+        actor=actor,
+        reasons=reasons,
+    )
+
+
+def _decide(
+    session: Session,
+    curriculum: Curriculum,
+    decision: CurriculumStatus,
+    *,
+    reviewer: str,
+    now: datetime,
+    actor: Principal | None,
+    reasons: list[str] | None = None,
+) -> Curriculum:
+    """Close the review of `curriculum` with `decision`, audited as `curriculum.approve` or
+    `curriculum.reject` (with the reasons)."""
+    before = pick(curriculum, "status")
+    curriculum.status = decision
     curriculum.reviewed_by = reviewer
     curriculum.reviewed_at = now
     session.flush()
-    _record(
+    after = pick(curriculum, "status")
+    if reasons is not None:
+        after["reasons"] = reasons
+    action = "approve" if decision is CurriculumStatus.approved else "reject"
+    audit_service.record_change(
         session,
         actor=actor,
-        action="curriculum.reject",
-        curriculum=curriculum,
+        action=f"curriculum.{action}",
+        target=(TARGET_TYPE, str(curriculum.id)),
         before=before,
-        after={"status": curriculum.status, "reasons": reasons},
+        after=after,
         now=now,
     )
     return curriculum

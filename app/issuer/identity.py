@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from app.crypto.did import verification_method_id
 from app.crypto.multikey import public_key_to_jwk
 
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
@@ -37,26 +37,6 @@ class PublishedKey:
     kid: str
     public_key_multibase: str
     public_key: Ed25519PublicKey
-
-
-def did_web_from_url(base_url: str) -> str:
-    """The did:web for an origin (plus optional path); a port's colon is written `%3A`.
-
-    `https://example.com:8443/nassc` becomes `did:web:example.com%3A8443:nassc`.
-    """
-    parts = urlsplit(base_url)
-    if not parts.hostname:
-        raise ValueError(f"not an absolute URL: {base_url!r}")
-    host = parts.hostname.lower()
-    if parts.port is not None:
-        host += quote(f":{parts.port}", safe="")
-    segments = [quote(segment, safe="") for segment in parts.path.split("/") if segment]
-    return ":".join(["did", "web", host, *segments])
-
-
-def verification_method_id(did: str, kid: str) -> str:
-    """The DID URL of a key: `<did>#<kid>`."""
-    return f"{did}#{kid}"
 
 
 def build_did_document(did: str, keys: Sequence[PublishedKey]) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.issuer.identity import PublishedKey, did_web_from_url
+from app.crypto.did import did_web_from_url
+from app.issuer.identity import PublishedKey
 from app.keys import service as keys_service
 
 

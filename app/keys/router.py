@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from app.auth.dependencies import AdminUser, SettingsDep, StaffReader
+from app.crypto.did import did_web_from_url, verification_method_id
 from app.db import SessionDep, utcnow
-from app.issuer.identity import did_web_from_url, verification_method_id
 from app.keys import service
 from app.keys.dependencies import KeyCacheDep, KeyStoreDep
 from app.keys.models import SigningKey

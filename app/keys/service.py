@@ -80,30 +80,6 @@ class KeyCache:
         return bool(self._keys)
 
 
-def _record(
-    session: Session,
-    *,
-    actor: Principal | None,
-    action: str,
-    key: SigningKey,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
-    now: datetime,
-) -> None:
-    audit_service.record(
-        session,
-        actor=actor,
-        # Without a principal the change comes from the command line.
-        actor_override=None if actor is not None else audit_service.SYSTEM,
-        action=action,
-        target_type=TARGET_TYPE,
-        target_id=key.kid,
-        before=before,
-        after=after,
-        now=now,
-    )
-
-
 def generate_key(
     session: Session,
     *,
@@ -144,7 +120,15 @@ def _generate(
     after: dict[str, Any] = pick(key, "status")
     if replaced:
         after["replaces"] = replaced
-    _record(session, actor=actor, action=action, key=key, before=None, after=after, now=now)
+    audit_service.record_change(
+        session,
+        actor=actor,
+        action=action,
+        target=(TARGET_TYPE, key.kid),
+        before=None,
+        after=after,
+        now=now,
+    )
     return key
 
 
@@ -209,7 +193,15 @@ def retire_key(
     key.retired_reason = reason
     session.flush()
     after = {"status": key.status, "reason": reason}
-    _record(session, actor=actor, action="key.retire", key=key, before=before, after=after, now=now)
+    audit_service.record_change(
+        session,
+        actor=actor,
+        action="key.retire",
+        target=(TARGET_TYPE, key.kid),
+        before=before,
+        after=after,
+        now=now,
+    )
     # Destroyed only once every database write has succeeded: a failed retirement must not
     # leave a published key without its private half.
     store.destroy(kid)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,32 +43,6 @@ class ProviderPage:
     total: int
 
 
-def _record(
-    session: Session,
-    *,
-    actor: Principal | None,
-    action: str,
-    target: tuple[str, str],
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    now: datetime,
-    anonymous: bool = False,
-) -> None:
-    audit_service.record(
-        session,
-        actor=actor,
-        # Without a principal the change comes from the command line or a script, except
-        # a registration, which anyone may send.
-        actor_override=None if actor is not None or anonymous else audit_service.SYSTEM,
-        action=action,
-        target_type=target[0],
-        target_id=target[1],
-        before=before,
-        after=after,
-        now=now,
-    )
-
-
 def register_provider(
     session: Session,
     *,
@@ -100,7 +73,7 @@ def register_provider(
     )
     session.add(provider)
     session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="provider.register",
@@ -146,7 +119,7 @@ def change_accreditation(
     provider.accreditation_status = status.value
     provider.status_reason = reason
     session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="provider.accreditation",
@@ -202,7 +175,7 @@ def create_api_client(
     )
     session.add(client)
     session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="api-client.create",
@@ -250,7 +223,7 @@ def rotate_api_client_secret(
     client.secret_hash = hash_secret(secret)
     client.secret_issued_at = now
     session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="api-client.rotate-secret",
@@ -276,7 +249,7 @@ def revoke_api_client(
     client.is_active = False
     client.revoked_at = now
     session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="api-client.revoke",

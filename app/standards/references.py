@@ -41,6 +41,16 @@ CredentialCode = Annotated[
     SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
 ]
 """A national credential's own code, e.g. `EC0118`, `442A` or `CPT-SAFETY`."""
+EQUIVALENT_FRAMEWORKS = {
+    "mssc": "MSSC",
+    "red-seal": "Red Seal",
+    "provincial-trade": "Provincial trade certification",
+    "conocer": "CONOCER",
+    "sep": "SEP",
+    "other": "National credential",
+}
+"""The display name of each framework of equivalent national credentials (by slug), as
+credentials name them in `targetFramework` and verification shows them."""
 
 
 class _NationalCode(BaseModel):

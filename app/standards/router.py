@@ -18,7 +18,7 @@ from app.standards import service
 from app.standards.case import build_case_package
 from app.standards.enums import Country, Language, Sector, StandardStatus
 from app.standards.models import Standard
-from app.standards.presentation import StandardPage, list_item, localized_document
+from app.standards.responses import StandardPage, list_item, localized_document
 from app.standards.schemas import StandardCreate
 
 public_router = APIRouter(prefix="/api/v1/standards", tags=["standards"], route_class=ProblemRoute)

@@ -94,24 +94,14 @@ def _entry(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> audit_service.AuditEntry:
-    return audit_service.AuditEntry(
-        actor=actor,
-        # Without a principal the change comes from the command line or a seed script.
-        actor_override=None if actor is not None else audit_service.SYSTEM,
-        action=action,
-        target_type=TARGET_TYPE,
-        target_id=f"{standard.code}@{standard.version}",
-        before=before,
-        after=after,
+    target = (TARGET_TYPE, f"{standard.code}@{standard.version}")
+    return audit_service.AuditEntry.change(
+        actor=actor, action=action, target=target, before=before, after=after
     )
 
 
 def _identity(standard: Standard) -> dict[str, Any]:
     return pick(standard, "code", "version", "status")
-
-
-def _record(session: Session, entry: audit_service.AuditEntry, *, now: datetime) -> None:
-    audit_service.record_many(session, [entry], now=now)
 
 
 def to_schema(standard: Standard) -> StandardRead:
@@ -125,7 +115,9 @@ def create_standard(
     """Store a new standard version (a draft, or published outright when seeding); audited
     as `standard.create`."""
     standard = _create(session, data=data, now=now)
-    _record(session, _entry(actor, "standard.create", standard, after=_identity(standard)), now=now)
+    audit_service.record_many(
+        session, [_entry(actor, "standard.create", standard, after=_identity(standard))], now=now
+    )
     return standard
 
 
@@ -192,7 +184,7 @@ def update_standard(
     _apply(standard, data)
     session.flush()
     entry = _entry(actor, "standard.update", standard, after=_identity(standard))
-    _record(session, entry, now=now or utcnow())
+    audit_service.record_many(session, [entry], now=now or utcnow())
     return standard
 
 
@@ -214,7 +206,7 @@ def publish_standard(
     entry = _entry(
         actor, "standard.publish", standard, before=before, after=pick(standard, "status")
     )
-    _record(session, entry, now=now)
+    audit_service.record_many(session, [entry], now=now)
     return standard
 
 
@@ -237,7 +229,7 @@ def retire_standard(
     entry = _entry(
         actor, "standard.retire", standard, before=before, after=pick(standard, "status")
     )
-    _record(session, entry, now=now or utcnow())
+    audit_service.record_many(session, [entry], now=now or utcnow())
     return standard
 
 

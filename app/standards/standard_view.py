@@ -23,8 +23,8 @@ from app.standards.page_labels import (
     join_list,
     language_name,
 )
-from app.standards.presentation import version_url
 from app.standards.references import Noc2021Code, Sinco2019Code, Soc2018Code
+from app.standards.responses import version_url
 from app.standards.schemas import StandardRead
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import (

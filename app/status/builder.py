@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from app.crypto.status_list import ENTRY_TYPE, LIST_CREDENTIAL_TYPE, LIST_TYPE
+
 VC_CONTEXT_V2 = "https://www.w3.org/ns/credentials/v2"
-ENTRY_TYPE = "BitstringStatusListEntry"
-LIST_CREDENTIAL_TYPE = "BitstringStatusListCredential"
-LIST_TYPE = "BitstringStatusList"
 
 
 def list_url(base_url: str, list_id: int) -> str:

@@ -59,15 +59,22 @@ def publish_lists(
     signer: IssuerSigner,
     base_url: str,
     now: datetime,
+    only_new: bool = False,
 ) -> list[int]:
     """Re-sign every given list whose revision is not signed yet; returns the ids signed.
 
     The bitstring is rebuilt from the credentials table: a revocation list has the bits of
     its revoked credentials, a suspension list those of its currently suspended ones. The
     lists are locked (in id order) first, so the credentials read afterwards include every
-    change committed before.
+    change committed before. With `only_new` (issuance) only lists never published are
+    signed, and lists already published are not locked: issuance never waits here.
     """
     ids = sorted(set(list_ids))
+    if ids and only_new:
+        unpublished = StatusList.signed_credential.is_(None)
+        ids = list(
+            session.scalars(select(StatusList.id).where(StatusList.id.in_(ids), unpublished))
+        )
     if not ids:
         return []
     status_lists = session.scalars(
@@ -99,6 +106,31 @@ def publish_lists(
     return signed
 
 
+def published_lists(
+    session: Session, *, list_ids: Iterable[int]
+) -> dict[int, dict[str, Any] | None]:
+    """The published list credential of each existing list among `list_ids`, as stored when
+    it was signed (None for a list whose current revision was never published).
+
+    Reads only: what verification sees, exactly as a foreign verifier would.
+    """
+    ids = sorted({list_id for list_id in list_ids if 1 <= list_id <= MAX_LIST_ID})
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(
+            StatusList.id,
+            StatusList.revision,
+            StatusList.signed_revision,
+            StatusList.signed_credential,
+        ).where(StatusList.id.in_(ids))
+    )
+    return {
+        list_id: stored if stored is not None and signed_revision == revision else None
+        for list_id, revision, signed_revision, stored in rows
+    }
+
+
 def _bitstring(session: Session, status_list: StatusList) -> Bitstring:
     if status_list.purpose == StatusPurpose.revocation.value:
         indexes = select(Credential.revocation_index).where(
@@ -119,7 +151,9 @@ def _bitstring(session: Session, status_list: StatusList) -> Bitstring:
 def signed_list(
     session: Session, *, list_id: int | str, signer: IssuerSigner, base_url: str, now: datetime
 ) -> dict[str, Any]:
-    """The signed list credential, signing it first if it never was (a new list)."""
+    """The signed list credential, signing it first if it never was (a list opened before
+    issuance published the lists it opens). Verification never calls this: it reads
+    `published_lists`."""
     parsed = _parse_list_id(list_id)
     query = select(StatusList.revision, StatusList.signed_revision, StatusList.signed_credential)
     row = session.execute(query.where(StatusList.id == parsed)).first()
@@ -132,7 +166,8 @@ def signed_list(
         credential = session.execute(
             select(StatusList.signed_credential).where(StatusList.id == parsed)
         ).scalar_one()
-    assert credential is not None  # publish_lists just signed it
+    if credential is None:  # publish_lists has just signed it
+        raise StatusListNotFound(f"There is no status list {list_id}.")
     return credential
 
 

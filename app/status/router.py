@@ -138,30 +138,34 @@ def _one(
     )
 
 
-@admin_router.post("/{credential_id}/revoke", response_model=CredentialStatusRead)
-def revoke_credential(
-    credential_id: str,
-    body: StatusReason,
-    staff: StaffWriter,
-    session: SessionDep,
-    settings: SettingsDep,
-    signer: SignerDep,
-) -> CredentialStatusChange:
-    """Revoke a credential, permanently, and re-sign its revocation list."""
-    return _one(StatusAction.revoke, credential_id, body.reason, staff, session, settings, signer)
+def _change_route(action: StatusAction, description: str) -> None:
+    """`POST /{credential_id}/{action}` for an action that needs a reason (revoke, suspend)."""
+
+    def change(
+        credential_id: str,
+        body: StatusReason,
+        staff: StaffWriter,
+        session: SessionDep,
+        settings: SettingsDep,
+        signer: SignerDep,
+    ) -> CredentialStatusChange:
+        return _one(action, credential_id, body.reason, staff, session, settings, signer)
+
+    change.__doc__ = description
+    name = f"{action.value}_credential"
+    change.__name__ = change.__qualname__ = name
+    admin_router.post(
+        f"/{{credential_id}}/{action.value}", response_model=CredentialStatusRead, name=name
+    )(change)
 
 
-@admin_router.post("/{credential_id}/suspend", response_model=CredentialStatusRead)
-def suspend_credential(
-    credential_id: str,
-    body: StatusReason,
-    staff: StaffWriter,
-    session: SessionDep,
-    settings: SettingsDep,
-    signer: SignerDep,
-) -> CredentialStatusChange:
-    """Suspend an active credential (reversible) and re-sign its suspension list."""
-    return _one(StatusAction.suspend, credential_id, body.reason, staff, session, settings, signer)
+_change_route(
+    StatusAction.revoke, "Revoke a credential, permanently, and re-sign its revocation list."
+)
+_change_route(
+    StatusAction.suspend,
+    "Suspend an active credential (reversible) and re-sign its suspension list.",
+)
 
 
 @admin_router.post("/{credential_id}/reinstate", response_model=CredentialStatusRead)

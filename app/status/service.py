@@ -30,7 +30,7 @@ from app.auth.roles import Principal
 from app.credentials.errors import CredentialNotFound
 from app.credentials.models import Credential, CredentialStatus
 from app.credentials.signing import IssuerSigner
-from app.errors import AppError
+from app.errors import AppError, ValidationFailed
 from app.standards.models import Standard
 from app.status.allocation import LIST_SIZE, Allocation, allocate, status_entries
 from app.status.builder import list_url
@@ -48,6 +48,7 @@ from app.status.publishing import (
     SecuredList,
     SecuringMechanism,
     publish_lists,
+    published_lists,
     secured_list,
     signed_list,
 )
@@ -67,13 +68,11 @@ __all__ = [
     "change_credential_status",
     "change_statuses",
     "publish_lists",
-    "reinstate",
-    "revoke",
+    "published_lists",
     "secured_list",
     "select_credentials",
     "signed_list",
     "status_entries",
-    "suspend",
 ]
 
 # Keeps IN (…) lists well inside every driver's bound-parameter limit.
@@ -254,12 +253,10 @@ def change_statuses(
     )
     result.lists_republished = [list_url(base_url, list_id) for list_id in republished]
     entries = [
-        audit_service.AuditEntry(
+        audit_service.AuditEntry.change(
             actor=actor,
-            actor_override=None if actor is not None else audit_service.SYSTEM,
             action=f"credential.{action.value}",
-            target_type="credential",
-            target_id=credential_id,
+            target=("credential", credential_id),
             before={"status": rows[credential_id].status},
             after={"status": transition.target, "reason": reason},
         )
@@ -280,75 +277,6 @@ def _locked(ids: Sequence[str]) -> Select[str, str, int, int]:
         .where(Credential.id.in_(ids))
         .order_by(Credential.id)
         .with_for_update()
-    )
-
-
-def revoke(
-    session: Session,
-    *,
-    credential_ids: Sequence[str],
-    reason: str,
-    signer: IssuerSigner,
-    base_url: str,
-    now: datetime,
-    actor: Principal | None = None,
-) -> StatusChangeResult:
-    """Revoke the credentials (permanent); already revoked ones are skipped."""
-    return change_statuses(
-        session,
-        action=StatusAction.revoke,
-        credential_ids=credential_ids,
-        reason=reason,
-        signer=signer,
-        base_url=base_url,
-        now=now,
-        actor=actor,
-    )
-
-
-def suspend(
-    session: Session,
-    *,
-    credential_ids: Sequence[str],
-    reason: str,
-    signer: IssuerSigner,
-    base_url: str,
-    now: datetime,
-    actor: Principal | None = None,
-) -> StatusChangeResult:
-    """Suspend the active credentials; suspended and revoked ones are skipped."""
-    return change_statuses(
-        session,
-        action=StatusAction.suspend,
-        credential_ids=credential_ids,
-        reason=reason,
-        signer=signer,
-        base_url=base_url,
-        now=now,
-        actor=actor,
-    )
-
-
-def reinstate(
-    session: Session,
-    *,
-    credential_ids: Sequence[str],
-    reason: str | None,
-    signer: IssuerSigner,
-    base_url: str,
-    now: datetime,
-    actor: Principal | None = None,
-) -> StatusChangeResult:
-    """Reinstate the suspended credentials; active and revoked ones are skipped."""
-    return change_statuses(
-        session,
-        action=StatusAction.reinstate,
-        credential_ids=credential_ids,
-        reason=reason,
-        signer=signer,
-        base_url=base_url,
-        now=now,
-        actor=actor,
     )
 
 
@@ -398,7 +326,8 @@ def bulk_change(
     if data.credential_ids is not None:
         ids = data.credential_ids
     else:
-        assert data.filter is not None  # the schema requires exactly one selector
+        if data.filter is None:  # StatusChangeBulk requires exactly one selector
+            raise ValidationFailed("Give credential_ids or a filter.")
         ids = select_credentials(
             session,
             provider_id=data.filter.provider_id,

@@ -60,30 +60,6 @@ def _check_password(password: str) -> None:
         raise ValidationFailed(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
 
 
-def _record(
-    session: Session,
-    *,
-    actor: Principal | None,
-    action: str,
-    user: StaffUser,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    now: datetime,
-) -> None:
-    audit_service.record(
-        session,
-        actor=actor,
-        # Without a principal the change comes from the command line or a seed script.
-        actor_override=None if actor is not None else audit_service.SYSTEM,
-        action=action,
-        target_type=TARGET_TYPE,
-        target_id=str(user.id),
-        before=before,
-        after=after,
-        now=now,
-    )
-
-
 def create_user(
     session: Session,
     *,
@@ -109,8 +85,14 @@ def create_user(
     session.add(user)
     session.flush()
     after = {"username": username, **_state(user)}
-    _record(
-        session, actor=actor, action="user.create", user=user, before=None, after=after, now=now
+    audit_service.record_change(
+        session,
+        actor=actor,
+        action="user.create",
+        target=(TARGET_TYPE, str(user.id)),
+        before=None,
+        after=after,
+        now=now,
     )
     return user
 
@@ -183,8 +165,14 @@ def update_user(
         action = "user.enable" if new_active else "user.disable"
     elif is_active is None or new_active == before["is_active"]:
         action = "user.change-role"
-    _record(
-        session, actor=actor, action=action, user=user, before=before, after=_state(user), now=now
+    audit_service.record_change(
+        session,
+        actor=actor,
+        action=action,
+        target=(TARGET_TYPE, str(user.id)),
+        before=before,
+        after=_state(user),
+        now=now,
     )
     return user
 
@@ -218,11 +206,11 @@ def reset_password(
     user.password_hash = hash_secret(password)
     user.updated_at = now
     session.flush()
-    _record(
+    audit_service.record_change(
         session,
         actor=actor,
         action="user.reset-password",
-        user=user,
+        target=(TARGET_TYPE, str(user.id)),
         before=None,
         after={"generated": generated is not None},
         now=now,

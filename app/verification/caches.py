@@ -26,12 +26,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from app.changes import ChangeCounter
-from app.keys.changes import SIGNING_KEYS
-from app.status.changes import STATUS_LISTS
 
 if TYPE_CHECKING:
     from app.verification.status_check import ListDocument
@@ -41,7 +39,8 @@ OWN_KEYS_SECONDS: Final = 5.0
 """How long another process's key rotation or retirement may go unseen here."""
 MAX_LIST_SECONDS: Final = 300.0
 """The longest a list is kept, whatever `ttl` it states (ours state 300 000 ms)."""
-_OWN_LISTS_SIZE: Final = 1024
+OWN_KEYS_SIZE: Final = 4
+OWN_LISTS_SIZE: Final = 1024
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -102,20 +101,21 @@ class ExpiringCache(Generic[K, V]):
                 del self._items[next(iter(self._items))]
 
 
-def _own_keys() -> ExpiringCache[str, TrustedKeys]:
-    return ExpiringCache(SIGNING_KEYS, size=4)
-
-
-def _own_lists() -> ExpiringCache[int, ListDocument]:
-    return ExpiringCache(STATUS_LISTS, size=_OWN_LISTS_SIZE)
-
-
 @dataclass(frozen=True, slots=True)
 class VerifierCaches:
     """The caches of one app (one database), shared by its requests and threads."""
 
-    own_keys: ExpiringCache[str, TrustedKeys] = field(default_factory=_own_keys)
-    own_lists: ExpiringCache[int, ListDocument] = field(default_factory=_own_lists)
+    own_keys: ExpiringCache[str, TrustedKeys]
+    own_lists: ExpiringCache[int, ListDocument]
+
+    @classmethod
+    def watching(cls, *, keys: ChangeCounter, lists: ChangeCounter) -> VerifierCaches:
+        """Caches whose copies a committed change of signing keys (`keys`) or of signed
+        status lists (`lists`) makes stale; the composition root hands in both counters."""
+        return cls(
+            own_keys=ExpiringCache(keys, size=OWN_KEYS_SIZE),
+            own_lists=ExpiringCache(lists, size=OWN_LISTS_SIZE),
+        )
 
 
 def list_seconds(document: dict[str, Any]) -> float:

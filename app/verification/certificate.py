@@ -13,14 +13,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.credentials.models import Credential
-from app.credentials.presentation import verify_url
 from app.i18n import Language
 from app.issuer.identity import ISSUER_NAMES
+from app.links import verify_url
 from app.verification.inspection import inspect_credential
-from app.verification.page_view import ResultView, result_view
 from app.verification.qr import qr_data_uri
 from app.verification.service import VerifierSetup
+from app.verification.stored import StoredCredential
+from app.verification.views import ResultView, result_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class CertificateView:
 def certificate_view(
     session: Session,
     *,
-    credential: Credential,
+    credential: StoredCredential,
     setup: VerifierSetup,
     language: Language,
     now: datetime,

@@ -43,6 +43,8 @@ def verifier_setup(request: Request) -> VerifierSetup:
             settings=state.settings,
             contexts=state.contexts,
             key_cache=state.key_cache,
+            published_lists=state.published_status_lists,
+            credentials=state.stored_credentials,
             remote=remote,
             caches=state.verifier_caches,
             events=state.verification_events,

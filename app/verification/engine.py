@@ -23,7 +23,6 @@ checks passed; an unknown status keeps it false).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
@@ -36,6 +35,7 @@ from app.crypto.data_integrity import (
     PARSING_ERROR,
     PROOF_TYPE,
 )
+from app.crypto.did import did_of
 from app.crypto.errors import CryptoError, InvalidMultikeyError, JoseError, UnknownContextError
 from app.crypto.jose import decode_vc_jwt_header, issuer_id, verify_vc_jwt
 from app.crypto.multikey import DID_KEY_PREFIX, public_key_from_did_key
@@ -51,63 +51,16 @@ from app.verification.checks import (
     outcome_of_proof,
 )
 from app.verification.conformance import check_schema
-from app.verification.dates import parse_datetime, parse_numeric_date
 from app.verification.forms import CredentialInput, Form, PresentationInput
+from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
 from app.verification.proofs import LocalProofs, ProofChecker
+from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.status_check import EntryResult, StatusListSource, check_status
-from app.verification.trust import TrustedKeys, TrustRegistry, did_of
+from app.verification.trust import TrustedKeys, TrustRegistry
+from app.verification.validity import check_validity
 
 AUTHENTICATION: Final = "authentication"
 _JOSE_FORBIDDEN_CLAIMS: Final = ("vc", "vp")
-
-
-@dataclass(frozen=True, slots=True)
-class CredentialVerification:
-    """Everything the engine found about one credential.
-
-    `document` is the verified credential (None unless the proof passed): summaries and
-    recognition read only this, never the unverified input.
-    """
-
-    form: Form
-    checks: tuple[Check, ...]
-    outcome: Outcome
-    claimed_issuer: str | None
-    issuer: TrustedKeys | None = None
-    document: dict[str, Any] | None = None
-    proof: dict[str, Any] | None = None
-    status_entries: tuple[EntryResult, ...] = ()
-
-    @property
-    def verified(self) -> bool:
-        """True only when every check passed."""
-        return self.outcome is Outcome.verified
-
-    def check(self, name: CheckName) -> Check:
-        """The check called `name`."""
-        return next(check for check in self.checks if check.name is name)
-
-
-@dataclass(frozen=True, slots=True)
-class PresentationVerification:
-    """A presentation's own proof (the holder's) and each credential it holds."""
-
-    proof: Check
-    holder: str | None
-    credentials: tuple[CredentialVerification, ...]
-    outcome: Outcome
-    challenge: str | None = None
-    domain: str | None = None
-    proof_input: dict[str, Any] | None = field(default=None)
-
-    @property
-    def verified(self) -> bool:
-        """True when it holds credentials, all verified, and no holder proof failed.
-
-        A presentation without a holder proof can still be verified: the credentials carry
-        their issuers' signatures, which is what an employer relies on.
-        """
-        return self.outcome is Outcome.verified
 
 
 class VerificationEngine:
@@ -175,20 +128,12 @@ class VerificationEngine:
             contexts=self._contexts,
             now=self._now,
         )
-        checks = (
-            proof_check,
-            issuer_check,
-            check_validity(document, now=self._now, jwt_claims=item.form is Form.vc_jwt),
-            status.revocation,
-            status.suspension,
-            schema,
-        )
-        return CredentialVerification(
-            form=item.form,
-            checks=checks,
-            outcome=outcome_of(checks),
-            claimed_issuer=claimed_issuer,
-            issuer=trusted,
+        validity = check_validity(document, now=self._now, jwt_claims=item.form is Form.vc_jwt)
+        return _result(
+            item,
+            (proof_check, issuer_check, validity, status.revocation, status.suspension, schema),
+            claimed_issuer,
+            trusted,
             document=document,
             proof=proof_input,
             status_entries=tuple(status.entries),
@@ -211,20 +156,15 @@ class VerificationEngine:
                 Code.not_checked,
                 "Not checked: there is no trusted key to check the signature with.",
             )
-        checks = (
-            proof_check,
-            issuer_check,
-            Check.unknown(CheckName.validity, Code.not_checked, NOT_CHECKED_DETAIL),
-            Check.unknown(CheckName.revocation, Code.not_checked, NOT_CHECKED_DETAIL),
-            Check.unknown(CheckName.suspension, Code.not_checked, NOT_CHECKED_DETAIL),
-            schema,
+        validity, revocation, suspension = (
+            Check.unknown(name, Code.not_checked, NOT_CHECKED_DETAIL)
+            for name in (CheckName.validity, CheckName.revocation, CheckName.suspension)
         )
-        return CredentialVerification(
-            form=item.form,
-            checks=checks,
-            outcome=outcome_of(checks),
-            claimed_issuer=claimed_issuer,
-            issuer=trusted,
+        return _result(
+            item,
+            (proof_check, issuer_check, validity, revocation, suspension, schema),
+            claimed_issuer,
+            trusted,
             proof=proof_input if proof_input is not None else _proof_input(item),
         )
 
@@ -234,41 +174,41 @@ class VerificationEngine:
         """The Data Integrity proof check; on success also the verified document."""
         proof = document.get("proof")
         if proof is None:
-            return _proof_failed(Code.no_proof, "The credential has no proof."), None, None
+            return proof_failed(Code.no_proof, "The credential has no proof."), None, None
         if not isinstance(proof, dict):
             detail = "Only one proof is supported (no proof sets or chains)."
-            return _proof_failed(Code.unsupported_proof, detail), None, None
+            return proof_failed(Code.unsupported_proof, detail), None, None
         if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
             detail = (
                 f"The proof is {proof.get('type')!r} / {proof.get('cryptosuite')!r}; "
                 f"only {PROOF_TYPE} / {CRYPTOSUITE} is supported."
             )
-            return _proof_failed(Code.unsupported_proof, detail), None, proof
+            return proof_failed(Code.unsupported_proof, detail), None, proof
         if proof.get("proofPurpose") != ASSERTION_METHOD:
             detail = (
                 f"The proof's purpose is {proof.get('proofPurpose')!r}, not {ASSERTION_METHOD}."
             )
-            return _proof_failed(Code.malformed_proof, detail), None, proof
+            return proof_failed(Code.malformed_proof, detail), None, proof
         method = proof.get("verificationMethod")
-        key_check, key = _issuer_key(method, trusted)
+        key_check, key = issuer_key(method, trusted)
         if key is None:
             return key_check, None, proof
         try:
             result = self._proofs(document, public_key=key)
         except UnknownContextError as error:
             detail = f"The JSON-LD context {error.url} is not known here and is never fetched."
-            return _proof_failed(Code.unknown_context, detail), None, proof
+            return proof_failed(Code.unknown_context, detail), None, proof
         except CryptoError as error:
             detail = f"The credential cannot be processed: {error.detail}"
-            return _proof_failed(Code.unprocessable, detail), None, proof
+            return proof_failed(Code.unprocessable, detail), None, proof
         if result.verified and result.verified_document is not None:
             detail = f"The Data Integrity proof ({CRYPTOSUITE}) matches, signed with {method}."
-            return _proof_passed(detail), result.verified_document, proof
+            return proof_passed(detail), result.verified_document, proof
         if any(problem.code == PARSING_ERROR for problem in result.problems):
             detail = "; ".join(problem.detail for problem in result.problems)
-            return _proof_failed(Code.malformed_proof, detail), None, proof
+            return proof_failed(Code.malformed_proof, detail), None, proof
         detail = "The signature does not match the credential: it was altered after signing."
-        return _proof_failed(Code.signature_mismatch, detail), None, proof
+        return proof_failed(Code.signature_mismatch, detail), None, proof
 
     def _jwt_proof(
         self, item: CredentialInput, trusted: TrustedKeys, claimed_issuer: str
@@ -279,15 +219,16 @@ class VerificationEngine:
         header and the signature. Only when it refuses is the header checked on its own, to
         tell an unacceptable header (`invalid`) from a signature that does not match.
         """
-        assert item.token is not None and item.header is not None  # forms sets both
+        if item.token is None or item.header is None:  # `forms` sets both for a vc+jwt
+            return proof_failed(Code.malformed_proof, "The vc+jwt could not be read."), None, None
         kid = item.header.get("kid")
-        key_check, key = _issuer_key(kid, trusted)
+        key_check, key = issuer_key(kid, trusted)
         if key is None:
             return key_check, None, item.header
         forbidden = [claim for claim in _JOSE_FORBIDDEN_CLAIMS if claim in item.claimed]
         if forbidden or ("iss" in item.claimed and item.claimed["iss"] != claimed_issuer):
             detail = "The JWS claims are not a VC-JOSE credential (vc/vp claims, or iss ≠ issuer)."
-            return _proof_failed(Code.malformed_proof, detail), None, item.header
+            return proof_failed(Code.malformed_proof, detail), None, item.header
 
         def resolve(requested: str) -> Ed25519PublicKey:
             if requested != kid:
@@ -301,13 +242,13 @@ class VerificationEngine:
             try:
                 decode_vc_jwt_header(token)
             except JoseError as error:
-                return _proof_failed(Code.unsupported_proof, error.detail), None, item.header
+                return proof_failed(Code.unsupported_proof, error.detail), None, item.header
             detail = (
                 "The JWS signature does not match the credential: it was altered after signing."
             )
-            return _proof_failed(Code.signature_mismatch, detail), None, item.header
+            return proof_failed(Code.signature_mismatch, detail), None, item.header
         detail = f"The JWS (application/vc+jwt, EdDSA) matches, signed with {kid}."
-        return _proof_passed(detail), payload, item.header
+        return proof_passed(detail), payload, item.header
 
     # --- presentations -------------------------------------------------------------------------
 
@@ -347,7 +288,7 @@ class VerificationEngine:
     ) -> Check:
         proof = document.get("proof")
         if proof is None and (challenge is not None or domain is not None):
-            return _proof_failed(
+            return proof_failed(
                 Code.challenge_mismatch,
                 "A challenge or domain was expected, but the presentation has no holder proof.",
             )
@@ -358,22 +299,22 @@ class VerificationEngine:
                 "The presentation has no holder proof: the credentials are checked on their own.",
             )
         if not isinstance(proof, dict):
-            return _proof_failed(Code.unsupported_proof, "Only one holder proof is supported.")
+            return proof_failed(Code.unsupported_proof, "Only one holder proof is supported.")
         if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
-            return _proof_failed(
+            return proof_failed(
                 Code.unsupported_proof, f"Only {PROOF_TYPE} / {CRYPTOSUITE} holder proofs."
             )
         if (challenge is not None and proof.get("challenge") != challenge) or (
             domain is not None and proof.get("domain") != domain
         ):
-            return _proof_failed(
+            return proof_failed(
                 Code.challenge_mismatch, "The holder proof's challenge or domain does not match."
             )
         method = proof.get("verificationMethod")
         if not isinstance(method, str):
-            return _proof_failed(Code.malformed_proof, "The holder proof names no key.")
+            return proof_failed(Code.malformed_proof, "The holder proof names no key.")
         if holder is not None and did_of(method) != holder:
-            return _proof_failed(Code.key_not_issuers, "The holder proof is not by the holder.")
+            return proof_failed(Code.key_not_issuers, "The holder proof is not by the holder.")
         key = self._holder_key(method)
         if key is None:
             return Check.unknown(
@@ -385,14 +326,14 @@ class VerificationEngine:
         try:
             result = self._proofs(document, public_key=key, expected_proof_purpose=AUTHENTICATION)
         except UnknownContextError as error:
-            return _proof_failed(Code.unknown_context, f"The context {error.url} is not known.")
+            return proof_failed(Code.unknown_context, f"The context {error.url} is not known.")
         except CryptoError as error:
-            return _proof_failed(Code.unprocessable, error.detail)
+            return proof_failed(Code.unprocessable, error.detail)
         if result.verified:
-            return _proof_passed(f"The holder proof matches, signed with {method}.")
+            return proof_passed(f"The holder proof matches, signed with {method}.")
         if any(problem.code == PARSING_ERROR for problem in result.problems):
-            return _proof_failed(Code.malformed_proof, "The holder proof is malformed.")
-        return _proof_failed(
+            return proof_failed(Code.malformed_proof, "The holder proof is malformed.")
+        return proof_failed(
             Code.signature_mismatch, "The holder proof does not match the presentation."
         )
 
@@ -404,89 +345,6 @@ class VerificationEngine:
                 return None
         trusted = self._registry.lookup(did_of(method))
         return trusted.keys.get(method) if trusted is not None else None
-
-
-def check_validity(
-    document: Mapping[str, Any], *, now: datetime, jwt_claims: bool = False
-) -> Check:
-    """Whether `now` lies within the credential's `validFrom` … `validUntil`.
-
-    With `jwt_claims` (a vc+jwt's payload) also within its `nbf` … `exp` when present
-    (RFC 7519 §4.1.4–4.1.5): the JWS check reads no clock and leaves them to this one.
-    """
-    if jwt_claims:
-        failed = _check_jwt_validity(document, now=now)
-        if failed is not None:
-            return failed
-    raw_from, raw_until = document.get("validFrom"), document.get("validUntil")
-    valid_from, valid_until = parse_datetime(raw_from), parse_datetime(raw_until)
-    if ("validFrom" in document and valid_from is None) or (
-        "validUntil" in document and valid_until is None
-    ):
-        return Check.failed(
-            CheckName.validity,
-            Code.malformed_date,
-            "validFrom / validUntil must be XML Schema dateTimeStamps with a timezone.",
-        )
-    if valid_from is not None and valid_until is not None and valid_from > valid_until:
-        return Check.failed(
-            CheckName.validity, Code.malformed_date, "validFrom is after validUntil."
-        )
-    if valid_from is not None and now < valid_from:
-        return Check.failed(CheckName.validity, Code.not_yet_valid, f"Not valid until {raw_from}.")
-    if valid_until is not None and now > valid_until:
-        return Check.failed(CheckName.validity, Code.expired, f"Expired on {raw_until}.")
-    until = f" until {raw_until}" if raw_until else " with no end date"
-    since = f" from {raw_from}" if raw_from else ""
-    return Check.passed(CheckName.validity, Code.within_validity, f"Valid{since}{until}.")
-
-
-def _check_jwt_validity(claims: Mapping[str, Any], *, now: datetime) -> Check | None:
-    """The failed validity check for a JWT's `nbf` / `exp`, or None when they allow `now`."""
-    not_before, expires = (
-        parse_numeric_date(claims.get("nbf")),
-        parse_numeric_date(claims.get("exp")),
-    )
-    if ("nbf" in claims and not_before is None) or ("exp" in claims and expires is None):
-        return Check.failed(
-            CheckName.validity, Code.malformed_date, "nbf / exp must be JWT NumericDates."
-        )
-    if not_before is not None and now < not_before:
-        return Check.failed(
-            CheckName.validity,
-            Code.not_yet_valid,
-            f"Not valid until {not_before.isoformat()} (nbf).",
-        )
-    if expires is not None and now >= expires:
-        return Check.failed(
-            CheckName.validity, Code.expired, f"Expired on {expires.isoformat()} (exp)."
-        )
-    return None
-
-
-def _issuer_key(method: Any, trusted: TrustedKeys) -> tuple[Check, Ed25519PublicKey | None]:
-    """The issuer's key named by a proof (or the failed check saying why there is none)."""
-    if not isinstance(method, str) or not method:
-        return _proof_failed(Code.malformed_proof, "The proof names no verification method."), None
-    if did_of(method) != trusted.did:
-        return (
-            _proof_failed(
-                Code.key_not_issuers,
-                f"The credential is signed with {method}, which belongs to another DID than "
-                f"its issuer {trusted.did}.",
-            ),
-            None,
-        )
-    key = trusted.keys.get(method)
-    if key is None:
-        return (
-            _proof_failed(
-                Code.unknown_key,
-                f"{method} is not a current key of the issuer (unknown or retired).",
-            ),
-            None,
-        )
-    return _proof_passed(""), key
 
 
 def _holder_of(document: Mapping[str, Any]) -> str | None:
@@ -501,9 +359,24 @@ def _proof_input(item: CredentialInput) -> dict[str, Any] | None:
     return proof if isinstance(proof, dict) else None
 
 
-def _proof_passed(detail: str) -> Check:
-    return Check.passed(CheckName.proof, Code.signature_valid, detail)
-
-
-def _proof_failed(code: Code, detail: str) -> Check:
-    return Check.failed(CheckName.proof, code, detail)
+def _result(
+    item: CredentialInput,
+    checks: tuple[Check, ...],
+    claimed_issuer: str | None,
+    trusted: TrustedKeys | None,
+    *,
+    document: dict[str, Any] | None = None,
+    proof: dict[str, Any] | None = None,
+    status_entries: tuple[EntryResult, ...] = (),
+) -> CredentialVerification:
+    """The verification of `item` with its six checks, in order, and their outcome."""
+    return CredentialVerification(
+        form=item.form,
+        checks=checks,
+        outcome=outcome_of(checks),
+        claimed_issuer=claimed_issuer,
+        issuer=trusted,
+        document=document,
+        proof=proof,
+        status_entries=status_entries,
+    )

@@ -20,16 +20,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from app.credentials.models import Credential
-from app.providers.models import TrainingProvider
 from app.verification.caches import CacheMiss
 from app.verification.models import VerificationEvent
 
@@ -41,6 +39,10 @@ _ISSUING_COUNTRY_CACHE: Final = 4096
 _CHUNK: Final = 500
 
 logger = logging.getLogger("app.verification.events")
+
+IssuingCountries = Callable[[Session, Sequence[str]], Mapping[str, str | None]]
+"""Looks up the issuing provider's country of each of our credentials among some ids (an
+adapter over issuance, built by `app.main`); a credential it does not know has no country."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +72,10 @@ class EventRecorder:
         interval: float,
         batch_size: int = BATCH_SIZE,
         max_pending: int = MAX_PENDING,
+        issuing_countries: IssuingCountries | None = None,
     ) -> None:
         self._sessions = sessions
+        self._issuing_countries = issuing_countries
         self._interval = interval
         self._batch_size = batch_size
         self._pending: deque[PendingEvent] = deque(maxlen=max_pending)
@@ -99,7 +103,7 @@ class EventRecorder:
         if not self.buffered:
             if session is None:
                 raise CacheMiss("the event must be written with the request")
-            write_events(session, [event])
+            write_events(session, [event], issuing_countries=self._issuing_countries)
             return
         with self._lock:
             self._pending.append(event)
@@ -120,7 +124,7 @@ class EventRecorder:
                 return 0
             try:
                 with self._sessions() as session, session.begin():
-                    write_events(session, batch)
+                    write_events(session, batch, issuing_countries=self._issuing_countries)
             except Exception:
                 with self._lock:
                     # Kept, in order, for the next attempt; beyond MAX_PENDING the oldest go.
@@ -156,10 +160,19 @@ class EventRecorder:
                 logger.exception("writing %d verification events failed", self.pending)
 
 
-def write_events(session: Session, events: Sequence[PendingEvent]) -> None:
-    """Insert `events` through `session` (one statement), their issuing countries resolved."""
-    countries = _issuing_countries(
-        session, [e.own_credential_id for e in events if e.own_credential_id is not None]
+def write_events(
+    session: Session,
+    events: Sequence[PendingEvent],
+    *,
+    issuing_countries: IssuingCountries | None = None,
+) -> None:
+    """Insert `events` through `session` (one statement), their issuing countries resolved
+    by `issuing_countries` (without it, our own credentials' countries stay unknown)."""
+    own = [e.own_credential_id for e in events if e.own_credential_id is not None]
+    countries = (
+        _issuing_countries(session, own, lookup=issuing_countries)
+        if issuing_countries is not None
+        else {}
     )
     rows = [
         {
@@ -179,7 +192,9 @@ def write_events(session: Session, events: Sequence[PendingEvent]) -> None:
     session.execute(insert(VerificationEvent), rows)
 
 
-def _issuing_countries(session: Session, credential_ids: Iterable[str]) -> dict[str, str | None]:
+def _issuing_countries(
+    session: Session, credential_ids: Iterable[str], *, lookup: IssuingCountries
+) -> dict[str, str | None]:
     """The issuing provider's country of each of our credentials (cached per process: a
     credential's provider never changes, and a provider's later change of country is not
     worth a query per event in an anonymous metric)."""
@@ -192,14 +207,7 @@ def _issuing_countries(session: Session, credential_ids: Iterable[str]) -> dict[
             missing.append(credential_id)
     for start in range(0, len(missing), _CHUNK):
         chunk = missing[start : start + _CHUNK]
-        rows: dict[str, str | None] = {
-            credential_id: country
-            for credential_id, country in session.execute(
-                select(Credential.id, TrainingProvider.country)
-                .join(TrainingProvider, Credential.provider_id == TrainingProvider.id)
-                .where(Credential.id.in_(chunk))
-            )
-        }
+        rows = lookup(session, chunk)
         for credential_id in chunk:
             found[credential_id] = rows.get(credential_id)
     if missing:

@@ -11,25 +11,17 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.credentials.models import Credential
-from app.verification.checks import CheckName, CheckStatus
 from app.verification.forms import credential_from_token
-from app.verification.recognition import find_standard
 from app.verification.service import CredentialReport, VerifierSetup, build_engine
-from app.verification.summary import standard_reference, summarize
+from app.verification.stored import StoredCredential
+from app.verification.summary import standard_of, summarize
 
 
 def inspect_credential(
-    session: Session, *, credential: Credential, setup: VerifierSetup, now: datetime
+    session: Session, *, credential: StoredCredential, setup: VerifierSetup, now: datetime
 ) -> CredentialReport:
     """Every check of a stored credential (its vc+jwt) and its summary; no recognition."""
     engine = build_engine(session, setup=setup, now=now)
     result = engine.verify(credential_from_token(credential.jwt))
-    standard = None
-    if (
-        result.document is not None
-        and result.check(CheckName.proof).status is CheckStatus.passed
-        and (reference := standard_reference(result.document)) is not None
-    ):
-        standard = find_standard(session, code=reference[0], version=reference[1])
+    standard = standard_of(session, result)
     return CredentialReport(result=result, summary=summarize(result, standard=standard))

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, utcnow
-from app.standards.models import JSONDocument
+from app.db import Base, JSONDocument, utcnow
 
 
 class TrustedIssuer(Base):

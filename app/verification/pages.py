@@ -19,24 +19,24 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.auth.dependencies import SettingsDep
-from app.credentials import service as credentials_service
-from app.credentials.errors import CredentialNotFound
-from app.credentials.presentation import verify_url
 from app.db import SessionDep, utcnow
+from app.errors import NotFound
 from app.i18n import Language, negotiate_language
+from app.links import verify_url
 from app.routing import ProblemRoute
 from app.standards.enums import Country
-from app.verification import certificate, page_view, qr, responses, service
+from app.verification import certificate, qr, responses, service, views
 from app.verification.dependencies import InvalidCountry, VerifierSetupDep, get_audience
 from app.verification.form_input import SubmittedForm, UnreadableSubmission, submission_from_form
 from app.verification.page_labels import NO_SUCH_CREDENTIAL
-from app.verification.page_view import CountryChoice, country_choices
 from app.verification.schemas import CredentialVerificationRead
-from app.verification.service import Audience, PresentationReport
+from app.verification.service import Audience, PresentationReport, VerifierSetup
+from app.verification.stored import StoredCredential
+from app.verification.views import CountryChoice, country_choices
 from app.web.dependencies import PageLanguage, page_country
 from app.web.i18n import gettext as translate
 from app.web.templates import render_error_page, render_page
@@ -70,6 +70,73 @@ def reader_country(
 
 
 ReaderCountry = Annotated[Country | None, Depends(reader_country)]
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyPage:
+    """What every verification page opens with: the request, its session and verifier
+    set-up, and the reader's language and country."""
+
+    request: Request
+    session: Session
+    setup: VerifierSetup
+    language: Language
+    country: Country | None
+
+    def render(
+        self,
+        template: str,
+        context: dict[str, Any],
+        *,
+        headers: dict[str, str],
+        country: Country | None = None,
+        status_code: int = 200,
+    ) -> HTMLResponse:
+        """The page `template` in the reader's language (and `country`, else theirs)."""
+        return render_page(
+            self.request,
+            template,
+            context,
+            language=self.language,
+            country=_code(country or self.country),
+            status_code=status_code,
+            headers=headers,
+        )
+
+    def link(self, path: str) -> str:
+        """A link within the site that keeps a language chosen with `?lang=`."""
+        return _link(self.request, path)
+
+    def not_found(self) -> HTMLResponse:
+        """The page saying there is no such credential (404)."""
+        return _not_found(self.request, self.language)
+
+    def certificate(
+        self, credential: StoredCredential, *, result_url: str
+    ) -> certificate.CertificateView:
+        """The printable certificate of `credential`, checked now, linking to `result_url`."""
+        return certificate.certificate_view(
+            self.session,
+            credential=credential,
+            setup=self.setup,
+            language=self.language,
+            now=utcnow(),
+            result_url=result_url,
+        )
+
+
+def verify_page(
+    request: Request,
+    session: SessionDep,
+    setup: VerifierSetupDep,
+    language: PageLanguage,
+    country: ReaderCountry,
+) -> VerifyPage:
+    """The opening every verification page shares."""
+    return VerifyPage(request, session, setup, language, country)
+
+
+VerifyPageDep = Annotated[VerifyPage, Depends(verify_page)]
 
 
 async def api_audience(request: Request) -> Audience | InvalidCountry:
@@ -132,57 +199,38 @@ def verify_form_page(
 
 
 @router.post("/verify", name="verify_submission_page")
-def verify_submission_page(
-    request: Request,
-    form: SubmittedFormDep,
-    session: SessionDep,
-    setup: VerifierSetupDep,
-    language: PageLanguage,
-    country: ReaderCountry,
-) -> HTMLResponse:
+def verify_submission_page(form: SubmittedFormDep, page: VerifyPageDep) -> HTMLResponse:
     """Verify a pasted or uploaded credential or presentation and show the result."""
-    chosen = _form_country(form.country, default=country)
+    language = page.language
+    chosen = _form_country(form.country, default=page.country)
     try:
         submission = submission_from_form(form)
     except UnreadableSubmission as error:
         view = FormView(
-            action_url=_link(request, "/verify"),
+            action_url=page.link("/verify"),
             countries=_choices(chosen, language),
             text=form.text,
             error=translate(language, error.message),
         )
-        return render_page(
-            request,
-            "verify/form.html",
-            {"form": view},
-            language=language,
-            country=_code(chosen),
-            status_code=400,
-            headers=NO_STORE,
+        return page.render(
+            "verify/form.html", {"form": view}, country=chosen, status_code=400, headers=NO_STORE
         )
     report = service.verify_submission(
-        session,
+        page.session,
         submission=submission,
-        setup=setup,
+        setup=page.setup,
         audience=Audience(country=chosen, language=language),
         now=(now := utcnow()),
     )
-    root = _root_path(request)
-    context: dict[str, Any] = {"checked_at": now, "form_url": _link(request, "/verify")}
+    root = _root_path(page.request)
+    context: dict[str, Any] = {"checked_at": now, "form_url": page.link("/verify")}
     if isinstance(report, PresentationReport):
-        presented = page_view.presentation_view(session, report, language=language, root_path=root)
+        presented = views.presentation_view(page.session, report, language=language, root_path=root)
         context |= {"headline": presented.verdict, "presentation": presented, "results": []}
     else:
-        result = page_view.result_view(session, report, language=language, root_path=root)
+        result = views.result_view(page.session, report, language=language, root_path=root)
         context |= {"headline": result.verdict, "presentation": None, "results": [result]}
-    return render_page(
-        request,
-        "verify/submitted.html",
-        context,
-        language=language,
-        country=_code(chosen),
-        headers=NO_STORE,
-    )
+    return page.render("verify/submitted.html", context, country=chosen, headers=NO_STORE)
 
 
 @router.get(
@@ -201,20 +249,15 @@ def verify_submission_page(
     },
 )
 def verify_credential_page(
-    credential_id: str,
-    request: Request,
-    session: SessionDep,
-    setup: VerifierSetupDep,
-    language: PageLanguage,
-    country: ReaderCountry,
-    audience: ApiAudience,
+    credential_id: str, page: VerifyPageDep, audience: ApiAudience
 ) -> Response:
     """The verification of a credential issued here: the verdict, then every check.
 
     To `Accept: application/json` it answers exactly as `GET /api/v1/verify/{id}`.
     """
     now = utcnow()
-    if _prefers_json(request.headers.get("accept")):
+    session, setup, language, country = page.session, page.setup, page.language, page.country
+    if _prefers_json(page.request.headers.get("accept")):
         if isinstance(audience, InvalidCountry):
             raise audience
         report = service.verify_stored_credential(
@@ -230,59 +273,32 @@ def verify_credential_page(
             audience=Audience(country=country, language=language),
             now=now,
         )
-    except CredentialNotFound:
-        return _not_found(request, language)
-    result = page_view.result_view(
-        session, report, language=language, root_path=_root_path(request)
-    )
-    identifier = result.credential.credential_id if result.credential else None
-    return render_page(
-        request,
-        "verify/result.html",
-        {
-            "result": result,
-            "countries": _choices(country, language),
-            "checked_at": now,
-            "certificate_url": _link(request, f"/verify/{identifier or credential_id}/certificate"),
-            "json_url": f"{_root_path(request)}/api/v1/verify/{identifier or credential_id}",
-            "form_url": _link(request, "/verify"),
-        },
-        language=language,
-        country=_code(country),
-        headers=NEGOTIATED,
-    )
+    except NotFound:  # no such credential
+        return page.not_found()
+    root = _root_path(page.request)
+    result = views.result_view(session, report, language=language, root_path=root)
+    identifier = (result.credential.credential_id if result.credential else None) or credential_id
+    context = {
+        "result": result,
+        "countries": _choices(country, language),
+        "checked_at": now,
+        "certificate_url": page.link(f"/verify/{identifier}/certificate"),
+        "json_url": f"{root}/api/v1/verify/{identifier}",
+        "form_url": page.link("/verify"),
+    }
+    return page.render("verify/result.html", context, headers=NEGOTIATED)
 
 
 @router.get("/verify/{credential_id}/certificate", name="certificate_page")
-def certificate_page(
-    credential_id: str,
-    request: Request,
-    session: SessionDep,
-    setup: VerifierSetupDep,
-    language: PageLanguage,
-    country: ReaderCountry,
-) -> HTMLResponse:
+def certificate_page(credential_id: str, page: VerifyPageDep) -> HTMLResponse:
     """A printable certificate of a credential issued here, with a QR code to verify it."""
     try:
-        credential = credentials_service.get_credential(session, credential_id=credential_id)
-    except CredentialNotFound:
-        return _not_found(request, language)
-    view = certificate.certificate_view(
-        session,
-        credential=credential,
-        setup=setup,
-        language=language,
-        now=utcnow(),
-        result_url=_link(request, f"/verify/{credential.id}"),
-    )
-    return render_page(
-        request,
-        "verify/certificate.html",
-        {"certificate": view},
-        language=language,
-        country=_code(country),
-        headers=NO_STORE,
-    )
+        credential = page.setup.credentials.get(page.session, credential_id)
+    except NotFound:  # no such credential
+        return page.not_found()
+    result_url = page.link(f"/verify/{credential.id}")
+    view = page.certificate(credential, result_url=result_url)
+    return page.render("verify/certificate.html", {"certificate": view}, headers=NO_STORE)
 
 
 @router.get(
@@ -294,10 +310,10 @@ def certificate_page(
         404: {"description": "No such credential"},
     },
 )
-def verify_qr_code(credential_id: str, session: SessionDep, settings: SettingsDep) -> Response:
+def verify_qr_code(credential_id: str, session: SessionDep, setup: VerifierSetupDep) -> Response:
     """The QR code of the credential's verification page (SVG), for certificates and print."""
-    credential = credentials_service.get_credential(session, credential_id=credential_id)
-    image = qr.qr_svg(verify_url(settings.public_base_url, credential.id))
+    credential = setup.credentials.get(session, credential_id)
+    image = qr.qr_svg(verify_url(setup.settings.public_base_url, credential.id))
     return Response(image, media_type="image/svg+xml", headers=QR_HEADERS)
 
 

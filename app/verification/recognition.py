@@ -17,12 +17,12 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
-from app.credentials.builder import EQUIVALENT_FRAMEWORKS
 from app.i18n import Language
 from app.standards import service as standards_service
 from app.standards.enums import Country, StandardStatus
 from app.standards.enums import Language as StandardLanguage
 from app.standards.errors import StandardNotFound
+from app.standards.references import EQUIVALENT_FRAMEWORKS
 from app.standards.schemas import StandardRead
 from app.verification.caches import CacheMiss
 

@@ -41,7 +41,8 @@ def registry_entries(
     """The whole registry: this service's own DID with its current keys, then staff's."""
     registry = DatabaseTrustRegistry(session, settings=settings)
     own = registry.lookup(registry.own_did)
-    assert own is not None  # the own DID is always trusted
+    if own is None:  # the own DID is always trusted
+        raise RuntimeError(f"{registry.own_did} is not in its own trust registry")
     return own, list_trusted_issuers(session)
 
 

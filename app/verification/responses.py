@@ -20,10 +20,10 @@ from app.verification.checks import (
     Code,
     problem_type,
 )
-from app.verification.engine import CredentialVerification, PresentationVerification
 from app.verification.forms import Form
 from app.verification.models import TrustedIssuer
 from app.verification.recognition import Recognition
+from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.schemas import (
     CheckRead,
     CredentialResults,

@@ -21,8 +21,6 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.credentials import service as credentials_service
-from app.credentials.signing import IssuerSigner, current_signer
 from app.crypto.contexts import PinnedContexts
 from app.i18n import Language
 from app.keys.service import KeyCache
@@ -30,11 +28,7 @@ from app.standards.enums import Country
 from app.standards.schemas import StandardRead
 from app.verification.caches import CacheMiss, VerifierCaches
 from app.verification.checks import CheckName, CheckStatus
-from app.verification.engine import (
-    CredentialVerification,
-    PresentationVerification,
-    VerificationEngine,
-)
+from app.verification.engine import VerificationEngine
 from app.verification.events import EventRecorder, PendingEvent
 from app.verification.forms import (
     VC_JWT_MEDIA_TYPE,
@@ -47,26 +41,33 @@ from app.verification.proofs import ProofChecker
 from app.verification.recognition import (
     DEFAULT_LANGUAGES,
     Recognition,
-    find_standard,
     recognition_for,
 )
-from app.verification.status_check import LocalStatusLists, StatusListSource
-from app.verification.summary import CredentialSummary, standard_reference, summarize
+from app.verification.results import CredentialVerification, PresentationVerification
+from app.verification.status_sources import LocalStatusLists, PublishedLists, StatusListSource
+from app.verification.stored import StoredCredentials
+from app.verification.summary import (
+    CredentialSummary,
+    standard_of,
+    standard_reference,
+    summarize,
+)
 from app.verification.trust import DatabaseTrustRegistry
 
 URN_UUID = "urn:uuid:"
 MAX_CACHED_TOKEN_BYTES: Final = 64 * 1024
 """Larger tokens are verified in a worker thread: decoding one holds the event loop."""
-_UNBUFFERED: Final = EventRecorder(None, interval=0)
 
 
 @dataclass(frozen=True, slots=True)
 class VerifierSetup:
     """What verification needs from the running app (loaded once, shared by requests).
 
+    `published_lists` and `credentials` are the adapters over issuance (`app.adapters`):
+    this service's published status lists and its stored credentials.
     `remote` is the source for other trusted issuers' status lists; None (the default)
     means they are not fetched and their status checks are `unknown`. `caches` are the
-    app's (a set-up made without them caches nothing between requests); `events` is the
+    app's; `events` is the
     app's recorder (None: each event is written through the request's session). `proofs`
     is where Data Integrity proofs are checked (None: in the request's thread).
     """
@@ -74,8 +75,10 @@ class VerifierSetup:
     settings: Settings
     contexts: PinnedContexts
     key_cache: KeyCache
+    published_lists: PublishedLists
+    credentials: StoredCredentials
+    caches: VerifierCaches
     remote: StatusListSource | None = None
-    caches: VerifierCaches = field(default_factory=VerifierCaches)
     events: EventRecorder | None = None
     proofs: ProofChecker | None = None
 
@@ -120,21 +123,11 @@ def build_engine(
     """An engine for one request: the registry and status lists from the app's caches, else
     read through `session` (without one, what is not cached raises `CacheMiss`)."""
     settings = setup.settings
-
-    def signer() -> IssuerSigner:
-        if session is None:
-            raise CacheMiss("signing a status list needs the database")
-        return current_signer(
-            session, settings=settings, cache=setup.key_cache, contexts=setup.contexts
-        )
-
     return VerificationEngine(
         registry=DatabaseTrustRegistry(session, settings=settings, own_keys=setup.caches.own_keys),
         status_lists=LocalStatusLists(
             session,
-            base_url=settings.public_base_url,
-            signer=signer,
-            now=now,
+            published=setup.published_lists,
             remote=setup.remote,
             cache=setup.caches.own_lists,
         ),
@@ -177,7 +170,8 @@ def verify_body_from_cache(
     if setup.events is None or not setup.events.buffered:
         return None
     item = parse_body(body, media_type)
-    assert isinstance(item, CredentialInput)  # a vc+jwt body is one credential
+    if not isinstance(item, CredentialInput):  # a vc+jwt body is always one credential
+        return None
     try:
         return verify_credential(None, item=item, setup=setup, audience=audience, now=now)
     except CacheMiss:
@@ -249,7 +243,7 @@ def verify_stored_credential(
     check (signature with a published key, validity, both status lists), at a fraction of
     the cost of RDF canonicalization.
     """
-    credential = credentials_service.get_credential(session, credential_id=credential_id)
+    credential = setup.credentials.get(session, credential_id)
     item = credential_from_token(credential.jwt)
     return verify_credential(session, item=item, setup=setup, audience=audience, now=now)
 
@@ -262,7 +256,7 @@ def _report(
     audience: Audience,
     now: datetime,
 ) -> CredentialReport:
-    standard = _standard_of(session, result)
+    standard = standard_of(session, result)
     recognition: list[Recognition] = []
     if standard is not None:
         countries = [audience.country] if audience.country else list(Country)
@@ -276,7 +270,10 @@ def _report(
         ]
     summary = summarize(result, standard=standard)
     # Last: a `CacheMiss` before it leaves no event behind for the retry to duplicate.
-    (setup.events or _UNBUFFERED).record(
+    events = setup.events or EventRecorder(
+        None, interval=0, issuing_countries=setup.credentials.issuing_countries
+    )
+    events.record(
         session,
         verification_event(
             result=result, standard=standard, employer_country=audience.country, now=now
@@ -288,17 +285,6 @@ def _report(
         recognition=recognition,
         employer_country=audience.country,
     )
-
-
-def _standard_of(session: Session | None, result: CredentialVerification) -> StandardRead | None:
-    """The registry's standard a verified credential names (None for unverified input)."""
-    if result.document is None:
-        return None
-    reference = standard_reference(result.document)
-    if reference is None:
-        return None
-    code, version = reference
-    return find_standard(session, code=code, version=version)
 
 
 def verification_event(

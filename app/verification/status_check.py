@@ -7,10 +7,8 @@ entry's bit. Anything that stops this ("could not retrieve", "list not verifiabl
 malformed entry) leaves the check `unknown`, never `passed`: an unreadable list is not a
 statement that the credential is not revoked.
 
-Where lists come from is a `StatusListSource`. This service's own lists are read from the
-database (`LocalStatusLists`); lists of other trusted issuers only through an opt-in fetcher
-restricted to their own host (`app.verification.remote_status`). A credential's content never
-chooses a host to contact.
+Where lists come from is a `StatusListSource` (`app.verification.status_sources`): this
+service's published lists, or other trusted issuers' lists fetched from their own hosts.
 
 Verified lists are cached per process, keyed by their exact content and the verifying key,
 so a list is verified once per signature, not once per request. This service's own signed
@@ -20,35 +18,47 @@ usually reads no status list from the database at all.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final, Generic, Protocol, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from app.credentials.signing import IssuerSigner
 from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import verify_proof
+from app.crypto.did import did_of
 from app.crypto.errors import CryptoError, JoseError, StatusListError
 from app.crypto.jose import verify_vc_jwt
-from app.crypto.status_list import Bitstring, decode_list
-from app.errors import AppError
-from app.status import service as status_service
-from app.status.builder import ENTRY_TYPE, LIST_CREDENTIAL_TYPE, LIST_TYPE, list_url
-from app.status.errors import StatusListNotFound
-from app.status.models import StatusList
-from app.verification.caches import CacheMiss, ExpiringCache, list_seconds
+from app.crypto.status_list import (
+    ENTRY_TYPE,
+    LIST_CREDENTIAL_TYPE,
+    LIST_TYPE,
+    Bitstring,
+    decode_list,
+)
 from app.verification.checks import Check, CheckName, CheckStatus, Code
 from app.verification.dates import parse_datetime, parse_numeric_date
-from app.verification.trust import TrustedKeys, did_of
+from app.verification.status_sources import (
+    ListDocument,
+    StatusListSource,
+    StatusListUnavailable,
+    content_key,
+)
+from app.verification.trust import TrustedKeys
+
+__all__ = [
+    "EntryResult",
+    "ListDocument",
+    "StatusListSource",
+    "StatusListUnavailable",
+    "StatusResult",
+    "check_status",
+    "content_key",
+]
 
 REVOCATION: Final = "revocation"
 SUSPENSION: Final = "suspension"
@@ -58,42 +68,6 @@ _CACHE_SIZE: Final = 512
 
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-class StatusListUnavailable(Exception):
-    """A list that could not be retrieved; `code` says whether it was tried at all."""
-
-    def __init__(self, code: Code, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-
-
-@dataclass(frozen=True, slots=True)
-class ListDocument:
-    """A status list credential as retrieved: a JSON document or a vc+jwt string.
-
-    `content_key` is `content_key(document)` when the source has it already (cached lists).
-    """
-
-    document: dict[str, Any] | None = None
-    token: str | None = None
-    content_key: str | None = None
-
-
-class StatusListSource(Protocol):
-    """Where the engine gets status list credentials from."""
-
-    def prefetch(self, urls: Sequence[str]) -> None:
-        """A hint: these lists are about to be retrieved (a source may read them at once)."""
-        ...
-
-    def retrieve(self, url: str, *, issuer: TrustedKeys) -> ListDocument:
-        """The list credential at `url` for a credential of `issuer`.
-
-        Raises `StatusListUnavailable` when it cannot (or may not) be retrieved.
-        """
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,154 +366,5 @@ def _bitstring(encoded: str) -> Bitstring:
     return bits
 
 
-def content_key(document: Mapping[str, Any]) -> str:
-    """The SHA-256 of a document's canonical JSON (sorted keys): what verified lists are
-    cached under."""
-    serialized = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(serialized.encode("utf-8")).hexdigest()
-
-
 def _raw(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
-
-
-# --- this service's own lists ------------------------------------------------------------------
-
-
-class LocalStatusLists:
-    """This service's lists (`{base_url}/status/{id}`), read from the database, never over HTTP.
-
-    Signed lists read from the database are kept in `cache` (per app) for their `ttl`.
-    Without a session (cache-only verification) a list that is not cached raises
-    `CacheMiss`, and so does any URL for `remote`. Other URLs go to `remote` (a source
-    restricted to trusted issuers' hosts) when given; otherwise they are not fetched and the
-    check stays unknown.
-    """
-
-    def __init__(
-        self,
-        session: Session | None,
-        *,
-        base_url: str,
-        signer: Callable[[], IssuerSigner],
-        now: datetime,
-        remote: StatusListSource | None = None,
-        cache: ExpiringCache[int, ListDocument] | None = None,
-    ) -> None:
-        self._session = session
-        self._prefix = list_url(base_url, 0)[:-1]
-        self._base_url = base_url
-        self._make_signer = signer
-        self._signer: IssuerSigner | None = None
-        self._now = now
-        self._remote = remote
-        self._cache = cache
-        self._current: dict[int, ListDocument] = {}
-
-    def prefetch(self, urls: Sequence[str]) -> None:
-        """Read every current signed list of ours among `urls` not cached, in one query."""
-        ids = {int(i) for i in (self._local_id(url) for url in urls) if i is not None}
-        foreign = [url for url in urls if not url.startswith(self._prefix)]
-        if self._remote is not None and foreign:
-            self._require_session()  # a fetch blocks: never in cache-only verification
-            self._remote.prefetch(foreign)
-        missing = sorted(list_id for list_id in ids if self._cached(list_id) is None)
-        if not missing or self._session is None:
-            return
-        changes = self._cache.changes_now() if self._cache is not None else 0
-        rows = self._session.execute(
-            select(
-                StatusList.id,
-                StatusList.revision,
-                StatusList.signed_revision,
-                StatusList.signed_credential,
-            ).where(StatusList.id.in_(missing))
-        )
-        for list_id, revision, signed_revision, stored in rows:
-            if stored is not None and signed_revision == revision:
-                self._keep(list_id, stored, changes)
-
-    def retrieve(self, url: str, *, issuer: TrustedKeys) -> ListDocument:
-        """The list from the database when the URL is ours, else from `remote`, else refused."""
-        if url.startswith(self._prefix):
-            return self._local(url.removeprefix(self._prefix))
-        if self._remote is None:
-            raise StatusListUnavailable(
-                Code.status_list_not_fetched,
-                "the status list is on another host, and lists are not fetched from other hosts.",
-            )
-        self._require_session()
-        return self._remote.retrieve(url, issuer=issuer)
-
-    def _cached(self, list_id: int) -> ListDocument | None:
-        if list_id in self._current:
-            return self._current[list_id]
-        retrieved = self._cache.get(list_id) if self._cache is not None else None
-        if retrieved is not None:
-            self._current[list_id] = retrieved
-        return retrieved
-
-    def _keep(self, list_id: int, document: dict[str, Any], changes: int) -> ListDocument:
-        retrieved = ListDocument(document=document, content_key=content_key(document))
-        self._current[list_id] = retrieved
-        if self._cache is not None:
-            self._cache.put(list_id, retrieved, changes=changes, seconds=list_seconds(document))
-        return retrieved
-
-    def _require_session(self) -> Session:
-        if self._session is None:
-            raise CacheMiss("the status list must be read from the database or fetched")
-        return self._session
-
-    def _current_signer(self) -> IssuerSigner:
-        # Needed only to sign a list never signed before; made at most once per request.
-        if self._signer is None:
-            self._signer = self._make_signer()
-        return self._signer
-
-    def _local_id(self, url: str) -> int | None:
-        list_id = url.removeprefix(self._prefix) if url.startswith(self._prefix) else ""
-        if list_id.isascii() and list_id.isdigit() and len(list_id) <= 10:
-            return int(list_id)
-        return None
-
-    def _local(self, list_id: str) -> ListDocument:
-        """The list's signed credential: the stored one when it is current (read without a
-        signing key, usually by `prefetch` or from the cache), else signed now by
-        `status_service.signed_list`."""
-        if list_id.isascii() and list_id.isdigit() and len(list_id) <= 10:
-            cached = self._cached(int(list_id))
-            if cached is not None:
-                return cached
-            session = self._require_session()
-            changes = self._cache.changes_now() if self._cache is not None else 0
-            row = session.execute(
-                select(
-                    StatusList.revision, StatusList.signed_revision, StatusList.signed_credential
-                ).where(StatusList.id == int(list_id))
-            ).first()
-            if row is None:
-                raise StatusListUnavailable(
-                    Code.status_list_unavailable, "the status list does not exist."
-                )
-            revision, signed_revision, stored = row
-            if stored is not None and signed_revision == revision:
-                return self._keep(int(list_id), stored, changes)
-        session = self._require_session()
-        try:
-            signed = status_service.signed_list(
-                session,
-                list_id=list_id,
-                signer=self._current_signer(),
-                base_url=self._base_url,
-                now=self._now,
-            )
-        except StatusListNotFound as error:
-            raise StatusListUnavailable(
-                Code.status_list_unavailable, "the status list does not exist."
-            ) from error
-        except AppError as error:  # e.g. no signing key to sign a list never signed before
-            raise StatusListUnavailable(
-                Code.status_list_unavailable, error.detail or error.title
-            ) from error
-        return ListDocument(document=signed)

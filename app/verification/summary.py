@@ -15,10 +15,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from app.standards.schemas import StandardRead
 from app.verification.checks import CheckName, CheckStatus
 from app.verification.dates import parse_datetime
-from app.verification.engine import CredentialVerification
+from app.verification.recognition import find_standard
+from app.verification.results import CredentialVerification
 
 
 class StatusLabel(StrEnum):
@@ -158,3 +161,15 @@ def summarize(
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def standard_of(session: Session | None, result: CredentialVerification) -> StandardRead | None:
+    """The registry's standard a verified credential names (None for unverified input: a
+    result has a `document` only when its proof passed)."""
+    if result.document is None:
+        return None
+    reference = standard_reference(result.document)
+    if reference is None:
+        return None
+    code, version = reference
+    return find_standard(session, code=code, version=version)

@@ -20,17 +20,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Protocol
-from urllib.parse import unquote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.crypto.did import did_web_host, verification_method_id
 from app.crypto.errors import InvalidMultikeyError
 from app.crypto.multikey import public_key_from_jwk, public_key_from_multibase
 from app.issuer import service as issuer_service
-from app.issuer.identity import ISSUER_NAMES, verification_method_id
+from app.issuer.identity import ISSUER_NAMES
 from app.verification.caches import OWN_KEYS_SECONDS, CacheMiss, ExpiringCache
 from app.verification.models import TrustedIssuer
 
@@ -65,19 +65,6 @@ class TrustRegistry(Protocol):
 
 class DidDocumentError(ValueError):
     """A DID document that cannot be pinned (wrong id, no usable assertion keys)."""
-
-
-def did_of(url: str) -> str:
-    """The DID of a DID URL (`did:web:x#key-1` → `did:web:x`)."""
-    return url.split("#", 1)[0].split("?", 1)[0]
-
-
-def did_web_host(did: str) -> str | None:
-    """The host (with port, if any) a did:web names, or None for other DIDs."""
-    if not did.startswith("did:web:"):
-        return None
-    host = unquote(did.removeprefix("did:web:").split(":", 1)[0]).lower()
-    return host or None
 
 
 def assertion_keys(did: str, document: Mapping[str, Any]) -> dict[str, Ed25519PublicKey]:

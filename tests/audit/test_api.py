@@ -13,7 +13,7 @@ from app.audit import service as audit_service
 from app.auth.roles import Role
 from tests.audit.helpers import AUDIT, USERS, append, events, staff
 from tests.factories import create_provider, provider_headers
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -26,7 +26,7 @@ from app.db import utcnow
 from app.keys import service as keys_service
 from tests.audit.helpers import AUDIT, append, events, staff
 from tests.factories import ensure_signing_key
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 CHECKPOINTS = f"{AUDIT}/checkpoints"
 DID = "did:web:testserver"

@@ -34,9 +34,9 @@ from app.audit.models import AuditEvent
 from app.auth.roles import Role
 from app.standards.enums import Country
 from tests.audit.helpers import events, staff, verify
+from tests.credentials.factories import issue_body, issuing_setup
+from tests.curricula.factories import complete_curriculum_body
 from tests.factories import PASSWORD, ensure_signing_key, password_token
-from tests.issuance.factories import issue_body, issuing_setup
-from tests.registry.curricula_factory import complete_curriculum_body
 from tests.standards.standard_data import CODE, standard_data
 
 Who = tuple[str, str]

@@ -18,7 +18,7 @@ from app.config import Settings
 from app.main import create_app
 from tests.console.helpers import page, sign_in
 from tests.factories import PASSWORD, client_credentials, create_provider, create_staff_user
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 TOKEN = "/api/v1/auth/token"
 

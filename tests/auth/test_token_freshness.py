@@ -29,7 +29,7 @@ from tests.factories import (
     provider_headers,
     staff_headers,
 )
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 
 ME = "/api/v1/auth/me"
 USERS = "/api/v1/admin/users"

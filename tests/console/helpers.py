@@ -20,9 +20,9 @@ from app.standards.enums import Country
 from app.standards.schemas import StandardRead
 from app.users import service as users_service
 from app.users.models import StaffUser
+from tests.credentials.factories import IssuingSetup, issue_body, issuing_setup
+from tests.curricula.factories import complete_curriculum_body
 from tests.factories import PASSWORD, create_provider, create_staff_user, provider_headers
-from tests.issuance.factories import IssuingSetup, issue_body, issuing_setup
-from tests.registry.curricula_factory import complete_curriculum_body
 from tests.status.factories import set_bits
 
 CONSOLE = "/console"

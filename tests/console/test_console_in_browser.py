@@ -21,8 +21,8 @@ from app.credentials.models import Credential
 from app.curricula.models import Curriculum
 from tests.browser import LiveServer, left_the_page
 from tests.console.helpers import issue, submit_gapped_curriculum
+from tests.credentials.factories import issuing_setup
 from tests.factories import PASSWORD, create_staff_user
-from tests.issuance.factories import issuing_setup
 from tests.status.factories import set_bits
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)

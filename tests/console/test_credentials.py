@@ -22,7 +22,7 @@ from tests.console.helpers import (
     setup_with_credential,
     signed_in,
 )
-from tests.issuance.factories import IssuingSetup
+from tests.credentials.factories import IssuingSetup
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 

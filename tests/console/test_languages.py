@@ -23,7 +23,7 @@ from tests.console.helpers import (
     signed_in,
     submit_gapped_curriculum,
 )
-from tests.issuance.factories import issuing_setup
+from tests.credentials.factories import issuing_setup
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 

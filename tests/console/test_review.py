@@ -18,7 +18,7 @@ from tests.console.helpers import (
     signed_in,
     submit_gapped_curriculum,
 )
-from tests.issuance.factories import IssuingSetup, issuing_setup
+from tests.credentials.factories import IssuingSetup, issuing_setup
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 

@@ -23,7 +23,7 @@ from app.credentials.models import Credential
 from app.db import make_sessionmaker
 from app.main import create_app
 from tests.conftest import create_postgres_database, drop_postgres_database, settings_for
-from tests.issuance.factories import issue_body, issuing_setup
+from tests.credentials.factories import issue_body, issuing_setup
 
 pytestmark = pytest.mark.postgres
 

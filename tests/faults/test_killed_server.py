@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.credentials.models import Credential, CredentialBatch
+from tests.credentials.factories import assert_batch_issued_once, issuing_setup, queue_batch
 from tests.faults.servers import Server, alive, children, kill_leftovers, server_env, wait_for
-from tests.issuance.factories import issuing_setup
-from tests.issuance.test_batches import _assert_batch_issued_once, _queue_batch
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -28,7 +27,7 @@ def test_killed_mid_batch_restarted_at_once_completes_and_leaves_no_workers(
     client: TestClient, app: FastAPI, db: Session, tmp_path: Path
 ) -> None:
     setup = issuing_setup(client, app, db)
-    batch_id = _queue_batch(db, setup, TOTAL)
+    batch_id = queue_batch(db, setup, TOTAL)
     env = server_env(
         app.state.settings,
         NASSC_BATCH_CHUNK_SIZE="10",
@@ -79,7 +78,7 @@ def test_killed_mid_batch_restarted_at_once_completes_and_leaves_no_workers(
         first.stop()
         kill_leftovers(started)
 
-    _assert_batch_issued_once(db, batch_id, TOTAL)
+    assert_batch_issued_once(db, batch_id, TOTAL)
     issue_events = db.scalar(
         select(func.count())
         .select_from(AuditEvent)

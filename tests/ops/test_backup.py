@@ -30,8 +30,8 @@ from app.ops.backup import backup_tables, export_backup, import_backup
 from app.ops.errors import BackupError
 from app.verification.models import TrustedIssuer, VerificationEvent
 from tests.conftest import settings_for
+from tests.credentials.factories import IssuingSetup, issue_body, issuing_setup
 from tests.factories import create_staff_user
-from tests.issuance.factories import IssuingSetup, issue_body, issuing_setup
 
 DatabaseFactory = Callable[[str], str]
 

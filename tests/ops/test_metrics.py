@@ -21,8 +21,8 @@ from app.config import PROJECT_ROOT, Settings
 from app.credentials.models import CredentialBatch, CredentialBatchRow
 from app.db import utcnow
 from app.main import create_app
+from tests.helpers import assert_problem
 from tests.reports.dataset import seed_report_dataset
-from tests.test_errors import assert_problem
 
 TOKEN = "metrics-token-0123456789abcdef0123"
 

@@ -15,6 +15,7 @@ from app.auth.roles import Role
 from app.db import utcnow
 from app.reports import service
 from tests.factories import create_provider, provider_headers, staff_headers
+from tests.helpers import assert_problem
 from tests.reports.dataset import (
     EV,
     FORMULA_NAME,
@@ -23,7 +24,6 @@ from tests.reports.dataset import (
     credential_id,
     seed_report_dataset,
 )
-from tests.test_errors import assert_problem
 
 REPORTS = "/api/v1/admin/reports"
 CSV = {"Accept": "text/csv"}

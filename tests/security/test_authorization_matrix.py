@@ -23,10 +23,9 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.standards.enums import Country
 from app.users.models import StaffUser
+from tests.credentials.factories import issue_body, issuing_setup, rows
+from tests.curricula.factories import complete_curriculum_body
 from tests.factories import create_provider, create_staff_user, provider_headers, staff_headers
-from tests.issuance.factories import issue_body, issuing_setup
-from tests.issuance.test_batches import rows
-from tests.registry.curricula_factory import complete_curriculum_body
 
 ANON, A, B, AUDITOR, REGISTRAR, ADMIN = (
     "anonymous",

@@ -16,8 +16,8 @@ from app.auth.roles import Role
 from app.credentials.models import Credential
 from app.db import utcnow
 from app.providers.models import TrainingProvider
+from tests.credentials.factories import issue_body, issuing_setup
 from tests.factories import staff_headers
-from tests.issuance.factories import issue_body, issuing_setup
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example","x")',

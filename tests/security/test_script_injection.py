@@ -12,7 +12,7 @@ from app.auth.roles import Role
 from app.curricula.models import Curriculum
 from app.providers.models import TrainingProvider
 from tests.console.helpers import signed_in
-from tests.issuance.factories import issue_body, issuing_setup
+from tests.credentials.factories import issue_body, issuing_setup
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ESCAPED = "&lt;script&gt;"

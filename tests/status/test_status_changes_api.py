@@ -20,7 +20,9 @@ from app.db import make_sessionmaker, utcnow
 from app.standards.models import Standard
 from app.status import service as status_service
 from app.status.models import StatusList
+from app.status.schemas import StatusAction
 from tests.factories import create_provider, ensure_signing_key, provider_headers, staff_headers
+from tests.helpers import assert_problem
 from tests.status.factories import (
     create_credential,
     create_credentials,
@@ -28,7 +30,6 @@ from tests.status.factories import (
     set_bits,
     signer_for,
 )
-from tests.test_errors import assert_problem
 
 ADMIN = "/api/v1/admin/credentials"
 BULK = f"{ADMIN}/status-changes"
@@ -410,8 +411,9 @@ def test_concurrent_revocations_on_one_list_are_all_published(
             try:
                 signer = signer_for(app, session)
                 barrier.wait()
-                status_service.revoke(
+                status_service.change_statuses(
                     session,
+                    action=StatusAction.revoke,
                     credential_ids=[credential_id],
                     reason="concurrent",
                     signer=signer,

@@ -18,9 +18,9 @@ from app.crypto.data_integrity import verify_proof
 from app.crypto.multikey import public_key_from_multibase
 from app.status.models import StatusList
 from tests.factories import ensure_signing_key
+from tests.helpers import assert_problem
 from tests.interop.node_verifier import run_node_verifier_batch
 from tests.status.factories import create_credential, seeded_standard, set_bits
-from tests.test_errors import assert_problem
 
 DID = "did:web:testserver"
 DATE_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")

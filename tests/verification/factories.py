@@ -16,13 +16,18 @@ from app.credentials.signing import current_signer
 from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import add_proof
 from app.crypto.jose import sign_vc_jwt
-from app.crypto.multikey import generate_private_key, public_key_to_multibase
+from app.crypto.multikey import (
+    did_key_from_public_key,
+    did_key_verification_method,
+    generate_private_key,
+    public_key_to_multibase,
+)
 from app.crypto.status_list import Bitstring, encode_list
 from app.db import utcnow
 from app.status.allocation import LIST_SIZE
 from app.status.builder import build_list_credential
 from app.verification.remote_status import FetchError, FetchResponse
-from tests.issuance.factories import IssuingSetup, issue_body, issuing_setup
+from tests.credentials.factories import IssuingSetup, issue_body, issuing_setup
 
 CREDENTIALS = "/api/v1/credentials"
 VERIFY = "/api/v1/verify"
@@ -215,3 +220,42 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+
+
+def enveloped(jwt: str) -> dict[str, Any]:
+    """A vc+jwt inside a presentation (VCDM 2.0 EnvelopedVerifiableCredential)."""
+    return {
+        "@context": [VC_V2],
+        "id": f"data:application/vc+jwt,{jwt}",
+        "type": "EnvelopedVerifiableCredential",
+    }
+
+
+def presentation(*credentials: dict[str, Any], holder: str | None = None) -> dict[str, Any]:
+    """An unsigned VerifiablePresentation."""
+    document: dict[str, Any] = {
+        "@context": [VC_V2],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": list(credentials),
+    }
+    if holder is not None:
+        document["holder"] = holder
+    return document
+
+
+def signed_by_did_key(app: FastAPI, *credentials: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A presentation of `credentials` with a holder proof by a new did:key, and the holder."""
+    key = generate_private_key()
+    holder = did_key_from_public_key(key.public_key())
+    signed = add_proof(
+        presentation(*credentials, holder=holder),
+        private_key=key,
+        verification_method=did_key_verification_method(key.public_key()),
+        created=utcnow(),
+        contexts=app.state.contexts,
+        proof_purpose="authentication",
+    )
+    return signed, holder

@@ -30,8 +30,8 @@ from app.status.publishing import LIST_TTL_MS
 from app.verification import service
 from app.verification.caches import OWN_KEYS_SECONDS, ExpiringCache, VerifierCaches
 from app.verification.models import VerificationEvent
+from tests.credentials.factories import IssuingSetup, issuing_setup
 from tests.factories import staff_headers
-from tests.issuance.factories import IssuingSetup, issuing_setup
 from tests.verification.factories import ALL_CHECKS, issue
 
 JWT_HEADERS = {"Content-Type": "application/vc+jwt", "Accept-Language": "es-MX"}

@@ -13,10 +13,11 @@ from app.config import PROJECT_ROOT
 from app.crypto.contexts import PinnedContexts
 from app.crypto.jose import sign_vc_jwt
 from app.verification.checks import Check, CheckName, CheckStatus, Code, Outcome, outcome_of
-from app.verification.engine import VerificationEngine, check_validity
+from app.verification.engine import VerificationEngine
 from app.verification.forms import credential_from_token
 from app.verification.status_check import ListDocument, StatusListUnavailable
 from app.verification.trust import TrustedKeys
+from app.verification.validity import check_validity
 from tests.crypto.factories import ob_credential
 from tests.verification.factories import ForeignIssuer
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.standards.enums import Country
 from app.verification.models import VerificationEvent
-from tests.issuance.factories import issuing_setup
+from tests.credentials.factories import issuing_setup
 from tests.verification.factories import ForeignIssuer, issue, verify
 
 EVENT_COLUMNS = {

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.verification.models import VerificationEvent
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 from tests.verification.factories import VERIFY, issued_credential
 
 GARBAGE: list[tuple[str, bytes, int, str]] = [

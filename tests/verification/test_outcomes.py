@@ -21,8 +21,8 @@ from app.crypto.data_integrity import add_proof
 from app.crypto.jose import sign_vc_jwt
 from app.crypto.multikey import generate_private_key, public_key_to_multibase
 from app.db import utcnow
+from tests.credentials.factories import issuing_setup
 from tests.factories import staff_headers
-from tests.issuance.factories import issuing_setup
 from tests.verification.factories import (
     ALL_CHECKS,
     FORMS,

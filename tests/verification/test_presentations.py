@@ -12,37 +12,20 @@ from sqlalchemy.orm import Session
 
 from app.crypto.data_integrity import add_proof
 from app.crypto.multikey import (
-    did_key_from_public_key,
-    did_key_verification_method,
     generate_private_key,
 )
 from app.db import utcnow
 from app.verification.models import VerificationEvent
-from tests.issuance.factories import issuing_setup
-from tests.verification.factories import ALL_CHECKS, VERIFY, issue, statuses
-
-VC_V2 = "https://www.w3.org/ns/credentials/v2"
-
-
-def enveloped(jwt: str) -> dict[str, Any]:
-    """A vc+jwt inside a presentation (VCDM 2.0 EnvelopedVerifiableCredential)."""
-    return {
-        "@context": [VC_V2],
-        "id": f"data:application/vc+jwt,{jwt}",
-        "type": "EnvelopedVerifiableCredential",
-    }
-
-
-def presentation(*credentials: dict[str, Any], holder: str | None = None) -> dict[str, Any]:
-    """An unsigned VerifiablePresentation."""
-    document: dict[str, Any] = {
-        "@context": [VC_V2],
-        "type": ["VerifiablePresentation"],
-        "verifiableCredential": list(credentials),
-    }
-    if holder is not None:
-        document["holder"] = holder
-    return document
+from tests.credentials.factories import issuing_setup
+from tests.verification.factories import (
+    ALL_CHECKS,
+    VERIFY,
+    enveloped,
+    issue,
+    presentation,
+    signed_by_did_key,
+    statuses,
+)
 
 
 def two_credentials(
@@ -121,21 +104,6 @@ def test_one_revoked_credential_fails_the_presentation(
     assert body["verified"] is False
     assert body["outcome"] == "revoked"
     assert [item["outcome"] for item in body["credentials"]] == ["revoked", "verified"]
-
-
-def signed_by_did_key(app: FastAPI, *credentials: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """A presentation of `credentials` with a holder proof by a new did:key, and the holder."""
-    key = generate_private_key()
-    holder = did_key_from_public_key(key.public_key())
-    signed = add_proof(
-        presentation(*credentials, holder=holder),
-        private_key=key,
-        verification_method=did_key_verification_method(key.public_key()),
-        created=utcnow(),
-        contexts=app.state.contexts,
-        proof_purpose="authentication",
-    )
-    return signed, holder
 
 
 def test_holder_proof_by_did_key(client: TestClient, app: FastAPI, db: Session) -> None:

@@ -26,8 +26,14 @@ from app.config import Settings
 from app.main import VERIFICATION_LANES, _verification_lanes
 from app.verification import proofs
 from app.verification.proofs import LocalProofs, PooledProofs, proof_checker
-from tests.verification.factories import codes, issued_credential, statuses, verify
-from tests.verification.test_presentations import enveloped, signed_by_did_key
+from tests.verification.factories import (
+    codes,
+    enveloped,
+    issued_credential,
+    signed_by_did_key,
+    statuses,
+    verify,
+)
 
 
 @pytest.fixture

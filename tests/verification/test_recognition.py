@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.standards.schemas import StandardRead
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 from tests.verification.factories import VERIFY, issued_credential
 
 

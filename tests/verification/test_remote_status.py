@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
+from app.crypto.did import did_web_host
 from app.main import create_app
 from app.verification.checks import Code
 from app.verification.remote_status import FetchError, HttpsListFetcher, RemoteStatusLists
 from app.verification.status_check import StatusListUnavailable
-from app.verification.trust import TrustedKeys, did_web_host
+from app.verification.trust import TrustedKeys
 from tests.conftest import settings_for
 from tests.verification.factories import Clock, FakeFetcher
 

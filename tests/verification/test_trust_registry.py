@@ -18,7 +18,7 @@ from app.auth.roles import Role
 from app.crypto.multikey import public_key_to_jwk
 from app.verification.remote_status import RemoteStatusLists
 from tests.factories import create_provider, provider_headers, staff_headers
-from tests.test_errors import assert_problem
+from tests.helpers import assert_problem
 from tests.verification.factories import (
     ALL_CHECKS,
     FORMS,

@@ -15,9 +15,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.test_errors import assert_problem
-from tests.verification.factories import FORMS, form_of, issued_credential
-from tests.verification.test_presentations import enveloped, presentation
+from tests.helpers import assert_problem
+from tests.verification.factories import FORMS, enveloped, form_of, issued_credential, presentation
 
 CREDENTIALS_VERIFY = "/credentials/verify"
 PRESENTATIONS_VERIFY = "/presentations/verify"

@@ -1,0 +1,60 @@
+"""What the engine found: one credential's checks, or a presentation's and its credentials'."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.verification.checks import Check, CheckName, Outcome
+from app.verification.forms import Form
+from app.verification.status_check import EntryResult
+from app.verification.trust import TrustedKeys
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialVerification:
+    """Everything the engine found about one credential.
+
+    `document` is the verified credential (None unless the proof passed): summaries and
+    recognition read only this, never the unverified input.
+    """
+
+    form: Form
+    checks: tuple[Check, ...]
+    outcome: Outcome
+    claimed_issuer: str | None
+    issuer: TrustedKeys | None = None
+    document: dict[str, Any] | None = None
+    proof: dict[str, Any] | None = None
+    status_entries: tuple[EntryResult, ...] = ()
+
+    @property
+    def verified(self) -> bool:
+        """True only when every check passed."""
+        return self.outcome is Outcome.verified
+
+    def check(self, name: CheckName) -> Check:
+        """The check called `name`."""
+        return next(check for check in self.checks if check.name is name)
+
+
+@dataclass(frozen=True, slots=True)
+class PresentationVerification:
+    """A presentation's own proof (the holder's) and each credential it holds."""
+
+    proof: Check
+    holder: str | None
+    credentials: tuple[CredentialVerification, ...]
+    outcome: Outcome
+    challenge: str | None = None
+    domain: str | None = None
+    proof_input: dict[str, Any] | None = field(default=None)
+
+    @property
+    def verified(self) -> bool:
+        """True when it holds credentials, all verified, and no holder proof failed.
+
+        A presentation without a holder proof can still be verified: the credentials carry
+        their issuers' signatures, which is what an employer relies on.
+        """
+        return self.outcome is Outcome.verified

@@ -1,0 +1,391 @@
+"""What the verification pages show, in the page language: the verdict, the checks, the
+credential's content, its competency units and its recognition in the employer's country.
+
+Everything comes from the verification report, that is from the *verified* credential,
+plus the public standards registry for the same standard code and version (its Spanish and
+French titles, unit kinds, sector). Nothing about the worker comes from anywhere else: the
+hashed email is never shown, nor any other credential.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+from urllib.parse import quote
+
+from sqlalchemy.orm import Session
+
+from app.i18n import Language
+from app.issuer.identity import ISSUER_NAMES
+from app.standards.enums import Country, CredentialFramework, MatchType, RecognitionType, Sector
+from app.standards.enums import Language as LabelLanguage
+from app.standards.page_labels import MATCH_NAMES, framework_name
+from app.standards.references import EQUIVALENT_FRAMEWORKS
+from app.standards.schemas import StandardRead
+from app.verification.checks import Check, Outcome
+from app.verification.page_labels import (
+    CHECK_EXPLANATIONS,
+    CHECK_SLUGS,
+    CHECK_SYMBOLS,
+    HOLDER_SIGNATURE,
+    STATUS_NAMES,
+    VERDICT_EXPLANATIONS,
+    VERDICT_SLUGS,
+    VERDICT_SYMBOLS,
+    VERDICT_TONES,
+    Tone,
+)
+from app.verification.recognition import Recognition
+from app.verification.service import CredentialReport, PresentationReport
+from app.verification.summary import CredentialSummary, achievement_of, standard_of
+from app.web.i18n import gettext as translate
+from app.web.vocabulary import (
+    CHECK_OUTCOMES,
+    CHECKS,
+    COUNTRY_NAMES,
+    N_,
+    RECOGNITION_NAMES,
+    SECTOR_NAMES,
+    UNIT_KIND_NAMES,
+    VERDICTS,
+)
+
+URN_UUID: Final = "urn:uuid:"
+CFITEM: Final = "CFItem"
+"""The alignment target type of a competency unit (a CASE framework item)."""
+VALID_OUTCOMES: Final = frozenset({Outcome.verified, Outcome.status_unknown})
+"""Outcomes under which a certificate is printed as a certificate (not as a notice)."""
+NATIONAL_LEVEL_LABELS: Final = {
+    "CONOCER": N_("CONOCER level (Mexico)"),
+    "NOC TEER": N_("NOC TEER category (Canada)"),
+}
+"""The national level's label (the standards pages use the same msgids)."""
+_FRAMEWORKS_BY_NAME: Final = {
+    name: CredentialFramework(slug) for slug, name in EQUIVALENT_FRAMEWORKS.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictView:
+    """The headline answer: a slug for machines and tests, words for people."""
+
+    slug: str
+    text: str
+    explanation: str
+    tone: Tone
+    symbol: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckView:
+    """One check: its name, its status (slug and words) and what it means."""
+
+    name: str
+    status: str
+    outcome: str
+    symbol: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitView:
+    """A competency unit the credential certifies."""
+
+    code: str
+    title: str
+    kind: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialView:
+    """What the verified credential says, with registry labels in the page language."""
+
+    credential_id: str | None
+    holder_name: str | None
+    title: str | None
+    standard_code: str | None
+    standard_version: str | None
+    standard_url: str | None
+    level: int | None
+    sector: str | None
+    issuer_name: str | None
+    issuer_country: str | None
+    awarded_at: datetime | None
+    valid_from: datetime | None
+    valid_until: datetime | None
+    status: str
+    units: list[UnitView]
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationView:
+    """An occupation coded in the employer's national classification."""
+
+    system: str
+    code: str
+    title: str
+    match: str
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EquivalentView:
+    """A national credential recognised toward the standard."""
+
+    framework: str
+    jurisdiction: str | None
+    code: str | None
+    title: str
+    recognition: str
+    url: str | None
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionView:
+    """The standard as an employer in one country knows it."""
+
+    country: str
+    name: str
+    national_level_label: str | None
+    national_level: int | None
+    occupations: list[OccupationView]
+    equivalents: list[EquivalentView]
+
+    @property
+    def has_unverified(self) -> bool:
+        """Whether some code or equivalent is provisional (the page then says so)."""
+        return any(not item.verified for item in self.occupations) or any(
+            not item.verified for item in self.equivalents
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CountryChoice:
+    """One entry of the "your country" switcher."""
+
+    code: str
+    name: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResultView:
+    """The verification of one credential, ready to lay out."""
+
+    verdict: VerdictView
+    checks: list[CheckView]
+    credential: CredentialView | None
+    recognition: list[RecognitionView]
+
+    @property
+    def valid(self) -> bool:
+        """Whether the credential may be presented as a valid certificate."""
+        return self.verdict.slug in {VERDICT_SLUGS[outcome] for outcome in VALID_OUTCOMES}
+
+
+@dataclass(frozen=True, slots=True)
+class PresentationView:
+    """A presentation: its own verdict, the holder's signature, then each credential."""
+
+    verdict: VerdictView
+    holder_check: CheckView
+    credentials: list[ResultView]
+
+
+def verdict_view(outcome: Outcome, language: Language) -> VerdictView:
+    """The verdict of `outcome` in `language`."""
+    tone: Tone = VERDICT_TONES.get(outcome, "bad")
+    slug = VERDICT_SLUGS[outcome]
+    return VerdictView(
+        slug=slug,
+        text=translate(language, VERDICTS[slug]),
+        explanation=translate(language, VERDICT_EXPLANATIONS[outcome]),
+        tone=tone,
+        symbol=VERDICT_SYMBOLS[tone],
+    )
+
+
+def check_view(check: Check, language: Language, *, name: str | None = None) -> CheckView:
+    """One check in `language`, explained by its code rather than the engine's English."""
+    return CheckView(
+        name=translate(language, name or CHECKS[CHECK_SLUGS[check.name]]),
+        status=check.status.value,
+        outcome=translate(language, CHECK_OUTCOMES[check.status.value]),
+        symbol=CHECK_SYMBOLS[check.status],
+        explanation=translate(language, CHECK_EXPLANATIONS[check.code]),
+    )
+
+
+def result_view(
+    session: Session, report: CredentialReport, *, language: Language, root_path: str = ""
+) -> ResultView:
+    """The page view of one credential's verification report."""
+    result = report.result
+    standard = standard_of(session, result)
+    credential = (
+        credential_view(
+            report.summary,
+            document=result.document or {},
+            standard=standard,
+            language=language,
+            root_path=root_path,
+        )
+        if report.summary is not None
+        else None
+    )
+    return ResultView(
+        verdict=verdict_view(result.outcome, language),
+        checks=[check_view(check, language) for check in result.checks],
+        credential=credential,
+        recognition=[recognition_view(item, language) for item in report.recognition],
+    )
+
+
+def presentation_view(
+    session: Session, report: PresentationReport, *, language: Language, root_path: str = ""
+) -> PresentationView:
+    """The page view of a presentation and of each credential it holds."""
+    return PresentationView(
+        verdict=verdict_view(report.result.outcome, language),
+        holder_check=check_view(report.result.proof, language, name=HOLDER_SIGNATURE),
+        credentials=[
+            result_view(session, item, language=language, root_path=root_path)
+            for item in report.credentials
+        ],
+    )
+
+
+def credential_view(
+    summary: CredentialSummary,
+    *,
+    document: Mapping[str, Any],
+    standard: StandardRead | None,
+    language: Language,
+    root_path: str = "",
+) -> CredentialView:
+    """The credential's content; titles from the registry when it knows the standard."""
+    lang = LabelLanguage(language)
+    issuer = summary.issuer
+    code, version = summary.standard.code, summary.standard.version
+    return CredentialView(
+        credential_id=(summary.credential_id or "").removeprefix(URN_UUID) or None,
+        holder_name=summary.holder_name,
+        title=standard.title.in_language(lang) if standard else summary.standard.title,
+        standard_code=code,
+        standard_version=version,
+        standard_url=(
+            f"{root_path}/standards/{quote(code, safe='')}?version={quote(version, safe='')}"
+            if standard and code and version
+            else None
+        ),
+        level=summary.standard.level,
+        sector=_sector_name(summary.standard.sector, language),
+        issuer_name=ISSUER_NAMES[language] if issuer.own else (issuer.registry_name or issuer.name),
+        issuer_country=(
+            translate(language, COUNTRY_NAMES[Country(issuer.country)])
+            if issuer.country in {country.value for country in Country}
+            else None
+        ),
+        awarded_at=summary.awarded_at,
+        valid_from=summary.valid_from,
+        valid_until=summary.valid_until,
+        status=translate(language, STATUS_NAMES[summary.status]),
+        units=unit_views(document, standard=standard, language=language),
+    )
+
+
+def unit_views(
+    document: Mapping[str, Any], *, standard: StandardRead | None, language: Language
+) -> list[UnitView]:
+    """The competency units the credential aligns to, titled in the page language.
+
+    The codes come from the credential's alignments; the registry only translates the
+    title and names the kind of a unit whose code it knows.
+    """
+    lang = LabelLanguage(language)
+    known = {unit.code: unit for unit in standard.units} if standard else {}
+    alignments = achievement_of(document).get("alignment")
+    units = []
+    for alignment in alignments if isinstance(alignments, list) else []:
+        if not isinstance(alignment, Mapping) or alignment.get("targetType") != CFITEM:
+            continue
+        code, name = alignment.get("targetCode"), alignment.get("targetName")
+        if not isinstance(code, str) or not isinstance(name, str):
+            continue
+        unit = known.get(code)
+        units.append(
+            UnitView(
+                code=code,
+                title=unit.title.in_language(lang) if unit else name,
+                kind=translate(language, UNIT_KIND_NAMES[unit.kind]) if unit else None,
+            )
+        )
+    return units
+
+
+def recognition_view(item: Recognition, language: Language) -> RecognitionView:
+    """The recognition of the standard in one country, labelled in the page language."""
+    level = item.national_level
+    return RecognitionView(
+        country=item.country.value,
+        name=translate(language, COUNTRY_NAMES[item.country]),
+        national_level_label=(
+            translate(language, NATIONAL_LEVEL_LABELS[level.framework])
+            if level and level.framework in NATIONAL_LEVEL_LABELS
+            else None
+        ),
+        national_level=level.level if level else None,
+        occupations=[
+            OccupationView(
+                system=code.system,
+                code=code.code,
+                title=code.title,
+                match=translate(language, MATCH_NAMES[MatchType(code.match_type)]),
+                verified=code.verified,
+            )
+            for code in item.occupations
+        ],
+        equivalents=[
+            EquivalentView(
+                framework=_framework_name(equivalent.framework, language),
+                jurisdiction=equivalent.jurisdiction,
+                code=equivalent.code,
+                title=equivalent.title,
+                recognition=translate(
+                    language, RECOGNITION_NAMES[RecognitionType(equivalent.recognition_type)]
+                ),
+                url=equivalent.url,
+                verified=equivalent.verified,
+            )
+            for equivalent in item.equivalents
+        ],
+    )
+
+
+def country_choices(current: Country | None, language: Language) -> list[CountryChoice]:
+    """The three countries for the "your country" switcher, the current one marked."""
+    return [
+        CountryChoice(
+            code=country.value,
+            name=translate(language, COUNTRY_NAMES[country]),
+            current=country is current,
+        )
+        for country in Country
+    ]
+
+
+def _sector_name(value: str | None, language: Language) -> str | None:
+    if value is None:
+        return None
+    try:
+        return translate(language, SECTOR_NAMES[Sector(value)])
+    except (ValueError, KeyError):
+        return value
+
+
+def _framework_name(name: str, language: Language) -> str:
+    framework = _FRAMEWORKS_BY_NAME.get(name)
+    return framework_name(framework, language) if framework else name

@@ -1,0 +1,1 @@
+"""Tests of the worker's side: claim links, personal pages, certificates."""

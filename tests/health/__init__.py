@@ -1,0 +1,1 @@
+"""Tests of liveness, readiness and the OpenAPI docs."""

@@ -1,0 +1,1 @@
+"""Tests of the issuer's identity: did:web, DID document, JWKS, key rotation."""
