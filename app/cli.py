@@ -324,7 +324,9 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # The app reads X-Forwarded-For itself (NASSC_TRUST_FORWARDED_FOR, trusted hops or
+        # proxies); Uvicorn's own rewriting would trust any loopback peer's header first.
+        proxy_headers=False,
         access_log=False,
         log_config=None,
     )

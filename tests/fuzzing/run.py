@@ -76,12 +76,13 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def prepare(folder: Path, port: int) -> dict[str, str]:
-    """A migrated, seeded database and key folder in `folder`; the server's environment."""
+def prepare(folder: Path, port: int, database_url: str | None = None) -> dict[str, str]:
+    """A migrated, seeded database (an empty `database_url`, or SQLite in `folder`) and a key
+    folder in `folder`; the server's environment."""
     env = {
         **os.environ,
         **SECRETS,
-        "NASSC_DATABASE_URL": f"sqlite:///{folder / 'nassc.db'}",
+        "NASSC_DATABASE_URL": database_url or f"sqlite:///{folder / 'nassc.db'}",
         "NASSC_KEYS_DIR": str(folder / "keys"),
         "NASSC_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "NASSC_ENVIRONMENT": "development",
@@ -259,14 +260,21 @@ def read_report(identity: str, report: Path) -> Outcome:
     return outcome
 
 
-def run(*, examples: int, seed: int, stateful: bool, report_dir: Path | None) -> list[Outcome]:
-    """The whole fuzzing run: a server, three identities."""
+def run(
+    *,
+    examples: int,
+    seed: int,
+    stateful: bool,
+    report_dir: Path | None,
+    database_url: str | None = None,
+) -> list[Outcome]:
+    """The whole fuzzing run: a server (on `database_url`, or SQLite), three identities."""
     with tempfile.TemporaryDirectory(prefix="nassc-fuzz-") as temporary:
         folder = Path(temporary)
         reports = report_dir or folder / "reports"
         reports.mkdir(parents=True, exist_ok=True)
         port = _free_port()
-        env = prepare(folder, port)
+        env = prepare(folder, port, database_url)
         with server(env, port) as base_url:
             return [
                 fuzz(
@@ -305,12 +313,16 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--stateful", action="store_true", help="also follow the links")
     parser.add_argument("--report-dir", type=Path, default=None)
+    parser.add_argument(
+        "--database-url", default=None, help="an empty database to use instead of SQLite"
+    )
     arguments = parser.parse_args()
     outcomes = run(
         examples=arguments.examples,
         seed=arguments.seed,
         stateful=arguments.stateful,
         report_dir=arguments.report_dir,
+        database_url=arguments.database_url,
     )
     print(summary(outcomes))
     failed = any(outcome.gating or outcome.errors for outcome in outcomes)
