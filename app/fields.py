@@ -18,15 +18,25 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final
 
 from annotated_types import Ge, Le
-from pydantic import AfterValidator, BeforeValidator, Field, StrictBool
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StrictBool,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 __all__ = [
     "CONTROL_CHARACTER_PATTERN",
     "DB_INT_MAX",
     "ISO_8601",
+    "SIGNABLE",
     "DbId",
     "IsoDate",
     "IsoDateTime",
+    "Signable",
     "SignableText",
     "StrictBool",
     "UtcDateTime",
@@ -53,12 +63,33 @@ def refuse_control_characters(value: str) -> str:
     return value
 
 
-SignableText = Annotated[
-    str,
-    AfterValidator(refuse_control_characters),
-    Field(json_schema_extra={"pattern": CONTROL_CHARACTER_PATTERN}),
-]
-"""A string without the control characters signing refuses (combine with length limits)."""
+class Signable:
+    """Annotation: no control character a signature cannot carry (`refuse_control_characters`),
+    checked after every constraint before it; the OpenAPI shows it as a `pattern`.
+
+    Put it last: `Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+    SIGNABLE]`. Nested behind a validator (`Annotated[SignableText, StringConstraints(...)]`)
+    pydantic checks `min_length` before stripping, so blank text would pass.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            refuse_control_characters, handler(source)
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = CONTROL_CHARACTER_PATTERN
+        return json_schema
+
+
+SIGNABLE: Final = Signable()
+SignableText = Annotated[str, SIGNABLE]
+"""A string without the control characters signing refuses (no length limits)."""
 
 DbId = Annotated[int, Ge(1), Le(DB_INT_MAX)]
 """A row id or version: positive and within an INTEGER column (in paths, queries and bodies)."""

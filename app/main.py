@@ -20,7 +20,6 @@ from app.client_address import ForwardedPolicy
 from app.config import Settings, get_settings
 from app.credentials.batch_runner import BatchRunner
 from app.credentials.batch_schedule import BatchReclaimSchedule
-from app.credentials.dependencies import get_signer
 from app.credentials.signing import current_signer
 from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
@@ -192,7 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_problem_handlers(app)
     app.include_router(build_router())
-    install_openapi(app, signing_dependency=get_signer)
+    install_openapi(app)
     install_web(app)
 
     # Starlette runs the last-added middleware first: ids and logs wrap everything.

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, Final
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.errors import PROBLEM_MEDIA_TYPE
 from app.fields import DB_INT_MAX
@@ -83,11 +82,8 @@ HTML_MEDIA_TYPE: Final = "text/html"
 WRITE_METHODS: Final = frozenset({"post", "put", "patch", "delete"})
 
 
-def install_openapi(app: FastAPI, *, signing_dependency: Callable[..., Any]) -> None:
-    """Serve the corrected document at `/openapi.json` (built once, on first request).
-
-    Operations that depend on `signing_dependency` also document its 503.
-    """
+def install_openapi(app: FastAPI) -> None:
+    """Serve the corrected document at `/openapi.json` (built once, on first request)."""
 
     def openapi() -> JsonObject:
         if app.openapi_schema is None:
@@ -98,8 +94,7 @@ def install_openapi(app: FastAPI, *, signing_dependency: Callable[..., Any]) -> 
                 routes=app.routes,
             )
             document_media_types(document)
-            signing = set(_operations_using(app, signing_dependency))
-            document_problems(document, signing_operations=signing)
+            document_problems(document)
             document_vc_api_failures(document)
             _exact_integer_bounds(document)
             app.openapi_schema = document
@@ -108,8 +103,12 @@ def install_openapi(app: FastAPI, *, signing_dependency: Callable[..., Any]) -> 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def document_problems(document: JsonObject, *, signing_operations: set[tuple[str, str]]) -> None:
-    """Document the shared error responses of every operation as problem+json."""
+def document_problems(document: JsonObject) -> None:
+    """Document the shared error responses of every operation as problem+json.
+
+    Every operation reads the database, so every one can answer 503 when it is down (and
+    those that sign, when no signing key is active).
+    """
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
@@ -119,7 +118,7 @@ def document_problems(document: JsonObject, *, signing_operations: set[tuple[str
         has_body = "requestBody" in operation
         has_input = has_body or bool(operation.get("parameters"))
         secured = bool(operation.get("security"))
-        statuses = {429}
+        statuses = {429, 503}
         if has_input:
             statuses.add(422)
         if has_body:
@@ -130,8 +129,6 @@ def document_problems(document: JsonObject, *, signing_operations: set[tuple[str
             statuses.add(404)
         if method in WRITE_METHODS:
             statuses.add(409)
-        if (method, path) in signing_operations:
-            statuses.add(503)
         responses = operation.setdefault("responses", {})
         for status in statuses:
             responses.setdefault(str(status), {"description": DESCRIPTIONS[status]})
@@ -168,23 +165,6 @@ def operations(document: JsonObject) -> Iterator[tuple[str, str, JsonObject]]:
         for method, operation in item.items():
             if method in {"get", "put", "post", "delete", "patch", "head", "options", "trace"}:
                 yield path, method, operation
-
-
-def _operations_using(app: FastAPI, dependency: Callable[..., Any]) -> Iterator[tuple[str, str]]:
-    """(method, path) of the operations whose dependencies include `dependency`."""
-    for route in iter_route_contexts(app.router.routes):
-        dependant = getattr(route, "dependant", None)
-        if dependant is None or not isinstance(route.original_route, APIRoute):
-            continue
-        if any(dep.call is dependency for dep in _walk(dependant)):
-            for method in route.methods or ():
-                yield method.lower(), str(route.path)
-
-
-def _walk(dependant: Any) -> Iterator[Any]:
-    for sub in dependant.dependencies:
-        yield sub
-        yield from _walk(sub)
 
 
 RESPONSE_MEDIA_TYPES: Final[dict[tuple[str, str], dict[str, tuple[str, ...]]]] = {

@@ -15,15 +15,15 @@ from pydantic import (
     model_validator,
 )
 
-from app.fields import DbId, IsoDate, IsoDateTime, SignableText
+from app.fields import SIGNABLE, DbId, IsoDate, IsoDateTime
 from app.standards.codes import StandardCode
 
 # Recipient and evidence text is signed: no control characters (see app.fields).
 Text = Annotated[
-    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), SIGNABLE
 ]
 PersonName = Annotated[
-    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SIGNABLE
 ]
 Did = Annotated[
     str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$", max_length=500)
@@ -48,7 +48,7 @@ class EvidenceIn(BaseModel):
     name: PersonName
     narrative: Text | None = None
     url: AnyUrl | None = None
-    genre: Annotated[SignableText, StringConstraints(max_length=100)] | None = None
+    genre: Annotated[str, StringConstraints(max_length=100), SIGNABLE] | None = None
 
 
 class AssessmentIn(BaseModel):

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from app.fields import SignableText
+from app.fields import SIGNABLE
 from app.standards.enums import Language
 
 Label = Annotated[
-    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), SIGNABLE
 ]
 """A non-empty, stripped piece of text in one language (credentials sign it: no control
 characters)."""

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.fields import SignableText, StrictBool
+from app.fields import SIGNABLE, StrictBool
 from app.standards.codes import (
     CONOCER_EC_PATTERN,
     NOC_2021_PATTERN,
@@ -32,13 +32,13 @@ from app.standards.enums import (
 from app.standards.localized import Label, LocalizedText
 
 Note = Annotated[
-    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), SIGNABLE
 ]
 HttpUrlText = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
 Jurisdiction = Annotated[str, StringConstraints(pattern=r"^(US|MX|CA)(-[A-Z]{2,3})?$")]
 """A country, or a state/province within it, e.g. `CA-ON`."""
 CredentialCode = Annotated[
-    SignableText, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), SIGNABLE
 ]
 """A national credential's own code, e.g. `EC0118`, `442A` or `CPT-SAFETY`."""
 EQUIVALENT_FRAMEWORKS = {

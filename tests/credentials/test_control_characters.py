@@ -10,12 +10,14 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Principal, Role
 from app.config import Settings
 from app.credentials import batches
 from app.credentials.models import CredentialBatch, CredentialBatchRow
+from app.credentials.schemas import PersonName, Text
 from app.db import utcnow
 from tests.credentials.factories import BATCHES, issue_body, issuing_setup, rows
 from tests.factories import staff_headers
@@ -137,3 +139,16 @@ def test_standard_text_with_a_control_character_is_422(
     response = client.post("/api/v1/admin/standards", headers=staff, json=draft)
     problem = assert_problem(response, 422, "validation-error")
     assert problem["errors"][0]["loc"] == ["body", "title", language]
+
+
+@pytest.mark.parametrize("text_type", [PersonName, Text])
+def test_signed_text_is_stripped_non_empty_and_free_of_control_characters(
+    text_type: object,
+) -> None:
+    # The control-character check must not disable the constraints before it: with the check
+    # nested inside, pydantic compared the length before stripping and let blank text pass.
+    adapter: TypeAdapter[str] = TypeAdapter(text_type)  # type: ignore[arg-type]
+    assert adapter.validate_python("  Ana Pérez ") == "Ana Pérez"
+    for refused in ("", "   ", "Ana\x01Pérez"):
+        with pytest.raises(ValidationError):
+            adapter.validate_python(refused)
