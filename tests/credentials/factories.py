@@ -170,3 +170,17 @@ def assert_batch_issued_once(db: Session, batch_id: str, count: int) -> None:
         .where(CredentialBatchRow.batch_id == batch_id, CredentialBatchRow.status != "issued")
     )
     assert pending == 0
+
+
+def upload_csv_batch(client: TestClient, setup: IssuingSetup, csv_text: str) -> dict[str, Any]:
+    """Upload `csv_text` as the provider's batch (202), then read the batch's progress."""
+    response = client.post(
+        f"{BATCHES}?curriculum_id={setup.curriculum_id}",
+        headers={**setup.provider, "Content-Type": "text/csv"},
+        content=csv_text.encode(),
+    )
+    assert response.status_code == 202, response.text
+    progress: dict[str, Any] = client.get(
+        f"{BATCHES}/{response.json()['id']}", headers=setup.provider
+    ).json()
+    return progress

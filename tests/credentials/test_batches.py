@@ -25,6 +25,7 @@ from tests.credentials.factories import (
     issuing_setup,
     queue_batch,
     rows,
+    upload_csv_batch,
 )
 from tests.helpers import assert_problem
 
@@ -70,13 +71,7 @@ def test_csv_batch(client: TestClient, app: FastAPI, db: Session) -> None:
         '"Tremblay, Jean",jean@example.ca,2026-11-19,,,\n'
         "Bad Date,bad@example.com,19/11/2026,80,,\n"
     )
-    response = client.post(
-        f"{BATCHES}?curriculum_id={setup.curriculum_id}",
-        headers={**setup.provider, "Content-Type": "text/csv"},
-        content=csv_text.encode(),
-    )
-    assert response.status_code == 202, response.text
-    progress = client.get(f"{BATCHES}/{response.json()['id']}", headers=setup.provider).json()
+    progress = upload_csv_batch(client, setup, csv_text)
     assert (progress["done"], progress["failed"]) == (2, 1)
     assert progress["failures"][0]["row"] == 3
     names = sorted(

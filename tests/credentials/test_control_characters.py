@@ -19,7 +19,7 @@ from app.credentials import batches
 from app.credentials.models import CredentialBatch, CredentialBatchRow
 from app.credentials.schemas import PersonName, Text
 from app.db import utcnow
-from tests.credentials.factories import BATCHES, issue_body, issuing_setup, rows
+from tests.credentials.factories import BATCHES, issue_body, issuing_setup, rows, upload_csv_batch
 from tests.factories import staff_headers
 from tests.helpers import assert_problem
 from tests.standards.factories import seed_document
@@ -88,13 +88,7 @@ def test_a_csv_batch_reports_the_control_character(
         "Ana Ruiz,ana@example.com,2026-11-18\n"
         "Jean\x1bTremblay,jean@example.ca,2026-11-19\n"
     )
-    response = client.post(
-        f"{BATCHES}?curriculum_id={setup.curriculum_id}",
-        headers={**setup.provider, "Content-Type": "text/csv"},
-        content=csv_text.encode(),
-    )
-    assert response.status_code == 202, response.text
-    progress = client.get(f"{BATCHES}/{response.json()['id']}", headers=setup.provider).json()
+    progress = upload_csv_batch(client, setup, csv_text)
     assert (progress["status"], progress["done"], progress["failed"]) == ("completed", 1, 1)
 
 
