@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -130,25 +130,47 @@ def migrated_database(request: pytest.FixtureRequest, empty_database_factory: ob
     return url
 
 
-def _truncate_all(engine: Engine) -> None:
-    with engine.begin() as connection:
-        tables = list(reversed(Base.metadata.sorted_tables))
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+def _emptying_statement(engine: Engine) -> str:
+    """One round trip that deletes every row, children first, and restarts every sequence.
+
+    On PostgreSQL, DELETE on the few tables a test filled is about ten times faster than
+    TRUNCATE, which replaces the files of every table whether it holds rows or not.
+    """
+    tables = [f'DELETE FROM "{table.name}"' for table in reversed(Base.metadata.sorted_tables)]
+    if engine.dialect.name != "postgresql":
+        return "; ".join(tables)
+    with engine.connect() as connection:
+        sequences = connection.execute(
+            text("SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences")
+        ).scalars()
+        restarts = ", ".join(f"setval('{name}', 1, false)" for name in sequences)
+    return "; ".join(tables + ([f"SELECT {restarts}"] if restarts else []))
+
+
+@pytest.fixture(scope="session")
+def database_emptier(migrated_database: str) -> Iterator[Callable[[], None]]:
+    """Empties the session's database; one engine and statement for the whole session."""
+    engine = make_engine(migrated_database)
+    statement = _emptying_statement(engine)
+
+    def empty() -> None:
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.exec_driver_sql(statement)
+            else:
+                for single in statement.split("; "):
+                    connection.exec_driver_sql(single)
+
+    yield empty
+    engine.dispose()
 
 
 @pytest.fixture
-def settings(migrated_database: str, tmp_path: Path) -> Settings:
+def settings(
+    migrated_database: str, database_emptier: Callable[[], None], tmp_path: Path
+) -> Settings:
     """Settings for one test, on a database emptied before the test."""
-    engine = make_engine(migrated_database)
-    try:
-        _truncate_all(engine)
-    finally:
-        engine.dispose()
+    database_emptier()
     return settings_for(migrated_database, tmp_path)
 
 
@@ -197,5 +219,4 @@ def fast_password_hashing() -> Iterator[None]:
     hasher = PasswordHasher.from_parameters(TEST_PASSWORD_PARAMETERS)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(passwords, "_hasher", hasher)
-        patch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not a password"))
         yield
