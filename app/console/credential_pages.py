@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
 
@@ -32,6 +33,7 @@ from app.status import service as status_service
 from app.status.schemas import StatusAction
 from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
+from app.web.standing import FILTERABLE, Standing, standing_of
 
 router = APIRouter(
     prefix="/credentials", route_class=ConsoleRoute, default_response_class=HTMLResponse
@@ -89,7 +91,8 @@ def search_credentials(
         db,
         provider_id=filters.provider_id,
         standard_code=filters.standard_code,
-        status=filters.status,
+        standing=filters.status,
+        now=(now := utcnow()),
         holder=filters.holder,
         issued_from=filters.period.start,
         issued_to=filters.period.end,
@@ -112,16 +115,27 @@ def search_credentials(
             "raw": raw,
             "errors": form_errors(language, errors),
             "credentials": result.items,
+            "standings": {item.id: credential_standing(item, now=now) for item in result.items},
             "provider_names": console_service.provider_names(
                 db, (credential.provider_id for credential in result.items)
             ),
             "total": result.total,
             "pages": max(1, math.ceil(result.total / filters.per_page)),
-            "statuses": list(CredentialStatus),
+            "statuses": FILTERABLE,
         },
         language=language,
         user=user,
         section="credentials",
+    )
+
+
+def credential_standing(credential: Credential, *, now: datetime) -> Standing:
+    """The credential's standing at `now`: its stored status and its validity period."""
+    return standing_of(
+        status=credential.status,
+        valid_from=credential.valid_from,
+        valid_until=credential.valid_until,
+        now=now,
     )
 
 
@@ -163,6 +177,7 @@ def _credential_page(
         "console/credential.html",
         {
             "credential": credential,
+            "standing": credential_standing(credential, now=utcnow()),
             "provider_name": console_service.provider_names(db, [credential.provider_id]).get(
                 credential.provider_id or 0
             ),

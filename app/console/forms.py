@@ -16,11 +16,11 @@ from typing import Final, TypeVar
 
 from pydantic import ValidationError
 
-from app.credentials.models import CredentialStatus
 from app.curricula.models import CurriculumStatus
 from app.curricula.responses import CurriculumRejection
 from app.standards.enums import Country
 from app.status.schemas import OptionalStatusReason, StatusReason
+from app.web.standing import Standing, parse_standing
 
 MAX_PAGE: Final = 10_000
 MAX_TEXT: Final = 100
@@ -132,7 +132,7 @@ class CredentialFilters:
     """The credential search: every field optional, combined with AND."""
 
     standard_code: str | None
-    status: CredentialStatus | None
+    status: Standing | None
     provider_id: int | None
     holder: str | None
     period: Period
@@ -160,7 +160,7 @@ def parse_credential_filters(
     code = text_filter(standard_code)
     return CredentialFilters(
         standard_code=code.upper() if code else None,
-        status=member(CredentialStatus, status),
+        status=parse_standing(status),
         provider_id=provider,
         holder=text_filter(holder),
         period=period,

@@ -25,6 +25,7 @@ from app.i18n import Language
 from app.web import formatting
 from app.web.i18n import LANGUAGES, get_translations
 from app.web.i18n import gettext as translate
+from app.web.standing import STANDING_NAMES, Standing
 from app.web.vocabulary import error_text
 
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent.parent / "templates"
@@ -90,6 +91,7 @@ def build_environment(language: Language, *, strict: bool) -> Environment:
     environment.filters["datetime"] = _datetime_filter
     environment.filters["number"] = _number_filter
     environment.filters["percent"] = _percent_filter
+    environment.filters["standing"] = partial(_standing_filter, language)
     return environment
 
 
@@ -246,6 +248,14 @@ def _number_filter(context: Context, value: int | float | Decimal) -> str:
 @pass_context
 def _percent_filter(context: Context, value: int | float | Decimal) -> str:
     return formatting.format_percent(value, locale=_locale_of(context))
+
+
+def _standing_filter(language: Language, value: str) -> str:
+    """A standing (`app.web.standing`) in words; an unknown value is shown as it is."""
+    try:
+        return translate(language, STANDING_NAMES[Standing(value)])
+    except ValueError:
+        return value
 
 
 def _date_format(name: str) -> formatting.DateFormat:
