@@ -185,6 +185,11 @@ class ResultView:
         """Whether the credential may be presented as a valid certificate."""
         return self.verdict.slug in {VERDICT_SLUGS[outcome] for outcome in VALID_OUTCOMES}
 
+    @property
+    def in_good_standing(self) -> bool:
+        """Whether every check passed: only then may a page call it "genuine and valid"."""
+        return self.verdict.slug == VERDICT_SLUGS[Outcome.verified]
+
 
 @dataclass(frozen=True, slots=True)
 class PresentationView:
