@@ -9,6 +9,7 @@ same credential.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -81,8 +82,11 @@ def achievement_id(base_url: str, standard: StandardRead) -> str:
     return version_url(base_url, standard.code, standard.version)
 
 
-def build_alignments(standard: StandardRead, *, base_url: str) -> list[dict[str, Any]]:
-    """One alignment per competency unit (a CASE CFItem), occupation code and equivalent."""
+def build_alignments(
+    standard: StandardRead, *, base_url: str, units: Collection[str] | None = None
+) -> list[dict[str, Any]]:
+    """One alignment per competency unit (a CASE CFItem) earned, occupation code and
+    equivalent; `units` are the codes of the units earned (None: every unit)."""
     english = Language.en
     standard_url = achievement_id(base_url, standard)
     alignments: list[dict[str, Any]] = [
@@ -97,6 +101,7 @@ def build_alignments(standard: StandardRead, *, base_url: str) -> list[dict[str,
             ),
         }
         for unit in standard.units
+        if units is None or unit.code in units
     ]
     for occupation in standard.occupations:
         for attribute, framework in OCCUPATION_FRAMEWORKS.items():
@@ -125,8 +130,15 @@ def build_alignments(standard: StandardRead, *, base_url: str) -> list[dict[str,
     return alignments
 
 
-def build_achievement(standard: StandardRead, *, base_url: str, issuer: Issuer) -> dict[str, Any]:
-    """The OB 3.0 Achievement that is the harmonized standard (achievementType Certification)."""
+def build_achievement(
+    standard: StandardRead,
+    *,
+    base_url: str,
+    issuer: Issuer,
+    units: Collection[str] | None = None,
+) -> dict[str, Any]:
+    """The OB 3.0 Achievement that is the harmonized standard (achievementType Certification),
+    aligned to the units earned (`units`; None: every unit)."""
     identifier = achievement_id(base_url, standard)
     mandatory = [unit.title.en for unit in standard.units if unit.kind.value == "mandatory"]
     narrative = (
@@ -151,7 +163,7 @@ def build_achievement(standard: StandardRead, *, base_url: str, issuer: Issuer) 
         "inLanguage": "en",
         "fieldOfStudy": standard.sector.value,
         "creator": {"id": issuer.did, "type": ["Profile"], "name": issuer.name},
-        "alignment": build_alignments(standard, base_url=base_url),
+        "alignment": build_alignments(standard, base_url=base_url, units=units),
         "resultDescription": [
             {
                 "id": f"{identifier}#result-score",
@@ -242,9 +254,11 @@ def build_credential(
     issued_at: datetime,
     valid_from: datetime,
     valid_until: datetime | None,
+    units: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """The unsigned OB 3.0 AchievementCredential (VCDM 2.0)."""
-    achievement = build_achievement(standard, base_url=base_url, issuer=issuer)
+    """The unsigned OB 3.0 AchievementCredential (VCDM 2.0); `units`: the codes of the
+    competency units earned (None: every unit of the standard)."""
+    achievement = build_achievement(standard, base_url=base_url, issuer=issuer, units=units)
     credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT],
         "id": f"urn:uuid:{credential_id}",
