@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit_service
 from app.audit.summary import pick
 from app.auth.roles import Principal, Role
-from app.credentials import issuance
+from app.credentials import earned, issuance
 from app.credentials.errors import CredentialNotFound
 from app.credentials.models import BatchStatus, CredentialBatch, CredentialBatchRow, RowStatus
 from app.credentials.schemas import CredentialIssue
@@ -198,7 +198,7 @@ def _checked(row: ParsedRow, source: issuance.Source, *, now: datetime) -> Parse
     except ValidationError:  # a payload changed since it was read: the runner refuses it
         return row
     try:
-        issuance.check_request(source, request, now=now)
+        earned.check_request(source.standard_document, request, now=now)
     except ValidationFailed as error:
         problem = {"type": error.slug, "msg": error.detail or error.title}
         return ParsedRow(number=row.number, payload=row.payload, errors=[problem])

@@ -62,6 +62,18 @@ class Assessment:
 
 
 @dataclass(frozen=True, slots=True)
+class TrainingSource:
+    """The accredited training provider that trained and assessed the worker (OB 3.0
+    `AchievementSubject.source`: who assessed the achievement on the issuer's behalf)."""
+
+    provider_id: int
+    name: str
+    country: str
+    region: str
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
 class Issuer:
     """The issuing organisation as the credential names it."""
 
@@ -226,6 +238,29 @@ def build_subject(
     return subject
 
 
+def build_source(training: TrainingSource) -> dict[str, Any]:
+    """The training provider as an OB 3.0 Profile: name, country and region, its national
+    registration number, and its NASSC accreditation (it issues only while accredited)."""
+    return {
+        "id": f"urn:nassc:provider:{training.provider_id}",
+        "type": ["Profile"],
+        "name": training.name,
+        "description": "Training provider accredited by NASSC",
+        "address": {
+            "type": ["Address"],
+            "addressCountryCode": training.country,
+            "addressRegion": training.region,
+        },
+        "otherIdentifier": [
+            {
+                "type": "IdentifierEntry",
+                "identifier": training.identifier,
+                "identifierType": "identifier",
+            }
+        ],
+    }
+
+
 def build_evidence(assessment: Assessment) -> list[dict[str, Any]]:
     """Evidence objects from the assessment record."""
     evidence = []
@@ -255,9 +290,11 @@ def build_credential(
     valid_from: datetime,
     valid_until: datetime | None,
     units: Collection[str] | None = None,
+    training: TrainingSource | None = None,
 ) -> dict[str, Any]:
     """The unsigned OB 3.0 AchievementCredential (VCDM 2.0); `units`: the codes of the
-    competency units earned (None: every unit of the standard)."""
+    competency units earned (None: every unit of the standard); `training`: the provider
+    that trained and assessed the worker, if any."""
     achievement = build_achievement(standard, base_url=base_url, issuer=issuer, units=units)
     credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT],
@@ -275,6 +312,8 @@ def build_credential(
     }
     if valid_until is not None:
         credential["validUntil"] = xsd_datetime(valid_until)
+    if training is not None:
+        credential["credentialSubject"]["source"] = build_source(training)
     evidence = build_evidence(assessment)
     if evidence:
         credential["evidence"] = evidence

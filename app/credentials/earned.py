@@ -1,4 +1,5 @@
-"""What a credential attests: the units the worker earned, and the dates it may carry.
+"""What a credential attests: the units the worker earned, who trained and assessed them,
+and the dates it may carry.
 
 A credential lists (and aligns to) only the competency units the worker passed: every
 mandatory unit of the standard, plus the elective units they took. The electives are the
@@ -18,6 +19,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.credentials.builder import TrainingSource
+from app.credentials.schemas import CredentialIssue
+from app.curricula.models import Curriculum
 from app.errors import ValidationFailed
 from app.standards.enums import UnitKind
 from app.standards.schemas import StandardRead
@@ -54,18 +58,27 @@ def validity_period(
     return start, add_years(start, standard.validity_years)
 
 
-def check_request(
-    standard: StandardRead,
-    *,
-    named: Sequence[str],
-    completed_on: date,
-    valid_from: datetime | None,
-    now: datetime,
-) -> None:
+def check_request(standard: StandardRead, request: CredentialIssue, *, now: datetime) -> None:
     """Refuse an issue request whose electives or dates the credential could not carry."""
-    check_electives(standard, named)
-    start, end = validity_period(standard, valid_from=valid_from, now=now)
-    check_dates(completed_on=completed_on, valid_from=start, valid_until=end, now=now)
+    check_electives(standard, request.assessment.electives)
+    start, end = validity_period(standard, valid_from=request.valid_from, now=now)
+    check_dates(
+        completed_on=request.assessment.completed_on, valid_from=start, valid_until=end, now=now
+    )
+
+
+def training_source(curriculum: Curriculum | None) -> TrainingSource | None:
+    """The provider whose approved curriculum the worker completed (None: a challenge exam)."""
+    if curriculum is None:
+        return None
+    provider = curriculum.provider
+    return TrainingSource(
+        provider_id=provider.id,
+        name=provider.name,
+        country=provider.country,
+        region=provider.region,
+        identifier=provider.identifier,
+    )
 
 
 def curriculum_electives(coverage: Mapping[str, Any] | None) -> list[str]:

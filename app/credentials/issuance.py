@@ -30,6 +30,7 @@ from app.credentials.builder import (
     EvidenceItem,
     Issuer,
     Recipient,
+    TrainingSource,
     build_credential,
 )
 from app.credentials.errors import (
@@ -65,6 +66,7 @@ class Source:
     standard_document: StandardRead
     curriculum: Curriculum | None
     provider_id: int | None
+    training: TrainingSource | None = None
 
 
 @dataclass(slots=True)
@@ -127,17 +129,7 @@ def resolve_source(session: Session, *, principal: Principal, request: Credentia
         standard_document=standards_service.to_schema(standard),
         curriculum=curriculum,
         provider_id=provider_id,
-    )
-
-
-def check_request(source: Source, request: CredentialIssue, *, now: datetime) -> None:
-    """Refuse (422) electives the standard lacks and dates the credential could not carry."""
-    earned.check_request(
-        source.standard_document,
-        named=request.assessment.electives,
-        completed_on=request.assessment.completed_on,
-        valid_from=request.valid_from,
-        now=now,
+        training=earned.training_source(curriculum),
     )
 
 
@@ -192,6 +184,7 @@ def prepare(
                 source.curriculum.coverage if source.curriculum else None
             ),
         ),
+        training=source.training,
     )
     return Prepared(
         credential_id=credential_id,
@@ -322,7 +315,7 @@ def issue_credential(
     """Issue one credential: check, allocate, build, sign both ways, store (audited as
     `credential.issue` by `principal`)."""
     source = resolve_source(session, principal=principal, request=request)
-    check_request(source, request, now=now)
+    earned.check_request(source.standard_document, request, now=now)
     [revocation] = status_service.allocate(
         session, purpose=StatusPurpose.revocation, count=1, now=now
     )

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.i18n import Language
+from app.providers.models import TrainingProvider
 from tests.credentials.factories import (
     BATCHES,
     IssuingSetup,
@@ -130,3 +131,18 @@ def test_batch_rows_are_refused_with_the_same_types(
     uploaded = upload_csv_batch(client, setup, csv_text)
     assert (uploaded["done"], uploaded["failed"]) == (1, 1)
     assert uploaded["failures"][0]["errors"][0]["type"] == "credential-already-expired"
+
+
+def test_the_training_provider_is_the_subject_source(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup = issuing_setup(client, app, db)
+    issued = post(client, setup)
+    assert issued.status_code == 201, issued.text
+    provider = db.get(TrainingProvider, setup.provider_id)
+    assert provider is not None
+    source = issued.json()["credential"]["credentialSubject"]["source"]
+    assert source["type"] == ["Profile"]
+    assert source["name"] == provider.name
+    assert source["address"]["addressCountryCode"] == provider.country
+    assert source["otherIdentifier"][0]["identifier"] == provider.identifier
