@@ -22,6 +22,7 @@ from app.issuer.identity import ISSUER_NAMES
 from app.standards.enums import Country, Sector
 from app.standards.enums import Language as LabelLanguage
 from app.standards.schemas import StandardRead
+from app.verification.card import AssessmentView, assessment_view
 from app.verification.checks import Check, Outcome
 from app.verification.page_labels import (
     CHECK_EXPLANATIONS,
@@ -105,6 +106,7 @@ class CredentialView:
     valid_until: datetime | None
     status: str
     units: list[UnitView]
+    assessment: AssessmentView
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +246,7 @@ def credential_view(
         valid_until=summary.valid_until,
         status=translate(language, STATUS_NAMES[summary.status]),
         units=unit_views(document, standard=standard, language=language),
+        assessment=assessment_view(document, language=language),
     )
 
 

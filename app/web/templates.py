@@ -91,6 +91,7 @@ def build_environment(language: Language, *, strict: bool) -> Environment:
     environment.filters["datetime"] = _datetime_filter
     environment.filters["number"] = _number_filter
     environment.filters["percent"] = _percent_filter
+    environment.filters["score"] = _score_filter
     environment.filters["standing"] = partial(_standing_filter, language)
     return environment
 
@@ -248,6 +249,11 @@ def _number_filter(context: Context, value: int | float | Decimal) -> str:
 @pass_context
 def _percent_filter(context: Context, value: int | float | Decimal) -> str:
     return formatting.format_percent(value, locale=_locale_of(context))
+
+
+@pass_context
+def _score_filter(context: Context, value: int | float) -> str:
+    return formatting.format_score(value, locale=_locale_of(context))
 
 
 def _standing_filter(language: Language, value: str) -> str:
