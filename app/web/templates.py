@@ -151,7 +151,8 @@ def page_context(
         language_links=language_links(request, language),
         query_url=partial(url_with_query, request),
         static_url=partial(_static_url, root_path),
-        home_url=f"{root_path}/",
+        home_url=f"{root_path}/"
+        + (f"?lang={language}" if request.query_params.get("lang") else ""),
     )
     return merged
 
