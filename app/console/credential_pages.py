@@ -41,6 +41,9 @@ router = APIRouter(
 
 Action = Annotated[str, Form(max_length=20)]
 Reason = Annotated[str | None, Form(max_length=4000)]
+Confirm = Annotated[str | None, Form(max_length=10)]
+CONFIRMED = "yes"
+"""The value of the revocation form's confirmation tick."""
 
 ACTIONS_BY_STATUS: dict[CredentialStatus, tuple[StatusAction, ...]] = {
     CredentialStatus.active: (StatusAction.suspend, StatusAction.revoke),
@@ -226,8 +229,10 @@ def change_status(
     language: PageLanguage,
     action: Action = "",
     reason: Reason = None,
+    confirm: Confirm = None,
 ) -> Response:
-    """Revoke (permanent; a reason is required), suspend (reason required) or reinstate."""
+    """Revoke (permanent: a reason and the confirmation tick are required), suspend (reason
+    required) or reinstate."""
     credential = credentials_service.get_credential(db, credential_id=credential_id)
 
     page_of = _page_of(request, db, credential, user=user, language=language, settings=settings)
@@ -238,12 +243,13 @@ def change_status(
     chosen = forms.member(StatusAction, action)
     if chosen is None:
         raise reply(400, errors=form_errors(language, {"action": "action"}))
-    text, valid = forms.parse_reason(reason, required=chosen is not StatusAction.reinstate)
-    if not valid:
-        field = f"{chosen.value}-reason"
-        raise reply(
-            400, errors=form_errors(language, {field: "reason"}), values={field: reason or ""}
-        )
+    text, problem = forms.parse_reason(reason, required=chosen is not StatusAction.reinstate)
+    field = f"{chosen.value}-reason"
+    problems = {field: problem} if problem else {}
+    if chosen is StatusAction.revoke and confirm != CONFIRMED:
+        problems[f"{chosen.value}-confirm"] = "confirm"
+    if problems:
+        raise reply(400, errors=form_errors(language, problems), values={field: reason or ""})
     try:
         status_service.change_credential_status(
             db,

@@ -228,12 +228,15 @@ def parse_reasons(text: str | None) -> list[str] | None:
         return None
 
 
-def parse_reason(text: str | None, *, required: bool) -> tuple[str | None, bool]:
-    """A status change reason as the API's `StatusReason` accepts it: (reason, valid)."""
+def parse_reason(text: str | None, *, required: bool) -> tuple[str | None, str | None]:
+    """A status change reason as the API's `StatusReason` accepts it: (reason, problem),
+    the problem a key of `FORM_ERRORS` naming what is wrong (missing, or too long)."""
     value = (text or "").strip()
+    if required and not value:
+        return None, "reason_missing"
     try:
         if required:
-            return StatusReason(reason=value).reason, True
-        return OptionalStatusReason(reason=value or None).reason, True
+            return StatusReason(reason=value).reason, None
+        return OptionalStatusReason(reason=value or None).reason, None
     except ValidationError:
-        return None, False
+        return None, "reason"
