@@ -1,5 +1,6 @@
-"""A credential that is not valid, in a real browser (Debian's headless Chromium): the
-printed certificate carries its standing inside the frame (en, es, fr)."""
+"""The truthful pages in a real browser (Debian's headless Chromium), in en, es and fr:
+the printed certificate of a credential that is not valid carries its standing inside
+the frame, and the pages fit a 390 px phone with the holder before the checks."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ from app.status import service as status_service
 from app.status.schemas import StatusAction
 from app.web.i18n import gettext
 from tests.browser import LiveServer
-from tests.credentials.factories import issue_with_claim_link
+from tests.credentials.factories import HOLDER, issue_with_claim_link
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
 LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 
 
 def revoked_credential(app: FastAPI, db: Session) -> Credential:
@@ -82,3 +84,55 @@ def test_printed_certificate_of_a_revoked_credential_has_the_watermark_in_the_fr
         middle = (words["x"] + words["width"] / 2, words["y"] + words["height"] / 2)
         assert outer["x"] < middle[0] < outer["x"] + outer["width"]
         assert outer["y"] < middle[1] < outer["y"] + outer["height"]
+
+
+@pytest.fixture
+def phone(browser: WebDriver) -> Iterator[WebDriver]:
+    """The browser as a 390 px wide phone (an iPhone 12 to 15's CSS width)."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": PHONE_WIDTH, "height": PHONE_HEIGHT, "deviceScaleFactor": 1, "mobile": True},
+    )
+    yield browser
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+CLIPPED_TABLES = """
+const clipped = [];
+for (const table of document.querySelectorAll("table")) {
+  const box = table.getBoundingClientRect();
+  if (box.right > document.documentElement.clientWidth + 1) {
+    clipped.push(table.outerHTML.slice(0, 80));
+  }
+}
+return clipped;
+"""
+"""Tables wider than the screen: on a phone every table stacks its rows instead."""
+
+
+def test_pages_fit_a_phone(
+    app: FastAPI, db: Session, live_server: LiveServer, phone: WebDriver
+) -> None:
+    """At 390 px nothing overflows sideways, and the holder shows before the checks."""
+    credential, token = issue_with_claim_link(app, db)
+    for language in LANGUAGES:
+        for path in (
+            f"/?lang={language}",
+            f"/verify/{credential.id}?lang={language}&country=all",
+            f"/verify?lang={language}",
+            f"/claim/{token}?lang={language}",
+            f"/standards?lang={language}",
+        ):
+            phone.get(f"{live_server.url}{path}")
+            WebDriverWait(phone, 20).until(
+                expected_conditions.presence_of_element_located((By.TAG_NAME, "footer"))
+            )
+            width = phone.execute_script("return document.documentElement.scrollWidth")
+            assert width <= PHONE_WIDTH, (path, width)
+            assert phone.execute_script(CLIPPED_TABLES) == [], path
+        phone.get(f"{live_server.url}/verify/{credential.id}?lang={language}")
+        holder = phone.find_element(By.CSS_SELECTOR, ".summary-card__holder")
+        checks = phone.find_element(By.CSS_SELECTOR, "section.checks")
+        assert holder.text == HOLDER
+        assert holder.rect["y"] + holder.rect["height"] <= PHONE_HEIGHT
+        assert holder.rect["y"] < checks.rect["y"]
