@@ -71,6 +71,8 @@ class EquivalentCredential:
     recognition_type: str
     url: str | None
     verified: bool
+    unit_codes: tuple[str, ...] = ()
+    """The standard's units it covers (what a partial recognition leaves out)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,7 @@ def recognition_for(standard: StandardRead, *, country: Country, language: Langu
             recognition_type=item.recognition_type.value,
             url=item.url,
             verified=item.verified,
+            unit_codes=tuple(item.unit_codes),
         )
         for item in standard.equivalents
         if item.country is country

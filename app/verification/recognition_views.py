@@ -19,6 +19,29 @@ NATIONAL_LEVEL_LABELS: Final = {
     "NOC TEER": N_("NOC TEER category (Canada)"),
 }
 """The national level's label (the standards pages use the same msgids)."""
+RECOGNITION_EXPLANATIONS: Final[dict[RecognitionType, str]] = {
+    RecognitionType.full: N_(
+        "The national credential and this certification attest the same competencies: "
+        "either one is accepted in place of the other."
+    ),
+    RecognitionType.partial: N_(
+        "The national credential covers only the units listed beside it. For the rest, "
+        "the holder of one must still show the other's competencies."
+    ),
+    RecognitionType.gap_training: N_(
+        "A short course on the units the national credential does not cover (the gap) "
+        "completes the match; no full programme is needed."
+    ),
+    RecognitionType.challenge_exam: N_(
+        "The holder of the national credential can take this certification's assessment "
+        "directly, without its training programme."
+    ),
+}
+"""What each kind of recognition means for an employer, in plain words."""
+SYSTEM_NAMES: Final[dict[tuple[Language, str], str]] = {
+    ("fr", "NOC 2021"): "CNP 2021",
+}
+"""Classifications named as each language names them (Canada's NOC is the CNP in French)."""
 _FRAMEWORKS_BY_NAME: Final = {
     name: CredentialFramework(slug) for slug, name in EQUIVALENT_FRAMEWORKS.items()
 }
@@ -31,6 +54,8 @@ class OccupationView:
     system: str
     code: str
     title: str
+    official_title: str | None
+    """The classification's own title of the code (e.g. NOC 72201 "Industrial electricians")."""
     match: str
     verified: bool
 
@@ -46,6 +71,10 @@ class EquivalentView:
     recognition: str
     url: str | None
     verified: bool
+    units: list[str]
+    """The codes of the standard's units it covers."""
+    explanation: str
+    """What its kind of recognition means, in plain words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +87,13 @@ class RecognitionView:
     national_level: int | None
     occupations: list[OccupationView]
     equivalents: list[EquivalentView]
+
+    @property
+    def terms(self) -> list[tuple[str, str]]:
+        """Each kind of recognition its equivalents have, with what it means (once each)."""
+        return list(
+            dict.fromkeys((item.recognition, item.explanation) for item in self.equivalents)
+        )
 
     @property
     def has_unverified(self) -> bool:
@@ -81,9 +117,10 @@ def recognition_view(item: Recognition, language: Language) -> RecognitionView:
         national_level=level.level if level else None,
         occupations=[
             OccupationView(
-                system=code.system,
+                system=SYSTEM_NAMES.get((language, code.system), code.system),
                 code=code.code,
                 title=code.title,
+                official_title=code.official_title,
                 match=translate(language, MATCH_NAMES[MatchType(code.match_type)]),
                 verified=code.verified,
             )
@@ -100,6 +137,10 @@ def recognition_view(item: Recognition, language: Language) -> RecognitionView:
                 ),
                 url=equivalent.url,
                 verified=equivalent.verified,
+                units=list(equivalent.unit_codes),
+                explanation=translate(
+                    language, RECOGNITION_EXPLANATIONS[RecognitionType(equivalent.recognition_type)]
+                ),
             )
             for equivalent in item.equivalents
         ],

@@ -230,6 +230,7 @@ def credential_view(
         standard_version=version,
         standard_url=(
             f"{root_path}/standards/{quote(code, safe='')}?version={quote(version, safe='')}"
+            f"&lang={language}"
             if standard and code and version
             else None
         ),

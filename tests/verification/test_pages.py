@@ -224,7 +224,7 @@ def test_unknown_credential(client: TestClient) -> None:
     ("params", "headers", "countries", "system"),
     [
         ({"country": "MX"}, {}, ["MX"], "SINCO 2019"),
-        ({}, {"Accept-Language": "fr-CA"}, ["CA"], "NOC 2021"),
+        ({}, {"Accept-Language": "fr-CA"}, ["CA"], "CNP 2021"),
         ({"country": "US"}, {"Accept-Language": "fr-CA"}, ["US"], "SOC 2018"),
         ({"country": "all"}, {"Accept-Language": "es-MX"}, ["US", "MX", "CA"], "SOC 2018"),
         ({}, {}, ["US", "MX", "CA"], "SOC 2018"),
