@@ -185,6 +185,16 @@ def _credential_page(
                 credential.provider_id or 0
             ),
             "standard_title": getattr(credential.standard, f"title_{language}"),
+            "issuer_name": console_service.principal_name(db, credential.issued_by),
+            "verify_url": f"{request.scope.get('root_path', '')}/verify/{credential.id}"
+            f"?lang={language}",
+            "audit_url": console_path(
+                request,
+                "/audit",
+                language=language,
+                target_type="credential",
+                target_id=credential.id,
+            ),
             "entries": views.status_entries(credential, base_url=base_url),
             "actions": [action.value for action in actions],
             "action_url": console_path(request, f"/credentials/{credential.id}", language=language),

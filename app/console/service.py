@@ -16,7 +16,7 @@ from app.auth import service as auth_service
 from app.auth.roles import Principal
 from app.curricula import service as curricula_service
 from app.curricula.models import CurriculumStatus
-from app.providers.models import TrainingProvider
+from app.providers.models import ApiClient, TrainingProvider
 from app.reports import service as reports_service
 from app.reports.schemas import (
     CredentialCounts,
@@ -24,6 +24,7 @@ from app.reports.schemas import (
     ExpiringReport,
     MobilityReport,
 )
+from app.users.models import StaffUser
 
 CHANNEL = "console"
 """Marks audit events of console sign-ins apart from API token requests."""
@@ -120,3 +121,19 @@ def provider_names(session: Session, provider_ids: Iterable[int | None]) -> dict
         select(TrainingProvider.id, TrainingProvider.name).where(TrainingProvider.id.in_(wanted))
     )
     return {provider_id: name for provider_id, name in rows}
+
+
+def principal_name(session: Session, subject: str) -> str | None:
+    """Who `subject` (`user:<id>` or `client:<client_id>`) is, as staff know them: a user's
+    username, or an API client's name and its provider's; None when it names no one."""
+    kind, _, key = subject.partition(":")
+    if f"{kind}:" == auth_service.USER_PREFIX and key.isdigit() and len(key) < 10:
+        return session.scalar(select(StaffUser.username).where(StaffUser.id == int(key)))
+    if f"{kind}:" == auth_service.CLIENT_PREFIX and key:
+        row = session.execute(
+            select(ApiClient.name, TrainingProvider.name)
+            .join(TrainingProvider, ApiClient.provider_id == TrainingProvider.id)
+            .where(ApiClient.client_id == key)
+        ).first()
+        return f"{row[0]} ({row[1]})" if row else None
+    return None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.credentials.models import Credential
 from app.i18n import Language
+from app.providers.models import TrainingProvider
 from app.web.i18n import gettext
 from tests.console.helpers import CONSOLE, page, session_csrf, setup_with_credential, signed_in
 
@@ -100,3 +101,38 @@ def test_suspending_needs_no_tick_but_names_a_missing_reason(
     suspended = client.post(path, data={**data, "reason": "Audit"}, follow_redirects=False)
     assert suspended.status_code == 303
     assert status_of(db, credential_id) == "suspended"
+
+
+def test_credential_page_names_people_and_links_out(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, credential_id = setup_with_credential(client, app, db)
+    signed_in(client, db, Role.auditor)
+    provider = db.get(TrainingProvider, setup.provider_id)
+    assert provider is not None
+    path = f"{CONSOLE}/credentials/{credential_id}"
+    for language in LANGUAGES:
+        document = page(client.get(path, params={"lang": language}))
+        issued_by = document.find("dd", id="issued-by")
+        assert provider.name in issued_by.text
+        assert document.find("a", id="verify-link").attrs["href"] == (
+            f"/verify/{credential_id}?lang={language}"
+        )
+        assert document.find("a", id="audit-link").attrs["href"] == (
+            f"{CONSOLE}/audit?lang={language}&target_type=credential&target_id={credential_id}"
+        )
+        claim = document.find("dd", id="claim-status").text
+        assert claim.startswith(
+            words(gettext(language, "Not claimed yet; the claim link works until %(date)s")).split(
+                ";"
+            )[0]
+        )
+        listing = page(client.get(f"{CONSOLE}/credentials", params={"lang": language}))
+        cells = listing.find("table").find("tbody").find_all("td")
+        assert cells[2].text == provider.name
+    audit = page(
+        client.get(
+            f"{CONSOLE}/audit", params={"target_type": "credential", "target_id": credential_id}
+        )
+    )
+    assert credential_id in audit.text
