@@ -8,12 +8,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit_service
 from app.auth import service as auth_service
 from app.auth.roles import Principal
+from app.credentials import service as credentials_service
+from app.credentials.models import Credential
 from app.curricula import service as curricula_service
 from app.curricula.models import CurriculumStatus
 from app.providers.models import ApiClient, TrainingProvider
@@ -25,6 +27,7 @@ from app.reports.schemas import (
     MobilityReport,
 )
 from app.users.models import StaffUser
+from app.web.standing import Standing
 
 CHANNEL = "console"
 """Marks audit events of console sign-ins apart from API token requests."""
@@ -72,6 +75,13 @@ class Dashboard:
     mobility: MobilityReport
     expiring: ExpiringReport
     awaiting_review: int
+    not_yet_valid: int = 0
+    """Of the `active` ones, those whose validity period has not started yet."""
+
+    @property
+    def in_force(self) -> int:
+        """Active credentials valid today (not expired, not waiting for their start)."""
+        return self.totals.active - self.not_yet_valid
 
 
 def _counts(rows: Iterable[CredentialReportRow]) -> CredentialCounts:
@@ -108,6 +118,12 @@ def dashboard(session: Session, *, now: datetime, expiring_days: int = EXPIRING_
         mobility=reports_service.mobility_report(session),
         expiring=reports_service.expiring_report(session, now=now, days=expiring_days),
         awaiting_review=queue.total,
+        not_yet_valid=session.scalar(
+            select(func.count())
+            .select_from(Credential)
+            .where(credentials_service.standing_clause(Standing.not_yet_valid, now=now))
+        )
+        or 0,
     )
 
 
