@@ -57,6 +57,9 @@ STATUS_CHANGE_PROBLEMS: Final[dict[str, str]] = {
     "concurrent-status-change": N_(
         "Someone else changed this credential at the same time. Reload the page and try again."
     ),
+    "already-claimed": N_(
+        "The worker has already claimed this credential: no claim link is needed."
+    ),
 }
 """Why a status change was refused, by problem slug."""
 
@@ -83,6 +86,10 @@ NOTICES: Final[dict[str, str]] = {
         "Download it and keep it outside this database."
     ),
     "expired": N_("Your session has ended. Please sign in again."),
+    "claim-link": N_(
+        "A new claim link has been made and the old one no longer works. Send it to the "
+        "worker: it is shown only this once."
+    ),
 }
 """What the page says after an action succeeded, by the `done` slug of the redirect."""
 

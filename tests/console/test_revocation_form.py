@@ -136,3 +136,32 @@ def test_credential_page_names_people_and_links_out(
         )
     )
     assert credential_id in audit.text
+
+
+def test_staff_can_reissue_a_claim_link(client: TestClient, app: FastAPI, db: Session) -> None:
+    _, credential_id = setup_with_credential(client, app, db)
+    signed_in(client, db, Role.registrar)
+    path = f"{CONSOLE}/credentials/{credential_id}"
+    links: list[str] = []
+    for language in LANGUAGES:
+        document = page(client.get(path, params={"lang": language}))
+        form = document.find("form", id="claim-link-form")
+        response = client.post(
+            str(form.attrs["action"]),
+            data={"csrf_token": session_csrf(client, path)},
+        )
+        renewed = page(response)
+        assert response.headers["cache-control"] == "no-store"
+        link = str(renewed.find("input", id="new-claim-link").attrs["value"])
+        assert link.startswith("http://testserver/claim/")
+        assert words(gettext(language, "New claim link")) == renewed.find("label").text
+        links.append(link)
+    assert len(set(links)) == 3
+    # Only the newest link works; the worker claims with it, and none is offered after.
+    assert client.get(links[0].removeprefix("http://testserver")).status_code == 404
+    token = links[-1].rsplit("/", 1)[1]
+    assert client.post(f"/claim/{token}", follow_redirects=False).status_code == 303
+    claimed = page(client.get(path))
+    assert not claimed.find_all("form", id="claim-link-form")
+    refused = client.post(f"{path}/claim-link", data={"csrf_token": session_csrf(client, path)})
+    assert page(refused, 409).find("div", class_="console-problem").text

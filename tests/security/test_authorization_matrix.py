@@ -133,6 +133,8 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("POST", "/api/v1/admin/trusted-issuers"): Row(STAFF_WRITERS),
     ("DELETE", "/api/v1/admin/trusted-issuers/{issuer_id}"): Row(STAFF_WRITERS),
     ("GET", "/verify"): Row(EVERYONE),
+    ("GET", "/"): Row(EVERYONE),
+    ("GET", "/favicon.ico"): Row(EVERYONE),
     ("POST", "/verify"): Row(EVERYONE),
     ("GET", "/verify/{credential_id}"): Row(EVERYONE),
     ("GET", "/verify/{credential_id}/certificate"): Row(EVERYONE),
