@@ -165,3 +165,28 @@ def test_staff_can_reissue_a_claim_link(client: TestClient, app: FastAPI, db: Se
     assert not claimed.find_all("form", id="claim-link-form")
     refused = client.post(f"{path}/claim-link", data={"csrf_token": session_csrf(client, path)})
     assert page(refused, 409).find("div", class_="console-problem").text
+
+
+def test_audit_actions_and_objects_are_in_the_page_language(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, credential_id = setup_with_credential(client, app, db)
+    revoked = client.post(
+        f"/api/v1/admin/credentials/{credential_id}/revoke",
+        headers=setup.staff,
+        json={"reason": "Audit"},
+    )
+    assert revoked.status_code == 200, revoked.text
+    signed_in(client, db, Role.auditor)
+    for language in LANGUAGES:
+        log = page(
+            client.get(
+                f"{CONSOLE}/audit",
+                params={"lang": language, "target_type": "credential", "target_id": credential_id},
+            )
+        )
+        actions = [cell.text for cell in log.find_all("td", class_="audit-action")]
+        assert words(gettext(language, "Credential revoked")) + " credential.revoke" in actions
+        assert words(gettext(language, "Credential issued")) + " credential.issue" in actions
+        targets = [row.find_all("td")[3].text for row in log.find("tbody").find_all("tr")]
+        assert all(target.startswith(gettext(language, "Credential") + " ") for target in targets)
