@@ -99,6 +99,7 @@ def search_credentials(
         standing=filters.status,
         now=(now := utcnow()),
         holder=filters.holder,
+        any_accents=True,
         issued_from=filters.period.start,
         issued_to=filters.period.end,
         offset=(filters.page - 1) * filters.per_page,
