@@ -117,3 +117,31 @@ def test_the_dashboard_counts_credentials_not_yet_valid_apart(
     rows = {row.find("th").text: row.find("td").text for row in status_table.find_all("tr")[1:]}
     assert rows[gettext(language, "Not yet valid")] == "1"
     assert rows[pgettext(language, "credential status", "Active")] == "4"
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_the_reports_download_as_csv_from_the_dashboard(
+    client: TestClient, db: Session, language: Language
+) -> None:
+    seed_report_dataset(db, now=utcnow())
+    signed_in(client, db, Role.auditor)
+    document = page(client.get(CONSOLE, params={"lang": language}))
+    downloads = document.find("section", **{"aria-labelledby": "downloads-heading"})
+    links = [str(link.attrs["href"]) for link in downloads.find_all("a")]
+    assert len(links) == 5
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert response.headers["content-type"].startswith("text/csv")
+        assert response.headers["content-disposition"].startswith("attachment; filename=")
+        assert response.text.splitlines()[0]  # the header row
+    credentials = client.get(links[0]).text.splitlines()
+    assert credentials[0].startswith("month,")
+    assert len(credentials) > 1
+    assert client.get(f"{CONSOLE}/reports/nope.csv").status_code == 404
+
+
+def test_the_reports_need_a_signed_in_reader(client: TestClient, db: Session) -> None:
+    response = client.get(f"{CONSOLE}/reports/credentials.csv", follow_redirects=False)
+    assert response.status_code in {303, 401}
+    assert "text/csv" not in response.headers.get("content-type", "")
