@@ -37,7 +37,7 @@ from app.verification.forms import (
     credential_from_token,
     parse_body,
 )
-from app.verification.proofs import ProofChecker
+from app.verification.proofs import Proofs
 from app.verification.recognition import (
     DEFAULT_LANGUAGES,
     Recognition,
@@ -80,7 +80,7 @@ class VerifierSetup:
     caches: VerifierCaches
     remote: StatusListSource | None = None
     events: EventRecorder | None = None
-    proofs: ProofChecker | None = None
+    proofs: Proofs | None = None
 
 
 @dataclass(frozen=True, slots=True)
