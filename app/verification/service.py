@@ -37,21 +37,13 @@ from app.verification.forms import (
     credential_from_token,
     parse_body,
 )
+from app.verification.named_standards import standard_of, standard_reference
 from app.verification.proofs import Proofs
-from app.verification.recognition import (
-    DEFAULT_LANGUAGES,
-    Recognition,
-    recognition_for,
-)
+from app.verification.recognition import DEFAULT_LANGUAGES, RecognitionRead, recognition_for
 from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.status_sources import LocalStatusLists, PublishedLists, StatusListSource
 from app.verification.stored import StoredCredentials
-from app.verification.summary import (
-    CredentialSummary,
-    standard_of,
-    standard_reference,
-    summarize,
-)
+from app.verification.summary import CredentialSummary, summarize
 from app.verification.trust import DatabaseTrustRegistry
 
 URN_UUID = "urn:uuid:"
@@ -101,7 +93,7 @@ class CredentialReport:
 
     result: CredentialVerification
     summary: CredentialSummary | None
-    recognition: list[Recognition] = field(default_factory=list)
+    recognition: list[RecognitionRead] = field(default_factory=list)
     employer_country: Country | None = None
 
 
@@ -257,7 +249,7 @@ def _report(
     now: datetime,
 ) -> CredentialReport:
     standard = standard_of(session, result)
-    recognition: list[Recognition] = []
+    recognition: list[RecognitionRead] = []
     if standard is not None:
         countries = [audience.country] if audience.country else list(Country)
         recognition = [

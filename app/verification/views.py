@@ -25,6 +25,7 @@ from app.standards.page_labels import MATCH_NAMES, framework_name
 from app.standards.references import EQUIVALENT_FRAMEWORKS
 from app.standards.schemas import StandardRead
 from app.verification.checks import Check, Outcome
+from app.verification.named_standards import achievement_of, standard_of
 from app.verification.page_labels import (
     CHECK_EXPLANATIONS,
     CHECK_SLUGS,
@@ -37,9 +38,9 @@ from app.verification.page_labels import (
     VERDICT_TONES,
     Tone,
 )
-from app.verification.recognition import Recognition
+from app.verification.recognition import RecognitionRead
 from app.verification.service import CredentialReport, PresentationReport
-from app.verification.summary import CredentialSummary, achievement_of, standard_of
+from app.verification.summary import CredentialSummary
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import (
     CHECK_OUTCOMES,
@@ -326,7 +327,7 @@ def unit_views(
     return units
 
 
-def recognition_view(item: Recognition, language: Language) -> RecognitionView:
+def recognition_view(item: RecognitionRead, language: Language) -> RecognitionView:
     """The recognition of the standard in one country, labelled in the page language."""
     level = item.national_level
     return RecognitionView(
