@@ -123,9 +123,7 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/api/v1/credential-batches/{batch_id}/rows"): owned_by_a(ISSUERS),
     ("POST", "/api/v1/credential-batches/{batch_id}/claim-links"): owned_by_a(ISSUERS),
     ("GET", "/status/{list_id}"): Row(EVERYONE),
-    ("POST", "/api/v1/admin/credentials/{credential_id}/revoke"): Row(STAFF_WRITERS),
-    ("POST", "/api/v1/admin/credentials/{credential_id}/suspend"): Row(STAFF_WRITERS),
-    ("POST", "/api/v1/admin/credentials/{credential_id}/reinstate"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/admin/credentials/{credential_id}/{action}"): Row(STAFF_WRITERS),
     ("POST", "/api/v1/admin/credentials/status-changes"): Row(STAFF_WRITERS),
     ("POST", "/credentials/verify"): Row(EVERYONE),
     ("POST", "/presentations/verify"): Row(EVERYONE),
@@ -203,6 +201,7 @@ def _world(
         headers,
         {
             "credential_id": issued.json()["id"],
+            "action": "suspend",
             "batch_id": batch.json()["id"],
             "curriculum_id": str(setup.curriculum_id),
             "user_id": str(user_id),
