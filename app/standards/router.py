@@ -12,12 +12,12 @@ from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
 from app.db import SessionDep, utcnow
-from app.fields import DbId
+from app.fields import Country, DbId, Language
 from app.i18n import RequestLanguage
 from app.routing import ProblemRoute
 from app.standards import service
 from app.standards.case import build_case_package
-from app.standards.enums import Country, Language, Sector, StandardStatus
+from app.standards.enums import Sector, StandardStatus
 from app.standards.models import Standard
 from app.standards.responses import StandardPage, list_item, localized_document
 from app.standards.schemas import StandardCreate
@@ -113,9 +113,7 @@ def read_standard(
     standard: PublishedStandard, settings: SettingsDep, language: RequestLanguage
 ) -> JSONResponse:
     """One standard (the newest published version, or `?version=`) in the requested language."""
-    document = localized_document(
-        standard, language=Language(language), base_url=settings.public_base_url
-    )
+    document = localized_document(standard, language=language, base_url=settings.public_base_url)
     return JSONResponse(
         _jsonable(document), headers={"Content-Language": language, "Vary": "Accept-Language"}
     )
@@ -129,7 +127,7 @@ def read_standard_case(
     package = build_case_package(
         service.to_schema(standard),
         base_url=settings.public_base_url,
-        lang=Language(language),
+        lang=language,
         last_change_date_time=standard.published_at or standard.updated_at,
     )
     return JSONResponse(package, headers={"Content-Language": language})

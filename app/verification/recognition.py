@@ -15,9 +15,7 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from app.i18n import Language
-from app.standards.enums import Country
-from app.standards.enums import Language as StandardLanguage
+from app.fields import Country, Language
 from app.standards.references import EQUIVALENT_FRAMEWORKS
 from app.standards.schemas import StandardRead
 
@@ -27,9 +25,9 @@ OCCUPATION_SYSTEMS: Final = {
     Country.mx: ("sinco_2019", "SINCO 2019"),
 }
 DEFAULT_LANGUAGES: Final[dict[Country, Language]] = {
-    Country.us: "en",
-    Country.ca: "en",
-    Country.mx: "es",
+    Country.us: Language.en,
+    Country.ca: Language.en,
+    Country.mx: Language.es,
 }
 
 
@@ -82,7 +80,6 @@ def recognition_for(
 ) -> RecognitionRead:
     """The recognition of `standard` in `country`, with titles in `language`."""
     attribute, system = OCCUPATION_SYSTEMS[country]
-    lang = StandardLanguage(language)
     occupations = []
     for occupation in standard.occupations:
         code = getattr(occupation, attribute)
@@ -90,7 +87,7 @@ def recognition_for(
             OccupationRead(
                 system=system,
                 code=code.code,
-                title=occupation.title.in_language(lang),
+                title=occupation.title.in_language(language),
                 official_title=code.official_title,
                 match_type=code.match_type.value,
                 verified=code.verified,
@@ -114,7 +111,7 @@ def recognition_for(
         language=language,
         standard_code=standard.code,
         standard_version=standard.version,
-        standard_title=standard.title.in_language(lang),
+        standard_title=standard.title.in_language(language),
         nassc_level=standard.level.nassc_level,
         national_level=_national_level(standard, country),
         occupations=occupations,

@@ -7,8 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.fields import StrictBool
-from app.standards.enums import Country
+from app.fields import Country, StrictBool
 from app.verification.checks import CheckName, CheckStatus, Outcome
 from app.verification.forms import Form
 from app.verification.recognition import RecognitionRead

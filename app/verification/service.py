@@ -22,9 +22,8 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.crypto.contexts import PinnedContexts
-from app.i18n import Language
+from app.fields import Country, Language
 from app.keys.service import KeyCache
-from app.standards.enums import Country
 from app.standards.schemas import StandardRead
 from app.verification.caches import CacheMiss, VerifierCaches
 from app.verification.checks import CheckName, CheckStatus

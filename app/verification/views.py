@@ -17,10 +17,9 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
-from app.i18n import Language
+from app.fields import Country, Language
 from app.issuer.identity import ISSUER_NAMES
-from app.standards.enums import Country, CredentialFramework, MatchType, RecognitionType, Sector
-from app.standards.enums import Language as LabelLanguage
+from app.standards.enums import CredentialFramework, MatchType, RecognitionType, Sector
 from app.standards.page_labels import MATCH_NAMES, framework_name
 from app.standards.references import EQUIVALENT_FRAMEWORKS
 from app.standards.schemas import StandardRead
@@ -268,13 +267,12 @@ def credential_view(
     root_path: str = "",
 ) -> CredentialView:
     """The credential's content; titles from the registry when it knows the standard."""
-    lang = LabelLanguage(language)
     issuer = summary.issuer
     code, version = summary.standard.code, summary.standard.version
     return CredentialView(
         credential_id=(summary.credential_id or "").removeprefix(URN_UUID) or None,
         holder_name=summary.holder_name,
-        title=standard.title.in_language(lang) if standard else summary.standard.title,
+        title=standard.title.in_language(language) if standard else summary.standard.title,
         standard_code=code,
         standard_version=version,
         standard_url=(
@@ -306,7 +304,6 @@ def unit_views(
     The codes come from the credential's alignments; the registry only translates the
     title and names the kind of a unit whose code it knows.
     """
-    lang = LabelLanguage(language)
     known = {unit.code: unit for unit in standard.units} if standard else {}
     alignments = achievement_of(document).get("alignment")
     units = []
@@ -320,7 +317,7 @@ def unit_views(
         units.append(
             UnitView(
                 code=code,
-                title=unit.title.in_language(lang) if unit else name,
+                title=unit.title.in_language(language) if unit else name,
                 kind=translate(language, UNIT_KIND_NAMES[unit.kind]) if unit else None,
             )
         )

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
-from app.standards.enums import Country
+from app.fields import Country
 from app.users.models import StaffUser
 from tests.credentials.factories import issue_body, issuing_setup, rows
 from tests.curricula.factories import complete_curriculum_body
