@@ -27,13 +27,14 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from app.fields import Language
 from app.standards.content import CompetencyUnit, LearningOutcome
-from app.standards.enums import Language, RecognitionType, StandardStatus
+from app.standards.enums import RecognitionType, StandardStatus
 from app.standards.labels import (
     OUTCOME_KIND_LABELS,
     RECOGNITION_LABELS,
-    SECTOR_LABELS,
     UNIT_KIND_LABELS,
+    sector_label,
 )
 from app.standards.localized import LocalizedText
 from app.standards.references import NationalEquivalent
@@ -139,7 +140,7 @@ class _PackageBuilder:
         self.subject = self.link(
             "subjects",
             f"subject/{standard.sector.value}",
-            self.text(SECTOR_LABELS[standard.sector]),
+            self.text(sector_label(standard.sector)),
         )
         self.groupings: dict[tuple[RecognitionType, bool], JsonObject] = {}
 

@@ -1,38 +1,31 @@
-"""Published names of the controlled vocabularies, in every language labels appear in."""
+"""Published names of the controlled vocabularies, in every language labels appear in.
+
+Sector names have one source: the words the pages use (`app.web.vocabulary`), translated by
+the message catalogs; the CASE packages publish the same names.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
+from app.fields import Language
 from app.standards.enums import OutcomeKind, RecognitionType, Sector, UnitKind
 from app.standards.localized import LocalizedText
+from app.web.i18n import gettext
+from app.web.vocabulary import SECTOR_NAMES
 
-SECTOR_LABELS: dict[Sector, LocalizedText] = {
-    Sector.semiconductors: LocalizedText(
-        en="Semiconductors and advanced electronics",
-        es="Semiconductores y electrónica avanzada",
-        fr="Semi-conducteurs et électronique de pointe",
-    ),
-    Sector.critical_minerals_clean_energy: LocalizedText(
-        en="Critical minerals and clean energy",
-        es="Minerales críticos y energía limpia",
-        fr="Minéraux critiques et énergie propre",
-    ),
-    Sector.ev_batteries: LocalizedText(
-        en="Electric vehicles and batteries",
-        es="Vehículos eléctricos y baterías",
-        fr="Véhicules électriques et batteries",
-    ),
-    Sector.biopharma_medical: LocalizedText(
-        en="Biopharmaceuticals and medical supplies",
-        es="Biofarmacéuticos e insumos médicos",
-        fr="Produits biopharmaceutiques et fournitures médicales",
-    ),
-    Sector.aerospace_defense: LocalizedText(
-        en="Aerospace and defense",
-        es="Aeroespacial y defensa",
-        fr="Aérospatiale et défense",
-    ),
-}
-"""The name of every sector; a new `Sector` member needs its entry here."""
+
+def localized(msgid: str) -> LocalizedText:
+    """`msgid` in every language, as the message catalogs translate it."""
+    return LocalizedText(**{language.value: gettext(language, msgid) for language in Language})
+
+
+@cache
+def sector_label(sector: Sector) -> LocalizedText:
+    """The published name of `sector` in every language: the words of
+    `app.web.vocabulary.SECTOR_NAMES` and their translations in `app/locales`."""
+    return localized(SECTOR_NAMES[sector])
+
 
 UNIT_KIND_LABELS = {
     UnitKind.mandatory: LocalizedText(
