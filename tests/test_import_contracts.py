@@ -7,7 +7,9 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from typing import Final
 
 import pytest
 
@@ -42,18 +44,38 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-@pytest.mark.parametrize(
-    ("contract", "module", "bad_import"),
-    [
-        ("crypto-is-pure", "app/crypto/hashing.py", "import app.db"),
-        (
-            "verification-reads-published-documents",
-            "app/verification/checks.py",
-            "import app.status.service",
-        ),
-        ("layers", "app/standards/enums.py", "import app.verification.engine"),
-    ],
-)
+VIOLATIONS: Final = [
+    ("crypto-is-pure", "app/crypto/hashing.py", "import app.db"),
+    ("registry-below-issuance", "app/curricula/coverage.py", "import app.status.service"),
+    (
+        "verification-reads-published-documents",
+        "app/verification/checks.py",
+        "import app.status.service",
+    ),
+    (
+        "issuance-independent-of-verification",
+        "app/status/builder.py",
+        "import app.verification.engine",
+    ),
+    ("issuer-over-keys", "app/keys/service.py", "import app.issuer.service"),
+    ("domains-below-composition", "app/users/service.py", "import app.main"),
+    # The audit router is handed its signer; importing issuance's would break the contract.
+    ("audit-below-issuance", "app/audit/router.py", "import app.credentials.dependencies"),
+    ("audit-through-its-service", "app/credentials/issuance.py", "import app.audit.models"),
+    ("layers", "app/standards/enums.py", "import app.verification.engine"),
+]
+"""One forbidden import per contract, in a module the contract covers."""
+
+
+def test_every_contract_is_shown_to_break() -> None:
+    configured = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = configured["tool"]["importlinter"]["contracts"]
+    assert sorted(contract["id"] for contract in contracts) == sorted(
+        contract for contract, _, _ in VIOLATIONS
+    )
+
+
+@pytest.mark.parametrize(("contract", "module", "bad_import"), VIOLATIONS)
 def test_a_forbidden_import_breaks_its_contract(
     tree: Path, contract: str, module: str, bad_import: str
 ) -> None:
