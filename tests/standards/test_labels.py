@@ -1,6 +1,8 @@
-"""Sector names have one source: the pages' words (`SECTOR_NAMES`) and the message catalogs.
+"""Vocabulary names come from the message catalogs, one source for pages and CASE packages.
 
-The CASE packages publish the same names the pages show, in the package's language.
+Sector names are the pages' words (`SECTOR_NAMES`); the kinds of units, outcomes and
+recognition are the CASE packages' own words. Every name is the one published before the
+labels moved into the catalogs, in each language.
 """
 
 from __future__ import annotations
@@ -13,8 +15,14 @@ from app.config import Settings
 from app.db import utcnow
 from app.fields import Language
 from app.standards import service as standards_service
-from app.standards.enums import Sector
-from app.standards.labels import sector_label
+from app.standards.enums import OutcomeKind, RecognitionType, Sector, UnitKind
+from app.standards.labels import (
+    outcome_kind_label,
+    recognition_label,
+    sector_label,
+    unit_kind_label,
+)
+from app.standards.localized import LocalizedText
 from app.web.i18n import gettext
 from app.web.vocabulary import SECTOR_NAMES
 
@@ -46,6 +54,66 @@ PUBLISHED = {
     ),
 }
 """The names published before the labels moved to the catalogs: the move changed no word."""
+
+
+CASE_NAMES: list[tuple[LocalizedText, tuple[str, str, str]]] = [
+    (
+        unit_kind_label(UnitKind.mandatory),
+        ("Mandatory unit", "Unidad obligatoria", "Unité obligatoire"),
+    ),
+    (unit_kind_label(UnitKind.elective), ("Elective unit", "Unidad optativa", "Unité optionnelle")),
+    (outcome_kind_label(OutcomeKind.knowledge), ("knowledge", "conocimiento", "savoirs")),
+    (outcome_kind_label(OutcomeKind.skill), ("skill", "habilidad", "savoir-faire")),
+    (
+        outcome_kind_label(OutcomeKind.responsibility),
+        (
+            "responsibility and autonomy",
+            "responsabilidad y autonomía",
+            "responsabilité et autonomie",
+        ),
+    ),
+    (
+        recognition_label(RecognitionType.full),
+        ("full recognition", "reconocimiento total", "reconnaissance complète"),
+    ),
+    (
+        recognition_label(RecognitionType.partial),
+        ("partial recognition", "reconocimiento parcial", "reconnaissance partielle"),
+    ),
+    (
+        recognition_label(RecognitionType.gap_training),
+        (
+            "recognition after gap training",
+            "reconocimiento con formación complementaria",
+            "reconnaissance après une formation d'appoint",
+        ),
+    ),
+    (
+        recognition_label(RecognitionType.challenge_exam),
+        (
+            "recognition by challenge exam",
+            "reconocimiento mediante examen de acreditación",
+            "reconnaissance par examen d'équivalence",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("label", "published"), CASE_NAMES)
+def test_case_names_are_translated_as_before(
+    label: LocalizedText, published: tuple[str, str, str]
+) -> None:
+    assert (label.en, label.es, label.fr) == published
+
+
+def test_every_kind_is_named() -> None:
+    assert {unit_kind_label(kind).en for kind in UnitKind} <= {name.en for name, _ in CASE_NAMES}
+    assert {outcome_kind_label(kind).en for kind in OutcomeKind} <= {
+        name.en for name, _ in CASE_NAMES
+    }
+    assert {recognition_label(kind).en for kind in RecognitionType} <= {
+        name.en for name, _ in CASE_NAMES
+    }
 
 
 @pytest.mark.parametrize("sector", list(Sector))
