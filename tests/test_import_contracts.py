@@ -4,12 +4,13 @@ forbid: a copy of `app/` with one forbidden import breaks exactly that contract.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pytest
 
@@ -73,6 +74,31 @@ def test_every_contract_is_shown_to_break() -> None:
     assert sorted(contract["id"] for contract in contracts) == sorted(
         contract for contract, _, _ in VIOLATIONS
     )
+
+
+def _contract(contract_id: str) -> dict[str, Any]:
+    configured = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts: list[dict[str, Any]] = configured["tool"]["importlinter"]["contracts"]
+    return next(contract for contract in contracts if contract["id"] == contract_id)
+
+
+def _top_level_modules() -> set[str]:
+    app = ROOT / "app"
+    modules = {path.stem for path in app.glob("*.py") if path.stem != "__init__"}
+    return modules | {path.parent.name for path in app.glob("*/__init__.py")}
+
+
+def test_every_module_of_app_has_a_layer() -> None:
+    layers = _contract("layers")["layers"]
+    named = {name.strip() for layer in layers for name in re.split(r"[|:]", layer)}
+    assert named == _top_level_modules()
+
+
+def test_crypto_is_kept_from_every_other_module() -> None:
+    forbidden = {
+        name.removeprefix("app.") for name in _contract("crypto-is-pure")["forbidden_modules"]
+    }
+    assert forbidden == _top_level_modules() - {"crypto"}
 
 
 @pytest.mark.parametrize(("contract", "module", "bad_import"), VIOLATIONS)
