@@ -65,7 +65,7 @@ class RecognitionRead(BaseModel):
     """How the standard is recognised in one country."""
 
     country: Country
-    language: str
+    language: Language
     standard_code: str
     standard_version: int
     standard_title: str
