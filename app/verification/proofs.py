@@ -11,7 +11,7 @@ and single-core machines. Both return the same `VerificationResult` and raise th
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +35,7 @@ class ProofChecker(Protocol):
         *,
         public_key: Ed25519PublicKey,
         expected_proof_purpose: str = ASSERTION_METHOD,
+        previous_proofs: Sequence[Mapping[str, Any]] = (),
     ) -> VerificationResult: ...
 
 
@@ -58,12 +59,14 @@ class LocalProofs:
         *,
         public_key: Ed25519PublicKey,
         expected_proof_purpose: str = ASSERTION_METHOD,
+        previous_proofs: Sequence[Mapping[str, Any]] = (),
     ) -> VerificationResult:
         return verify_proof(
             document,
             public_key=public_key,
             contexts=self.contexts,
             expected_proof_purpose=expected_proof_purpose,
+            previous_proofs=previous_proofs,
         )
 
 
@@ -94,27 +97,39 @@ class PooledProofs:
         *,
         public_key: Ed25519PublicKey,
         expected_proof_purpose: str = ASSERTION_METHOD,
+        previous_proofs: Sequence[Mapping[str, Any]] = (),
     ) -> VerificationResult:
         future = self.workers.submit(
-            _verify_in_worker, document, public_key.public_bytes_raw(), expected_proof_purpose
+            _verify_in_worker,
+            document,
+            public_key.public_bytes_raw(),
+            expected_proof_purpose,
+            tuple(previous_proofs),
         )
         try:
             return future.result()
         except BrokenProcessPool:
             logger.warning("a proof worker died; checking this proof in the server process")
             return self.local(
-                document, public_key=public_key, expected_proof_purpose=expected_proof_purpose
+                document,
+                public_key=public_key,
+                expected_proof_purpose=expected_proof_purpose,
+                previous_proofs=previous_proofs,
             )
 
 
 def _verify_in_worker(
-    document: Mapping[str, Any], public_key_raw: bytes, expected_proof_purpose: str
+    document: Mapping[str, Any],
+    public_key_raw: bytes,
+    expected_proof_purpose: str,
+    previous_proofs: Sequence[Mapping[str, Any]] = (),
 ) -> VerificationResult:
     return verify_proof(
         document,
         public_key=Ed25519PublicKey.from_public_bytes(public_key_raw),
         contexts=worker_contexts(),
         expected_proof_purpose=expected_proof_purpose,
+        previous_proofs=previous_proofs,
     )
 
 
