@@ -134,7 +134,12 @@ class VerificationEngine:
             proof_check, document, proof_input = self._jwt_proof(item, keys, claimed_issuer)
         else:
             proof_check, document, proof_input = check_proofs(
-                item.claimed, keys, self._proofs, challenge=challenge, domain=domain
+                item.claimed,
+                keys,
+                self._proofs,
+                challenge=challenge,
+                domain=domain,
+                resolver=self._resolver,
             )
         if document is None:
             return self._unverified(

@@ -4,8 +4,9 @@ https://www.w3.org/TR/vc-data-integrity/#verify-proof-sets-and-chains — a `pro
 list is a proof set: every proof must verify. A proof naming `previousProof` (one id or a
 list) is part of a chain: each proof it names must be in the set (else
 PROOF_VERIFICATION_ERROR), must verify itself, and is part of what that proof signed.
-Every proof must be by a key of the issuer, for `assertionMethod`, and carry the
-`challenge` and `domain` the verifier asked for, if any.
+Every proof is for `assertionMethod` and carries the `challenge` and `domain` the verifier
+asked for, if any. At least one is by a key of the issuer; with a `resolver` (the VC API),
+the others may be by any DID it resolves (a witness or endorser), and must verify too.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from app.crypto.data_integrity import ASSERTION_METHOD, CRYPTOSUITE, PARSING_ERROR, PROOF_TYPE
+from app.crypto.did import did_of
 from app.crypto.errors import CryptoError, UnknownContextError
 from app.verification.checks import Check, Code
 from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
 from app.verification.proofs import ProofChecker
-from app.verification.trust import TrustedKeys
+from app.verification.trust import KeyResolver, TrustedKeys
 
 MAX_PROOFS: Final = 8
 """A larger proof set is refused: each proof costs a canonicalization."""
@@ -38,6 +42,7 @@ def check_proofs(
     *,
     challenge: str | None = None,
     domain: str | None = None,
+    resolver: KeyResolver | None = None,
 ) -> Outcome:
     """The proof check; on success also the verified document (without its proofs)."""
     proof = document.get("proof")
@@ -50,10 +55,18 @@ def check_proofs(
     if len(items) > MAX_PROOFS:
         detail = f"At most {MAX_PROOFS} proofs are checked."
         return proof_failed(Code.unsupported_proof, detail), None, proof
+    by_issuer = [item for item in items if _did_of(item) == trusted.did]
+    if not by_issuer:
+        # The issuer's key check says why (another DID's key, or none named).
+        check, _ = issuer_key(items[0].get("verificationMethod"), trusted)
+        return check, None, proof
     verified_document: dict[str, Any] | None = None
     for item in items:
+        key_check, key = _key_of(item, trusted, resolver)
+        if key is None:
+            return key_check, None, proof
         check, verified_document = _check_one(
-            document, item, items, trusted, proofs, challenge=challenge, domain=domain
+            document, item, items, key, proofs, challenge=challenge, domain=domain
         )
         if verified_document is None:
             return check, None, proof
@@ -76,11 +89,31 @@ def _previous(
     return matching
 
 
+def _did_of(proof: Mapping[str, Any]) -> str | None:
+    method = proof.get("verificationMethod")
+    return did_of(method) if isinstance(method, str) else None
+
+
+def _key_of(
+    proof: Mapping[str, Any], trusted: TrustedKeys, resolver: KeyResolver | None
+) -> tuple[Check, Ed25519PublicKey | None]:
+    """The key a proof names: the issuer's, or (with a resolver) another DID's."""
+    method = proof.get("verificationMethod")
+    did = _did_of(proof)
+    if did is None or did == trusted.did or resolver is None:
+        return issuer_key(method, trusted)
+    other = resolver(did)
+    key = other.keys.get(str(method)) if other is not None else None
+    if key is None:
+        return proof_failed(Code.unknown_key, f"{method} cannot be resolved here."), None
+    return proof_passed(""), key
+
+
 def _check_one(
     document: dict[str, Any],
     proof: dict[str, Any],
     all_proofs: Sequence[dict[str, Any]],
-    trusted: TrustedKeys,
+    key: Ed25519PublicKey,
     proofs: ProofChecker,
     *,
     challenge: str | None,
@@ -104,10 +137,6 @@ def _check_one(
     if previous is None:
         detail = "The proof's previousProof names a proof that is not in the credential."
         return proof_failed(Code.malformed_proof, detail), None
-    method = proof.get("verificationMethod")
-    key_check, key = issuer_key(method, trusted)
-    if key is None:
-        return key_check, None
     secured = {**document, "proof": proof}
     try:
         result = proofs(secured, public_key=key, previous_proofs=previous)
