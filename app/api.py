@@ -14,9 +14,11 @@ from app.claims.pages import router as claim_pages_router
 from app.console.router import router as console_router
 from app.credentials.batch_router import router as batches_router
 from app.credentials.router import router as credentials_router
+from app.credentials.vc_api_router import router as vc_api_issue_router
 from app.curricula.router import admin_router as curricula_admin_router
 from app.curricula.router import provider_router as curricula_provider_router
 from app.health.router import router as health_router
+from app.issuer.instances_router import router as issuer_instances_router
 from app.issuer.router import router as issuer_router
 from app.keys.router import router as keys_router
 from app.ops.router import router as ops_router
@@ -64,6 +66,8 @@ def build_router() -> APIRouter:
     router.include_router(status_router)
     router.include_router(status_admin_router)
     router.include_router(verification_vc_api_router)
+    router.include_router(vc_api_issue_router)
+    router.include_router(issuer_instances_router)
     router.include_router(verification_admin_router)
     router.include_router(verification_pages_router)
     router.include_router(claims_router)

@@ -34,6 +34,7 @@ from app.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestCont
 from app.openapi import install_openapi
 from app.ops.middleware import install_metrics
 from app.outbound import SafeFetcher
+from app.public_documents import PublicDocumentsMiddleware
 from app.status.changes import STATUS_LISTS
 from app.verification.caches import VerifierCaches
 from app.verification.events import EventRecorder
@@ -208,5 +209,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         forwarded=app.state.forwarded_policy,
     )
     install_metrics(app)
+    app.add_middleware(PublicDocumentsMiddleware)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -7,6 +7,7 @@ from app.auth import models as auth_models
 from app.credentials import models as credentials_models
 from app.curricula import models as curricula_models
 from app.db import Base
+from app.issuer import models as issuer_models
 from app.keys import models as keys_models
 from app.providers import models as providers_models
 from app.standards import models as standards_models
@@ -20,6 +21,7 @@ __all__ = [
     "auth_models",
     "credentials_models",
     "curricula_models",
+    "issuer_models",
     "keys_models",
     "providers_models",
     "standards_models",

@@ -188,7 +188,7 @@ EXTRA_RESPONSES: Final[dict[tuple[str, str], dict[str, str]]] = {
 }
 """Statuses that routes return themselves and FastAPI cannot see."""
 
-VC_API_FAILURES: Final = (("post", "/credentials/verify"),)
+VC_API_FAILURES: Final = (("post", "/credentials/verify"), ("post", "/presentations/verify"))
 """VC API operations that answer a failed verification with 400 and the result body."""
 
 IDEMPOTENCY_KEY_SCHEMA: Final[JsonObject] = {

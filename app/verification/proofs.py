@@ -11,11 +11,11 @@ the same `CryptoError`s.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -24,6 +24,19 @@ from app.crypto.data_integrity import ASSERTION_METHOD, VerificationResult, veri
 from app.crypto.workers import ProofWorkers, worker_contexts
 
 logger = logging.getLogger(__name__)
+
+
+class ProofChecker(Protocol):
+    """Checks one document's Data Integrity proof with `public_key` (`verify_proof`)."""
+
+    def __call__(
+        self,
+        document: Mapping[str, Any],
+        *,
+        public_key: Ed25519PublicKey,
+        expected_proof_purpose: str = ASSERTION_METHOD,
+        previous_proofs: Sequence[Mapping[str, Any]] = (),
+    ) -> VerificationResult: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +69,16 @@ class Proofs:
         *,
         public_key: Ed25519PublicKey,
         expected_proof_purpose: str = ASSERTION_METHOD,
+        previous_proofs: Sequence[Mapping[str, Any]] = (),
     ) -> VerificationResult:
         """The result of checking `document`'s proof with `public_key`."""
         if self.workers is not None:
             future = self.workers.submit(
-                _verify_in_worker, document, public_key.public_bytes_raw(), expected_proof_purpose
+                _verify_in_worker,
+                document,
+                public_key.public_bytes_raw(),
+                expected_proof_purpose,
+                tuple(previous_proofs),
             )
             try:
                 return future.result()
@@ -71,17 +89,22 @@ class Proofs:
             public_key=public_key,
             contexts=self.contexts,
             expected_proof_purpose=expected_proof_purpose,
+            previous_proofs=previous_proofs,
         )
 
 
 def _verify_in_worker(
-    document: Mapping[str, Any], public_key_raw: bytes, expected_proof_purpose: str
+    document: Mapping[str, Any],
+    public_key_raw: bytes,
+    expected_proof_purpose: str,
+    previous_proofs: Sequence[Mapping[str, Any]] = (),
 ) -> VerificationResult:
     return verify_proof(
         document,
         public_key=Ed25519PublicKey.from_public_bytes(public_key_raw),
         contexts=worker_contexts(),
         expected_proof_purpose=expected_proof_purpose,
+        previous_proofs=previous_proofs,
     )
 
 

@@ -117,6 +117,11 @@ class _VcApiModel(BaseModel):
 class VerifyCredentialOptions(_VcApiModel):
     """VC API `VerifyCredentialOptions`."""
 
+    challenge: str | None = Field(default=None, description="every proof must carry it")
+    domain: str | None = Field(default=None, description="every proof must carry it")
+    checks: list[str] | None = Field(
+        default=None, description="accepted; every check is always made"
+    )
     return_results: StrictBool | None = Field(default=None, alias="returnResults")
     return_problem_details: StrictBool | None = Field(default=None, alias="returnProblemDetails")
     return_credential: StrictBool | None = Field(default=None, alias="returnCredential")
@@ -186,6 +191,13 @@ class VerifyCredentialResult(_VcApiModel):
 
     verified: bool
     credential: dict[str, Any] | str | None = None
+    errors: list[ProblemDetail] = Field(
+        default_factory=list, description="Why it does not verify (empty when it does)"
+    )
+    warnings: list[ProblemDetail] = Field(
+        default_factory=list,
+        description="Not in our trust registry, not Open Badges 3.0, status not readable",
+    )
     problem_details: list[ProblemDetail] = Field(default_factory=list, alias="problemDetails")
     results: CredentialResults | None = None
 
@@ -213,6 +225,8 @@ class VerifyPresentationResult(_VcApiModel):
     verifiable_presentation: dict[str, Any] | None = Field(
         default=None, alias="verifiablePresentation"
     )
+    errors: list[ProblemDetail] = Field(default_factory=list)
+    warnings: list[ProblemDetail] = Field(default_factory=list)
     problem_details: list[ProblemDetail] = Field(default_factory=list, alias="problemDetails")
     results: PresentationResults | None = None
 

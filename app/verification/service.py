@@ -43,7 +43,7 @@ from app.verification.results import CredentialVerification, PresentationVerific
 from app.verification.status_sources import LocalStatusLists, PublishedLists, StatusListSource
 from app.verification.stored import StoredCredentials
 from app.verification.summary import CredentialSummary, summarize
-from app.verification.trust import DatabaseTrustRegistry
+from app.verification.trust import DatabaseTrustRegistry, KeyResolver
 
 URN_UUID = "urn:uuid:"
 MAX_CACHED_TOKEN_BYTES: Final = 64 * 1024
@@ -109,10 +109,16 @@ Report = CredentialReport | PresentationReport
 
 
 def build_engine(
-    session: Session | None, *, setup: VerifierSetup, now: datetime
+    session: Session | None,
+    *,
+    setup: VerifierSetup,
+    now: datetime,
+    resolver: KeyResolver | None = None,
 ) -> VerificationEngine:
     """An engine for one request: the registry and status lists from the app's caches, else
-    read through `session` (without one, what is not cached raises `CacheMiss`)."""
+    read through `session` (without one, what is not cached raises `CacheMiss`). With a
+    `resolver`, issuers outside the registry whose keys it knows are checked too (the VC
+    API); without one (our API, the pages), only trusted issuers are."""
     settings = setup.settings
     return VerificationEngine(
         registry=DatabaseTrustRegistry(session, settings=settings, own_keys=setup.caches.own_keys),
@@ -125,6 +131,7 @@ def build_engine(
         contexts=setup.contexts,
         now=now,
         proofs=setup.proofs,
+        resolver=resolver,
     )
 
 
@@ -192,10 +199,17 @@ def verify_credential(
     setup: VerifierSetup,
     audience: Audience,
     now: datetime,
+    resolver: KeyResolver | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> CredentialReport:
-    """Verify one credential; records its event (without a session: see `verify_from_cache`)."""
-    engine = build_engine(session, setup=setup, now=now)
-    return _report(session, engine.verify(item), setup=setup, audience=audience, now=now)
+    """Verify one credential; records its event (without a session: see `verify_from_cache`).
+
+    `resolver`: see `build_engine`; `challenge` and `domain`: what its proofs must carry.
+    """
+    engine = build_engine(session, setup=setup, now=now, resolver=resolver)
+    result = engine.verify(item, challenge=challenge, domain=domain)
+    return _report(session, result, setup=setup, audience=audience, now=now)
 
 
 def verify_presentation(
@@ -207,9 +221,10 @@ def verify_presentation(
     now: datetime,
     challenge: str | None = None,
     domain: str | None = None,
+    resolver: KeyResolver | None = None,
 ) -> PresentationReport:
     """Verify a presentation and each credential it holds; one event per credential."""
-    engine = build_engine(session, setup=setup, now=now)
+    engine = build_engine(session, setup=setup, now=now, resolver=resolver)
     presented = engine.verify_presentation(presentation, challenge=challenge, domain=domain)
     reports = [
         _report(session, result, setup=setup, audience=audience, now=now)
