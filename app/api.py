@@ -35,6 +35,8 @@ from app.verification.pages import router as verification_pages_router
 from app.verification.router import admin_router as verification_admin_router
 from app.verification.router import public_router as verification_router
 from app.verification.router import vc_api_router as verification_vc_api_router
+from app.wallet.offers_router import router as wallet_offers_router
+from app.wallet.openid4vci_router import router as openid4vci_router
 from app.web.home import router as home_router
 
 
@@ -74,6 +76,8 @@ def build_router() -> APIRouter:
     router.include_router(verification_pages_router)
     router.include_router(claims_router)
     router.include_router(claim_pages_router)
+    router.include_router(wallet_offers_router)
+    router.include_router(openid4vci_router)
     router.include_router(reports_router)
     router.include_router(ops_router)
     router.include_router(console_router)
