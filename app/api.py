@@ -11,6 +11,7 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.claims.pages import api_router as claims_router
 from app.claims.pages import router as claim_pages_router
+from app.claims.wallet_pages import router as wallet_pages_router
 from app.console.router import router as console_router
 from app.credentials.batch_router import router as batches_router
 from app.credentials.router import router as credentials_router
@@ -76,6 +77,7 @@ def build_router() -> APIRouter:
     router.include_router(verification_pages_router)
     router.include_router(claims_router)
     router.include_router(claim_pages_router)
+    router.include_router(wallet_pages_router)
     router.include_router(wallet_offers_router)
     router.include_router(openid4vci_router)
     router.include_router(reports_router)
