@@ -7,12 +7,14 @@ from app.auth import models as auth_models
 from app.credentials import models as credentials_models
 from app.curricula import models as curricula_models
 from app.db import Base
+from app.issuer import models as issuer_models
 from app.keys import models as keys_models
 from app.providers import models as providers_models
 from app.standards import models as standards_models
 from app.status import models as status_models
 from app.users import models as users_models
 from app.verification import models as verification_models
+from app.wallet import models as wallet_models
 
 __all__ = [
     "Base",
@@ -20,10 +22,12 @@ __all__ = [
     "auth_models",
     "credentials_models",
     "curricula_models",
+    "issuer_models",
     "keys_models",
     "providers_models",
     "standards_models",
     "status_models",
     "users_models",
     "verification_models",
+    "wallet_models",
 ]

@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.errors import PROBLEM_MEDIA_TYPE
-from app.fields import DB_INT_MAX
+from app.fields import DB_INT_MAX, Country
 
 JsonObject = dict[str, Any]
 
@@ -135,7 +135,11 @@ def document_problems(document: JsonObject) -> None:
         page = _is_page(responses)
         for status, response in responses.items():
             if status.isdigit() and int(status) >= 400:
+                own = (response.get("content") or {}).get("application/json")
                 _as_problem(response, validation=status == "422")
+                if own is not None and path in OAUTH_ERROR_PATHS:
+                    # The spec's own JSON errors; the shared machinery still answers problems.
+                    response["content"]["application/json"] = own
                 if page:
                     # Pages answer their errors as pages; the shared machinery (rate limit,
                     # body limit) still answers problem+json.
@@ -188,7 +192,12 @@ EXTRA_RESPONSES: Final[dict[tuple[str, str], dict[str, str]]] = {
 }
 """Statuses that routes return themselves and FastAPI cannot see."""
 
-VC_API_FAILURES: Final = (("post", "/credentials/verify"),)
+OAUTH_ERROR_PATHS: Final = frozenset(
+    {"/openid4vci/token", "/openid4vci/credential", "/openid4vci/offers/{offer_id}"}
+)
+"""Operations that answer their errors as OAuth 2.0 / OpenID4VCI JSON (`error`)."""
+
+VC_API_FAILURES: Final = (("post", "/credentials/verify"), ("post", "/presentations/verify"))
 """VC API operations that answer a failed verification with 400 and the result body."""
 
 IDEMPOTENCY_KEY_SCHEMA: Final[JsonObject] = {
@@ -209,7 +218,6 @@ VERIFY_FORM_SCHEMA: Final[JsonObject] = {
 }
 
 STAFF_ROLES: Final = ["admin", "registrar", "auditor"]
-COUNTRIES: Final = ("US", "MX", "CA")
 
 
 def document_media_types(document: JsonObject) -> None:
@@ -237,7 +245,7 @@ def document_media_types(document: JsonObject) -> None:
         for parameter in operation.get("parameters", []):
             if parameter["name"] == "country" and "enum" not in json.dumps(parameter["schema"]):
                 # The verification API reads country itself (422 for any other value).
-                parameter["schema"] = {"type": "string", "enum": list(COUNTRIES)}
+                parameter["schema"] = {"type": "string", "enum": [c.value for c in Country]}
     verify_page = paths.get("/verify", {}).get("post")
     if verify_page is not None:
         verify_page["requestBody"] = {

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.claims.service import ClaimableCredential
 from app.credentials.models import Credential
-from app.i18n import Language
+from app.fields import Language
 from app.links import verify_url
 from app.verification.inspection import inspect_credential
 from app.verification.service import VerifierSetup
@@ -56,6 +56,7 @@ class PersonalView:
     jwt_url: str
     certificate_url: str
     regenerate_url: str
+    wallet_url: str
     page_url: str
 
 
@@ -156,5 +157,6 @@ def personal_view(
         jwt_url=f"{base}/credential.jwt",
         certificate_url=f"{base}/certificate{query}",
         regenerate_url=f"{base}/regenerate{query}",
+        wallet_url=f"{base}/wallet{query}",
         page_url=f"{base}{query}",
     )

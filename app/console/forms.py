@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from app.curricula.models import CurriculumStatus
 from app.curricula.responses import CurriculumRejection
-from app.standards.enums import Country
+from app.fields import Country
 from app.status.schemas import OptionalStatusReason, StatusReason
 from app.web.standing import Standing, parse_standing
 

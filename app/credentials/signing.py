@@ -14,8 +14,11 @@ from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import add_proof
 from app.crypto.did import did_web_from_url, verification_method_id
 from app.crypto.jose import sign_vc_jwt
+from app.errors import ServiceUnavailable
+from app.issuer.models import IssuerInstance
 from app.keys import service as keys_service
 from app.keys.service import KeyCache
+from app.keys.store import KeyStore, KeyStoreError
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,5 +59,23 @@ def current_signer(
         did=did_web_from_url(settings.public_base_url),
         kid=active.kid,
         private_key=active.private_key,
+        contexts=contexts,
+    )
+
+
+def instance_signer(
+    instance: IssuerInstance, *, store: KeyStore, contexts: PinnedContexts
+) -> IssuerSigner:
+    """A signer as an issuer instance: its did:key and the key in the key store."""
+    try:
+        private_key = store.load(instance.kid)
+    except KeyStoreError:
+        raise ServiceUnavailable(
+            f"The key of issuer instance {instance.id} cannot be read."
+        ) from None
+    return IssuerSigner(
+        did=instance.did,
+        kid=instance.public_key_multibase,
+        private_key=private_key,
         contexts=contexts,
     )

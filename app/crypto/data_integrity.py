@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -232,12 +232,16 @@ def verify_proof(
     public_key: Ed25519PublicKey,
     contexts: PinnedContexts,
     expected_proof_purpose: str = ASSERTION_METHOD,
+    previous_proofs: Sequence[Mapping[str, Any]] = (),
 ) -> VerificationResult:
-    """Verify Proof: check the document's single eddsa-rdfc-2022 proof with `public_key`.
+    """Verify Proof: check the document's eddsa-rdfc-2022 proof with `public_key`.
 
     https://www.w3.org/TR/vc-di-eddsa/#verify-proof-eddsa-rdfc-2022 and the generic checks of
     https://www.w3.org/TR/vc-data-integrity/#verify-proof. The caller resolves
     `proof.verificationMethod` to `public_key` (and checks it may assert for the issuer).
+    For one proof of a chain, `previous_proofs` are the proofs its `previousProof` names:
+    they are part of what it signed (https://www.w3.org/TR/vc-data-integrity/#verify-proof-sets-and-chains,
+    "set inputDocument.proof to matchingProofs").
     """
     proof = secured_document.get("proof")
     if not isinstance(proof, Mapping):
@@ -248,6 +252,10 @@ def verify_proof(
         return VerificationResult(verified=False, problems=tuple(problems))
 
     unsecured_document = {k: v for k, v in secured_document.items() if k != "proof"}
+    if previous_proofs:
+        unsecured_document["proof"] = (
+            dict(previous_proofs[0]) if len(previous_proofs) == 1 else list(previous_proofs)
+        )
     proof_options = {k: v for k, v in proof.items() if k != "proofValue"}
     transformed_data = transformation(unsecured_document, proof_options, contexts=contexts)
     try:
@@ -259,7 +267,8 @@ def verify_proof(
     hash_data = hashing(transformed_data, canonical_proof_config)
     if proof_bytes is None or not proof_verification(hash_data, proof_bytes, public_key=public_key):
         return _failed(PROOF_VERIFICATION_ERROR, "the signature does not match the document")
-    return VerificationResult(verified=True, verified_document=copy.deepcopy(unsecured_document))
+    verified_document = {k: v for k, v in secured_document.items() if k != "proof"}
+    return VerificationResult(verified=True, verified_document=copy.deepcopy(verified_document))
 
 
 def _check_proof_options(
@@ -280,9 +289,10 @@ def _check_proof_options(
     purpose = proof.get("proofPurpose")
     if purpose != expected_proof_purpose:
         fail(f"proof.proofPurpose is {purpose!r}, expected {expected_proof_purpose}")
-    created = proof.get("created")
-    if created is not None and not (isinstance(created, str) and is_xsd_datetime(created)):
-        fail(f"proof.created {created!r} is not an XMLSchema dateTime")
+    for name in ("created", "expires"):
+        value = proof.get(name)
+        if value is not None and not (isinstance(value, str) and is_xsd_datetime(value)):
+            fail(f"proof.{name} {value!r} is not an XMLSchema dateTime")
     # A proof that carries its own @context must agree with the document's: the proof
     # configuration is always canonicalized under the document's context.
     if "@context" in proof and proof["@context"] != document.get("@context"):

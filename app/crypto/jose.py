@@ -11,8 +11,12 @@ No clock is read: `exp` / `nbf` and the credential's own `validFrom` / `validUnt
 checked here. The verifier domain checks them (with its clock), together with status and
 schema.
 
-Note: this is the generic W3C profile. Open Badges 3.0's own VC-JWT profile (typ `JWT`, no
-extra headers, `iss` / `jti` / `nbf` / `sub` claims) is different and is not produced here.
+The payload also carries the registered JWT claims Open Badges 3.0 §8.2 requires
+(https://www.imsglobal.org/spec/ob/v3p0/#jwt-proof-format), derived from the credential:
+`iss` (the issuer id), `jti` (the credential id), `nbf` (`validFrom`), `exp` (`validUntil`,
+when present) and `sub` (the subject's id, when there is one); VC-JOSE allows them beside
+the credential. `verify_vc_jwt` refuses a token whose claims disagree with its credential.
+OB 3.0's header differs (`typ: JWT`, no `cty`); this profile keeps VC-JOSE's header.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import binascii
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 import jwt
@@ -62,8 +67,9 @@ def sign_vc_jwt(credential: Mapping[str, Any], *, private_key: Ed25519PrivateKey
     if forbidden:
         raise JoseError(f"the payload must not contain the claims {forbidden}")
     headers = {"typ": TYP, "cty": CTY, "kid": kid}
+    payload = {**credential, **registered_claims(credential)}
     try:
-        return jwt.encode(dict(credential), private_key, algorithm=ALGORITHM, headers=headers)
+        return jwt.encode(payload, private_key, algorithm=ALGORITHM, headers=headers)
     except (jwt.PyJWTError, TypeError, ValueError) as error:
         raise JoseError(f"cannot sign the credential: {error}") from error
 
@@ -146,8 +152,10 @@ def verify_vc_jwt(
     forbidden = sorted(_FORBIDDEN_CLAIMS.intersection(claims))
     if forbidden:
         raise JoseError(f"the payload must not contain the claims {forbidden}")
-    if "iss" in claims and claims["iss"] != issuer_id(claims):
-        raise JoseError("iss does not match the credential's issuer")
+    expected = registered_claims(claims)
+    for name in REGISTERED_CLAIMS:
+        if name in claims and claims[name] != expected.get(name):
+            raise JoseError(f"the {name} claim does not match the credential")
     return claims
 
 
@@ -232,6 +240,41 @@ def _json_object(segment: str, part: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise JoseError(f"malformed JWS: the {part} is not a JSON object")
     return value
+
+
+REGISTERED_CLAIMS: Final = ("iss", "jti", "nbf", "exp", "sub")
+
+
+def _numeric_date(value: Any) -> int | None:
+    """An XML Schema dateTime as a JWT NumericDate (RFC 7519 §2), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return int(moment.timestamp())
+
+
+def registered_claims(credential: Mapping[str, Any]) -> dict[str, Any]:
+    """The OB 3.0 §8.2 JWT claims of a credential: iss, jti, nbf, exp and sub, each only
+    when the credential has what it is derived from."""
+    claims: dict[str, Any] = {}
+    issuer = issuer_id(credential)
+    if issuer is not None:
+        claims["iss"] = issuer
+    if isinstance(credential.get("id"), str):
+        claims["jti"] = credential["id"]
+    for name, source in (("nbf", "validFrom"), ("exp", "validUntil")):
+        moment = _numeric_date(credential.get(source))
+        if moment is not None:
+            claims[name] = moment
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, Mapping) and isinstance(subject.get("id"), str):
+        claims["sub"] = subject["id"]
+    return claims
 
 
 def issuer_id(credential: Mapping[str, Any]) -> str | None:

@@ -40,7 +40,9 @@ class PublishedKey:
 
 
 def build_did_document(did: str, keys: Sequence[PublishedKey]) -> dict[str, Any]:
-    """The DID document: every published key as a Multikey, referenced from assertionMethod."""
+    """The DID document: every published key as a Multikey, referenced from assertionMethod
+    only: the keys sign credentials and status lists, never authenticate the issuer (a key
+    listed under `authentication` could sign presentations as the issuer)."""
     methods = [
         {
             "id": verification_method_id(did, key.kid),
@@ -56,7 +58,6 @@ def build_did_document(did: str, keys: Sequence[PublishedKey]) -> dict[str, Any]
         "id": did,
         "verificationMethod": methods,
         "assertionMethod": method_ids,
-        "authentication": method_ids,
     }
 
 

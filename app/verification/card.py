@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from app.i18n import Language
-from app.standards.enums import Country
+from app.fields import Country, Language
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import COUNTRY_NAMES, N_
 

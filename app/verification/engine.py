@@ -2,7 +2,7 @@
 
 Pure apart from what is injected: the trust registry (`TrustRegistry`), where status lists
 come from (`StatusListSource`), the pinned JSON-LD contexts, where Data Integrity proofs are
-checked (`ProofChecker`: this thread, or worker processes) and the clock (`now`). It reads
+checked (`Proofs`: this thread, or worker processes) and the clock (`now`). It reads
 no database, settings or network itself, so the same engine runs for the JSON API, the VC
 API endpoints and the public verification page.
 
@@ -30,7 +30,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import (
-    ASSERTION_METHOD,
     CRYPTOSUITE,
     PARSING_ERROR,
     PROOF_TYPE,
@@ -53,10 +52,11 @@ from app.verification.checks import (
 from app.verification.conformance import check_schema
 from app.verification.forms import CredentialInput, Form, PresentationInput
 from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
-from app.verification.proofs import LocalProofs, ProofChecker
+from app.verification.proof_sets import ProofInput, check_proofs
+from app.verification.proofs import ProofChecker, Proofs
 from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.status_check import EntryResult, StatusListSource, check_status
-from app.verification.trust import TrustedKeys, TrustRegistry
+from app.verification.trust import KeyResolver, TrustedKeys, TrustRegistry
 from app.verification.validity import check_validity
 
 AUTHENTICATION: Final = "authentication"
@@ -74,18 +74,23 @@ class VerificationEngine:
         contexts: PinnedContexts,
         now: datetime,
         proofs: ProofChecker | None = None,
+        resolver: KeyResolver | None = None,
     ) -> None:
         self._registry = registry
+        self._resolver = resolver
         self._status_lists = status_lists
         self._contexts = contexts
-        self._proofs = proofs or LocalProofs(contexts)
+        self._proofs = proofs or Proofs(contexts)
         self._pinned = contexts.urls
         self._now = now
 
     # --- credentials ---------------------------------------------------------------------------
 
-    def verify(self, item: CredentialInput) -> CredentialVerification:
-        """Every check of one credential, and its outcome."""
+    def verify(
+        self, item: CredentialInput, *, challenge: str | None = None, domain: str | None = None
+    ) -> CredentialVerification:
+        """Every check of one credential, and its outcome (its proofs must carry `challenge`
+        and `domain` when they are given)."""
         claimed_issuer = issuer_id(item.claimed)
         schema = check_schema(item.claimed, pinned=self._pinned)
         if claimed_issuer is None:
@@ -94,7 +99,10 @@ class VerificationEngine:
             )
             return self._unverified(item, issuer_check, schema, claimed_issuer, None)
         trusted = self._registry.lookup(claimed_issuer)
-        if trusted is None:
+        keys = trusted
+        if keys is None and self._resolver is not None:
+            keys = self._resolver(claimed_issuer)
+        if keys is None:
             issuer_check = Check.failed(
                 CheckName.issuer,
                 Code.untrusted_issuer,
@@ -102,28 +110,44 @@ class VerificationEngine:
                 "cannot be checked here.",
             )
             return self._unverified(item, issuer_check, schema, claimed_issuer, None)
-        issuer_check = (
-            Check.passed(
+        if trusted is None:
+            # Not trusted, but its keys are known from the DID itself (VC API verification):
+            # the signature and content are checked, and the issuer check still fails.
+            issuer_check = Check.failed(
+                CheckName.issuer,
+                Code.untrusted_issuer,
+                f"The issuer {claimed_issuer} is not in the trust registry; its key was "
+                "resolved from the DID itself.",
+            )
+        elif trusted.own:
+            issuer_check = Check.passed(
                 CheckName.issuer, Code.own_issuer, f"Issued by this service ({trusted.did})."
             )
-            if trusted.own
-            else Check.passed(
+        else:
+            issuer_check = Check.passed(
                 CheckName.issuer,
                 Code.trusted_issuer,
                 f"{trusted.name} ({trusted.did}) is in the trust registry.",
             )
-        )
+        proof_input: ProofInput
         if item.form is Form.vc_jwt:
-            proof_check, document, proof_input = self._jwt_proof(item, trusted, claimed_issuer)
+            proof_check, document, proof_input = self._jwt_proof(item, keys, claimed_issuer)
         else:
-            proof_check, document, proof_input = self._data_integrity_proof(item.claimed, trusted)
+            proof_check, document, proof_input = check_proofs(
+                item.claimed,
+                keys,
+                self._proofs,
+                challenge=challenge,
+                domain=domain,
+                resolver=self._resolver,
+            )
         if document is None:
             return self._unverified(
                 item, issuer_check, schema, claimed_issuer, trusted, proof_check, proof_input
             )
         status = check_status(
             document,
-            issuer=trusted,
+            issuer=keys,
             source=self._status_lists,
             contexts=self._contexts,
             now=self._now,
@@ -147,7 +171,7 @@ class VerificationEngine:
         claimed_issuer: str | None,
         trusted: TrustedKeys | None,
         proof_check: Check | None = None,
-        proof_input: dict[str, Any] | None = None,
+        proof_input: ProofInput = None,
     ) -> CredentialVerification:
         """A credential whose proof did not pass: content checks are not made."""
         if proof_check is None:
@@ -167,48 +191,6 @@ class VerificationEngine:
             trusted,
             proof=proof_input if proof_input is not None else _proof_input(item),
         )
-
-    def _data_integrity_proof(
-        self, document: dict[str, Any], trusted: TrustedKeys
-    ) -> tuple[Check, dict[str, Any] | None, dict[str, Any] | None]:
-        """The Data Integrity proof check; on success also the verified document."""
-        proof = document.get("proof")
-        if proof is None:
-            return proof_failed(Code.no_proof, "The credential has no proof."), None, None
-        if not isinstance(proof, dict):
-            detail = "Only one proof is supported (no proof sets or chains)."
-            return proof_failed(Code.unsupported_proof, detail), None, None
-        if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
-            detail = (
-                f"The proof is {proof.get('type')!r} / {proof.get('cryptosuite')!r}; "
-                f"only {PROOF_TYPE} / {CRYPTOSUITE} is supported."
-            )
-            return proof_failed(Code.unsupported_proof, detail), None, proof
-        if proof.get("proofPurpose") != ASSERTION_METHOD:
-            detail = (
-                f"The proof's purpose is {proof.get('proofPurpose')!r}, not {ASSERTION_METHOD}."
-            )
-            return proof_failed(Code.malformed_proof, detail), None, proof
-        method = proof.get("verificationMethod")
-        key_check, key = issuer_key(method, trusted)
-        if key is None:
-            return key_check, None, proof
-        try:
-            result = self._proofs(document, public_key=key)
-        except UnknownContextError as error:
-            detail = f"The JSON-LD context {error.url} is not known here and is never fetched."
-            return proof_failed(Code.unknown_context, detail), None, proof
-        except CryptoError as error:
-            detail = f"The credential cannot be processed: {error.detail}"
-            return proof_failed(Code.unprocessable, detail), None, proof
-        if result.verified and result.verified_document is not None:
-            detail = f"The Data Integrity proof ({CRYPTOSUITE}) matches, signed with {method}."
-            return proof_passed(detail), result.verified_document, proof
-        if any(problem.code == PARSING_ERROR for problem in result.problems):
-            detail = "; ".join(problem.detail for problem in result.problems)
-            return proof_failed(Code.malformed_proof, detail), None, proof
-        detail = "The signature does not match the credential: it was altered after signing."
-        return proof_failed(Code.signature_mismatch, detail), None, proof
 
     def _jwt_proof(
         self, item: CredentialInput, trusted: TrustedKeys, claimed_issuer: str
@@ -354,9 +336,9 @@ def _holder_of(document: Mapping[str, Any]) -> str | None:
     return holder if isinstance(holder, str) else None
 
 
-def _proof_input(item: CredentialInput) -> dict[str, Any] | None:
+def _proof_input(item: CredentialInput) -> ProofInput:
     proof = item.claimed.get("proof") if item.form is Form.data_integrity else None
-    return proof if isinstance(proof, dict) else None
+    return proof if isinstance(proof, dict | list) else None
 
 
 def _result(
@@ -366,7 +348,7 @@ def _result(
     trusted: TrustedKeys | None,
     *,
     document: dict[str, Any] | None = None,
-    proof: dict[str, Any] | None = None,
+    proof: ProofInput = None,
     status_entries: tuple[EntryResult, ...] = (),
 ) -> CredentialVerification:
     """The verification of `item` with its six checks, in order, and their outcome."""

@@ -35,6 +35,7 @@ VP_TYPE: Final = "VerifiablePresentation"
 ENVELOPED_VC_TYPE: Final = "EnvelopedVerifiableCredential"
 ENVELOPED_VP_TYPE: Final = "EnvelopedVerifiablePresentation"
 VC_JWT_DATA_URL: Final = "data:application/vc+jwt,"
+VCDM_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 MAX_PRESENTED_CREDENTIALS: Final = 10
 """A presentation holding more is refused: each Data Integrity proof costs milliseconds of CPU."""
 MAX_DOCUMENT_BYTES: Final = 256 * 1024
@@ -198,7 +199,19 @@ def credential_from_token(token: str) -> CredentialInput:
     )
 
 
+def _check_envelope(value: dict[str, Any], kind: str) -> None:
+    """VCDM 2.0 §4.13: an envelope's first @context is the base context (it defines the
+    envelope's terms) and its type is the envelope type."""
+    context = value.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    if not contexts or contexts[0] != VCDM_V2_CONTEXT:
+        raise UnverifiableInput(f"An {kind}'s first @context must be {VCDM_V2_CONTEXT}.")
+    if value.get("type") not in (kind, [kind]):
+        raise UnverifiableInput(f"An {kind}'s type must be {kind}.")
+
+
 def _enveloped(value: dict[str, Any]) -> CredentialInput:
+    _check_envelope(value, ENVELOPED_VC_TYPE)
     identifier = value.get("id")
     if not isinstance(identifier, str) or not identifier.startswith(VC_JWT_DATA_URL):
         raise UnverifiableInput(

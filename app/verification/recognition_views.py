@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from app.i18n import Language
+from app.fields import Language
 from app.standards.enums import CredentialFramework, MatchType, RecognitionType
 from app.standards.page_labels import MATCH_NAMES, framework_name
 from app.standards.references import EQUIVALENT_FRAMEWORKS
-from app.verification.recognition import Recognition
+from app.verification.recognition import RecognitionRead
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import COUNTRY_NAMES, N_, RECOGNITION_NAMES
 
@@ -38,7 +38,7 @@ RECOGNITION_EXPLANATIONS: Final[dict[RecognitionType, str]] = {
     ),
 }
 """What each kind of recognition means for an employer, in plain words."""
-SYSTEM_NAMES: Final[dict[tuple[Language, str], str]] = {
+SYSTEM_NAMES: Final[dict[tuple[str, str], str]] = {
     ("fr", "NOC 2021"): "CNP 2021",
 }
 """Classifications named as each language names them (Canada's NOC is the CNP in French)."""
@@ -103,7 +103,7 @@ class RecognitionView:
         )
 
 
-def recognition_view(item: Recognition, language: Language) -> RecognitionView:
+def recognition_view(item: RecognitionRead, language: Language) -> RecognitionView:
     """The recognition of the standard in one country, labelled in the page language."""
     level = item.national_level
     return RecognitionView(

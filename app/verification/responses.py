@@ -8,42 +8,21 @@ check), and `results` keyed by the credential's properties.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from fastapi import Response
 
 from app.verification.checks import (
-    VERIFICATION_PROBLEMS,
     Check,
-    CheckName,
-    CheckStatus,
-    Code,
-    problem_type,
 )
-from app.verification.forms import Form
 from app.verification.models import TrustedIssuer
-from app.verification.recognition import Recognition
-from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.schemas import (
     CheckRead,
-    CredentialResults,
     CredentialVerificationRead,
-    EquivalentRead,
-    InputResult,
     IssuerRead,
-    NationalLevelRead,
-    OccupationRead,
-    PresentationOwnResults,
-    PresentationResults,
     PresentationVerificationRead,
-    ProblemDetail,
-    RecognitionRead,
     StandardRefRead,
-    StatusEntryResult,
     SummaryRead,
     TrustedIssuerRead,
-    VerifyCredentialResult,
-    VerifyPresentationResult,
 )
 from app.verification.service import CredentialReport, PresentationReport
 from app.verification.summary import CredentialSummary
@@ -68,7 +47,7 @@ def credential_read(report: CredentialReport) -> CredentialVerificationRead:
         format=result.form,
         checks=[check_read(check) for check in result.checks],
         summary=_summary_read(report.summary) if report.summary else None,
-        recognition=[_recognition_read(item) for item in report.recognition],
+        recognition=report.recognition,
         employer_country=report.employer_country,
     )
 
@@ -129,173 +108,6 @@ def _summary_read(summary: CredentialSummary) -> SummaryRead:
         valid_until=summary.valid_until,
         status=summary.status,
     )
-
-
-def _recognition_read(item: Recognition) -> RecognitionRead:
-    return RecognitionRead(
-        country=item.country,
-        language=item.language,
-        standard_code=item.standard_code,
-        standard_version=item.standard_version,
-        standard_title=item.standard_title,
-        nassc_level=item.nassc_level,
-        national_level=(
-            NationalLevelRead(
-                framework=item.national_level.framework, level=item.national_level.level
-            )
-            if item.national_level
-            else None
-        ),
-        occupations=[
-            OccupationRead(
-                system=code.system,
-                code=code.code,
-                title=code.title,
-                official_title=code.official_title,
-                match_type=code.match_type,
-                verified=code.verified,
-            )
-            for code in item.occupations
-        ],
-        equivalents=[
-            EquivalentRead(
-                framework=equivalent.framework,
-                jurisdiction=equivalent.jurisdiction,
-                code=equivalent.code,
-                title=equivalent.title,
-                recognition_type=equivalent.recognition_type,
-                url=equivalent.url,
-                verified=equivalent.verified,
-            )
-            for equivalent in item.equivalents
-        ],
-    )
-
-
-# --- W3C VC API ----------------------------------------------------------------------------------
-
-
-def problem_details(checks: tuple[Check, ...] | list[Check]) -> list[ProblemDetail]:
-    """One problem object per check that did not pass."""
-    problems = []
-    for check in checks:
-        if check.status is CheckStatus.passed:
-            continue
-        type_url, title = problem_type(check.code)
-        problems.append(ProblemDetail(type=type_url, title=title, detail=check.detail))
-    return problems
-
-
-def vc_api_credential(
-    result: CredentialVerification, *, given: dict[str, Any] | str, include_credential: bool
-) -> VerifyCredentialResult:
-    """The VC API `VerificationResult` of one credential."""
-    return VerifyCredentialResult(
-        verified=result.verified,
-        credential=given if include_credential else None,
-        problem_details=problem_details(result.checks),
-        results=_credential_results(result),
-    )
-
-
-def vc_api_presentation(
-    result: PresentationVerification,
-    *,
-    given: dict[str, Any],
-    held: list[dict[str, Any] | str],
-    include_presentation: bool,
-) -> VerifyPresentationResult:
-    """The VC API `VerificationResult` of a presentation (credentials included in results)."""
-    own = PresentationOwnResults(
-        proof=(
-            [
-                InputResult(
-                    verified=result.proof.status is CheckStatus.passed, input=result.proof_input
-                )
-            ]
-            if result.proof_input is not None
-            else []
-        ),
-        holder=InputResult(verified=True, input=result.holder) if result.holder else None,
-        challenge=_option_result(result, result.challenge),
-        domain=_option_result(result, result.domain),
-    )
-    # A missing holder proof is no problem unless one was required (a challenge or domain).
-    reported = result.proof_input is not None or result.proof.status is CheckStatus.failed
-    problems = problem_details([result.proof]) if reported else []
-    if not result.credentials:
-        problems.append(
-            ProblemDetail(
-                type=VERIFICATION_PROBLEMS + "no-credentials",
-                title="The presentation holds no credentials",
-            )
-        )
-    return VerifyPresentationResult(
-        verified=result.verified,
-        verifiable_presentation=given if include_presentation else None,
-        problem_details=problems,
-        results=PresentationResults(
-            presentation=own,
-            credentials=[
-                vc_api_credential(credential, given=item, include_credential=True)
-                for credential, item in zip(result.credentials, held, strict=True)
-            ],
-        ),
-    )
-
-
-def _option_result(result: PresentationVerification, value: str | None) -> InputResult | None:
-    if value is None:
-        return None
-    return InputResult(verified=result.proof.status is CheckStatus.passed, input=value)
-
-
-def _credential_results(result: CredentialVerification) -> CredentialResults:
-    document = result.document
-    validity = result.check(CheckName.validity)
-    results = CredentialResults(
-        proof=[
-            InputResult(
-                verified=result.check(CheckName.proof).status is CheckStatus.passed,
-                input=_proof_input(result),
-            )
-        ]
-    )
-    if document is None:
-        return results
-    expired = validity.code is Code.expired
-    early = validity.code is Code.not_yet_valid
-    if "validFrom" in document:
-        results.valid_from = InputResult(
-            verified=validity.status is CheckStatus.passed or expired, input=document["validFrom"]
-        )
-    if "validUntil" in document:
-        results.valid_until = InputResult(
-            verified=validity.status is CheckStatus.passed or early, input=document["validUntil"]
-        )
-    schemas = document.get("credentialSchema")
-    schema_ok = result.check(CheckName.schema).status is CheckStatus.passed
-    for schema in schemas if isinstance(schemas, list) else [schemas] if schemas else []:
-        results.credential_schema.append(InputResult(verified=schema_ok, input=schema))
-    results.credential_status = [
-        StatusEntryResult(
-            value=entry.value,
-            verified=entry.check.status is CheckStatus.passed,
-            input=dict(entry.entry),
-        )
-        for entry in result.status_entries
-    ]
-    return results
-
-
-def _proof_input(result: CredentialVerification) -> Any:
-    if result.form is Form.vc_jwt:
-        return {
-            "type": "EnvelopingProof",
-            "mediaType": "application/vc+jwt",
-            "header": result.proof,
-        }
-    return result.proof
 
 
 # --- trust registry -------------------------------------------------------------------------------

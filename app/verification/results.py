@@ -25,7 +25,7 @@ class CredentialVerification:
     claimed_issuer: str | None
     issuer: TrustedKeys | None = None
     document: dict[str, Any] | None = None
-    proof: dict[str, Any] | None = None
+    proof: dict[str, Any] | list[Any] | None = None
     status_entries: tuple[EntryResult, ...] = ()
 
     @property

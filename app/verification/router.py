@@ -2,10 +2,10 @@
 
 - `POST /api/v1/verify` and `GET /api/v1/verify/{id}`: 200 with `verified: false` when a
   credential does not verify; problem+json only for unusable input.
-- `POST /credentials/verify`: the VC API shape; a credential that does not verify gets 400
-  with the same result body, as the W3C VC API verifier test suites expect.
-- `POST /presentations/verify`: the VC API shape; 200 even when not verified, as the VC API
-  specifies for presentations; 400 only for malformed input.
+- `POST /credentials/verify`, `POST /presentations/verify`: the VC API shape, for any
+  conforming credential (did:key issuers resolved offline); trust and Open Badges
+  conformance are warnings there (`app.verification.vc_api_responses`). Not verified: 400
+  with the same result body and a non-empty `errors`, as the W3C test suites expect.
 - `/api/v1/admin/trusted-issuers`: staff pin other issuers' DID documents.
 """
 
@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
 from app.db import SessionDep, in_transaction, utcnow
+from app.errors import AppError, problem_type
 from app.fields import DbId
 from app.issuer import service as issuer_service
 from app.routing import ProblemRoute, media_type_of
-from app.verification import forms, lanes, registry, responses, service
+from app.verification import forms, lanes, registry, responses, service, vc_api_responses
 from app.verification.dependencies import (
     AUDIENCE_PARAMETERS,
     AudienceDep,
@@ -44,6 +45,7 @@ from app.verification.schemas import (
     VerifyRequest,
     VerifyResponse,
 )
+from app.verification.trust import resolve_did_key
 
 T = TypeVar("T")
 
@@ -145,12 +147,29 @@ def verify_stored(
     return responses.credential_read(report)
 
 
+def _not_usable(error: AppError) -> AppError:
+    """`error` (input that is not a credential or presentation at all) with the VC API's
+    `errors` list, so both VC API endpoints answer every failure with one."""
+    problem = {"type": problem_type(error.slug), "title": error.title, "detail": error.detail}
+    error.extensions.setdefault("errors", [problem])
+    error.extensions.setdefault("verified", False)
+    return error
+
+
+def _vc_api_json(body: VerifyCredentialResult | VerifyPresentationResult) -> JSONResponse:
+    return JSONResponse(
+        body.model_dump(mode="json", by_alias=True, exclude_none=True),
+        status_code=status.HTTP_200_OK if body.verified else status.HTTP_400_BAD_REQUEST,
+        headers=NO_STORE,
+    )
+
+
 @vc_api_router.post(
     "/credentials/verify",
     response_model=VerifyCredentialResult,
     response_model_by_alias=True,
     response_model_exclude_none=True,
-    responses={400: {"description": "Not verified (same body), or malformed input"}},
+    responses={400: {"description": "Not verified (same body, with errors), or not a credential"}},
 )
 async def verify_credential_vc_api(
     body: VerifyCredentialRequest,
@@ -158,22 +177,35 @@ async def verify_credential_vc_api(
     setup: VerifierSetupDep,
     audience: AudienceDep,
 ) -> JSONResponse:
-    """W3C VC API: verify a credential. 400 with the result body when it does not verify."""
-    item = forms.credential_from_value(body.verifiable_credential)
+    """W3C VC API: verify any conforming credential (ours, a trusted issuer's, a did:key's).
+
+    `verified` is the proof, validity and status; trust and Open Badges conformance are
+    `warnings`. Not verified: 400 with the same body and a non-empty `errors`.
+    """
+    try:
+        item = forms.credential_from_value(body.verifiable_credential)
+    except AppError as error:
+        raise _not_usable(error) from None
+    options = body.options
     report = await _in_lane(
         request,
-        partial(service.verify_credential, item=item, setup=setup, audience=audience, now=utcnow()),
+        partial(
+            service.verify_credential,
+            item=item,
+            setup=setup,
+            audience=audience,
+            now=utcnow(),
+            resolver=resolve_did_key,
+            challenge=options.challenge if options else None,
+            domain=options.domain if options else None,
+        ),
     )
-    result = responses.vc_api_credential(
+    result = vc_api_responses.vc_api_credential(
         report.result,
         given=body.verifiable_credential,
-        include_credential=bool(body.options and body.options.return_credential),
+        include_credential=bool(options and options.return_credential),
     )
-    return JSONResponse(
-        result.model_dump(mode="json", by_alias=True, exclude_none=True),
-        status_code=status.HTTP_200_OK if result.verified else status.HTTP_400_BAD_REQUEST,
-        headers=NO_STORE,
-    )
+    return _vc_api_json(result)
 
 
 @vc_api_router.post(
@@ -181,7 +213,7 @@ async def verify_credential_vc_api(
     response_model=VerifyPresentationResult,
     response_model_by_alias=True,
     response_model_exclude_none=True,
-    responses={400: {"description": "Malformed input"}},
+    responses={400: {"description": "Not verified (same body, with errors), or malformed"}},
 )
 async def verify_presentation_vc_api(
     body: VerifyPresentationRequest,
@@ -189,8 +221,12 @@ async def verify_presentation_vc_api(
     setup: VerifierSetupDep,
     audience: AudienceDep,
 ) -> JSONResponse:
-    """W3C VC API: verify a presentation and the credentials it holds (200 even if not)."""
-    presentation = forms.presentation_from_value(body.verifiable_presentation)
+    """W3C VC API: verify a presentation (its holder proof, with the challenge and domain
+    asked for) and every credential it holds. Not verified: 400 with `errors`."""
+    try:
+        presentation = forms.presentation_from_value(body.verifiable_presentation)
+    except AppError as error:
+        raise _not_usable(error) from None
     options = body.options
     report = await _in_lane(
         request,
@@ -202,18 +238,17 @@ async def verify_presentation_vc_api(
             now=utcnow(),
             challenge=options.challenge if options else None,
             domain=options.domain if options else None,
+            resolver=resolve_did_key,
         ),
     )
-    held = body.verifiable_presentation.get("verifiableCredential", [])
-    result = responses.vc_api_presentation(
+    held = presentation.document.get("verifiableCredential", [])
+    result = vc_api_responses.vc_api_presentation(
         report.result,
         given=body.verifiable_presentation,
         held=held if isinstance(held, list) else [held],
         include_presentation=bool(options and options.return_presentation),
     )
-    return JSONResponse(
-        result.model_dump(mode="json", by_alias=True, exclude_none=True), headers=NO_STORE
-    )
+    return _vc_api_json(result)
 
 
 @admin_router.get("", response_model=TrustedIssuerList)

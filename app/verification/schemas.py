@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.fields import StrictBool
-from app.standards.enums import Country
+from app.fields import Country, StrictBool
 from app.verification.checks import CheckName, CheckStatus, Outcome
 from app.verification.forms import Form
+from app.verification.recognition import RecognitionRead
 from app.web.standing import Standing
 
 Did = Annotated[
@@ -76,50 +76,6 @@ class SummaryRead(BaseModel):
     status: Standing
 
 
-class OccupationRead(BaseModel):
-    """An occupation in the country's classification; `verified: false` is provisional."""
-
-    system: str
-    code: str
-    title: str
-    official_title: str | None
-    match_type: str
-    verified: bool
-
-
-class NationalLevelRead(BaseModel):
-    """The national level the standard is referenced to."""
-
-    framework: str
-    level: int
-
-
-class EquivalentRead(BaseModel):
-    """A national credential recognised toward the standard."""
-
-    framework: str
-    jurisdiction: str | None
-    code: str | None
-    title: str
-    recognition_type: str
-    url: str | None
-    verified: bool
-
-
-class RecognitionRead(BaseModel):
-    """How the standard is recognised in one country."""
-
-    country: Country
-    language: str
-    standard_code: str
-    standard_version: int
-    standard_title: str
-    nassc_level: int
-    national_level: NationalLevelRead | None
-    occupations: list[OccupationRead]
-    equivalents: list[EquivalentRead]
-
-
 class CredentialVerificationRead(BaseModel):
     """The verification of one credential."""
 
@@ -161,6 +117,11 @@ class _VcApiModel(BaseModel):
 class VerifyCredentialOptions(_VcApiModel):
     """VC API `VerifyCredentialOptions`."""
 
+    challenge: str | None = Field(default=None, description="every proof must carry it")
+    domain: str | None = Field(default=None, description="every proof must carry it")
+    checks: list[str] | None = Field(
+        default=None, description="accepted; every check is always made"
+    )
     return_results: StrictBool | None = Field(default=None, alias="returnResults")
     return_problem_details: StrictBool | None = Field(default=None, alias="returnProblemDetails")
     return_credential: StrictBool | None = Field(default=None, alias="returnCredential")
@@ -230,6 +191,13 @@ class VerifyCredentialResult(_VcApiModel):
 
     verified: bool
     credential: dict[str, Any] | str | None = None
+    errors: list[ProblemDetail] = Field(
+        default_factory=list, description="Why it does not verify (empty when it does)"
+    )
+    warnings: list[ProblemDetail] = Field(
+        default_factory=list,
+        description="Not in our trust registry, not Open Badges 3.0, status not readable",
+    )
     problem_details: list[ProblemDetail] = Field(default_factory=list, alias="problemDetails")
     results: CredentialResults | None = None
 
@@ -257,6 +225,8 @@ class VerifyPresentationResult(_VcApiModel):
     verifiable_presentation: dict[str, Any] | None = Field(
         default=None, alias="verifiablePresentation"
     )
+    errors: list[ProblemDetail] = Field(default_factory=list)
+    warnings: list[ProblemDetail] = Field(default_factory=list)
     problem_details: list[ProblemDetail] = Field(default_factory=list, alias="problemDetails")
     results: PresentationResults | None = None
 

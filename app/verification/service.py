@@ -22,9 +22,8 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.crypto.contexts import PinnedContexts
-from app.i18n import Language
+from app.fields import Country, Language
 from app.keys.service import KeyCache
-from app.standards.enums import Country
 from app.standards.schemas import StandardRead
 from app.verification.caches import CacheMiss, VerifierCaches
 from app.verification.checks import CheckName, CheckStatus
@@ -37,22 +36,14 @@ from app.verification.forms import (
     credential_from_token,
     parse_body,
 )
-from app.verification.proofs import ProofChecker
-from app.verification.recognition import (
-    DEFAULT_LANGUAGES,
-    Recognition,
-    recognition_for,
-)
+from app.verification.named_standards import standard_of, standard_reference
+from app.verification.proofs import Proofs
+from app.verification.recognition import DEFAULT_LANGUAGES, RecognitionRead, recognition_for
 from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.status_sources import LocalStatusLists, PublishedLists, StatusListSource
 from app.verification.stored import StoredCredentials
-from app.verification.summary import (
-    CredentialSummary,
-    standard_of,
-    standard_reference,
-    summarize,
-)
-from app.verification.trust import DatabaseTrustRegistry
+from app.verification.summary import CredentialSummary, summarize
+from app.verification.trust import DatabaseTrustRegistry, KeyResolver
 
 URN_UUID = "urn:uuid:"
 MAX_CACHED_TOKEN_BYTES: Final = 64 * 1024
@@ -80,7 +71,7 @@ class VerifierSetup:
     caches: VerifierCaches
     remote: StatusListSource | None = None
     events: EventRecorder | None = None
-    proofs: ProofChecker | None = None
+    proofs: Proofs | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +92,7 @@ class CredentialReport:
 
     result: CredentialVerification
     summary: CredentialSummary | None
-    recognition: list[Recognition] = field(default_factory=list)
+    recognition: list[RecognitionRead] = field(default_factory=list)
     employer_country: Country | None = None
 
 
@@ -118,10 +109,16 @@ Report = CredentialReport | PresentationReport
 
 
 def build_engine(
-    session: Session | None, *, setup: VerifierSetup, now: datetime
+    session: Session | None,
+    *,
+    setup: VerifierSetup,
+    now: datetime,
+    resolver: KeyResolver | None = None,
 ) -> VerificationEngine:
     """An engine for one request: the registry and status lists from the app's caches, else
-    read through `session` (without one, what is not cached raises `CacheMiss`)."""
+    read through `session` (without one, what is not cached raises `CacheMiss`). With a
+    `resolver`, issuers outside the registry whose keys it knows are checked too (the VC
+    API); without one (our API, the pages), only trusted issuers are."""
     settings = setup.settings
     return VerificationEngine(
         registry=DatabaseTrustRegistry(session, settings=settings, own_keys=setup.caches.own_keys),
@@ -134,6 +131,7 @@ def build_engine(
         contexts=setup.contexts,
         now=now,
         proofs=setup.proofs,
+        resolver=resolver,
     )
 
 
@@ -201,10 +199,17 @@ def verify_credential(
     setup: VerifierSetup,
     audience: Audience,
     now: datetime,
+    resolver: KeyResolver | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> CredentialReport:
-    """Verify one credential; records its event (without a session: see `verify_from_cache`)."""
-    engine = build_engine(session, setup=setup, now=now)
-    return _report(session, engine.verify(item), setup=setup, audience=audience, now=now)
+    """Verify one credential; records its event (without a session: see `verify_from_cache`).
+
+    `resolver`: see `build_engine`; `challenge` and `domain`: what its proofs must carry.
+    """
+    engine = build_engine(session, setup=setup, now=now, resolver=resolver)
+    result = engine.verify(item, challenge=challenge, domain=domain)
+    return _report(session, result, setup=setup, audience=audience, now=now)
 
 
 def verify_presentation(
@@ -216,9 +221,10 @@ def verify_presentation(
     now: datetime,
     challenge: str | None = None,
     domain: str | None = None,
+    resolver: KeyResolver | None = None,
 ) -> PresentationReport:
     """Verify a presentation and each credential it holds; one event per credential."""
-    engine = build_engine(session, setup=setup, now=now)
+    engine = build_engine(session, setup=setup, now=now, resolver=resolver)
     presented = engine.verify_presentation(presentation, challenge=challenge, domain=domain)
     reports = [
         _report(session, result, setup=setup, audience=audience, now=now)
@@ -257,7 +263,7 @@ def _report(
     now: datetime,
 ) -> CredentialReport:
     standard = standard_of(session, result)
-    recognition: list[Recognition] = []
+    recognition: list[RecognitionRead] = []
     if standard is not None:
         countries = [audience.country] if audience.country else list(Country)
         recognition = [

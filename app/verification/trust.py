@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Protocol
@@ -28,7 +28,12 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.crypto.did import did_web_host, verification_method_id
 from app.crypto.errors import InvalidMultikeyError
-from app.crypto.multikey import public_key_from_jwk, public_key_from_multibase
+from app.crypto.multikey import (
+    DID_KEY_PREFIX,
+    public_key_from_did_key,
+    public_key_from_jwk,
+    public_key_from_multibase,
+)
 from app.issuer import service as issuer_service
 from app.issuer.identity import ISSUER_NAMES
 from app.verification.caches import OWN_KEYS_SECONDS, CacheMiss, ExpiringCache
@@ -61,6 +66,23 @@ class TrustRegistry(Protocol):
     def lookup(self, did: str) -> TrustedKeys | None:
         """The trusted issuer `did`, or None when it is not trusted."""
         ...
+
+
+KeyResolver = Callable[[str], TrustedKeys | None]
+"""Keys of an issuer that is not trusted, known from its DID alone (None: not resolvable)."""
+
+
+def resolve_did_key(did: str) -> TrustedKeys | None:
+    """A did:key's one key, resolved offline from the DID itself (never trusted: the VC API
+    verifier checks signatures of any issuer it can resolve, and reports trust apart)."""
+    if not did.startswith(DID_KEY_PREFIX) or "#" in did:
+        return None
+    try:
+        key = public_key_from_did_key(did)
+    except InvalidMultikeyError:
+        return None
+    method = f"{did}#{did.removeprefix(DID_KEY_PREFIX)}"
+    return TrustedKeys(did=did, name=did, country=None, keys={method: key})
 
 
 class DidDocumentError(ValueError):

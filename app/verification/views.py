@@ -17,13 +17,13 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
-from app.i18n import Language
+from app.fields import Country, Language
 from app.issuer.identity import ISSUER_NAMES
-from app.standards.enums import Country, Sector
-from app.standards.enums import Language as LabelLanguage
+from app.standards.enums import Sector
 from app.standards.schemas import StandardRead
 from app.verification.card import AssessmentView, assessment_view
 from app.verification.checks import Check, Outcome
+from app.verification.named_standards import achievement_of, standard_of
 from app.verification.page_labels import (
     CHECK_EXPLANATIONS,
     CHECK_SLUGS,
@@ -38,7 +38,7 @@ from app.verification.page_labels import (
 )
 from app.verification.recognition_views import RecognitionView, recognition_view
 from app.verification.service import CredentialReport, PresentationReport
-from app.verification.summary import CredentialSummary, achievement_of, standard_of
+from app.verification.summary import CredentialSummary
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import (
     CHECK_OUTCOMES,
@@ -219,13 +219,12 @@ def credential_view(
     root_path: str = "",
 ) -> CredentialView:
     """The credential's content; titles from the registry when it knows the standard."""
-    lang = LabelLanguage(language)
     issuer = summary.issuer
     code, version = summary.standard.code, summary.standard.version
     return CredentialView(
         credential_id=(summary.credential_id or "").removeprefix(URN_UUID) or None,
         holder_name=summary.holder_name,
-        title=standard.title.in_language(lang) if standard else summary.standard.title,
+        title=standard.title.in_language(language) if standard else summary.standard.title,
         standard_code=code,
         standard_version=version,
         standard_url=(
@@ -259,7 +258,6 @@ def unit_views(
     The codes come from the credential's alignments; the registry only translates the
     title and names the kind of a unit whose code it knows.
     """
-    lang = LabelLanguage(language)
     known = {unit.code: unit for unit in standard.units} if standard else {}
     alignments = achievement_of(document).get("alignment")
     units = []
@@ -273,7 +271,7 @@ def unit_views(
         units.append(
             UnitView(
                 code=code,
-                title=unit.title.in_language(lang) if unit else name,
+                title=unit.title.in_language(language) if unit else name,
                 kind=translate(language, UNIT_KIND_NAMES[unit.kind]) if unit else None,
             )
         )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.credentials.issuance import hash_token
 from app.credentials.models import Credential
 from app.db import utcnow
-from app.i18n import Language
+from app.fields import Language
 from app.web.i18n import gettext
 from tests.helpers import assert_problem
 from tests.verification.factories import issue, issued_credential
@@ -429,8 +429,8 @@ def test_personal_page(client: TestClient, app: FastAPI, db: Session) -> None:
     assert links["Download (JSON)"] == f"{location}/credential.json"
     assert links["Download (JWT)"] == f"{location}/credential.jwt"
     assert links["Print certificate"] == f"{location}/certificate"
-    form = page.find("form", method="post")
-    assert form.attrs["action"] == f"{location}/regenerate"
+    actions = [form.attrs["action"] for form in page.find_all("form", method="post")]
+    assert actions == [f"{location}/wallet", f"{location}/regenerate"]
     assert setup.standard.title.en in page.text
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.claims import pages as claim_pages
 from app.db import utcnow
-from app.i18n import Language
+from app.fields import Language
 from app.verification import pages as verify_pages
 from app.web.i18n import gettext
 from tests.verification.factories import issue, issued_credential
@@ -23,7 +23,7 @@ from tests.web.helpers import Node, assert_page
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
-LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
+LANGUAGES: tuple[Language, ...] = tuple(Language)
 GENUINE = (
     "Send this link to employers: it shows that your credential is genuine and valid. "
     "It does not show your email address."

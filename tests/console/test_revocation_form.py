@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.credentials.models import Credential
-from app.i18n import Language
+from app.fields import Language
 from app.providers.models import TrainingProvider
 from app.web.i18n import gettext
 from tests.console.helpers import CONSOLE, page, session_csrf, setup_with_credential, signed_in
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
-LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
+LANGUAGES: tuple[Language, ...] = tuple(Language)
 MISSING = "Give the reason for this change: it is kept in the audit log."
 UNTICKED = "Tick the box to confirm that the revocation is permanent."
 
@@ -97,7 +97,7 @@ def test_suspending_needs_no_tick_but_names_a_missing_reason(
     data = {"csrf_token": session_csrf(client, path), "action": "suspend"}
     refused = page(client.post(path, params={"lang": "fr"}, data=data), 400)
     links = refused.find("div", class_="console-error-summary").find_all("a")
-    assert [link.text for link in links] == [words(gettext("fr", MISSING))]
+    assert [link.text for link in links] == [words(gettext(Language.fr, MISSING))]
     suspended = client.post(path, data={**data, "reason": "Audit"}, follow_redirects=False)
     assert suspended.status_code == 303
     assert status_of(db, credential_id) == "suspended"

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.credentials.models import Credential
 from app.db import utcnow
-from app.i18n import Language
+from app.fields import Language
 from app.web.i18n import gettext
 from tests.console.helpers import CONSOLE, page, signed_in
 from tests.credentials.factories import issue_body, issuing_setup
 
 CREDENTIALS = f"{CONSOLE}/credentials"
-LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
+LANGUAGES: tuple[Language, ...] = tuple(Language)
 NAMES = {
     "active": "Active",
     "expired": "Expired",
@@ -69,5 +69,5 @@ def test_each_standing_is_shown_and_filtered(client: TestClient, app: FastAPI, d
             assert rows[0].find_all("td")[-1].text == gettext(language, english)
             detail = page(client.get(f"{CREDENTIALS}/{ids[standing]}", params={"lang": language}))
             assert detail.find("dd", id="credential-status").text == gettext(language, english)
-    assert gettext("es", "Expired") != "Expired"
-    assert gettext("fr", "Not yet valid") != "Not yet valid"
+    assert gettext(Language.es, "Expired") != "Expired"
+    assert gettext(Language.fr, "Not yet valid") != "Not yet valid"

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.i18n import Language
+from app.fields import Language
 from app.providers.models import TrainingProvider
 from tests.credentials.factories import (
     BATCHES,
@@ -25,7 +25,7 @@ from tests.helpers import assert_problem
 from tests.web.helpers import assert_page
 
 CREDENTIALS = "/api/v1/credentials"
-LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
+LANGUAGES: tuple[Language, ...] = tuple(Language)
 
 
 def unit_codes(setup: IssuingSetup, kind: str) -> list[str]:

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.credentials.models import Credential
 from app.crypto.data_integrity import verify_proof
+from app.crypto.jose import registered_claims
 from app.crypto.multikey import public_key_from_multibase
+from app.fields import Country
 from app.providers.models import TrainingProvider
-from app.standards.enums import Country
 from tests.credentials.factories import issue_body, issuing_setup
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import staff_headers
@@ -182,7 +183,11 @@ def test_both_proofs_verify_in_other_implementations(
         )
     payload = json.loads(verified.payload)
     assert "vc" not in payload and "proof" not in payload
-    assert payload == {k: v for k, v in issued["credential"].items() if k != "proof"}
+    credential = {k: v for k, v in issued["credential"].items() if k != "proof"}
+    # The credential, and the JWT claims Open Badges 3.0 §8.2 derives from it.
+    assert payload == {**credential, **registered_claims(credential)}
+    assert payload["iss"] == credential["issuer"]["id"]
+    assert payload["jti"] == credential["id"]
 
     token = jwcrypto_jws.JWS()
     token.deserialize(issued["jwt"])

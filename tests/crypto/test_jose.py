@@ -79,16 +79,39 @@ def test_header_is_exactly_alg_typ_cty_kid(token: str) -> None:
     assert len(signature) == 64
 
 
-def test_payload_is_the_credential_itself(token: str) -> None:
-    _, payload, _ = _segments(token)
+def _signed_payload() -> dict[str, Any]:
+    """What our vc+jwt carries: the credential and its OB 3.0 §8.2 registered claims."""
+    credential = ob_credential()
+    return {**credential, **jose.registered_claims(credential)}
 
-    assert payload == ob_credential()
+
+def test_payload_is_the_credential_with_its_registered_claims(token: str) -> None:
+    _, payload, _ = _segments(token)
+    credential = ob_credential()
+
+    assert payload == {
+        **credential,
+        "iss": credential["issuer"]["id"],
+        "jti": credential["id"],
+        "nbf": int(datetime.fromisoformat(credential["validFrom"]).timestamp()),
+        "exp": int(datetime.fromisoformat(credential["validUntil"]).timestamp()),
+    }
+
+
+def test_claims_that_disagree_with_the_credential_are_refused(
+    private_key: Ed25519PrivateKey,
+) -> None:
+    resolver = _resolver(private_key.public_key())
+    for claim, value in (("jti", "urn:uuid:other"), ("nbf", 0), ("exp", 1), ("sub", "did:x:y")):
+        token = _jws(_header(), {**_signed_payload(), claim: value}, private_key.sign)
+        with pytest.raises(JoseError, match=claim):
+            jose.verify_vc_jwt(token, resolve_key=resolver)
 
 
 def test_our_verifier_accepts_our_token(token: str, private_key: Ed25519PrivateKey) -> None:
     claims = jose.verify_vc_jwt(token, resolve_key=_resolver(private_key.public_key()))
 
-    assert claims == ob_credential()
+    assert claims == _signed_payload()
 
 
 def test_joserfc_verifies_our_token(token: str, private_key: Ed25519PrivateKey) -> None:
@@ -101,7 +124,7 @@ def test_joserfc_verifies_our_token(token: str, private_key: Ed25519PrivateKey) 
         verified = joserfc_jws.deserialize_compact(token, key, algorithms=["EdDSA"])
 
     assert verified.headers() == {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": KID}
-    assert json.loads(verified.payload) == ob_credential()
+    assert json.loads(verified.payload) == _signed_payload()
 
 
 def test_jwcrypto_verifies_our_token(token: str, private_key: Ed25519PrivateKey) -> None:
@@ -111,7 +134,7 @@ def test_jwcrypto_verifies_our_token(token: str, private_key: Ed25519PrivateKey)
 
     verified.verify(key, alg="EdDSA")
 
-    assert json.loads(verified.payload) == ob_credential()
+    assert json.loads(verified.payload) == _signed_payload()
     assert verified.jose_header == {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": KID}
 
 
@@ -166,7 +189,7 @@ def test_a_token_decoded_once_verifies_to_the_same_payload(
     assert jws.header == {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": KID}
     assert (
         claims
-        == ob_credential()
+        == _signed_payload()
         == jose.verify_vc_jwt(token, resolve_key=_resolver(private_key.public_key()))
     )
     assert jose.decode_vc_jwt_header(jws) == jws.header
@@ -343,6 +366,7 @@ def test_exp_nbf_and_valid_until_are_left_to_the_verifier(
     lapsed = ob_credential(
         exp=int(datetime(2020, 1, 1, tzinfo=UTC).timestamp()),
         nbf=int(datetime(2999, 1, 1, tzinfo=UTC).timestamp()),
+        validFrom="2999-01-01T00:00:00Z",
         validUntil="2020-01-01T00:00:00Z",
     )
 
@@ -441,7 +465,10 @@ def test_a_large_token_within_the_limit_verifies(private_key: Ed25519PrivateKey)
     token = jose.sign_vc_jwt(large, private_key=private_key, kid=KID)
 
     assert len(token) < jose.MAX_TOKEN_LENGTH
-    assert jose.verify_vc_jwt(token, resolve_key=_resolver(private_key.public_key())) == large
+    assert jose.verify_vc_jwt(token, resolve_key=_resolver(private_key.public_key())) == {
+        **large,
+        **jose.registered_claims(large),
+    }
 
 
 def test_the_header_is_checked_as_sent_not_as_decoded_twice(

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
-from app.standards.enums import Country
+from app.fields import Country
 from app.users.models import StaffUser
 from tests.credentials.factories import issue_body, issuing_setup, rows
 from tests.curricula.factories import complete_curriculum_body
@@ -59,6 +59,8 @@ def owned_by_a(allowed: frozenset[str]) -> Row:
 
 
 MATRIX: Final[dict[tuple[str, str], Row]] = {
+    ("GET", "/"): Row(EVERYONE),
+    ("GET", "/favicon.ico"): Row(EVERYONE),
     ("GET", "/healthz"): Row(EVERYONE),
     ("GET", "/readyz"): Row(EVERYONE),
     ("POST", "/api/v1/verify"): Row(EVERYONE),
@@ -118,23 +120,32 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("POST", "/api/v1/credentials"): Row(ISSUERS),
     ("GET", "/api/v1/credentials"): Row(CREDENTIAL_READERS),
     ("GET", "/api/v1/credentials/{credential_id}"): owned_by_a(CREDENTIAL_READERS),
+    ("POST", "/api/v1/credentials/{credential_id}/wallet-offers"): owned_by_a(ISSUERS),
+    ("GET", "/.well-known/openid-credential-issuer"): Row(EVERYONE),
+    ("GET", "/.well-known/oauth-authorization-server"): Row(EVERYONE),
+    ("GET", "/openid4vci/offers/{offer_id}"): Row(EVERYONE),
+    ("POST", "/openid4vci/token"): Row(EVERYONE),
+    ("POST", "/openid4vci/nonce"): Row(EVERYONE),
+    # Only an access token from the token endpoint is admitted, never a staff or client one.
+    ("POST", "/openid4vci/credential"): Row(frozenset()),
     ("POST", "/api/v1/credential-batches"): Row(ISSUERS),
     ("GET", "/api/v1/credential-batches/{batch_id}"): owned_by_a(ISSUERS),
     ("GET", "/api/v1/credential-batches/{batch_id}/rows"): owned_by_a(ISSUERS),
     ("POST", "/api/v1/credential-batches/{batch_id}/claim-links"): owned_by_a(ISSUERS),
     ("GET", "/status/{list_id}"): Row(EVERYONE),
-    ("POST", "/api/v1/admin/credentials/{credential_id}/revoke"): Row(STAFF_WRITERS),
-    ("POST", "/api/v1/admin/credentials/{credential_id}/suspend"): Row(STAFF_WRITERS),
-    ("POST", "/api/v1/admin/credentials/{credential_id}/reinstate"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/admin/credentials/{credential_id}/{action}"): Row(STAFF_WRITERS),
     ("POST", "/api/v1/admin/credentials/status-changes"): Row(STAFF_WRITERS),
     ("POST", "/credentials/verify"): Row(EVERYONE),
+    ("POST", "/credentials/issue"): Row(ISSUERS),
+    ("POST", "/instances/{instance_id}/credentials/issue"): Row(ISSUERS),
+    ("GET", "/api/v1/admin/issuer-instances"): Row(STAFF_READERS),
+    ("POST", "/api/v1/admin/issuer-instances"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/admin/issuer-instances/{instance_id}"): Row(STAFF_READERS),
     ("POST", "/presentations/verify"): Row(EVERYONE),
     ("GET", "/api/v1/admin/trusted-issuers"): Row(STAFF_READERS),
     ("POST", "/api/v1/admin/trusted-issuers"): Row(STAFF_WRITERS),
     ("DELETE", "/api/v1/admin/trusted-issuers/{issuer_id}"): Row(STAFF_WRITERS),
     ("GET", "/verify"): Row(EVERYONE),
-    ("GET", "/"): Row(EVERYONE),
-    ("GET", "/favicon.ico"): Row(EVERYONE),
     ("POST", "/verify"): Row(EVERYONE),
     ("GET", "/verify/{credential_id}"): Row(EVERYONE),
     ("GET", "/verify/{credential_id}/certificate"): Row(EVERYONE),
@@ -205,6 +216,7 @@ def _world(
         headers,
         {
             "credential_id": issued.json()["id"],
+            "action": "suspend",
             "batch_id": batch.json()["id"],
             "curriculum_id": str(setup.curriculum_id),
             "user_id": str(user_id),
@@ -214,6 +226,8 @@ def _world(
             "version": str(setup.standard.version),
             "kid": "no-such-key",
             "issuer_id": "999999",
+            "instance_id": "no-such-instance",
+            "offer_id": "00000000-0000-4000-8000-000000000000",
             "list_id": "1",
             "token": "no-such-token-0123456789abcdef0123456789abcdef",
             "holder_token": "no-such-token-0123456789abcdef0123456789abcdef",

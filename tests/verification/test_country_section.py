@@ -9,19 +9,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.i18n import Language
+from app.fields import Language
 from app.web.i18n import gettext
 from tests.verification.factories import issued_credential
 from tests.web.helpers import Node, assert_page
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
-LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
+LANGUAGES: tuple[Language, ...] = tuple(Language)
 PARTIAL = (
     "The national credential covers only the units listed beside it. For the rest, "
     "the holder of one must still show the other's competencies."
 )
-CANADA_SYSTEM: dict[Language, str] = {"en": "NOC 2021", "es": "NOC 2021", "fr": "CNP 2021"}
+CANADA_SYSTEM: dict[str, str] = {"en": "NOC 2021", "es": "NOC 2021", "fr": "CNP 2021"}
 
 
 def group(page: Node, country: str) -> Node:

@@ -269,7 +269,10 @@ def test_credential_not_valid_yet_is_not_yet_valid(
 
 @pytest.mark.parametrize(
     ("claims", "outcome"),
-    [({"exp": 1_704_067_200}, "expired"), ({"nbf": 4_070_908_800}, "not-yet-valid")],
+    [
+        ({"exp": 1_704_067_200, "validUntil": "2024-01-01T00:00:00Z"}, "expired"),
+        ({"nbf": 4_070_908_800, "validFrom": "2099-01-01T00:00:00Z"}, "not-yet-valid"),
+    ],
 )
 def test_jwt_exp_and_nbf_are_judged_as_validity_not_as_the_signature(
     client: TestClient, app: FastAPI, db: Session, claims: dict[str, int], outcome: str

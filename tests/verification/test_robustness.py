@@ -75,10 +75,14 @@ def test_odd_proofs(client: TestClient, app: FastAPI, db: Session) -> None:
             response = client.post(VERIFY, json={"credential": credential})
             assert response.status_code == 200, (key, value, response.text)
             assert response.json()["outcome"] in ("invalid", "tampered", "wrong-key"), (key, value)
-    for proof in ([issued["credential"]["proof"]] * 2, "z123", 5):
+    for proof in ("z123", 5, [], [issued["credential"]["proof"], "z123"]):
         credential = {**issued["credential"], "proof": proof}
         body = client.post(VERIFY, json={"credential": credential}).json()
         assert body["outcome"] == "invalid"
+    # A proof set is verified when every proof in it is.
+    credential = {**issued["credential"], "proof": [issued["credential"]["proof"]] * 2}
+    body = client.post(VERIFY, json={"credential": credential}).json()
+    assert body["outcome"] == "verified"
 
 
 def test_odd_presentations(client: TestClient, app: FastAPI, db: Session) -> None:

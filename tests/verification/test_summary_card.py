@@ -9,17 +9,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.i18n import Language
+from app.fields import Language
 from app.providers.models import TrainingProvider
-from app.standards.enums import Language as LabelLanguage
 from app.web.i18n import gettext
 from tests.verification.factories import issued_credential
 from tests.web.helpers import Node, assert_page
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
-LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
-SCORES: dict[Language, str] = {"en": "86.5%", "es": "86.5%", "fr": "86,5 %"}
+LANGUAGES: tuple[Language, ...] = tuple(Language)
+SCORES: dict[str, str] = {"en": "86.5%", "es": "86.5%", "fr": "86,5 %"}
 
 
 def card_facts(card: Node) -> dict[str, str]:
@@ -42,7 +41,7 @@ def test_summary_card_comes_before_the_checks(
         assert card.find("h2").text == "María Fernanda López"
         assert card.find(
             "p", class_="summary-card__credential"
-        ).text == setup.standard.title.in_language(LabelLanguage(language))
+        ).text == setup.standard.title.in_language(Language(language))
         facts = card_facts(card)
         assert facts[gettext(language, "Training provider")].startswith(provider.name)
         assert gettext(language, "Mexico") in facts[gettext(language, "Training provider")]

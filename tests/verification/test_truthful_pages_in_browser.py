@@ -18,7 +18,7 @@ from app.auth.roles import Principal, Role
 from app.credentials.models import Credential
 from app.credentials.signing import current_signer
 from app.db import utcnow
-from app.i18n import Language
+from app.fields import Language
 from app.status import service as status_service
 from app.status.schemas import StatusAction
 from app.web.i18n import gettext
@@ -27,7 +27,7 @@ from tests.credentials.factories import HOLDER, issue_with_claim_link
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
-LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
+LANGUAGES: tuple[Language, ...] = tuple(Language)
 PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 
 

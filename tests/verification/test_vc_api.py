@@ -1,8 +1,7 @@
 """The W3C VC API verifier endpoints: request and response shapes, and their status codes.
 
-`/credentials/verify` answers 400 with the same result body when a credential does not
-verify (as the W3C VC API verifier test suites expect); `/presentations/verify` answers 200
-even when not verified, as the VC API specifies for presentations.
+Both answer 400 with the same result body, and a non-empty `errors`, when a credential or
+presentation does not verify (as the W3C VC API test suites expect).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from tests.verification.factories import FORMS, enveloped, form_of, issued_crede
 
 CREDENTIALS_VERIFY = "/credentials/verify"
 PRESENTATIONS_VERIFY = "/presentations/verify"
-RESULT_KEYS = {"verified", "problemDetails", "results"}
+RESULT_KEYS = {"verified", "errors", "warnings", "problemDetails", "results"}
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -35,7 +34,7 @@ def test_valid_credential_is_200_with_results(
     body = response.json()
     assert set(body) == RESULT_KEYS
     assert body["verified"] is True
-    assert body["problemDetails"] == []
+    assert body["problemDetails"] == body["errors"] == body["warnings"] == []
     results = body["results"]
     assert results["validFrom"] == {"verified": True, "input": issued["credential"]["validFrom"]}
     assert results["validUntil"] == {"verified": True, "input": issued["credential"]["validUntil"]}
@@ -67,6 +66,7 @@ def test_tampered_credential_is_400_with_the_same_shape(
     body = response.json()
     assert set(body) == RESULT_KEYS
     assert body["verified"] is False
+    assert body["errors"] == body["problemDetails"]
     types = [problem["type"] for problem in body["problemDetails"]]
     assert "https://w3id.org/security#PROOF_VERIFICATION_ERROR" in types
     for problem in body["problemDetails"]:
@@ -119,7 +119,10 @@ def test_enveloped_credential_and_options(client: TestClient, app: FastAPI, db: 
 def test_malformed_credential_request_is_a_problem(
     client: TestClient, body: dict[str, Any], status: int, slug: str
 ) -> None:
-    assert_problem(client.post(CREDENTIALS_VERIFY, json=body), status, slug)
+    problem = assert_problem(client.post(CREDENTIALS_VERIFY, json=body), status, slug)
+    if status == 400:  # not a credential at all: still the VC API's errors list
+        assert problem["verified"] is False
+        assert [error["type"] for error in problem["errors"]] == [problem["type"]]
 
 
 def test_non_json_request_is_415(client: TestClient) -> None:
@@ -147,7 +150,7 @@ def test_presentation_verify_shapes(client: TestClient, app: FastAPI, db: Sessio
     assert body["results"]["presentation"] == {"proof": []}
 
 
-def test_presentation_that_does_not_verify_is_still_200(
+def test_presentation_that_does_not_verify_is_400_with_errors(
     client: TestClient, app: FastAPI, db: Session
 ) -> None:
     _, issued = issued_credential(client, app, db)
@@ -157,9 +160,10 @@ def test_presentation_that_does_not_verify_is_still_200(
         PRESENTATIONS_VERIFY,
         json={"verifiablePresentation": presentation(tampered), "options": {"challenge": "abc"}},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.json()
     assert body["verified"] is False
+    assert body["errors"]
     [credential] = body["results"]["credentials"]
     assert credential["verified"] is False
     assert credential["problemDetails"]
@@ -178,7 +182,7 @@ def test_challenge_without_holder_proof_fails(
             "options": {"challenge": "d436f0c8", "domain": "employer.example"},
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.json()
     assert body["verified"] is False
     assert body["results"]["credentials"][0]["verified"] is True
@@ -191,4 +195,5 @@ def test_malformed_presentation_request_is_a_problem(client: TestClient) -> None
     response = client.post(
         PRESENTATIONS_VERIFY, json={"verifiablePresentation": {"type": "VerifiableCredential"}}
     )
-    assert_problem(response, 400, "unverifiable-input")
+    problem = assert_problem(response, 400, "unverifiable-input")
+    assert problem["errors"][0]["type"] == problem["type"]

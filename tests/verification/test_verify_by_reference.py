@@ -9,14 +9,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.i18n import Language
+from app.fields import Language
 from app.verification.form_input import credential_reference
 from tests.verification.factories import issued_credential
 from tests.web.helpers import assert_page
 
 SQLITE = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
-LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
+LANGUAGES: tuple[Language, ...] = tuple(Language)
 UUID = "0b7e2c58-3f4a-4c1e-9a57-2d8f1e6b9c30"
 
 
