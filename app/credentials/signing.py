@@ -70,9 +70,9 @@ def instance_signer(
     try:
         private_key = store.load(instance.kid)
     except KeyStoreError:
-        raise ServiceUnavailable(
-            f"The key of issuer instance {instance.id} cannot be read."
-        ) from None
+        private_key = None
+    if not isinstance(private_key, Ed25519PrivateKey):
+        raise ServiceUnavailable(f"The key of issuer instance {instance.id} cannot be read.")
     return IssuerSigner(
         did=instance.did,
         kid=instance.public_key_multibase,
