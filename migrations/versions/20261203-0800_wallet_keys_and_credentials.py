@@ -20,6 +20,46 @@ ACTIVE = sa.text("status = 'active'")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('status_list') as batch:
+        batch.add_column(sa.Column('signed_token', sa.Text(), nullable=True))
+    op.create_table(
+        'wallet_credential',
+        sa.Column('id', sa.String(length=36), nullable=False),
+        sa.Column('credential_id', sa.String(length=36), nullable=False),
+        sa.Column('format', sa.String(length=32), nullable=False),
+        sa.Column('holder_key_thumbprint', sa.String(length=64), nullable=False),
+        sa.Column('algorithm', sa.String(length=16), nullable=False),
+        sa.Column('key_id', sa.String(length=128), nullable=False),
+        sa.Column('token_list_id', sa.Integer(), nullable=False),
+        sa.Column('token_index', sa.Integer(), nullable=False),
+        sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['credential_id'],
+            ['credential.id'],
+            name=op.f('fk_wallet_credential_credential_id_credential'),
+        ),
+        sa.ForeignKeyConstraint(
+            ['token_list_id'],
+            ['status_list.id'],
+            name=op.f('fk_wallet_credential_token_list_id_status_list'),
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_wallet_credential')),
+        sa.UniqueConstraint(
+            'token_list_id', 'token_index', name='uq_wallet_credential_token'
+        ),
+    )
+    op.create_index(
+        op.f('ix_wallet_credential_credential_id'),
+        'wallet_credential',
+        ['credential_id'],
+        unique=False,
+    )
+    op.create_index(
+        op.f('ix_wallet_credential_holder_key_thumbprint'),
+        'wallet_credential',
+        ['holder_key_thumbprint'],
+        unique=False,
+    )
     with op.batch_alter_table('signing_key') as batch:
         batch.add_column(
             sa.Column('algorithm', sa.String(length=16), server_default='EdDSA', nullable=False)
@@ -36,6 +76,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(
+        op.f('ix_wallet_credential_holder_key_thumbprint'), table_name='wallet_credential'
+    )
+    op.drop_index(op.f('ix_wallet_credential_credential_id'), table_name='wallet_credential')
+    op.drop_table('wallet_credential')
+    op.execute("DELETE FROM status_list WHERE purpose = 'token'")
+    with op.batch_alter_table('status_list') as batch:
+        batch.drop_column('signed_token')
     op.drop_index('uq_signing_key_one_active', table_name='signing_key')
     op.execute("DELETE FROM signing_key WHERE algorithm <> 'EdDSA'")
     with op.batch_alter_table('signing_key') as batch:
