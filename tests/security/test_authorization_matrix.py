@@ -218,6 +218,7 @@ def _world(
             "provider_id": str(setup.provider_id),
             "client_id": "no-such-client",
             "code": setup.standard.code,
+            "standard_code": setup.standard.code,
             "version": str(setup.standard.version),
             "kid": "no-such-key",
             "issuer_id": "999999",
