@@ -119,6 +119,7 @@ def read_status_list(
 
 @public_router.get(
     "/status/tsl/{list_id}",
+    response_class=Response,
     responses={
         200: {
             "description": "The signed Status List Token (IETF Token Status List, JWT form)",
