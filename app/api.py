@@ -38,6 +38,7 @@ from app.verification.router import public_router as verification_router
 from app.verification.router import vc_api_router as verification_vc_api_router
 from app.wallet.offers_router import router as wallet_offers_router
 from app.wallet.openid4vci_router import router as openid4vci_router
+from app.wallet.type_router import router as wallet_types_router
 from app.web.home import router as home_router
 
 
@@ -59,6 +60,7 @@ def build_router() -> APIRouter:
     router.include_router(audit_router)
     router.include_router(issuer_router)
     router.include_router(keys_router)
+    router.include_router(wallet_types_router)
     router.include_router(standards_router)
     router.include_router(standards_admin_router)
     router.include_router(standards_pages_router)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi.responses import JSONResponse
 
-from app.errors import Conflict
+from app.errors import Conflict, ValidationFailed
 
 
 class OAuthError(Exception):
@@ -41,3 +41,18 @@ class CredentialNotOfferable(Conflict):
 
     slug = "credential-not-offerable"
     title = "Only a credential valid now can be offered to a wallet"
+
+
+class InvalidHolderKey(ValidationFailed):
+    slug = "invalid-holder-key"
+    title = "The holder's key is not a public Ed25519 or P-256 JWK"
+
+
+class UnsupportedAlgorithm(ValidationFailed):
+    slug = "unsupported-algorithm"
+    title = "The issuer signs wallet credentials with EdDSA or ES256 only"
+
+
+class CredentialNotIssuable(Conflict):
+    slug = "credential-not-issuable"
+    title = "A revoked credential is not issued to a wallet"

@@ -1,8 +1,8 @@
 """credential offers and key proof nonces (OpenID4VCI)
 
 Revision ID: 6b1d0e7a93c2
-Revises: 3f7c2a9e51d4
-Create Date: 2026-12-03 08:00:00.000000+00:00
+Revises: 5a1d9c3e7b20
+Create Date: 2026-12-03 08:10:00.000000+00:00
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '6b1d0e7a93c2'
-down_revision: str | None = '3f7c2a9e51d4'
+down_revision: str | None = '5a1d9c3e7b20'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
