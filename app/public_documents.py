@@ -15,7 +15,14 @@ from typing import Final
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PUBLIC_PATHS: Final = frozenset(
-    {"/.well-known/did.json", "/did.json", "/.well-known/jwks.json", "/issuer"}
+    {
+        "/.well-known/did.json",
+        "/did.json",
+        "/.well-known/jwks.json",
+        "/issuer",
+        "/.well-known/openid-credential-issuer",
+        "/.well-known/oauth-authorization-server",
+    }
 )
 PUBLIC_PREFIXES: Final = ("/status/",)
 ALLOW_METHODS: Final = "GET, HEAD, OPTIONS"

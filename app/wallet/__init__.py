@@ -1,0 +1,1 @@
+"""The wallet world: credentials delivered over OpenID for Verifiable Credential Issuance."""
