@@ -51,6 +51,7 @@ from app.verification.checks import (
 )
 from app.verification.conformance import check_schema
 from app.verification.forms import CredentialInput, Form, PresentationInput
+from app.verification.holder_jws import check_holder_jws
 from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
 from app.verification.proof_sets import ProofInput, check_proofs
 from app.verification.proofs import LocalProofs, ProofChecker
@@ -244,13 +245,25 @@ class VerificationEngine:
         """Each held credential, and the holder's own proof if the presentation has one."""
         credentials = tuple(self.verify(item) for item in presentation.credentials)
         holder = _holder_of(presentation.document)
-        proof_check = self._holder_proof(presentation.document, holder, challenge, domain)
+        if presentation.jws is not None:
+            proof_check = check_holder_jws(
+                presentation.jws,
+                holder=holder,
+                challenge=challenge,
+                domain=domain,
+                key_for=self._holder_key,
+            )
+        else:
+            proof_check = self._holder_proof(presentation.document, holder, challenge, domain)
         outcomes = [credential.outcome for credential in credentials]
         if proof_check.status is CheckStatus.failed:
             outcomes.append(outcome_of_proof(proof_check))
         if not credentials:
             outcomes.append(Outcome.invalid)
         proof = presentation.document.get("proof")
+        if presentation.jws is not None:
+            proof = {"type": "EnvelopingProof", "mediaType": "application/vp+jwt"}
+            proof["header"] = presentation.jws.header
         return PresentationVerification(
             proof=proof_check,
             holder=holder,

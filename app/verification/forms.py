@@ -35,6 +35,7 @@ VP_TYPE: Final = "VerifiablePresentation"
 ENVELOPED_VC_TYPE: Final = "EnvelopedVerifiableCredential"
 ENVELOPED_VP_TYPE: Final = "EnvelopedVerifiablePresentation"
 VC_JWT_DATA_URL: Final = "data:application/vc+jwt,"
+VP_JWT_DATA_URL: Final = "data:application/vp+jwt,"
 VCDM_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 MAX_PRESENTED_CREDENTIALS: Final = 10
 """A presentation holding more is refused: each Data Integrity proof costs milliseconds of CPU."""
@@ -83,6 +84,9 @@ class PresentationInput:
 
     document: dict[str, Any]
     credentials: list[CredentialInput] = field(default_factory=list)
+    jws: CompactJws | None = None
+    """The holder's JWS when the presentation came enveloped (vp+jwt); `document` is its
+    payload."""
 
 
 Submission = CredentialInput | PresentationInput
@@ -163,8 +167,10 @@ def credential_from_value(value: Any) -> CredentialInput:
 
 def presentation_from_value(value: Any) -> PresentationInput:
     """A presentation from a JSON value, with each credential it holds parsed."""
+    jws = None
     if isinstance(value, dict) and ENVELOPED_VP_TYPE in types_of(value):
-        raise UnverifiableInput("Enveloped presentations (vp+jwt) are not supported.")
+        jws = _enveloped_presentation(value)
+        value = jws.payload
     if not isinstance(value, dict) or VP_TYPE not in types_of(value):
         raise UnverifiableInput(
             "A presentation is an object whose type has VerifiablePresentation."
@@ -177,7 +183,9 @@ def presentation_from_value(value: Any) -> PresentationInput:
             f"A presentation may hold at most {MAX_PRESENTED_CREDENTIALS} credentials.",
             max_credentials=MAX_PRESENTED_CREDENTIALS,
         )
-    return PresentationInput(document=value, credentials=[credential_from_value(i) for i in items])
+    return PresentationInput(
+        document=value, credentials=[credential_from_value(i) for i in items], jws=jws
+    )
 
 
 def credential_from_token(token: str) -> CredentialInput:
@@ -208,6 +216,23 @@ def _check_envelope(value: dict[str, Any], kind: str) -> None:
         raise UnverifiableInput(f"An {kind}'s first @context must be {VCDM_V2_CONTEXT}.")
     if value.get("type") not in (kind, [kind]):
         raise UnverifiableInput(f"An {kind}'s type must be {kind}.")
+
+
+def _enveloped_presentation(value: dict[str, Any]) -> CompactJws:
+    """The holder's JWS inside an EnvelopedVerifiablePresentation (`data:application/vp+jwt,…`)."""
+    _check_envelope(value, ENVELOPED_VP_TYPE)
+    identifier = value.get("id")
+    if not isinstance(identifier, str) or not identifier.startswith(VP_JWT_DATA_URL):
+        raise UnverifiableInput(
+            f"An EnvelopedVerifiablePresentation's id must be a {VP_JWT_DATA_URL}… data URL."
+        )
+    try:
+        jws = decode_compact_jws(identifier.removeprefix(VP_JWT_DATA_URL).strip())
+    except JoseError as error:
+        raise UnverifiableInput("The enveloped presentation is not a compact JWS.") from error
+    if not jws.signature:
+        raise UnverifiableInput("The JWS has no signature.")
+    return jws
 
 
 def _enveloped(value: dict[str, Any]) -> CredentialInput:
