@@ -7,6 +7,8 @@
 - `DB_INT_MAX`, `DbId`: integers the INTEGER columns hold on both engines (PostgreSQL's
   are 32-bit and raise `NumericValueOutOfRange` beyond; SQLite's driver raises
   `OverflowError` beyond 64 bits).
+- `Country`, `Language`: the NASSC member countries and the languages the service speaks,
+  one type each for the registry, the API, the pages and the message catalogs.
 - `IsoDateTime`, `IsoDate`, `StrictBool`: strict parsing, so `2026` is not a date (pydantic
   reads numbers as Unix times) and `0` is not `false`.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Final
 
 from annotated_types import Ge, Le
@@ -33,15 +36,34 @@ __all__ = [
     "DB_INT_MAX",
     "ISO_8601",
     "SIGNABLE",
+    "Country",
     "DbId",
     "IsoDate",
     "IsoDateTime",
+    "Language",
     "Signable",
     "SignableText",
     "StrictBool",
     "UtcDateTime",
     "refuse_control_characters",
 ]
+
+
+class Country(StrEnum):
+    """A NASSC member country (ISO 3166-1 alpha-2)."""
+
+    us = "US"
+    mx = "MX"
+    ca = "CA"
+
+
+class Language(StrEnum):
+    """A language the service speaks and every label is published in (ISO 639-1)."""
+
+    en = "en"
+    es = "es"
+    fr = "fr"
+
 
 DB_INT_MAX: Final = 2**31 - 1
 """The largest value of an INTEGER column on PostgreSQL (every id and version column); SQLite's

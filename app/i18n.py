@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final
 
 from babel import Locale
 from fastapi import Depends, Header, Query
 
-SUPPORTED_LANGUAGES: Final = ("en", "es", "fr")
-DEFAULT_LANGUAGE: Final = "en"
-Language = Literal["en", "es", "fr"]
-COUNTRIES: Final = ("US", "MX", "CA")
+from app.fields import Country, Language
+
+SUPPORTED_LANGUAGES: Final = tuple(language.value for language in Language)
+DEFAULT_LANGUAGE: Final = Language.en
+COUNTRIES: Final = tuple(country.value for country in Country)
 
 
 def parse_accept_language(header: str | None) -> list[str]:
@@ -59,11 +60,7 @@ def country_from_accept_language(accept_language: str | None) -> str | None:
 
 
 def _as_language(code: str) -> Language:
-    if code == "es":
-        return "es"
-    if code == "fr":
-        return "fr"
-    return "en"
+    return Language(code) if code in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
 
 
 def request_language(

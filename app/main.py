@@ -38,7 +38,7 @@ from app.public_documents import PublicDocumentsMiddleware
 from app.status.changes import STATUS_LISTS
 from app.verification.caches import VerifierCaches
 from app.verification.events import EventRecorder
-from app.verification.proofs import LocalProofs, PooledProofs, proof_checker
+from app.verification.proofs import Proofs, proof_checker
 from app.verification.remote_status import HttpsListFetcher, RemoteStatusLists
 from app.web import install_web
 
@@ -66,7 +66,7 @@ thrashed (`bench/verify.py`: Data Integrity at 0.77x of bare verification with 4
 while the other computes."""
 
 
-def _verification_lanes(proofs: LocalProofs | PooledProofs) -> int:
+def _verification_lanes(proofs: Proofs) -> int:
     """`VERIFICATION_LANES`, plus one per proof worker: a lane waiting on a worker holds no
     GIL. (Two per worker measured the same throughput in `bench/verify.py`, with a longer
     p99.)"""

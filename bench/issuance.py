@@ -41,13 +41,13 @@ from app.crypto.workers import initialize, worker_contexts
 from app.curricula import service as curricula_service
 from app.curricula.schemas import CurriculumCreate
 from app.db import make_engine, make_sessionmaker, utcnow
+from app.fields import Country
 from app.keys import service as keys_service
 from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
 from app.providers import service as providers_service
 from app.providers.schemas import AccreditationStatus, ProviderRegister
 from app.standards import service as standards_service
-from app.standards.enums import Country
 from app.status import service as status_service
 from app.status.models import StatusPurpose
 

@@ -4,10 +4,13 @@ forbid: a copy of `app/` with one forbidden import breaks exactly that contract.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any, Final
 
 import pytest
 
@@ -42,18 +45,63 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-@pytest.mark.parametrize(
-    ("contract", "module", "bad_import"),
-    [
-        ("crypto-is-pure", "app/crypto/hashing.py", "import app.db"),
-        (
-            "verification-reads-published-documents",
-            "app/verification/checks.py",
-            "import app.status.service",
-        ),
-        ("layers", "app/standards/enums.py", "import app.verification.engine"),
-    ],
-)
+VIOLATIONS: Final = [
+    ("crypto-is-pure", "app/crypto/hashing.py", "import app.db"),
+    ("registry-below-issuance", "app/curricula/coverage.py", "import app.status.service"),
+    (
+        "verification-reads-published-documents",
+        "app/verification/checks.py",
+        "import app.status.service",
+    ),
+    (
+        "issuance-independent-of-verification",
+        "app/status/builder.py",
+        "import app.verification.engine",
+    ),
+    ("issuer-over-keys", "app/keys/service.py", "import app.issuer.service"),
+    ("domains-below-composition", "app/users/service.py", "import app.main"),
+    # The audit router is handed its signer; importing issuance's would break the contract.
+    ("audit-below-issuance", "app/audit/router.py", "import app.credentials.dependencies"),
+    ("audit-through-its-service", "app/credentials/issuance.py", "import app.audit.models"),
+    ("layers", "app/standards/enums.py", "import app.verification.engine"),
+]
+"""One forbidden import per contract, in a module the contract covers."""
+
+
+def test_every_contract_is_shown_to_break() -> None:
+    configured = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = configured["tool"]["importlinter"]["contracts"]
+    assert sorted(contract["id"] for contract in contracts) == sorted(
+        contract for contract, _, _ in VIOLATIONS
+    )
+
+
+def _contract(contract_id: str) -> dict[str, Any]:
+    configured = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts: list[dict[str, Any]] = configured["tool"]["importlinter"]["contracts"]
+    return next(contract for contract in contracts if contract["id"] == contract_id)
+
+
+def _top_level_modules() -> set[str]:
+    app = ROOT / "app"
+    modules = {path.stem for path in app.glob("*.py") if path.stem != "__init__"}
+    return modules | {path.parent.name for path in app.glob("*/__init__.py")}
+
+
+def test_every_module_of_app_has_a_layer() -> None:
+    layers = _contract("layers")["layers"]
+    named = {name.strip() for layer in layers for name in re.split(r"[|:]", layer)}
+    assert named == _top_level_modules()
+
+
+def test_crypto_is_kept_from_every_other_module() -> None:
+    forbidden = {
+        name.removeprefix("app.") for name in _contract("crypto-is-pure")["forbidden_modules"]
+    }
+    assert forbidden == _top_level_modules() - {"crypto"}
+
+
+@pytest.mark.parametrize(("contract", "module", "bad_import"), VIOLATIONS)
 def test_a_forbidden_import_breaks_its_contract(
     tree: Path, contract: str, module: str, bad_import: str
 ) -> None:

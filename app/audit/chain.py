@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 GENESIS_HASH = "0" * 64
 """The `prev_hash` of the first event, and the head hash of an empty chain."""
@@ -33,9 +33,10 @@ GENESIS_HASH = "0" * 64
 HASH_DOMAIN = b"nassc/audit-event/v1\n"
 
 
-@dataclass(frozen=True, slots=True)
-class EventFields:
-    """Every hashed field of one audit event."""
+class EventFields(BaseModel):
+    """Every hashed field of one audit event (`AuditEventRead` adds the row's id and hash)."""
+
+    model_config = ConfigDict(frozen=True)
 
     seq: int
     occurred_at: datetime
@@ -44,7 +45,7 @@ class EventFields:
     action: str
     target_type: str
     target_id: str | None
-    summary: Mapping[str, Any]
+    summary: dict[str, Any]
     request_id: str | None
     prev_hash: str
 

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.audit.chain import EventFields
 from app.audit.verification import BreakReason
 
 
-class AuditEventRead(BaseModel):
+class AuditEventRead(EventFields):
     """One audit event with its place in the hash chain."""
 
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    seq: int
-    occurred_at: datetime
-    actor: str
-    actor_role: str
-    action: str
-    target_type: str
-    target_id: str | None
-    summary: dict[str, Any]
-    request_id: str | None
-    prev_hash: str
     hash: str
 
 

@@ -184,19 +184,7 @@ def _actor(entry: AuditEntry) -> tuple[str, str]:
 
 
 def _event(fields: EventFields, hash_: str) -> AuditEvent:
-    return AuditEvent(
-        seq=fields.seq,
-        occurred_at=fields.occurred_at,
-        actor=fields.actor,
-        actor_role=fields.actor_role,
-        action=fields.action,
-        target_type=fields.target_type,
-        target_id=fields.target_id,
-        summary=dict(fields.summary),
-        request_id=fields.request_id,
-        prev_hash=fields.prev_hash,
-        hash=hash_,
-    )
+    return AuditEvent(**fields.model_dump(), hash=hash_)
 
 
 def _advance_head(session: Session, *, count: int) -> tuple[int, str]:
@@ -248,18 +236,10 @@ def head(session: Session) -> tuple[int, str]:
 
 
 def fields_of(event: AuditEvent | Row[Any]) -> EventFields:
-    """The hashed fields of a stored event (an ORM object or a row with the same columns)."""
-    return EventFields(
-        seq=event.seq,
-        occurred_at=event.occurred_at,
-        actor=event.actor,
-        actor_role=event.actor_role,
-        action=event.action,
-        target_type=event.target_type,
-        target_id=event.target_id,
-        summary=event.summary,
-        request_id=event.request_id,
-        prev_hash=event.prev_hash,
+    """The hashed fields of a stored event (an ORM object or a row with the same columns),
+    as stored: not validated, so a tampered value hashes as it is."""
+    return EventFields.model_construct(
+        **{name: getattr(event, name) for name in EventFields.model_fields}
     )
 
 

@@ -43,10 +43,10 @@ from app.credentials.idempotency import check_key
 from app.credentials.issuance import CLAIM_LINK_LIFETIME
 from app.credentials.router import IdempotencyKey
 from app.db import SessionDep, utcnow
-from app.i18n import Language, negotiate_language
+from app.fields import Country, Language
+from app.i18n import negotiate_language
 from app.links import verify_url
 from app.routing import ProblemRoute
-from app.standards.enums import Country
 from app.verification.dependencies import VerifierSetupDep
 from app.verification.pages import VerifyPage
 from app.web.dependencies import PageCountry, PageLanguage

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.claims.service import ClaimableCredential
 from app.credentials.models import Credential
-from app.i18n import Language
+from app.fields import Language
 from app.links import verify_url
 from app.verification.inspection import inspect_credential
 from app.verification.service import VerifierSetup

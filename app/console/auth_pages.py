@@ -23,7 +23,7 @@ from app.console.routing import ConsoleRoute
 from app.console.session import LOGIN_COOKIE, MAX_SECONDS, issue_session
 from app.console.vocabulary import NOTICES
 from app.db import utcnow
-from app.i18n import Language
+from app.fields import Language
 from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
 

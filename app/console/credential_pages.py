@@ -27,7 +27,7 @@ from app.credentials.dependencies import SignerDep
 from app.credentials.models import Credential, CredentialStatus
 from app.db import utcnow
 from app.errors import Conflict
-from app.i18n import Language
+from app.fields import Language
 from app.status import service as status_service
 from app.status.schemas import StatusAction
 from app.web.dependencies import PageLanguage

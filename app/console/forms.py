@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from app.credentials.models import CredentialStatus
 from app.curricula.models import CurriculumStatus
 from app.curricula.responses import CurriculumRejection
-from app.standards.enums import Country
+from app.fields import Country
 from app.status.schemas import OptionalStatusReason, StatusReason
 
 MAX_PAGE: Final = 10_000

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.console.dependencies import ConsoleUser
 from app.console.vocabulary import FORM_ERRORS, ROLE_NAMES
-from app.i18n import Language
+from app.fields import Language
 from app.web.i18n import gettext as translate
 from app.web.templates import render_page
 from app.web.vocabulary import COUNTRY_NAMES, SECTOR_NAMES

@@ -20,9 +20,7 @@ from app.curricula import service as curricula_service
 from app.curricula.errors import CurriculumHasGaps, CurriculumNotUnderReview
 from app.curricula.models import Curriculum, CurriculumStatus
 from app.db import utcnow
-from app.fields import DbId
-from app.i18n import Language
-from app.standards.enums import Country
+from app.fields import Country, DbId, Language
 from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
 

@@ -26,7 +26,8 @@ from app.console.pages import console_path, see_other
 from app.console.session import SESSION_COOKIE
 from app.console.vocabulary import PAGE_ERRORS
 from app.errors import AppError
-from app.i18n import Language, negotiate_language
+from app.fields import Language
+from app.i18n import negotiate_language
 from app.routing import ProblemRoute
 from app.web.i18n import gettext as translate
 from app.web.templates import render_error_page

@@ -10,8 +10,7 @@ from app.audit.verification import ChainReport
 from app.console.vocabulary import BREAK_REASONS, GAP_KINDS
 from app.credentials.models import Credential
 from app.curricula.schemas import CoverageLevel, CoverageReport, Gap, GapKind
-from app.i18n import Language
-from app.standards.enums import Language as InstructionLanguage
+from app.fields import Language
 from app.standards.enums import Modality
 from app.standards.page_labels import MODALITY_NAMES, join_list, language_name
 from app.status.builder import list_url
@@ -19,7 +18,7 @@ from app.web import formatting
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import N_
 
-_E = TypeVar("_E", CoverageLevel, Modality, InstructionLanguage)
+_E = TypeVar("_E", CoverageLevel, Modality, Language)
 
 COVERAGE_LEVELS = {
     CoverageLevel.full: N_("fully covered"),
@@ -59,7 +58,7 @@ def _value(kind: GapKind, value: Any, *, language: Language, locale: str) -> str
         modality = _member(Modality, text)
         return translate(language, MODALITY_NAMES[modality]) if modality else text
     if kind is GapKind.language_not_allowed:
-        spoken = _member(InstructionLanguage, text)
+        spoken = _member(Language, text)
         return language_name(spoken, language) if spoken else text
     return text
 

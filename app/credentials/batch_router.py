@@ -170,22 +170,19 @@ async def create_batch(
     """
     target, rows, raw = await _parse(request, curriculum_id, standard_code, standard_version)
     now = utcnow()
-    record = None
-    if idempotency_key is not None:
-        outcome = idempotency.begin(
-            session,
-            principal=principal.subject,
-            key=idempotency_key,
-            body_hash=idempotency.request_hash({"target": target.model_dump(), "raw": raw}),
-            now=now,
-        )
-        if isinstance(outcome, idempotency.Replay):
-            batch = batches.get_batch(session, batch_id=outcome.response["id"], principal=principal)
-            return _accepted(session, batch, settings.public_base_url, replay=True)
-        record = outcome
+    claim = idempotency.claim(
+        session,
+        principal=principal.subject,
+        key=idempotency_key,
+        body={"target": target.model_dump(), "raw": raw},
+        now=now,
+    )
+    if claim.replay is not None:
+        first = claim.replay.response["id"]
+        batch = batches.get_batch(session, batch_id=first, principal=principal)
+        return _accepted(session, batch, settings.public_base_url, replay=True)
     batch = batches.create_batch(session, principal=principal, target=target, rows=rows, now=now)
-    if record is not None:
-        idempotency.complete(record, status_code=202, response={"id": batch.id})
+    claim.complete(status_code=202, response={"id": batch.id})
     runner = request.app.state.batch_runner
     background.add_task(runner.run, batch.id)
     return _accepted(session, batch, settings.public_base_url, replay=False)

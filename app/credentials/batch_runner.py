@@ -1,7 +1,7 @@
 """Runs credential batches: chunked, resumable, signing on every core.
 
-One runner holds a batch through a lease (renewed per chunk), so several server workers can
-resume batches after a crash without two of them issuing the same rows. Each chunk:
+One runner holds a batch through a lease (`batch_lease`, renewed per chunk), so several server
+workers can resume batches after a crash without two of them issuing the same rows. Each chunk:
 
 1. reserves status-list entries (a short committed transaction: a crash leaves unused
    entries, never duplicates),
@@ -22,25 +22,23 @@ chunk that fails for any other reason has its rows marked failed, so the batch c
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import service as audit_service
 from app.auth.roles import Principal, Role
 from app.config import Settings
 from app.credentials import issuance
-from app.credentials.models import BatchStatus, CredentialBatch, CredentialBatchRow, RowStatus
+from app.credentials.batch_lease import BatchLease
+from app.credentials.models import CredentialBatch, CredentialBatchRow, RowStatus
 from app.credentials.schemas import CredentialIssue
 from app.credentials.signing import current_signer
 from app.credentials.signing_pool import SignedPair, SigningPool
@@ -86,45 +84,9 @@ class BatchRunner:
         self.key_cache = key_cache
         self.contexts = contexts
         self.pool = pool
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease = BatchLease(sessions, settings.batch_lease_seconds)
         # Set at shutdown: runners stop between chunks and leave the rest to a later resume.
         self.stopping = threading.Event()
-
-    # -- leases ---------------------------------------------------------------------------
-
-    def _acquire(self, batch_id: str, now: datetime) -> bool:
-        lease_until = now + timedelta(seconds=self.settings.batch_lease_seconds)
-        with self.sessions.begin() as session:
-            result = session.execute(
-                update(CredentialBatch)
-                .where(
-                    CredentialBatch.id == batch_id,
-                    CredentialBatch.status != BatchStatus.completed.value,
-                    or_(
-                        CredentialBatch.lease_owner.is_(None),
-                        CredentialBatch.lease_owner == self.owner,
-                        CredentialBatch.lease_expires_at < now,
-                    ),
-                )
-                .values(
-                    lease_owner=self.owner,
-                    lease_expires_at=lease_until,
-                    status=BatchStatus.running.value,
-                    updated_at=now,
-                )
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    def _still_mine(self, session: Session, batch_id: str, now: datetime) -> bool:
-        result = session.execute(
-            update(CredentialBatch)
-            .where(CredentialBatch.id == batch_id, CredentialBatch.lease_owner == self.owner)
-            .values(
-                lease_expires_at=now + timedelta(seconds=self.settings.batch_lease_seconds),
-                updated_at=now,
-            )
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     # -- running --------------------------------------------------------------------------
 
@@ -132,25 +94,12 @@ class BatchRunner:
         """Run every unfinished batch whose lease is free or expired (at `now`); returns
         their ids."""
         now = now or utcnow()
-        with self.sessions() as session:
-            ids = list(
-                session.scalars(
-                    select(CredentialBatch.id)
-                    .where(
-                        CredentialBatch.status != BatchStatus.completed.value,
-                        or_(
-                            CredentialBatch.lease_owner.is_(None),
-                            CredentialBatch.lease_expires_at < now,
-                        ),
-                    )
-                    .order_by(CredentialBatch.created_at)
-                )
-            )
+        ids = self.lease.resumable(now)
         return [batch_id for batch_id in ids if self.run(batch_id, now=now)]
 
     def run(self, batch_id: str, *, now: datetime | None = None) -> bool:
         """Issue the pending rows of a batch; False if another runner holds it (at `now`)."""
-        if not self._acquire(batch_id, now or utcnow()):
+        if not self.lease.acquire(batch_id, now or utcnow()):
             return False
         logger.info("batch started", extra={"batch_id": batch_id})
         pending: _Chunk | None = None
@@ -164,10 +113,10 @@ class BatchRunner:
         if pending is not None and not self._finish_chunk_or_fail(batch_id, pending):
             return False
         if self.stopping.is_set():
-            self._release(batch_id)
+            self.lease.release(batch_id, utcnow())
             logger.info("batch paused for shutdown", extra={"batch_id": batch_id})
             return False
-        self._complete(batch_id)
+        self.lease.release(batch_id, utcnow(), completed=True)
         logger.info("batch completed", extra={"batch_id": batch_id})
         return True
 
@@ -334,7 +283,7 @@ class BatchRunner:
         signed_pairs = self._signed_pairs(chunk)
         now = utcnow()
         with self.sessions.begin() as session:
-            if not self._still_mine(session, batch_id, now):
+            if not self.lease.renew(session, batch_id, now):
                 logger.warning("batch lease lost", extra={"batch_id": batch_id})
                 return False
             batch = session.get_one(CredentialBatch, batch_id)
@@ -387,29 +336,6 @@ class BatchRunner:
             session.flush()
             audit_service.record_many(session, events, now=now)
         return True
-
-    def _release(self, batch_id: str) -> None:
-        with self.sessions.begin() as session:
-            session.execute(
-                update(CredentialBatch)
-                .where(CredentialBatch.id == batch_id, CredentialBatch.lease_owner == self.owner)
-                .values(lease_owner=None, lease_expires_at=None, updated_at=utcnow())
-            )
-
-    def _complete(self, batch_id: str) -> None:
-        now = utcnow()
-        with self.sessions.begin() as session:
-            session.execute(
-                update(CredentialBatch)
-                .where(CredentialBatch.id == batch_id, CredentialBatch.lease_owner == self.owner)
-                .values(
-                    status=BatchStatus.completed.value,
-                    finished_at=now,
-                    updated_at=now,
-                    lease_owner=None,
-                    lease_expires_at=None,
-                )
-            )
 
 
 def _validation_problems(error: ValidationError) -> list[dict[str, str]]:

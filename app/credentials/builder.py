@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.crypto.hashing import email_identity_hash
+from app.fields import Language
 from app.standards.case import case_item_uri
-from app.standards.enums import Language
 from app.standards.references import EQUIVALENT_FRAMEWORKS
 from app.standards.responses import version_url
 from app.standards.schemas import StandardRead

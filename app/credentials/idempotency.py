@@ -48,7 +48,36 @@ def check_key(key: str) -> None:
         raise InvalidIdempotencyKey()
 
 
-def begin(
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A request's hold on its `Idempotency-Key` (none without a key)."""
+
+    record: IdempotencyRecord | None
+    replay: Replay | None
+    """The first request's stored response, when this request is a retry."""
+
+    def complete(self, *, status_code: int, response: dict[str, Any]) -> None:
+        """Store the response to replay for later retries (nothing without a key)."""
+        if self.record is not None:
+            self.record.status_code = status_code
+            self.record.response = response
+
+
+def claim(session: Session, *, principal: str, key: str | None, body: Any, now: datetime) -> Claim:
+    """Claim `key` for this request with the JSON `body`, or find the response to replay.
+
+    422 `invalid-idempotency-key` for a malformed key; 409 `idempotency-key-reused` when the
+    key was used with another body.
+    """
+    if key is None:
+        return Claim(record=None, replay=None)
+    outcome = _begin(session, principal=principal, key=key, body_hash=request_hash(body), now=now)
+    if isinstance(outcome, Replay):
+        return Claim(record=None, replay=outcome)
+    return Claim(record=outcome, replay=None)
+
+
+def _begin(
     session: Session, *, principal: str, key: str, body_hash: str, now: datetime
 ) -> IdempotencyRecord | Replay:
     """Claim `key` for this request, or return the response of the request that did."""
@@ -80,12 +109,6 @@ def begin(
         existing.created_at = now
         return existing
     return Replay(status_code=existing.status_code, response=existing.response)
-
-
-def complete(record: IdempotencyRecord, *, status_code: int, response: dict[str, Any]) -> None:
-    """Store the response to replay for later retries."""
-    record.status_code = status_code
-    record.response = response
 
 
 def _find(session: Session, principal: str, key: str) -> IdempotencyRecord | None:

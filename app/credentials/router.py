@@ -57,25 +57,18 @@ def issue_credential(
     a retry returns the same credential (and a fresh claim link) without issuing again.
     """
     now = utcnow()
-    record = None
-    if idempotency_key is not None:
-        outcome = idempotency.begin(
-            session,
-            principal=principal.subject,
-            key=idempotency_key,
-            body_hash=idempotency.request_hash(body.model_dump(mode="json")),
-            now=now,
-        )
-        if isinstance(outcome, idempotency.Replay):
-            credential = service.get_credential(session, credential_id=outcome.response["id"])
-            token = issuance.renew_claim_token(session, credential, actor=principal, now=now)
-            replay = responses.issued(
-                credential, base_url=settings.public_base_url, claim_token=token
-            )
-            return JSONResponse(
-                replay.model_dump(mode="json"), headers={"Idempotent-Replay": "true"}
-            )
-        record = outcome
+    claim = idempotency.claim(
+        session,
+        principal=principal.subject,
+        key=idempotency_key,
+        body=body.model_dump(mode="json"),
+        now=now,
+    )
+    if claim.replay is not None:
+        credential = service.get_credential(session, credential_id=claim.replay.response["id"])
+        token = issuance.renew_claim_token(session, credential, actor=principal, now=now)
+        replay = responses.issued(credential, base_url=settings.public_base_url, claim_token=token)
+        return JSONResponse(replay.model_dump(mode="json"), headers={"Idempotent-Replay": "true"})
     credential, token = issuance.issue_credential(
         session,
         principal=principal,
@@ -84,8 +77,7 @@ def issue_credential(
         base_url=settings.public_base_url,
         now=now,
     )
-    if record is not None:
-        idempotency.complete(record, status_code=201, response={"id": credential.id})
+    claim.complete(status_code=201, response={"id": credential.id})
     response = responses.issued(credential, base_url=settings.public_base_url, claim_token=token)
     return JSONResponse(response.model_dump(mode="json"), status_code=201)
 

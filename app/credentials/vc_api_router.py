@@ -59,18 +59,15 @@ def _issue(
     idempotency_key: str | None,
 ) -> JSONResponse:
     now = utcnow()
-    record = None
-    if idempotency_key is not None:
-        outcome = idempotency.begin(
-            session,
-            principal=principal.subject,
-            key=idempotency_key,
-            body_hash=idempotency.request_hash({"at": signer.did, **body.model_dump(mode="json")}),
-            now=now,
-        )
-        if isinstance(outcome, idempotency.Replay):
-            return JSONResponse(outcome.response, headers={"Idempotent-Replay": "true"})
-        record = outcome
+    claim = idempotency.claim(
+        session,
+        principal=principal.subject,
+        key=idempotency_key,
+        body={"at": signer.did, **body.model_dump(mode="json")},
+        now=now,
+    )
+    if claim.replay is not None:
+        return JSONResponse(claim.replay.response, headers={"Idempotent-Replay": "true"})
     options = body.options
     request = vc_api.IssueRequest(
         credential=body.credential,
@@ -87,8 +84,7 @@ def _issue(
         now=now,
     )
     response = IssueCredentialResponse(verifiable_credential=secured).model_dump(by_alias=True)
-    if record is not None:
-        idempotency.complete(record, status_code=201, response=response)
+    claim.complete(status_code=201, response=response)
     return JSONResponse(response, status_code=status.HTTP_201_CREATED)
 
 

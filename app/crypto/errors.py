@@ -104,6 +104,18 @@ class JoseError(CryptoError):
     code = "JOSE_ERROR"
 
 
+class SdJwtError(CryptoError):
+    """An SD-JWT (RFC 9901), its disclosures or its Key Binding JWT are refused."""
+
+    code = "SD_JWT_ERROR"
+
+
+class TokenStatusListError(CryptoError):
+    """A Token Status List (draft-ietf-oauth-status-list) is malformed or refused."""
+
+    code = "TOKEN_STATUS_LIST_ERROR"
+
+
 class IdentityHashError(CryptoError):
     """An Open Badges IdentityHash value is malformed or uses an unsupported algorithm."""
 

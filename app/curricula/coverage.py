@@ -31,8 +31,9 @@ from app.curricula.schemas import (
     HoursSummary,
     UnitCoverage,
 )
+from app.fields import Country
 from app.standards.delivery import DeliveryProfile
-from app.standards.enums import Country, UnitKind
+from app.standards.enums import UnitKind
 from app.standards.schemas import CompetencyUnit, StandardCreate
 
 

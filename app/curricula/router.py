@@ -18,9 +18,8 @@ from app.curricula.responses import (
 )
 from app.curricula.schemas import CurriculumCreate
 from app.db import SessionDep, utcnow
-from app.fields import DbId
+from app.fields import Country, DbId
 from app.routing import ProblemRoute
-from app.standards.enums import Country
 
 provider_router = APIRouter(
     prefix="/api/v1/provider/curricula", tags=["provider curricula"], route_class=ProblemRoute

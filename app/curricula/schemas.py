@@ -14,9 +14,9 @@ from pydantic import (
     model_validator,
 )
 
-from app.fields import DbId
+from app.fields import Country, DbId, Language
 from app.standards.codes import ItemCode, StandardCode
-from app.standards.enums import Country, Language, Modality, UnitKind
+from app.standards.enums import Modality, UnitKind
 
 ModuleCode = Annotated[
     str,

@@ -27,10 +27,11 @@ from app.curricula.errors import (
 )
 from app.curricula.models import Curriculum, CurriculumStatus
 from app.curricula.schemas import CoverageReport, CurriculumCreate, CurriculumModule, GapKind
+from app.fields import Country
 from app.providers import service as providers_service
 from app.providers.models import TrainingProvider
 from app.standards import service as standards_service
-from app.standards.enums import Country, StandardStatus
+from app.standards.enums import StandardStatus
 from app.standards.models import Standard
 
 

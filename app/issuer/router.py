@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import SettingsDep
 from app.db import SessionDep
+from app.fields import Language
 from app.i18n import negotiate_language
 from app.issuer import service
 from app.issuer.identity import build_did_document, build_issuer_profile, build_jwks
 from app.routing import ProblemRoute
-from app.standards.enums import Language
 
 router = APIRouter(tags=["issuer"], route_class=ProblemRoute)
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from app.auth.dependencies import ProviderClient, StaffReader, StaffWriter
 from app.db import SessionDep, utcnow
-from app.fields import DbId
+from app.fields import Country, DbId
 from app.providers import service
 from app.providers.models import ApiClient, TrainingProvider
 from app.providers.schemas import (
@@ -22,7 +22,6 @@ from app.providers.schemas import (
     ProviderRegister,
 )
 from app.routing import ProblemRoute
-from app.standards.enums import Country
 
 public_router = APIRouter(tags=["providers"], route_class=ProblemRoute)
 admin_router = APIRouter(

@@ -20,6 +20,7 @@ from app.audit.summary import pick
 from app.auth.passwords import hash_secret
 from app.auth.roles import Principal
 from app.db import utcnow
+from app.fields import Country
 from app.providers.errors import (
     ApiClientNotFound,
     ProviderExists,
@@ -28,7 +29,6 @@ from app.providers.errors import (
 )
 from app.providers.models import ApiClient, TrainingProvider
 from app.providers.schemas import AccreditationStatus, ProviderRegister
-from app.standards.enums import Country
 
 CLIENT_ID_PREFIX = "nassc_"
 PROVIDER = "provider"

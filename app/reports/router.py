@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from app.auth.dependencies import StaffReader
 from app.db import SessionDep, utcnow
-from app.fields import IsoDate
+from app.fields import Country, IsoDate
 from app.reports import service
 from app.reports.formats import CSV_MEDIA_TYPE, to_csv, wants_csv
 from app.reports.schemas import (
@@ -29,7 +29,7 @@ from app.reports.schemas import (
 )
 from app.routing import ProblemRoute
 from app.standards.codes import StandardCode
-from app.standards.enums import Country, Sector
+from app.standards.enums import Sector
 
 
 def _vary_on_accept(response: Response) -> None:

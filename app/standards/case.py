@@ -27,13 +27,14 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from app.fields import Language
 from app.standards.content import CompetencyUnit, LearningOutcome
-from app.standards.enums import Language, RecognitionType, StandardStatus
+from app.standards.enums import RecognitionType, StandardStatus
 from app.standards.labels import (
-    OUTCOME_KIND_LABELS,
-    RECOGNITION_LABELS,
-    SECTOR_LABELS,
-    UNIT_KIND_LABELS,
+    outcome_kind_label,
+    recognition_label,
+    sector_label,
+    unit_kind_label,
 )
 from app.standards.localized import LocalizedText
 from app.standards.references import NationalEquivalent
@@ -139,7 +140,7 @@ class _PackageBuilder:
         self.subject = self.link(
             "subjects",
             f"subject/{standard.sector.value}",
-            self.text(SECTOR_LABELS[standard.sector]),
+            self.text(sector_label(standard.sector)),
         )
         self.groupings: dict[tuple[RecognitionType, bool], JsonObject] = {}
 
@@ -234,7 +235,7 @@ class _PackageBuilder:
 
     def unit_item(self, unit: CompetencyUnit, position: int) -> JsonObject:
         item = self.item(unit.code, self.text(unit.title), self.unit_type, position)
-        kind = self.text(UNIT_KIND_LABELS[unit.kind])
+        kind = self.text(unit_kind_label(unit.kind))
         notes = self.text(WEIGHT_NOTE).format(kind=kind, weight=f"{unit.weight_percent:g}")
         if unit.description is not None:
             notes = f"{self.text(unit.description)}\n{notes}"
@@ -248,7 +249,7 @@ class _PackageBuilder:
             for number, criterion in enumerate(outcome.performance_criteria, start=1)
         ]
         item["notes"] = "\n".join([self.text(CRITERIA_HEADING), *criteria])
-        item["conceptKeywords"] = [self.text(OUTCOME_KIND_LABELS[outcome.kind])]
+        item["conceptKeywords"] = [self.text(outcome_kind_label(outcome.kind))]
         return item
 
     def association(
@@ -290,8 +291,8 @@ class _PackageBuilder:
     def grouping(self, recognition: RecognitionType, verified: bool) -> JsonObject:
         key = (recognition, verified)
         if key not in self.groupings:
-            recognition_label = self.text(RECOGNITION_LABELS[recognition])
-            title = self.text(GROUPING_TITLE).format(recognition=recognition_label)
+            recognition_name = self.text(recognition_label(recognition))
+            title = self.text(GROUPING_TITLE).format(recognition=recognition_name)
             if not verified:
                 title = f"{title} ({self.text(UNVERIFIED_LABEL)})"
             state = "verified" if verified else "unverified"

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Final, TypeVar
 from urllib.parse import urlencode
 
-from app.i18n import Language as PageLanguage
-from app.standards.enums import Country, Language, Sector
+from app.fields import Country, Language
+from app.standards.enums import Sector
 from app.standards.models import Standard
 from app.standards.page_labels import capitalized, join_list, language_name
 from app.web.i18n import gettext as translate
@@ -121,7 +121,7 @@ def catalog_view(
     *,
     total: int,
     filters: CatalogFilters,
-    language: PageLanguage,
+    language: Language,
     root_path: str,
     keep: dict[str, str],
 ) -> CatalogView:
@@ -188,13 +188,13 @@ def page_url(root_path: str, path: str, **params: object) -> str:
     return f"{root_path}{path}" + (f"?{query}" if query else "")
 
 
-def sector_name(value: str, language: PageLanguage) -> str:
+def sector_name(value: str, language: Language) -> str:
     """A stored sector slug named in the page language (the slug itself if unknown)."""
     sector = _member(Sector, value)
     return translate(language, SECTOR_NAMES[sector]) if sector else value
 
 
-def _title_of(standard: Standard, language: PageLanguage) -> str:
+def _title_of(standard: Standard, language: Language) -> str:
     titles = {"en": standard.title_en, "es": standard.title_es, "fr": standard.title_fr}
     return titles[language]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.fields import DB_INT_MAX, DbId
-from app.standards.enums import Country, Language, Modality
+from app.fields import DB_INT_MAX, Country, DbId, Language
+from app.standards.enums import Modality
 from app.standards.localized import LocalizedText
 
 

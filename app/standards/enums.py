@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.fields import Country
+
 
 class Sector(StrEnum):
     """Industry sector of a standard; the first five are the NASSC priority sectors."""
@@ -29,22 +31,6 @@ PRIORITY_SECTORS: frozenset[Sector] = frozenset(
         Sector.aerospace_defense,
     }
 )
-
-
-class Country(StrEnum):
-    """A NASSC member country (ISO 3166-1 alpha-2)."""
-
-    us = "US"
-    mx = "MX"
-    ca = "CA"
-
-
-class Language(StrEnum):
-    """A language every label is published in (ISO 639-1)."""
-
-    en = "en"
-    es = "es"
-    fr = "fr"
 
 
 class StandardStatus(StrEnum):

@@ -1,71 +1,68 @@
-"""Published names of the controlled vocabularies, in every language labels appear in."""
+"""Published names of the controlled vocabularies, in every language labels appear in.
+
+Every name comes from the message catalogs. Sector names are the words the pages use
+(`app.web.vocabulary`); the kinds of units, outcomes and recognition are named here in the
+words of the CASE packages, marked for extraction like the pages' vocabulary.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Final
+
+from app.fields import Language
 from app.standards.enums import OutcomeKind, RecognitionType, Sector, UnitKind
 from app.standards.localized import LocalizedText
+from app.web.i18n import gettext
+from app.web.vocabulary import N_, SECTOR_NAMES
 
-SECTOR_LABELS: dict[Sector, LocalizedText] = {
-    Sector.semiconductors: LocalizedText(
-        en="Semiconductors and advanced electronics",
-        es="Semiconductores y electrónica avanzada",
-        fr="Semi-conducteurs et électronique de pointe",
-    ),
-    Sector.critical_minerals_clean_energy: LocalizedText(
-        en="Critical minerals and clean energy",
-        es="Minerales críticos y energía limpia",
-        fr="Minéraux critiques et énergie propre",
-    ),
-    Sector.ev_batteries: LocalizedText(
-        en="Electric vehicles and batteries",
-        es="Vehículos eléctricos y baterías",
-        fr="Véhicules électriques et batteries",
-    ),
-    Sector.biopharma_medical: LocalizedText(
-        en="Biopharmaceuticals and medical supplies",
-        es="Biofarmacéuticos e insumos médicos",
-        fr="Produits biopharmaceutiques et fournitures médicales",
-    ),
-    Sector.aerospace_defense: LocalizedText(
-        en="Aerospace and defense",
-        es="Aeroespacial y defensa",
-        fr="Aérospatiale et défense",
-    ),
-}
-"""The name of every sector; a new `Sector` member needs its entry here."""
 
-UNIT_KIND_LABELS = {
-    UnitKind.mandatory: LocalizedText(
-        en="Mandatory unit", es="Unidad obligatoria", fr="Unité obligatoire"
-    ),
-    UnitKind.elective: LocalizedText(
-        en="Elective unit", es="Unidad optativa", fr="Unité optionnelle"
-    ),
+def localized(msgid: str) -> LocalizedText:
+    """`msgid` in every language, as the message catalogs translate it."""
+    return LocalizedText(**{language.value: gettext(language, msgid) for language in Language})
+
+
+@cache
+def sector_label(sector: Sector) -> LocalizedText:
+    """The published name of `sector` in every language: the words of
+    `app.web.vocabulary.SECTOR_NAMES` and their translations in `app/locales`."""
+    return localized(SECTOR_NAMES[sector])
+
+
+# TRANSLATORS: the kind of a unit of a standard, in its CASE package (1EdTech CFItem type).
+UNIT_KIND_NAMES: Final = {
+    UnitKind.mandatory: N_("Mandatory unit"),
+    UnitKind.elective: N_("Elective unit"),
 }
-OUTCOME_KIND_LABELS = {
-    OutcomeKind.knowledge: LocalizedText(en="knowledge", es="conocimiento", fr="savoirs"),
-    OutcomeKind.skill: LocalizedText(en="skill", es="habilidad", fr="savoir-faire"),
-    OutcomeKind.responsibility: LocalizedText(
-        en="responsibility and autonomy",
-        es="responsabilidad y autonomía",
-        fr="responsabilité et autonomie",
-    ),
+# TRANSLATORS: a CASE keyword naming the kind of a learning outcome; lower case.
+OUTCOME_KIND_NAMES: Final = {
+    OutcomeKind.knowledge: N_("knowledge"),
+    OutcomeKind.skill: N_("skill"),
+    OutcomeKind.responsibility: N_("responsibility and autonomy"),
 }
-RECOGNITION_LABELS = {
-    RecognitionType.full: LocalizedText(
-        en="full recognition", es="reconocimiento total", fr="reconnaissance complète"
-    ),
-    RecognitionType.partial: LocalizedText(
-        en="partial recognition", es="reconocimiento parcial", fr="reconnaissance partielle"
-    ),
-    RecognitionType.gap_training: LocalizedText(
-        en="recognition after gap training",
-        es="reconocimiento con formación complementaria",
-        fr="reconnaissance après une formation d'appoint",
-    ),
-    RecognitionType.challenge_exam: LocalizedText(
-        en="recognition by challenge exam",
-        es="reconocimiento mediante examen de acreditación",
-        fr="reconnaissance par examen d'équivalence",
-    ),
+# TRANSLATORS: how a national credential is recognised toward a standard, in its CASE
+# package; lower case.
+RECOGNITION_NAMES: Final = {
+    RecognitionType.full: N_("full recognition"),
+    RecognitionType.partial: N_("partial recognition"),
+    RecognitionType.gap_training: N_("recognition after gap training"),
+    RecognitionType.challenge_exam: N_("recognition by challenge exam"),
 }
+
+
+@cache
+def unit_kind_label(kind: UnitKind) -> LocalizedText:
+    """The name of a kind of unit in every language (CASE packages)."""
+    return localized(UNIT_KIND_NAMES[kind])
+
+
+@cache
+def outcome_kind_label(kind: OutcomeKind) -> LocalizedText:
+    """The name of a kind of outcome in every language (CASE packages)."""
+    return localized(OUTCOME_KIND_NAMES[kind])
+
+
+@cache
+def recognition_label(recognition: RecognitionType) -> LocalizedText:
+    """The name of a kind of recognition in every language (CASE packages)."""
+    return localized(RECOGNITION_NAMES[recognition])

@@ -6,8 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from app.fields import SIGNABLE
-from app.standards.enums import Language
+from app.fields import SIGNABLE, Language
 
 Label = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), SIGNABLE

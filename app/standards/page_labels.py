@@ -12,8 +12,8 @@ from typing import Final
 from babel import Locale
 from babel.lists import format_list
 
-from app.i18n import Language as PageLanguage
-from app.standards.enums import AssessmentKind, CredentialFramework, Language, MatchType, Modality
+from app.fields import Language
+from app.standards.enums import AssessmentKind, CredentialFramework, MatchType, Modality
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import N_
 
@@ -59,19 +59,19 @@ NO_SUCH_VERSION: Final = N_("Standard %(code)s has no published version %(versio
 """The explanations of the 404 page of an unknown standard or version."""
 
 
-def framework_name(framework: CredentialFramework, language: PageLanguage) -> str:
+def framework_name(framework: CredentialFramework, language: Language) -> str:
     """A national credential framework's name in the page language (acronyms as they are)."""
     if framework in PROPER_NAMES:
         return PROPER_NAMES[framework]
     return translate(language, FRAMEWORK_NAMES[framework])
 
 
-def language_name(code: Language, language: PageLanguage) -> str:
+def language_name(code: Language, language: Language) -> str:
     """The language `code` named in the page language, from CLDR ("inglés", "anglais")."""
     return str(Locale.parse(language).languages[code.value])
 
 
-def join_list(items: list[str], language: PageLanguage) -> str:
+def join_list(items: list[str], language: Language) -> str:
     """A list in the page language: "A, B and C", "A, B y C", "A, B et C"."""
     return format_list(items, locale=language) if items else ""
 

@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse
 
 from app.auth.dependencies import SettingsDep
 from app.db import SessionDep
+from app.fields import Country
 from app.routing import ProblemRoute
 from app.standards import service
 from app.standards.catalog_view import CatalogFilters, catalog_view, parse_filters
-from app.standards.enums import Country
 from app.standards.errors import StandardNotFound
 from app.standards.page_labels import NO_SUCH_STANDARD, NO_SUCH_VERSION
 from app.standards.standard_view import parse_version, standard_view

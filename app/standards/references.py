@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.fields import SIGNABLE, StrictBool
+from app.fields import SIGNABLE, Country, StrictBool
 from app.standards.codes import (
     CONOCER_EC_PATTERN,
     NOC_2021_PATTERN,
@@ -22,13 +22,7 @@ from app.standards.codes import (
     SOC_2018_PATTERN,
     ItemCode,
 )
-from app.standards.enums import (
-    FRAMEWORK_COUNTRY,
-    Country,
-    CredentialFramework,
-    MatchType,
-    RecognitionType,
-)
+from app.standards.enums import FRAMEWORK_COUNTRY, CredentialFramework, MatchType, RecognitionType
 from app.standards.localized import Label, LocalizedText
 
 Note = Annotated[

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from app.standards.enums import Language
+from app.fields import Language
 from app.standards.localized import LocalizedText
 from app.standards.models import Standard
 

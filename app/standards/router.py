@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
 from app.db import SessionDep, utcnow
-from app.fields import DbId
+from app.fields import Country, DbId, Language
 from app.i18n import RequestLanguage
 from app.routing import ProblemRoute
 from app.standards import service
 from app.standards.case import build_case_package
-from app.standards.enums import Country, Language, Sector, StandardStatus
+from app.standards.enums import Sector, StandardStatus
 from app.standards.models import Standard
 from app.standards.responses import StandardPage, list_item, localized_document
 from app.standards.schemas import StandardCreate
@@ -30,37 +31,66 @@ PerPage = Annotated[int, Query(ge=1, le=100)]
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 
 
-def _page(
-    request: Request, page: service.Page, *, number: int, per_page: int, base_url: str
-) -> StandardPage:
-    def link(target: int) -> str:
-        params = dict(request.query_params)
-        params.update(page=str(target), per_page=str(per_page))
-        return f"{base_url}{request.url.path}?{urlencode(params)}"
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """The page of a listing a request asks for, and the links to its neighbours."""
 
-    last = max(1, -(-page.total // per_page))
-    return StandardPage(
-        items=[list_item(standard, base_url=base_url) for standard in page.items],
-        page=number,
-        per_page=per_page,
-        total=page.total,
-        next=link(number + 1) if number < last else None,
-        prev=link(number - 1) if number > 1 else None,
-    )
+    request: Request
+    number: int
+    per_page: int
+    base_url: str
+
+    @property
+    def offset(self) -> int:
+        """How many items the earlier pages hold."""
+        return (self.number - 1) * self.per_page
+
+    def page_of(self, result: service.Page) -> StandardPage:
+        """`result` as a page with `next` and `prev` links (the query kept)."""
+
+        def link(target: int) -> str:
+            params = dict(self.request.query_params)
+            params.update(page=str(target), per_page=str(self.per_page))
+            return f"{self.base_url}{self.request.url.path}?{urlencode(params)}"
+
+        last = max(1, -(-result.total // self.per_page))
+        return StandardPage(
+            items=[list_item(standard, base_url=self.base_url) for standard in result.items],
+            page=self.number,
+            per_page=self.per_page,
+            total=result.total,
+            next=link(self.number + 1) if self.number < last else None,
+            prev=link(self.number - 1) if self.number > 1 else None,
+        )
+
+
+def _paging(
+    request: Request, settings: SettingsDep, page: PageNumber = 1, per_page: PerPage = 20
+) -> Paging:
+    return Paging(request, page, per_page, settings.public_base_url)
+
+
+PagingDep = Annotated[Paging, Depends(_paging)]
+
+
+def _published_standard(code: str, session: SessionDep, version: DbId | None = None) -> Standard:
+    return service.get_standard(session, code=code, version=version)
+
+
+PublishedStandard = Annotated[Standard, Depends(_published_standard)]
+"""The standard the path names: its newest published version, or `version` (published or
+retired); 404 `standard-not-found` otherwise."""
 
 
 @public_router.get("", response_model=StandardPage)
 def list_standards(
-    request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    paging: PagingDep,
     sector: Sector | None = None,
     country: Country | None = None,
     level: Annotated[int | None, Query(ge=1, le=8)] = None,
     language: Language | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Text search")] = None,
-    page: PageNumber = 1,
-    per_page: PerPage = 20,
 ) -> StandardPage:
     """Published standards, filtered by sector, delivery country, NASSC level, language of
     instruction and text, with their titles in English, Spanish and French."""
@@ -71,26 +101,19 @@ def list_standards(
         level=level,
         language=language,
         text=q,
-        offset=(page - 1) * per_page,
-        limit=per_page,
+        offset=paging.offset,
+        limit=paging.per_page,
     )
-    return _page(request, result, number=page, per_page=per_page, base_url=settings.public_base_url)
+    return paging.page_of(result)
 
 
 @public_router.get("/{code}")
 @public_router.get("/{code}/versions/{version}", include_in_schema=False)
 def read_standard(
-    code: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    language: RequestLanguage,
-    version: DbId | None = None,
+    standard: PublishedStandard, settings: SettingsDep, language: RequestLanguage
 ) -> JSONResponse:
     """One standard (the newest published version, or `?version=`) in the requested language."""
-    standard = service.get_standard(session, code=code, version=version)
-    document = localized_document(
-        standard, language=Language(language), base_url=settings.public_base_url
-    )
+    document = localized_document(standard, language=language, base_url=settings.public_base_url)
     return JSONResponse(
         _jsonable(document), headers={"Content-Language": language, "Vary": "Accept-Language"}
     )
@@ -98,18 +121,13 @@ def read_standard(
 
 @public_router.get("/{code}/case")
 def read_standard_case(
-    code: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    language: RequestLanguage,
-    version: DbId | None = None,
+    standard: PublishedStandard, settings: SettingsDep, language: RequestLanguage
 ) -> JSONResponse:
     """The standard as a 1EdTech CASE 1.0 package (CFDocument, CFItems, CFAssociations)."""
-    standard = service.get_standard(session, code=code, version=version)
     package = build_case_package(
         service.to_schema(standard),
         base_url=settings.public_base_url,
-        lang=Language(language),
+        lang=language,
         last_change_date_time=standard.published_at or standard.updated_at,
     )
     return JSONResponse(package, headers={"Content-Language": language})
@@ -129,15 +147,12 @@ def _full(standard: Standard, status_code: int = 200) -> JSONResponse:
 
 @admin_router.get("", response_model=StandardPage)
 def admin_list_standards(
-    request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    paging: PagingDep,
     _staff: StaffReader,
     status_: Annotated[StandardStatus | None, Query(alias="status")] = None,
     sector: Sector | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    page: PageNumber = 1,
-    per_page: PerPage = 20,
 ) -> StandardPage:
     """Every standard version, drafts and retired ones included."""
     statuses = (status_,) if status_ else tuple(StandardStatus)
@@ -146,10 +161,10 @@ def admin_list_standards(
         sector=sector,
         text=q,
         statuses=statuses,
-        offset=(page - 1) * per_page,
-        limit=per_page,
+        offset=paging.offset,
+        limit=paging.per_page,
     )
-    return _page(request, result, number=page, per_page=per_page, base_url=settings.public_base_url)
+    return paging.page_of(result)
 
 
 @admin_router.get("/{code}/versions/{version}")

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.fields import DB_INT_MAX, DbId
+from app.fields import DB_INT_MAX, Country, DbId
 from app.standards.codes import StandardCode
 from app.standards.content import AssessmentMethod, CompetencyUnit, LearningOutcome
 from app.standards.delivery import DeliveryProfile
-from app.standards.enums import Country, Sector, StandardStatus, UnitKind
+from app.standards.enums import Sector, StandardStatus, UnitKind
 from app.standards.localized import LocalizedText
 from app.standards.references import (
     LevelReference,

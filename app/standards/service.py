@@ -20,7 +20,8 @@ from app.audit import service as audit_service
 from app.audit.summary import pick
 from app.auth.roles import Principal
 from app.db import utcnow
-from app.standards.enums import Country, Language, Sector, StandardStatus
+from app.fields import Country, Language
+from app.standards.enums import Sector, StandardStatus
 from app.standards.errors import (
     StandardExists,
     StandardIdentityMismatch,

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
-from app.i18n import Language as PageLanguage
+from app.fields import Country, Language
 from app.standards.catalog_view import CATALOG_PATH, page_url, whole_number
-from app.standards.enums import Country, Language, StandardStatus, UnitKind
+from app.standards.enums import StandardStatus, UnitKind
 from app.standards.models import Standard
 from app.standards.page_labels import (
     ASSESSMENT_NAMES,
@@ -198,7 +198,7 @@ def standard_view(
     standard: Standard,
     document: StandardRead,
     *,
-    language: PageLanguage,
+    language: Language,
     reader_country: Country | None,
     root_path: str,
     base_url: str,
@@ -209,7 +209,6 @@ def standard_view(
     `document` is the validated content of `standard`; `base_url` makes the machine-readable
     links absolute (they are the identifiers credentials point to).
     """
-    text = Language(language)
     units = {unit.code: UnitLink(unit.code, _unit_anchor(unit.code)) for unit in document.units}
     countries = _reader_first(reader_country)
     return StandardView(
@@ -217,8 +216,8 @@ def standard_view(
         version=document.version,
         retired=standard.status == StandardStatus.retired.value,
         published_at=standard.published_at,
-        title=document.title.in_language(text),
-        description=document.description.in_language(text),
+        title=document.title.in_language(language),
+        description=document.description.in_language(language),
         sector=translate(language, SECTOR_NAMES[document.sector]),
         level=LevelView(
             nassc=document.level.nassc_level,
@@ -226,13 +225,13 @@ def standard_view(
             noc_teer=document.level.noc_teer,
             eqf=document.level.eqf_level,
             rationale=(
-                document.level.rationale.in_language(text) if document.level.rationale else None
+                document.level.rationale.in_language(language) if document.level.rationale else None
             ),
         ),
         validity_years=document.validity_years,
         occupations=[
             OccupationView(
-                title=occupation.title.in_language(text),
+                title=occupation.title.in_language(language),
                 soc_2018=_national_code(occupation.soc_2018, language),
                 noc_2021=_national_code(occupation.noc_2021, language),
                 sinco_2019=_national_code(occupation.sinco_2019, language),
@@ -246,14 +245,14 @@ def standard_view(
                 kind=translate(language, UNIT_KIND_NAMES[unit.kind]),
                 mandatory=unit.kind is UnitKind.mandatory,
                 weight=unit.weight_percent / 100,
-                title=unit.title.in_language(text),
-                description=unit.description.in_language(text) if unit.description else None,
+                title=unit.title.in_language(language),
+                description=unit.description.in_language(language) if unit.description else None,
                 outcomes=[
                     OutcomeView(
                         code=outcome.code,
                         kind=translate(language, OUTCOME_KIND_NAMES[outcome.kind]),
-                        text=outcome.text.in_language(text),
-                        criteria=[c.in_language(text) for c in outcome.performance_criteria],
+                        text=outcome.text.in_language(language),
+                        criteria=[c.in_language(language) for c in outcome.performance_criteria],
                     )
                     for outcome in unit.outcomes
                 ],
@@ -265,7 +264,7 @@ def standard_view(
             AssessmentView(
                 method=translate(language, ASSESSMENT_NAMES[assessment.kind]),
                 description=(
-                    assessment.description.in_language(text) if assessment.description else None
+                    assessment.description.in_language(language) if assessment.description else None
                 ),
                 units=[units[code] for code in assessment.unit_codes],
                 item_count=assessment.item_count,
@@ -312,7 +311,7 @@ def standard_view(
                 practice_share=profile.min_practice_share,
                 work_based_hours=profile.min_work_based_hours,
                 languages=_language_list(profile.languages, language),
-                notes=profile.notes.in_language(text) if profile.notes else None,
+                notes=profile.notes.in_language(language) if profile.notes else None,
             )
             for country in countries
             for profile in [document.delivery_profile_for(country)]
@@ -335,7 +334,7 @@ def standard_view(
 
 
 def _national_code(
-    code: Soc2018Code | Noc2021Code | Sinco2019Code, language: PageLanguage
+    code: Soc2018Code | Noc2021Code | Sinco2019Code, language: Language
 ) -> NationalCode:
     return NationalCode(
         code=code.code,
@@ -344,7 +343,7 @@ def _national_code(
     )
 
 
-def _language_list(codes: list[Language], language: PageLanguage) -> str:
+def _language_list(codes: list[Language], language: Language) -> str:
     names = [language_name(code, language) for code in codes]
     return capitalized(join_list(names, language))
 

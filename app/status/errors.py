@@ -38,3 +38,9 @@ class ConcurrentStatusChange(Conflict):
 class TooManyCredentials(ValidationFailed):
     slug = "too-many-credentials"
     title = "Too many credentials for one status change"
+
+
+class ReasonRequired(ValidationFailed):
+    """Revoking or suspending without a reason (the problem type of any invalid field)."""
+
+    title = "A reason is required to revoke or suspend a credential"

@@ -14,7 +14,6 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header, Response
 
 from app.auth.dependencies import SettingsDep, StaffWriter
-from app.auth.roles import Principal
 from app.credentials.dependencies import SignerDep
 from app.db import SessionDep, utcnow
 from app.routing import ProblemRoute
@@ -25,7 +24,6 @@ from app.status.schemas import (
     StatusAction,
     StatusChangeBulk,
     StatusChangeRead,
-    StatusReason,
 )
 from app.status.service import CredentialStatusChange, SecuringMechanism, StatusChangeResult
 
@@ -117,69 +115,31 @@ def read_status_list(
     return Response(secured.body, media_type=media_type, headers=headers)
 
 
-def _one(
+@admin_router.post("/{credential_id}/{action}", response_model=CredentialStatusRead)
+def change_credential_status(
+    credential_id: str,
     action: StatusAction,
-    credential_id: str,
-    reason: str | None,
-    staff: Principal,
-    session: SessionDep,
-    settings: SettingsDep,
-    signer: SignerDep,
-) -> CredentialStatusChange:
-    return service.change_credential_status(
-        session,
-        credential_id=credential_id,
-        action=action,
-        reason=reason,
-        signer=signer,
-        base_url=settings.public_base_url,
-        now=utcnow(),
-        actor=staff,
-    )
-
-
-def _change_route(action: StatusAction, description: str) -> None:
-    """`POST /{credential_id}/{action}` for an action that needs a reason (revoke, suspend)."""
-
-    def change(
-        credential_id: str,
-        body: StatusReason,
-        staff: StaffWriter,
-        session: SessionDep,
-        settings: SettingsDep,
-        signer: SignerDep,
-    ) -> CredentialStatusChange:
-        return _one(action, credential_id, body.reason, staff, session, settings, signer)
-
-    change.__doc__ = description
-    name = f"{action.value}_credential"
-    change.__name__ = change.__qualname__ = name
-    admin_router.post(
-        f"/{{credential_id}}/{action.value}", response_model=CredentialStatusRead, name=name
-    )(change)
-
-
-_change_route(
-    StatusAction.revoke, "Revoke a credential, permanently, and re-sign its revocation list."
-)
-_change_route(
-    StatusAction.suspend,
-    "Suspend an active credential (reversible) and re-sign its suspension list.",
-)
-
-
-@admin_router.post("/{credential_id}/reinstate", response_model=CredentialStatusRead)
-def reinstate_credential(
-    credential_id: str,
     staff: StaffWriter,
     session: SessionDep,
     settings: SettingsDep,
     signer: SignerDep,
     body: Annotated[OptionalStatusReason | None, Body()] = None,
 ) -> CredentialStatusChange:
-    """Lift a suspension and re-sign the suspension list; a revoked credential stays revoked."""
-    reason = body.reason if body is not None else None
-    return _one(StatusAction.reinstate, credential_id, reason, staff, session, settings, signer)
+    """Revoke (permanent), suspend (reversible) or reinstate a credential, and re-sign its list.
+
+    `revoke` and `suspend` need a `reason` (422 without one); `reinstate` lifts a suspension,
+    with a reason if staff want to give one. A revoked credential stays revoked.
+    """
+    return service.change_credential_status(
+        session,
+        credential_id=credential_id,
+        action=action,
+        reason=body.reason if body is not None else None,
+        signer=signer,
+        base_url=settings.public_base_url,
+        now=utcnow(),
+        actor=staff,
+    )
 
 
 @admin_router.post("/status-changes", response_model=StatusChangeRead)

@@ -24,6 +24,11 @@ class StatusAction(StrEnum):
     suspend = "suspend"
     reinstate = "reinstate"
 
+    @property
+    def needs_reason(self) -> bool:
+        """Revocation and suspension are explained; a reinstatement may be."""
+        return self is not StatusAction.reinstate
+
 
 class StatusReason(BaseModel):
     """Why a credential is revoked or suspended (shown to staff, never published)."""
@@ -92,7 +97,7 @@ class StatusChangeBulk(BaseModel):
     def _one_selector(self) -> Self:
         if (self.credential_ids is None) == (self.filter is None):
             raise ValueError("give exactly one of credential_ids and filter")
-        if self.action is not StatusAction.reinstate and self.reason is None:
+        if self.action.needs_reason and self.reason is None:
             raise ValueError(f"a reason is required to {self.action.value}")
         return self
 

@@ -40,6 +40,7 @@ from app.status.errors import (
     CredentialAlreadySuspended,
     CredentialNotSuspended,
     CredentialRevoked,
+    ReasonRequired,
     TooManyCredentials,
 )
 from app.status.models import StatusList
@@ -291,7 +292,16 @@ def change_credential_status(
     now: datetime,
     actor: Principal | None = None,
 ) -> CredentialStatusChange:
-    """Apply `action` to one credential; where bulk would skip it, raise the 409 instead."""
+    """Apply `action` to one credential; where bulk would skip it, raise the 409 instead.
+
+    The one operation behind the API's and the console's revoke, suspend and reinstate:
+    422 `validation-error` when `action` needs a reason and none is given.
+    """
+    if reason is None and action.needs_reason:
+        raise ReasonRequired(
+            f"A reason is required to {action.value} a credential.",
+            errors=[{"loc": ["body", "reason"], "msg": "Field required", "type": "missing"}],
+        )
     result = change_statuses(
         session,
         action=action,

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.i18n import Language
+from app.fields import Language
 from app.issuer.identity import ISSUER_NAMES
 from app.links import verify_url
 from app.verification.inspection import inspect_credential

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 
 from app.errors import ValidationFailed
+from app.fields import Country
 from app.i18n import country_from_accept_language, negotiate_language
-from app.standards.enums import Country
 from app.verification.service import Audience, VerifierSetup
 
 

@@ -2,7 +2,7 @@
 
 Pure apart from what is injected: the trust registry (`TrustRegistry`), where status lists
 come from (`StatusListSource`), the pinned JSON-LD contexts, where Data Integrity proofs are
-checked (`ProofChecker`: this thread, or worker processes) and the clock (`now`). It reads
+checked (`Proofs`: this thread, or worker processes) and the clock (`now`). It reads
 no database, settings or network itself, so the same engine runs for the JSON API, the VC
 API endpoints and the public verification page.
 
@@ -54,7 +54,7 @@ from app.verification.forms import CredentialInput, Form, PresentationInput
 from app.verification.holder_jws import check_holder_jws
 from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
 from app.verification.proof_sets import ProofInput, check_proofs
-from app.verification.proofs import LocalProofs, ProofChecker
+from app.verification.proofs import Proofs
 from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.status_check import EntryResult, StatusListSource, check_status
 from app.verification.trust import KeyResolver, TrustedKeys, TrustRegistry
@@ -74,14 +74,14 @@ class VerificationEngine:
         status_lists: StatusListSource,
         contexts: PinnedContexts,
         now: datetime,
-        proofs: ProofChecker | None = None,
+        proofs: Proofs | None = None,
         resolver: KeyResolver | None = None,
     ) -> None:
         self._registry = registry
         self._resolver = resolver
         self._status_lists = status_lists
         self._contexts = contexts
-        self._proofs = proofs or LocalProofs(contexts)
+        self._proofs = proofs or Proofs(contexts)
         self._pinned = contexts.urls
         self._now = now
 

@@ -12,9 +12,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.verification.forms import credential_from_token
+from app.verification.named_standards import standard_of
 from app.verification.service import CredentialReport, VerifierSetup, build_engine
 from app.verification.stored import StoredCredential
-from app.verification.summary import standard_of, summarize
+from app.verification.summary import summarize
 
 
 def inspect_credential(

@@ -25,10 +25,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.db import SessionDep, utcnow
 from app.errors import NotFound
-from app.i18n import Language, negotiate_language
+from app.fields import Country, Language
+from app.i18n import negotiate_language
 from app.links import verify_url
 from app.routing import ProblemRoute
-from app.standards.enums import Country
 from app.verification import certificate, qr, responses, service, views
 from app.verification.dependencies import InvalidCountry, VerifierSetupDep, get_audience
 from app.verification.form_input import SubmittedForm, UnreadableSubmission, submission_from_form

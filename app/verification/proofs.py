@@ -2,10 +2,10 @@
 
 Checking an `eddsa-rdfc-2022` proof is almost all RDF canonicalization, pure Python under
 the GIL. In the server's own process every verification lane would share one core, so
-`PooledProofs` sends the check to worker processes (`app.crypto.workers`) and the lane
-thread waits, holding no GIL. `LocalProofs` checks in the calling thread: for tests, tools
-and single-core machines. Both return the same `VerificationResult` and raise the same
-`CryptoError`s.
+`Proofs` with workers sends the check to worker processes (`app.crypto.workers`) and the
+lane thread waits, holding no GIL; without workers it checks in the calling thread (tests,
+tools and single-core machines). Both ways return the same `VerificationResult` and raise
+the same `CryptoError`s.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -26,32 +26,29 @@ from app.crypto.workers import ProofWorkers, worker_contexts
 logger = logging.getLogger(__name__)
 
 
-class ProofChecker(Protocol):
-    """Checks one document's Data Integrity proof with `public_key` (`verify_proof`)."""
-
-    def __call__(
-        self,
-        document: Mapping[str, Any],
-        *,
-        public_key: Ed25519PublicKey,
-        expected_proof_purpose: str = ASSERTION_METHOD,
-        previous_proofs: Sequence[Mapping[str, Any]] = (),
-    ) -> VerificationResult: ...
-
-
 @dataclass(frozen=True, slots=True)
-class LocalProofs:
-    """Checks proofs in the calling thread."""
+class Proofs:
+    """Checks Data Integrity proofs (`verify_proof`): in `workers` when there are any, else
+    in the calling thread. If the pool broke under a check, that one is checked locally (the
+    next check starts a new pool)."""
 
     contexts: PinnedContexts
-    processes: ClassVar[int] = 0
-    """Worker processes: none."""
+    workers: ProofWorkers | None = None
+
+    @property
+    def processes(self) -> int:
+        """Worker processes (none: every proof is checked in the calling thread)."""
+        return self.workers.processes if self.workers is not None else 0
 
     def start(self) -> None:
-        """Nothing to start."""
+        """Start the workers now (without waiting for them), not at the first check."""
+        if self.workers is not None:
+            self.workers.warm()
 
     def shutdown(self) -> None:
-        """Nothing to stop."""
+        """Stop the workers."""
+        if self.workers is not None:
+            self.workers.shutdown()
 
     def __call__(
         self,
@@ -61,6 +58,20 @@ class LocalProofs:
         expected_proof_purpose: str = ASSERTION_METHOD,
         previous_proofs: Sequence[Mapping[str, Any]] = (),
     ) -> VerificationResult:
+        """The result of checking `document`'s proof with `public_key` (for a proof of a
+        chain, `previous_proofs` are those it names: `verify_proof`)."""
+        if self.workers is not None:
+            future = self.workers.submit(
+                _verify_in_worker,
+                document,
+                public_key.public_bytes_raw(),
+                expected_proof_purpose,
+                tuple(previous_proofs),
+            )
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                logger.warning("a proof worker died; checking this proof in the server process")
         return verify_proof(
             document,
             public_key=public_key,
@@ -68,54 +79,6 @@ class LocalProofs:
             expected_proof_purpose=expected_proof_purpose,
             previous_proofs=previous_proofs,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class PooledProofs:
-    """Checks proofs in worker processes; if the pool broke under a check, checks that one
-    locally (the next check starts a new pool)."""
-
-    workers: ProofWorkers
-    local: LocalProofs
-
-    @property
-    def processes(self) -> int:
-        """Worker processes."""
-        return self.workers.processes
-
-    def start(self) -> None:
-        """Start the workers now (without waiting for them), not at the first check."""
-        self.workers.warm()
-
-    def shutdown(self) -> None:
-        """Stop the workers."""
-        self.workers.shutdown()
-
-    def __call__(
-        self,
-        document: Mapping[str, Any],
-        *,
-        public_key: Ed25519PublicKey,
-        expected_proof_purpose: str = ASSERTION_METHOD,
-        previous_proofs: Sequence[Mapping[str, Any]] = (),
-    ) -> VerificationResult:
-        future = self.workers.submit(
-            _verify_in_worker,
-            document,
-            public_key.public_bytes_raw(),
-            expected_proof_purpose,
-            tuple(previous_proofs),
-        )
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            logger.warning("a proof worker died; checking this proof in the server process")
-            return self.local(
-                document,
-                public_key=public_key,
-                expected_proof_purpose=expected_proof_purpose,
-                previous_proofs=previous_proofs,
-            )
 
 
 def _verify_in_worker(
@@ -139,13 +102,9 @@ def proof_checker(
     contexts_dir: Path,
     processes: int | None,
     cpu_count: int | None,
-) -> LocalProofs | PooledProofs:
-    """`PooledProofs` with `processes` workers that load `contexts_dir` (None: one per CPU
-    core, none on a single core, where a pool would only add its overhead); `LocalProofs`
-    for none."""
+) -> Proofs:
+    """`Proofs` with `processes` workers that load `contexts_dir` (None: one per CPU core,
+    none on a single core, where a pool would only add its overhead)."""
     if processes is None:
         processes = cpu_count if cpu_count and cpu_count > 1 else 0
-    local = LocalProofs(contexts)
-    if processes == 0:
-        return local
-    return PooledProofs(ProofWorkers(contexts_dir, processes), local)
+    return Proofs(contexts, ProofWorkers(contexts_dir, processes) if processes else None)

@@ -11,20 +11,13 @@ This is public information about the standard, not about the worker.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy.orm import Session
+from pydantic import BaseModel
 
-from app.i18n import Language
-from app.standards import service as standards_service
-from app.standards.enums import Country, StandardStatus
-from app.standards.enums import Language as StandardLanguage
-from app.standards.errors import StandardNotFound
+from app.fields import Country, Language
 from app.standards.references import EQUIVALENT_FRAMEWORKS
 from app.standards.schemas import StandardRead
-from app.verification.caches import CacheMiss
 
 OCCUPATION_SYSTEMS: Final = {
     Country.us: ("soc_2018", "SOC 2018"),
@@ -32,17 +25,14 @@ OCCUPATION_SYSTEMS: Final = {
     Country.mx: ("sinco_2019", "SINCO 2019"),
 }
 DEFAULT_LANGUAGES: Final[dict[Country, Language]] = {
-    Country.us: "en",
-    Country.ca: "en",
-    Country.mx: "es",
+    Country.us: Language.en,
+    Country.ca: Language.en,
+    Country.mx: Language.es,
 }
-_IMMUTABLE: Final = frozenset({StandardStatus.published.value, StandardStatus.retired.value})
-_CACHE_SIZE: Final = 256
 
 
-@dataclass(frozen=True, slots=True)
-class OccupationCode:
-    """One occupation the standard prepares for, coded in the country's classification."""
+class OccupationRead(BaseModel):
+    """An occupation in the country's classification; `verified: false` is provisional."""
 
     system: str
     code: str
@@ -52,16 +42,14 @@ class OccupationCode:
     verified: bool
 
 
-@dataclass(frozen=True, slots=True)
-class NationalLevel:
-    """The national level the standard is referenced to (not merged with)."""
+class NationalLevelRead(BaseModel):
+    """The national level the standard is referenced to."""
 
     framework: str
     level: int
 
 
-@dataclass(frozen=True, slots=True)
-class EquivalentCredential:
+class EquivalentRead(BaseModel):
     """A national credential recognised toward the standard."""
 
     framework: str
@@ -73,9 +61,8 @@ class EquivalentCredential:
     verified: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Recognition:
-    """The standard as an employer in `country` knows it."""
+class RecognitionRead(BaseModel):
+    """How the standard is recognised in one country."""
 
     country: Country
     language: Language
@@ -83,30 +70,31 @@ class Recognition:
     standard_version: int
     standard_title: str
     nassc_level: int
-    national_level: NationalLevel | None
-    occupations: list[OccupationCode]
-    equivalents: list[EquivalentCredential]
+    national_level: NationalLevelRead | None
+    occupations: list[OccupationRead]
+    equivalents: list[EquivalentRead]
 
 
-def recognition_for(standard: StandardRead, *, country: Country, language: Language) -> Recognition:
+def recognition_for(
+    standard: StandardRead, *, country: Country, language: Language
+) -> RecognitionRead:
     """The recognition of `standard` in `country`, with titles in `language`."""
     attribute, system = OCCUPATION_SYSTEMS[country]
-    lang = StandardLanguage(language)
     occupations = []
     for occupation in standard.occupations:
         code = getattr(occupation, attribute)
         occupations.append(
-            OccupationCode(
+            OccupationRead(
                 system=system,
                 code=code.code,
-                title=occupation.title.in_language(lang),
+                title=occupation.title.in_language(language),
                 official_title=code.official_title,
                 match_type=code.match_type.value,
                 verified=code.verified,
             )
         )
     equivalents = [
-        EquivalentCredential(
+        EquivalentRead(
             framework=EQUIVALENT_FRAMEWORKS.get(item.framework.value, item.framework.value),
             jurisdiction=item.jurisdiction,
             code=item.code,
@@ -118,12 +106,12 @@ def recognition_for(standard: StandardRead, *, country: Country, language: Langu
         for item in standard.equivalents
         if item.country is country
     ]
-    return Recognition(
+    return RecognitionRead(
         country=country,
         language=language,
         standard_code=standard.code,
         standard_version=standard.version,
-        standard_title=standard.title.in_language(lang),
+        standard_title=standard.title.in_language(language),
         nassc_level=standard.level.nassc_level,
         national_level=_national_level(standard, country),
         occupations=occupations,
@@ -131,48 +119,9 @@ def recognition_for(standard: StandardRead, *, country: Country, language: Langu
     )
 
 
-def _national_level(standard: StandardRead, country: Country) -> NationalLevel | None:
+def _national_level(standard: StandardRead, country: Country) -> NationalLevelRead | None:
     if country is Country.mx and standard.level.conocer_level is not None:
-        return NationalLevel("CONOCER", standard.level.conocer_level)
+        return NationalLevelRead(framework="CONOCER", level=standard.level.conocer_level)
     if country is Country.ca and standard.level.noc_teer is not None:
-        return NationalLevel("NOC TEER", standard.level.noc_teer)
+        return NationalLevelRead(framework="NOC TEER", level=standard.level.noc_teer)
     return None
-
-
-class _Standards:
-    """Per-process cache of published standard versions (immutable once published)."""
-
-    def __init__(self) -> None:
-        self._items: dict[tuple[str, int], StandardRead] = {}
-        self._lock = threading.Lock()
-
-    def find(self, session: Session | None, *, code: str, version: int) -> StandardRead | None:
-        key = (code, version)
-        with self._lock:
-            cached = self._items.get(key)
-        if cached is not None:
-            return cached
-        if session is None:
-            raise CacheMiss(f"the standard {code} v{version} must be read from the database")
-        try:
-            row = standards_service.get_standard(session, code=code, version=version)
-        except StandardNotFound:
-            return None
-        standard = standards_service.to_schema(row)
-        if row.status in _IMMUTABLE:
-            with self._lock:
-                if len(self._items) >= _CACHE_SIZE:
-                    self._items.clear()
-                self._items[key] = standard
-        return standard
-
-
-_standards = _Standards()
-
-
-def find_standard(session: Session | None, *, code: str, version: int) -> StandardRead | None:
-    """The published (or retired) standard version a credential names, if the registry has it.
-
-    Without a session only the cache is read (`CacheMiss` when the standard is not in it).
-    """
-    return _standards.find(session, code=code, version=version)

@@ -15,16 +15,11 @@ from app.verification.checks import (
     Check,
 )
 from app.verification.models import TrustedIssuer
-from app.verification.recognition import Recognition
 from app.verification.schemas import (
     CheckRead,
     CredentialVerificationRead,
-    EquivalentRead,
     IssuerRead,
-    NationalLevelRead,
-    OccupationRead,
     PresentationVerificationRead,
-    RecognitionRead,
     StandardRefRead,
     SummaryRead,
     TrustedIssuerRead,
@@ -52,7 +47,7 @@ def credential_read(report: CredentialReport) -> CredentialVerificationRead:
         format=result.form,
         checks=[check_read(check) for check in result.checks],
         summary=_summary_read(report.summary) if report.summary else None,
-        recognition=[_recognition_read(item) for item in report.recognition],
+        recognition=report.recognition,
         employer_country=report.employer_country,
     )
 
@@ -112,47 +107,6 @@ def _summary_read(summary: CredentialSummary) -> SummaryRead:
         valid_from=summary.valid_from,
         valid_until=summary.valid_until,
         status=summary.status,
-    )
-
-
-def _recognition_read(item: Recognition) -> RecognitionRead:
-    return RecognitionRead(
-        country=item.country,
-        language=item.language,
-        standard_code=item.standard_code,
-        standard_version=item.standard_version,
-        standard_title=item.standard_title,
-        nassc_level=item.nassc_level,
-        national_level=(
-            NationalLevelRead(
-                framework=item.national_level.framework, level=item.national_level.level
-            )
-            if item.national_level
-            else None
-        ),
-        occupations=[
-            OccupationRead(
-                system=code.system,
-                code=code.code,
-                title=code.title,
-                official_title=code.official_title,
-                match_type=code.match_type,
-                verified=code.verified,
-            )
-            for code in item.occupations
-        ],
-        equivalents=[
-            EquivalentRead(
-                framework=equivalent.framework,
-                jurisdiction=equivalent.jurisdiction,
-                code=equivalent.code,
-                title=equivalent.title,
-                recognition_type=equivalent.recognition_type,
-                url=equivalent.url,
-                verified=equivalent.verified,
-            )
-            for equivalent in item.equivalents
-        ],
     )
 
 

@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.fields import StrictBool
-from app.standards.enums import Country
+from app.fields import Country, StrictBool
 from app.verification.checks import CheckName, CheckStatus, Outcome
 from app.verification.forms import Form
+from app.verification.recognition import RecognitionRead
 from app.verification.summary import StatusLabel
 
 Did = Annotated[
@@ -74,50 +74,6 @@ class SummaryRead(BaseModel):
     valid_from: datetime | None
     valid_until: datetime | None
     status: StatusLabel
-
-
-class OccupationRead(BaseModel):
-    """An occupation in the country's classification; `verified: false` is provisional."""
-
-    system: str
-    code: str
-    title: str
-    official_title: str | None
-    match_type: str
-    verified: bool
-
-
-class NationalLevelRead(BaseModel):
-    """The national level the standard is referenced to."""
-
-    framework: str
-    level: int
-
-
-class EquivalentRead(BaseModel):
-    """A national credential recognised toward the standard."""
-
-    framework: str
-    jurisdiction: str | None
-    code: str | None
-    title: str
-    recognition_type: str
-    url: str | None
-    verified: bool
-
-
-class RecognitionRead(BaseModel):
-    """How the standard is recognised in one country."""
-
-    country: Country
-    language: str
-    standard_code: str
-    standard_version: int
-    standard_title: str
-    nassc_level: int
-    national_level: NationalLevelRead | None
-    occupations: list[OccupationRead]
-    equivalents: list[EquivalentRead]
 
 
 class CredentialVerificationRead(BaseModel):

@@ -22,9 +22,8 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.crypto.contexts import PinnedContexts
-from app.i18n import Language
+from app.fields import Country, Language
 from app.keys.service import KeyCache
-from app.standards.enums import Country
 from app.standards.schemas import StandardRead
 from app.verification.caches import CacheMiss, VerifierCaches
 from app.verification.checks import CheckName, CheckStatus
@@ -37,21 +36,13 @@ from app.verification.forms import (
     credential_from_token,
     parse_body,
 )
-from app.verification.proofs import ProofChecker
-from app.verification.recognition import (
-    DEFAULT_LANGUAGES,
-    Recognition,
-    recognition_for,
-)
+from app.verification.named_standards import standard_of, standard_reference
+from app.verification.proofs import Proofs
+from app.verification.recognition import DEFAULT_LANGUAGES, RecognitionRead, recognition_for
 from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.status_sources import LocalStatusLists, PublishedLists, StatusListSource
 from app.verification.stored import StoredCredentials
-from app.verification.summary import (
-    CredentialSummary,
-    standard_of,
-    standard_reference,
-    summarize,
-)
+from app.verification.summary import CredentialSummary, summarize
 from app.verification.trust import DatabaseTrustRegistry, KeyResolver
 
 URN_UUID = "urn:uuid:"
@@ -80,7 +71,7 @@ class VerifierSetup:
     caches: VerifierCaches
     remote: StatusListSource | None = None
     events: EventRecorder | None = None
-    proofs: ProofChecker | None = None
+    proofs: Proofs | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +92,7 @@ class CredentialReport:
 
     result: CredentialVerification
     summary: CredentialSummary | None
-    recognition: list[Recognition] = field(default_factory=list)
+    recognition: list[RecognitionRead] = field(default_factory=list)
     employer_country: Country | None = None
 
 
@@ -272,7 +263,7 @@ def _report(
     now: datetime,
 ) -> CredentialReport:
     standard = standard_of(session, result)
-    recognition: list[Recognition] = []
+    recognition: list[RecognitionRead] = []
     if standard is not None:
         countries = [audience.country] if audience.country else list(Country)
         recognition = [

@@ -15,12 +15,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from app.standards.schemas import StandardRead
 from app.verification.checks import CheckName, CheckStatus
 from app.verification.dates import parse_datetime
-from app.verification.recognition import find_standard
+from app.verification.named_standards import achievement_of
 from app.verification.results import CredentialVerification
 
 
@@ -70,27 +68,6 @@ class CredentialSummary:
     valid_from: datetime | None
     valid_until: datetime | None
     status: StatusLabel
-
-
-def achievement_of(document: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The credential's achievement object (empty when absent)."""
-    subject = document.get("credentialSubject")
-    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
-    return achievement if isinstance(achievement, Mapping) else {}
-
-
-def standard_reference(document: Mapping[str, Any]) -> tuple[str, int] | None:
-    """The (standard code, version) the achievement names, if it names one."""
-    achievement = achievement_of(document)
-    code, version = achievement.get("humanCode"), achievement.get("version")
-    if (
-        isinstance(code, str)
-        and isinstance(version, str)
-        and version.isdigit()
-        and len(version) < 6
-    ):
-        return code, int(version)
-    return None
 
 
 def holder_name(document: Mapping[str, Any]) -> str | None:
@@ -161,15 +138,3 @@ def summarize(
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def standard_of(session: Session | None, result: CredentialVerification) -> StandardRead | None:
-    """The registry's standard a verified credential names (None for unverified input: a
-    result has a `document` only when its proof passed)."""
-    if result.document is None:
-        return None
-    reference = standard_reference(result.document)
-    if reference is None:
-        return None
-    code, version = reference
-    return find_standard(session, code=code, version=version)

@@ -17,14 +17,14 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
-from app.i18n import Language
+from app.fields import Country, Language
 from app.issuer.identity import ISSUER_NAMES
-from app.standards.enums import Country, CredentialFramework, MatchType, RecognitionType, Sector
-from app.standards.enums import Language as LabelLanguage
+from app.standards.enums import CredentialFramework, MatchType, RecognitionType, Sector
 from app.standards.page_labels import MATCH_NAMES, framework_name
 from app.standards.references import EQUIVALENT_FRAMEWORKS
 from app.standards.schemas import StandardRead
 from app.verification.checks import Check, Outcome
+from app.verification.named_standards import achievement_of, standard_of
 from app.verification.page_labels import (
     CHECK_EXPLANATIONS,
     CHECK_SLUGS,
@@ -37,9 +37,9 @@ from app.verification.page_labels import (
     VERDICT_TONES,
     Tone,
 )
-from app.verification.recognition import Recognition
+from app.verification.recognition import RecognitionRead
 from app.verification.service import CredentialReport, PresentationReport
-from app.verification.summary import CredentialSummary, achievement_of, standard_of
+from app.verification.summary import CredentialSummary
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import (
     CHECK_OUTCOMES,
@@ -267,13 +267,12 @@ def credential_view(
     root_path: str = "",
 ) -> CredentialView:
     """The credential's content; titles from the registry when it knows the standard."""
-    lang = LabelLanguage(language)
     issuer = summary.issuer
     code, version = summary.standard.code, summary.standard.version
     return CredentialView(
         credential_id=(summary.credential_id or "").removeprefix(URN_UUID) or None,
         holder_name=summary.holder_name,
-        title=standard.title.in_language(lang) if standard else summary.standard.title,
+        title=standard.title.in_language(language) if standard else summary.standard.title,
         standard_code=code,
         standard_version=version,
         standard_url=(
@@ -305,7 +304,6 @@ def unit_views(
     The codes come from the credential's alignments; the registry only translates the
     title and names the kind of a unit whose code it knows.
     """
-    lang = LabelLanguage(language)
     known = {unit.code: unit for unit in standard.units} if standard else {}
     alignments = achievement_of(document).get("alignment")
     units = []
@@ -319,14 +317,14 @@ def unit_views(
         units.append(
             UnitView(
                 code=code,
-                title=unit.title.in_language(lang) if unit else name,
+                title=unit.title.in_language(language) if unit else name,
                 kind=translate(language, UNIT_KIND_NAMES[unit.kind]) if unit else None,
             )
         )
     return units
 
 
-def recognition_view(item: Recognition, language: Language) -> RecognitionView:
+def recognition_view(item: RecognitionRead, language: Language) -> RecognitionView:
     """The recognition of the standard in one country, labelled in the page language."""
     level = item.national_level
     return RecognitionView(

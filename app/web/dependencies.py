@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from app.i18n import Language, country_from_accept_language, negotiate_language
-from app.standards.enums import Country
+from app.fields import Country, Language
+from app.i18n import country_from_accept_language, negotiate_language
 
 
 def page_language(

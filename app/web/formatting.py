@@ -13,11 +13,11 @@ from typing import Final, Literal
 
 from babel import dates, localedata, numbers
 
-from app.i18n import Language
+from app.fields import Language
 
 DateFormat = Literal["short", "medium", "long", "full"]
 
-DEFAULT_LOCALES: Final[dict[Language, str]] = {"en": "en_US", "es": "es_MX", "fr": "fr_CA"}
+DEFAULT_LOCALES: Final = {Language.en: "en_US", Language.es: "es_MX", Language.fr: "fr_CA"}
 """The formatting locale of each language when the reader's country is unknown."""
 
 

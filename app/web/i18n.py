@@ -19,12 +19,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
-from app.i18n import Language
+from app.fields import Language
 
 LOCALES_DIR: Final = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN: Final = "messages"
 """The main catalog of each language; every other `<domain>.po` beside it is merged in."""
-LANGUAGES: Final[tuple[Language, ...]] = ("en", "es", "fr")
+LANGUAGES: Final = tuple(Language)
 """Every language with a catalog, in the order the language switcher lists them."""
 
 

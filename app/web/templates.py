@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, pass_context
 from jinja2.runtime import Context
 
-from app.i18n import Language
+from app.fields import Language
 from app.web import formatting
 from app.web.i18n import LANGUAGES, get_translations
 from app.web.i18n import gettext as translate
@@ -30,7 +30,7 @@ from app.web.vocabulary import error_text
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent.parent / "templates"
 STATIC_PATH: Final = "/static"
 
-LANGUAGE_NAMES: Final[dict[Language, str]] = {"en": "English", "es": "Español", "fr": "Français"}
+LANGUAGE_NAMES: Final = {Language.en: "English", Language.es: "Español", Language.fr: "Français"}
 """Each language named in itself, so readers find their own whatever the page language."""
 
 PAGE_CONTENT_SECURITY_POLICY: Final = (

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-from app.standards.enums import Country, OutcomeKind, RecognitionType, Sector, UnitKind
+from app.fields import Country
+from app.standards.enums import OutcomeKind, RecognitionType, Sector, UnitKind
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors look for
@@ -64,7 +65,8 @@ SECTOR_NAMES: Final[dict[Sector, str]] = {
     Sector.biopharma_medical: N_("Biopharmaceuticals and medical supplies"),
     Sector.aerospace_defense: N_("Aerospace and defense"),
 }
-"""Sector names; the catalogs must agree with `app.standards.labels.SECTOR_LABELS`."""
+"""Sector names: the pages' and, through `app.standards.labels.sector_label`, the CASE
+packages'."""
 
 RECOGNITION_NAMES: Final[dict[RecognitionType, str]] = {
     RecognitionType.full: N_("Full recognition"),

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.auth.roles import Role
-from app.standards.enums import Country
+from app.fields import Country
 from tests.audit.helpers import events, staff, verify
 from tests.credentials.factories import issue_body, issuing_setup
 from tests.curricula.factories import complete_curriculum_body

@@ -3,7 +3,6 @@ an audit row directly in the database is detected and named."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 from typing import Any
 
@@ -47,7 +46,7 @@ def forge(*, seq: int, prev_hash: str) -> dict[str, Any]:
         request_id=None,
         prev_hash=prev_hash,
     )
-    return {**dataclasses.asdict(fields), "hash": event_hash(fields)}
+    return {**fields.model_dump(), "hash": event_hash(fields)}
 
 
 def hash_of(db: Session, seq: int) -> str:

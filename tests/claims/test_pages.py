@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.credentials.issuance import hash_token
 from app.credentials.models import Credential
 from app.db import utcnow
-from app.i18n import Language
+from app.fields import Language
 from app.web.i18n import gettext
 from tests.helpers import assert_problem
 from tests.verification.factories import issue, issued_credential

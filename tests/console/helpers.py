@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.curricula.schemas import CoverageLevel
 from app.db import utcnow
-from app.standards.enums import Country
+from app.fields import Country
 from app.standards.schemas import StandardRead
 from app.users import service as users_service
 from app.users.models import StaffUser

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
-from app.i18n import Language
+from app.fields import Language
 from app.web.i18n import catalog_domains, read_catalog
 from app.web.templates import PAGE_CONTENT_SECURITY_POLICY
 from tests.console.helpers import (
@@ -106,15 +106,17 @@ def test_pages_are_translated(console: Console, language: Language) -> None:
 
 
 def test_pages_render_in_english(console: Console) -> None:
-    headings = {name: check(console, console.paths[name], "en").find("h1").text for name in PAGES}
+    headings = {
+        name: check(console, console.paths[name], Language.en).find("h1").text for name in PAGES
+    }
     assert headings["dashboard"] == "Dashboard"
     assert headings["queue"] == "Curricula review"
     assert headings["credentials"] == "Credentials"
     assert headings["audit"] == "Audit log"
     assert headings["verify"] == "Audit chain verification"
     # The detector the other tests rely on does see English where Spanish was due.
-    english_page = check(console, console.paths["curriculum"], "en")
-    missed = untranslated(english_page, "es")
+    english_page = check(console, console.paths["curriculum"], Language.en)
+    missed = untranslated(english_page, Language.es)
     assert {"Dashboard", "Gaps", "Approve this curriculum", "Sign out"} <= set(missed)
 
 

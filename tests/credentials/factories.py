@@ -17,8 +17,8 @@ from app.credentials.models import Credential, CredentialBatch, CredentialBatchR
 from app.credentials.schemas import CredentialIssue
 from app.credentials.signing import current_signer
 from app.db import utcnow
+from app.fields import Country
 from app.standards import service as standards_service
-from app.standards.enums import Country
 from app.standards.schemas import StandardRead
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import create_provider, ensure_signing_key, provider_headers, staff_headers

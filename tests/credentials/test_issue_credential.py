@@ -24,8 +24,8 @@ from app.credentials.models import Credential
 from app.crypto.data_integrity import verify_proof
 from app.crypto.jose import registered_claims
 from app.crypto.multikey import public_key_from_multibase
+from app.fields import Country
 from app.providers.models import TrainingProvider
-from app.standards.enums import Country
 from tests.credentials.factories import issue_body, issuing_setup
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import staff_headers

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from app.standards.enums import Country, UnitKind
+from app.fields import Country
+from app.standards.enums import UnitKind
 from app.standards.schemas import StandardRead
 
 

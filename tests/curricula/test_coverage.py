@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from app.config import PROJECT_ROOT
 from app.curricula.coverage import compute_coverage
 from app.curricula.schemas import CoverageReport, CurriculumCreate, CurriculumModule, GapKind
-from app.standards.enums import Country, UnitKind
+from app.fields import Country
+from app.standards.enums import UnitKind
 from app.standards.schemas import StandardCreate
 from tests.standards.standard_data import MANDATORY_OUTCOMES, make_standard, standard_data
 

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.db import utcnow
+from app.fields import Country
 from app.standards import service as standards_service
-from app.standards.enums import Country, UnitKind
+from app.standards.enums import UnitKind
 from app.standards.schemas import StandardRead
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import staff_headers

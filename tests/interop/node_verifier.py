@@ -26,6 +26,7 @@ import pytest
 
 INTEROP_DIR = Path(__file__).resolve().parent
 SCRIPT = INTEROP_DIR / "verify-di.mjs"
+SD_JWT_SCRIPT = INTEROP_DIR / "verify-sd-jwt.mjs"
 NODE_MODULES = INTEROP_DIR / "node_modules"
 INSTALL_HINT = "run `npm ci --prefix tests/interop`"
 MIN_NODE_MAJOR = 20  # as package.json "engines" (the libraries themselves declare >= 18)
@@ -114,11 +115,11 @@ def _result(data: object, where: str) -> NodeResult:
     return NodeResult(verified=data["verified"], error=error, raw=data)
 
 
-def _run(request: Mapping[str, Any], timeout: float) -> dict[str, Any]:
+def _run(request: Mapping[str, Any], timeout: float, script: Path = SCRIPT) -> dict[str, Any]:
     node = require_node()
     try:
         completed = subprocess.run(
-            [node, str(SCRIPT)],
+            [node, str(script)],
             input=json.dumps(request),
             capture_output=True,
             text=True,
@@ -128,18 +129,18 @@ def _run(request: Mapping[str, Any], timeout: float) -> dict[str, Any]:
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        raise NodeVerifierError(f"verify-di.mjs timed out after {timeout} s") from error
+        raise NodeVerifierError(f"{script.name} timed out after {timeout} s") from error
     detail = f"exit {completed.returncode}, stderr: {completed.stderr.strip()!r}"
     if completed.returncode not in (EXIT_VERIFIED, EXIT_NOT_VERIFIED):
-        raise NodeVerifierError(f"verify-di.mjs gave no verdict ({detail}): {completed.stdout}")
+        raise NodeVerifierError(f"{script.name} gave no verdict ({detail}): {completed.stdout}")
     try:
         data = json.loads(completed.stdout)
     except ValueError as error:
-        raise NodeVerifierError(f"verify-di.mjs printed no JSON ({detail})") from error
+        raise NodeVerifierError(f"{script.name} printed no JSON ({detail})") from error
     if not isinstance(data, dict) or data.get("verified") is not (
         completed.returncode == EXIT_VERIFIED
     ):
-        raise NodeVerifierError(f"verify-di.mjs output contradicts its exit status ({detail})")
+        raise NodeVerifierError(f"{script.name} output contradicts its exit status ({detail})")
     return data
 
 
@@ -192,3 +193,16 @@ def run_node_verifier_batch(
     if not isinstance(results, list) or len(results) != len(credentials):
         raise NodeVerifierError(f"verify-di.mjs returned {results!r} for {len(credentials)} items")
     return [_result(item, f"verify-di.mjs results[{i}]") for i, item in enumerate(results)]
+
+
+def run_sd_jwt_verifier(
+    items: Sequence[Mapping[str, Any]], *, timeout: float = DEFAULT_TIMEOUT
+) -> list[NodeResult]:
+    """Verify SD-JWT VCs with the OpenWallet Foundation's libraries (`verify-sd-jwt.mjs`), in
+    one Node process. Each item: `credential`, `issuerJwk`, and optionally `statusListToken`,
+    `keyBinding` ({aud, nonce}) and `now` (seconds); each result's `raw` has the disclosed
+    `claims`, the entry's `status` and the `vct`."""
+    results = _run({"items": list(items)}, timeout, SD_JWT_SCRIPT).get("results")
+    if not isinstance(results, list) or len(results) != len(items):
+        raise NodeVerifierError(f"verify-sd-jwt.mjs returned {results!r} for {len(items)} items")
+    return [_result(item, f"verify-sd-jwt.mjs results[{i}]") for i, item in enumerate(results)]

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
-from app.standards.enums import Country
+from app.fields import Country
 from app.users.models import StaffUser
 from tests.credentials.factories import issue_body, issuing_setup, rows
 from tests.curricula.factories import complete_curriculum_body
@@ -123,9 +123,7 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/api/v1/credential-batches/{batch_id}/rows"): owned_by_a(ISSUERS),
     ("POST", "/api/v1/credential-batches/{batch_id}/claim-links"): owned_by_a(ISSUERS),
     ("GET", "/status/{list_id}"): Row(EVERYONE),
-    ("POST", "/api/v1/admin/credentials/{credential_id}/revoke"): Row(STAFF_WRITERS),
-    ("POST", "/api/v1/admin/credentials/{credential_id}/suspend"): Row(STAFF_WRITERS),
-    ("POST", "/api/v1/admin/credentials/{credential_id}/reinstate"): Row(STAFF_WRITERS),
+    ("POST", "/api/v1/admin/credentials/{credential_id}/{action}"): Row(STAFF_WRITERS),
     ("POST", "/api/v1/admin/credentials/status-changes"): Row(STAFF_WRITERS),
     ("POST", "/credentials/verify"): Row(EVERYONE),
     ("POST", "/credentials/issue"): Row(ISSUERS),
@@ -208,6 +206,7 @@ def _world(
         headers,
         {
             "credential_id": issued.json()["id"],
+            "action": "suspend",
             "batch_id": batch.json()["id"],
             "curriculum_id": str(setup.curriculum_id),
             "user_id": str(user_id),

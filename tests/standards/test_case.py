@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from app.config import PROJECT_ROOT
+from app.fields import Language
 from app.standards.case import build_case_package, case_item_uri
-from app.standards.enums import Language
 from app.standards.schemas import StandardCreate
 from tests.standards.standard_data import make_standard
 

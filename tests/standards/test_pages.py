@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 
 from app.config import PROJECT_ROOT, Settings
 from app.db import utcnow
-from app.i18n import Language
+from app.fields import Language
 from app.standards import service as standards_service
-from app.standards.enums import Language as LabelLanguage
 from app.standards.schemas import StandardCreate
 from app.web.i18n import gettext
 from tests.web.helpers import Node, assert_page, parse
@@ -180,7 +179,7 @@ def test_catalog_escapes_the_search_text(client: TestClient, seeded: list[str]) 
 # --- One standard ----------------------------------------------------------------------
 
 HEADINGS: dict[Language, list[str]] = {
-    "en": [
+    Language.en: [
         "Level and national references",
         "Occupations",
         "Competency units",
@@ -189,7 +188,7 @@ HEADINGS: dict[Language, list[str]] = {
         "Delivery by country",
         "Machine-readable data",
     ],
-    "es": [
+    Language.es: [
         "Nivel y referencias nacionales",
         "Ocupaciones",
         "Unidades de competencia",
@@ -198,7 +197,7 @@ HEADINGS: dict[Language, list[str]] = {
         "Impartición por país",
         "Datos legibles por máquina",
     ],
-    "fr": [
+    Language.fr: [
         "Niveau et références nationales",
         "Professions",
         "Unités de compétence",
@@ -217,7 +216,7 @@ def test_standard_page_in_each_language(
     response = client.get(f"/standards/{SEMI}", params={"lang": language})
     page = assert_page(response)
     seed = seed_file(SEMI)
-    text = LabelLanguage(language)
+    text = Language(language)
     assert response.headers["content-language"] == language
     assert page.find("html").attrs["lang"] == language
     assert page.find("h1").text == seed.title.in_language(text)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.config import PROJECT_ROOT
-from app.standards.enums import PRIORITY_SECTORS, Country, Language, StandardStatus
+from app.fields import Country, Language
+from app.standards.enums import PRIORITY_SECTORS, StandardStatus
 from app.standards.localized import LocalizedText
 from app.standards.schemas import StandardCreate
 

@@ -195,10 +195,40 @@ def test_a_reason_is_required_to_revoke_or_suspend(
 ) -> None:
     credential = create_credential(db, standard=standard)
     for action in ("revoke", "suspend"):
+        missing = client.post(f"{ADMIN}/{credential.id}/{action}", headers=staff)
+        problem = assert_problem(missing, 422, "validation-error")
+        assert problem["errors"] == [
+            {"loc": ["body", "reason"], "msg": "Field required", "type": "missing"}
+        ]
         for body in ({}, {"reason": "   "}, {"reason": "x" * 1001}):
             response = client.post(f"{ADMIN}/{credential.id}/{action}", headers=staff, json=body)
             assert_problem(response, 422, "validation-error")
     assert reload(db, credential.id).status == CredentialStatus.active
+
+
+def test_an_unknown_action_is_422_and_changes_nothing(
+    client: TestClient, db: Session, standard: Standard, staff: dict[str, str]
+) -> None:
+    credential = create_credential(db, standard=standard)
+    for action in ("delete", "unsuspend", "REVOKE", "status-changes"):
+        response = client.post(
+            f"{ADMIN}/{credential.id}/{action}", headers=staff, json={"reason": "x"}
+        )
+        problem = assert_problem(response, 422, "validation-error")
+        assert problem["errors"][0]["loc"] == ["path", "action"]
+    assert reload(db, credential.id).status == CredentialStatus.active
+
+
+def test_one_operation_changes_a_credential_status(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    admin = sorted(path for path in paths if path.startswith(f"{ADMIN}/{{credential_id}}"))
+    assert admin == [f"{ADMIN}/{{credential_id}}/{{action}}"]
+    operation = paths[admin[0]]["post"]
+    action = next(p for p in operation["parameters"] if p["name"] == "action")
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["StatusAction"]
+    assert action["in"] == "path"
+    assert action["schema"] == {"$ref": "#/components/schemas/StatusAction"}
+    assert schema["enum"] == ["revoke", "suspend", "reinstate"]
 
 
 def test_bulk_by_filter_changes_exactly_the_matching_credentials(

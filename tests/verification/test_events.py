@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.standards.enums import Country
+from app.fields import Country
 from app.verification.models import VerificationEvent
 from tests.credentials.factories import issuing_setup
 from tests.verification.factories import ForeignIssuer, issue, verify

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.i18n import Language
+from app.fields import Language
 from app.verification import pages
 from app.verification.models import VerificationEvent
 from app.verification.qr import qr_svg
@@ -24,7 +24,7 @@ from tests.web.helpers import Node, assert_page, page_msgids, visible_text
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
-LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
+LANGUAGES: tuple[Language, ...] = (Language.en, Language.es, Language.fr)
 EMAIL = "maria.lopez@example.com"
 
 
@@ -66,8 +66,8 @@ def test_result_page_gives_the_verdict_first_in_each_language(
         text = page.text
         assert text.index(verdict.text) < text.index(gettext(language, "Checks"))
     assert len(set(verdicts.values())) == 3
-    assert verdicts["es"].endswith("Verificada")
-    assert verdicts["fr"].endswith("Vérifiée")
+    assert verdicts[Language.es].endswith("Verificada")
+    assert verdicts[Language.fr].endswith("Vérifiée")
 
 
 def test_result_page_shows_every_check_and_the_credential(
@@ -315,7 +315,7 @@ def test_tampered_credential_shows_no_content(
     page = assert_page(client.post("/verify?lang=fr", data={"credential": json.dumps(document)}))
     verdict = verdict_of(page)
     assert verdict.attrs["data-verdict"] == "tampered"
-    expected = gettext("fr", "Tampered: the signature does not match")
+    expected = gettext(Language.fr, "Tampered: the signature does not match")
     assert verdict.text.endswith(" ".join(expected.split()))
     assert expected.startswith("Altérée")
     assert "Someone Else" not in page.text

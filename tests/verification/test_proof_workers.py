@@ -23,9 +23,10 @@ from typer.testing import CliRunner
 
 from app import cli
 from app.config import Settings
+from app.crypto.workers import ProofWorkers
 from app.main import VERIFICATION_LANES, _verification_lanes
 from app.verification import proofs
-from app.verification.proofs import LocalProofs, PooledProofs, proof_checker
+from app.verification.proofs import Proofs, proof_checker
 from tests.verification.factories import (
     codes,
     enveloped,
@@ -51,14 +52,15 @@ def only_in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(proofs, "verify_proof", refuse)
 
 
-def _pool(app: FastAPI) -> PooledProofs:
+def _pool(app: FastAPI) -> ProofWorkers:
     checker = app.state.proof_checker
-    assert isinstance(checker, PooledProofs)
-    return checker
+    assert isinstance(checker, Proofs)
+    assert checker.workers is not None
+    return checker.workers
 
 
 def _worker_pid(app: FastAPI) -> int:
-    pid: int = _pool(app).workers.submit(os.getpid).result(timeout=60)
+    pid: int = _pool(app).submit(os.getpid).result(timeout=60)
     return pid
 
 
@@ -114,8 +116,8 @@ def test_a_killed_worker_is_replaced(client: TestClient, app: FastAPI, db: Sessi
 
 
 def test_lanes_grow_with_the_workers(app: FastAPI) -> None:
-    assert _verification_lanes(_pool(app)) == VERIFICATION_LANES + 1
-    assert _verification_lanes(_pool(app).local) == VERIFICATION_LANES
+    assert _verification_lanes(app.state.proof_checker) == VERIFICATION_LANES + 1
+    assert _verification_lanes(Proofs(app.state.contexts)) == VERIFICATION_LANES
 
 
 def test_default_is_a_worker_per_core_and_none_on_one_core(app: FastAPI) -> None:
@@ -123,14 +125,11 @@ def test_default_is_a_worker_per_core_and_none_on_one_core(app: FastAPI) -> None
     folder = app.state.settings.contexts_dir
 
     on_four = proof_checker(contexts, contexts_dir=folder, processes=None, cpu_count=4)
-    assert isinstance(on_four, PooledProofs)
-    assert on_four.workers.processes == 4
-    assert isinstance(
-        proof_checker(contexts, contexts_dir=folder, processes=None, cpu_count=1), LocalProofs
-    )
-    assert isinstance(
-        proof_checker(contexts, contexts_dir=folder, processes=0, cpu_count=4), LocalProofs
-    )
+    assert on_four.workers is not None
+    assert on_four.processes == on_four.workers.processes == 4
+    on_one = proof_checker(contexts, contexts_dir=folder, processes=None, cpu_count=1)
+    assert on_one.workers is None and on_one.processes == 0
+    assert proof_checker(contexts, contexts_dir=folder, processes=0, cpu_count=4).workers is None
     # Nothing was started: workers start at the first proof or at the app's start-up.
     assert on_four.workers._executor is None
 

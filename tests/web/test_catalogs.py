@@ -10,35 +10,32 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
-from app.i18n import Language
-from app.standards.enums import Language as LabelLanguage
-from app.standards.labels import SECTOR_LABELS
-from app.web.i18n import DOMAIN, LANGUAGES, catalog_domains, catalog_path, gettext, read_catalog
-from app.web.vocabulary import SECTOR_NAMES
+from app.fields import Language
+from app.web.i18n import DOMAIN, LANGUAGES, catalog_domains, catalog_path, read_catalog
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-TRANSLATED: tuple[Language, ...] = ("es", "fr")
+TRANSLATED: tuple[Language, ...] = (Language.es, Language.fr)
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 IDENTICAL_ALLOWED: frozenset[tuple[Language, str]] = frozenset(
     {
-        ("es", "Sector"),
-        ("es", "Error %(status)s"),
-        ("fr", "Canada"),
-        ("fr", "Signature"),
-        ("fr", "Suspension"),
-        ("fr", "Pagination"),
-        ("es", "Auditor"),
-        ("es", "Error:"),
-        ("es", "No"),
-        ("fr", "Module"),
-        ("fr", "Modules"),
-        ("fr", "version %(version)s"),
+        (Language.es, "Sector"),
+        (Language.es, "Error %(status)s"),
+        (Language.fr, "Canada"),
+        (Language.fr, "Signature"),
+        (Language.fr, "Suspension"),
+        (Language.fr, "Pagination"),
+        (Language.es, "Auditor"),
+        (Language.es, "Error:"),
+        (Language.es, "No"),
+        (Language.fr, "Module"),
+        (Language.fr, "Modules"),
+        (Language.fr, "version %(version)s"),
     }
 )
 """Words spelt the same in English and the translation; anything else identical is a miss."""
 
-DOMAINS: tuple[str, ...] = catalog_domains("en")
+DOMAINS: tuple[str, ...] = catalog_domains(Language.en)
 """Every catalog of a language: `messages` (public pages) and `console` (staff console)."""
 CATALOGS = [(language, domain) for language in LANGUAGES for domain in DOMAINS]
 TRANSLATED_CATALOGS = [(language, domain) for language in TRANSLATED for domain in DOMAINS]
@@ -112,7 +109,7 @@ def test_no_obsolete_entries_linger(language: Language, domain: str) -> None:
 
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_all_catalogs_hold_the_same_messages(domain: str) -> None:
-    english = {key_of(message) for message in entries(read_catalog("en", domain))}
+    english = {key_of(message) for message in entries(read_catalog(Language.en, domain))}
     for language in TRANSLATED:
         translated = {key_of(message) for message in entries(read_catalog(language, domain))}
         assert translated == english
@@ -133,7 +130,7 @@ def test_no_message_is_in_two_catalogs(language: Language) -> None:
 
 
 def test_catalogs_hold_every_extracted_string_and_nothing_else() -> None:
-    catalog_keys = {key_of(message) for message in all_entries("en")}
+    catalog_keys = {key_of(message) for message in all_entries(Language.en)}
     extracted = extracted_keys()
     assert extracted - catalog_keys == set(), "strings in code but not in the catalogs"
     assert catalog_keys - extracted == set(), "strings in the catalogs that no code uses"
@@ -194,15 +191,7 @@ def test_plural_entries_have_every_form(language: Language, domain: str) -> None
         assert len(forms_of(message.string)) == catalog.num_plurals
 
 
-@pytest.mark.parametrize("language", TRANSLATED)
-def test_sector_names_agree_with_the_published_labels(language: Language) -> None:
-    for sector, msgid in SECTOR_NAMES.items():
-        assert msgid == SECTOR_LABELS[sector].en
-        published = SECTOR_LABELS[sector].in_language(LabelLanguage(language))
-        assert gettext(language, msgid) == published
-
-
 def test_french_puts_a_no_break_space_before_a_colon() -> None:
-    for message in all_entries("fr"):
+    for message in all_entries(Language.fr):
         for form in forms_of(message.string):
             assert " :" not in form and not re.search(r"\w:", form), form

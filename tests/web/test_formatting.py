@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.i18n import Language
+from app.fields import Language
 from app.web.formatting import (
     format_date,
     format_datetime,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 
-from app.i18n import Language
+from app.fields import Language
 from app.web import i18n
 from app.web.i18n import (
     CatalogError,
@@ -33,12 +33,12 @@ def test_gettext_translates(language: Language, expected: str) -> None:
 
 
 def test_gettext_fills_placeholders() -> None:
-    assert gettext("es", "Page %(page)s of %(pages)s", page=2, pages=5) == "Página 2 de 5"
-    assert gettext("fr", "Page %(page)s of %(pages)s", page=2, pages=5) == "Page 2 sur 5"
+    assert gettext(Language.es, "Page %(page)s of %(pages)s", page=2, pages=5) == "Página 2 de 5"
+    assert gettext(Language.fr, "Page %(page)s of %(pages)s", page=2, pages=5) == "Page 2 sur 5"
 
 
 def test_unknown_messages_fall_back_to_the_english_msgid() -> None:
-    assert gettext("fr", "Not in any catalog") == "Not in any catalog"
+    assert gettext(Language.fr, "Not in any catalog") == "Not in any catalog"
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_ngettext_follows_each_language_plural_rule(
 
 
 def test_pgettext_without_an_entry_falls_back_to_the_msgid() -> None:
-    assert pgettext("es", "check outcome", "passed") == "passed"
+    assert pgettext(Language.es, "check outcome", "passed") == "passed"
 
 
 def test_translations_are_compiled_once_per_process() -> None:
@@ -88,14 +88,14 @@ def write_catalog(root: Path, language: str, text: str) -> None:
 def test_a_missing_catalog_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
     with pytest.raises(CatalogError, match="missing message catalog"):
-        i18n.read_catalog("es")
+        i18n.read_catalog(Language.es)
 
 
 def test_a_malformed_catalog_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_catalog(tmp_path, "es", 'msgid "Verify"\nVerificar\nmsgstr "Verificar"\n')
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
     with pytest.raises(CatalogError, match="cannot read message catalog"):
-        i18n.read_catalog("es")
+        i18n.read_catalog(Language.es)
 
 
 def test_a_catalog_that_is_not_utf8_is_an_error(
@@ -106,7 +106,7 @@ def test_a_catalog_that_is_not_utf8_is_an_error(
     (folder / "messages.po").write_bytes('msgid "Verify"\nmsgstr "Vérifier"\n'.encode("latin-1"))
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
     with pytest.raises(CatalogError, match="cannot read message catalog"):
-        i18n.read_catalog("fr")
+        i18n.read_catalog(Language.fr)
 
 
 def test_every_catalog_of_a_language_is_merged(
@@ -120,7 +120,7 @@ def test_every_catalog_of_a_language_is_merged(
         encoding="utf-8",
     )
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
-    assert i18n.catalog_domains("es") == ("messages", "console")
+    assert i18n.catalog_domains(Language.es) == ("messages", "console")
     merged = get_translations.__wrapped__("es")
     assert merged.gettext("Verify") == "Verificar"
     assert merged.gettext("Sign out") == "Cerrar sesión"

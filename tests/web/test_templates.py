@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from jinja2 import StrictUndefined, Undefined, UndefinedError
 
-from app.i18n import Language
+from app.fields import Language
 from app.web.templates import (
     LAYOUT_KEYS,
     PAGE_CONTENT_SECURITY_POLICY,
@@ -109,7 +109,7 @@ def make_request(path: str = "/standards", query: str = "", root_path: str = "")
 def render_string(
     source: str,
     *,
-    language: Language = "en",
+    language: Language = Language.en,
     country: str | None = None,
     request: Request | None = None,
     **context: Any,
@@ -238,14 +238,17 @@ def test_error_page(
 
 def test_gettext_escapes_the_values_it_fills_in() -> None:
     html = render_string(
-        '{{ _("Page %(page)s of %(pages)s", page=page, pages=2) }}', language="fr", page="<b>1</b>"
+        '{{ _("Page %(page)s of %(pages)s", page=page, pages=2) }}',
+        language=Language.fr,
+        page="<b>1</b>",
     )
     assert html == "Page &lt;b&gt;1&lt;/b&gt; sur 2"
 
 
 def test_trans_blocks_are_translated() -> None:
     html = render_string(
-        "{% trans page=1, pages=4 %}Page {{ page }} of {{ pages }}{% endtrans %}", language="es"
+        "{% trans page=1, pages=4 %}Page {{ page }} of {{ pages }}{% endtrans %}",
+        language=Language.es,
     )
     assert html == "Página 1 de 4"
 
@@ -262,23 +265,23 @@ def test_site_nav_appears_only_when_a_page_fills_it() -> None:
         '{% extends "base.html" %}'
         '{% block site_nav %}<a href="/verify">{{ _("Verify a credential") }}</a>{% endblock %}'
     )
-    nav = find(parse(render_string(source, language="fr")), "nav", class_="site-nav")
+    nav = find(parse(render_string(source, language=Language.fr)), "nav", class_="site-nav")
     assert nav[0].attrs["aria-label"] == "Navigation du site"
 
 
 def test_date_and_number_filters_follow_language_and_country() -> None:
     source = "{{ day | date }}|{{ day | date('short') }}|{{ amount | number }}|{{ 0.5 | percent }}"
     day = date(2026, 11, 24)
-    assert render_string(source, language="en", day=day, amount=1234.5) == (
+    assert render_string(source, language=Language.en, day=day, amount=1234.5) == (
         "November 24, 2026|11/24/26|1,234.5|50%"
     )
-    assert render_string(source, language="en", country="CA", day=day, amount=1234.5) == (
+    assert render_string(source, language=Language.en, country="CA", day=day, amount=1234.5) == (
         "November 24, 2026|2026-11-24|1,234.5|50%"
     )
-    assert render_string(source, language="es", day=day, amount=1234.5) == (
+    assert render_string(source, language=Language.es, day=day, amount=1234.5) == (
         "24 de noviembre de 2026|24/11/26|1,234.5|50%"
     )
-    assert render_string(source, language="fr", day=day, amount=1234.5) == (
+    assert render_string(source, language=Language.fr, day=day, amount=1234.5) == (
         "24 novembre 2026|2026-11-24|1\u00a0234,5|50\u00a0%"
     )
 
@@ -291,7 +294,7 @@ def test_unknown_date_format_is_an_error() -> None:
 def test_pagination_macro_keeps_the_query_and_translates() -> None:
     source = '{% from "_macros.html" import pagination with context %}{{ pagination(2, 5) }}'
     request = make_request("/standards", "sector=ev-batteries&page=2&lang=es")
-    elements = parse(render_string(source, language="es", request=request))
+    elements = parse(render_string(source, language=Language.es, request=request))
     assert find(elements, "nav", class_="pagination")[0].attrs["aria-label"] == "Paginación"
     previous, following = find(elements, "a", rel="prev")[0], find(elements, "a", rel="next")[0]
     assert previous.text == "Anterior"
@@ -328,19 +331,19 @@ def test_hours_macro(language: Language, num: int, expected: str) -> None:
 def test_strict_environment_refuses_undefined_variables() -> None:
     with pytest.raises(UndefinedError):
         render_string("{{ missing }}")
-    lenient = get_environment("en", strict=False).from_string("[{{ missing }}]")
+    lenient = get_environment(Language.en, strict=False).from_string("[{{ missing }}]")
     assert lenient.render() == "[]"
 
 
 def test_environments_are_built_once_per_language() -> None:
-    assert get_environment("es") is get_environment("es")
-    assert get_environment("es") is not get_environment("fr")
+    assert get_environment(Language.es) is get_environment(Language.es)
+    assert get_environment(Language.es) is not get_environment(Language.fr)
 
 
 @pytest.mark.parametrize("key", sorted(LAYOUT_KEYS))
 def test_page_context_refuses_layout_keys(key: str) -> None:
     with pytest.raises(ValueError, match="reserved by the layout"):
-        page_context(make_request(), {key: "x"}, language="en")
+        page_context(make_request(), {key: "x"}, language=Language.en)
 
 
 @pytest.mark.parametrize(
@@ -358,7 +361,7 @@ def test_trans_blocks_ignore_line_breaks_and_indentation() -> None:
         Page {{ page }}
         of {{ pages }}
     {% endtrans %}"""
-    assert render_string(source, language="fr") == "Page 1 sur 4"
+    assert render_string(source, language=Language.fr) == "Page 1 sur 4"
 
 
 @pytest.mark.parametrize(
@@ -372,7 +375,7 @@ def test_only_production_renders_leniently(
     if environment is not None:
         app.state.settings = SimpleNamespace(environment=environment)
     request = Request({**make_request().scope, "app": app})
-    assert environment_for(request, "es").undefined is undefined
+    assert environment_for(request, Language.es).undefined is undefined
 
 
 def test_body_class_block() -> None:

@@ -1,0 +1,1 @@
+"""Tests of training providers: registration, accreditation and their API clients."""
