@@ -54,7 +54,7 @@ from app.verification.forms import CredentialInput, Form, PresentationInput
 from app.verification.holder_jws import check_holder_jws
 from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
 from app.verification.proof_sets import ProofInput, check_proofs
-from app.verification.proofs import Proofs
+from app.verification.proofs import ProofChecker, Proofs
 from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.status_check import EntryResult, StatusListSource, check_status
 from app.verification.trust import KeyResolver, TrustedKeys, TrustRegistry
@@ -74,7 +74,7 @@ class VerificationEngine:
         status_lists: StatusListSource,
         contexts: PinnedContexts,
         now: datetime,
-        proofs: Proofs | None = None,
+        proofs: ProofChecker | None = None,
         resolver: KeyResolver | None = None,
     ) -> None:
         self._registry = registry

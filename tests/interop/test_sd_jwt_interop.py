@@ -82,17 +82,17 @@ def test_the_openwallet_libraries_verify_our_sd_jwt_vcs_and_their_status() -> No
         ]
     results = run_sd_jwt_verifier(items)
     groups = [results[start : start + 4] for start in range(0, len(results), 4)]
-    for bound, revoked, tampered, forged in groups:
-        assert bound.verified, bound.error
-        assert bound.raw["status"] == tsl.VALID
-        assert bound.raw["claims"]["given_name"] == "Ana"
-        assert "score" not in bound.raw["claims"] and "units" in bound.raw["claims"]
-        assert bound.raw["claims"]["units"] == []
-        assert revoked.verified, revoked.error
-        assert revoked.raw["status"] == tsl.INVALID
-        assert revoked.raw["claims"]["score"] == 87
-        assert not tampered.verified
+    for shown, revoked_result, tampered_result, forged_result in groups:
+        assert shown.verified, shown.error
+        assert shown.raw["status"] == tsl.VALID
+        assert shown.raw["claims"]["given_name"] == "Ana"
+        assert "score" not in shown.raw["claims"]
+        assert shown.raw["claims"]["units"] == []
+        assert revoked_result.verified, revoked_result.error
+        assert revoked_result.raw["status"] == tsl.INVALID
+        assert revoked_result.raw["claims"]["score"] == 87
+        assert not tampered_result.verified
         # A disclosure no digest references: the library drops it where RFC 9901 §7.1 says
         # to reject (ours refuses it: tests/crypto/test_sd_jwt.py); the forged value never
         # reaches the claims either way.
-        assert not forged.verified or forged.raw["claims"].get("score") != 99
+        assert not forged_result.verified or forged_result.raw["claims"].get("score") != 99

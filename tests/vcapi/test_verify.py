@@ -91,7 +91,12 @@ def test_enveloped_vc_jwt_from_a_did_key_verifies(
     )
 
     assert _verify(client, enveloped).status_code == 200
-    for change in ({"@context": []}, {"@context": EXAMPLES_V2}, {"type": "VerifiableCredential"}):
+    changes: list[dict[str, Any]] = [
+        {"@context": []},
+        {"@context": EXAMPLES_V2},
+        {"type": "VerifiableCredential"},
+    ]
+    for change in changes:
         broken = {**enveloped, **change}
         assert _verify(client, broken).status_code == 400
     bare = {**enveloped, "id": enveloped["id"].split(",", 1)[1]}
