@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class IssueOptions(BaseModel):
@@ -29,6 +29,26 @@ class IssueOptions(BaseModel):
     )
 
 
+MAX_DEPTH: Final = 32
+"""Deeper JSON is refused before any processing: JSON-LD expansion and canonicalization
+recurse once per level, and no credential needs more."""
+
+
+def _depth(value: Any) -> int:
+    """The nesting depth of a JSON value, counted without recursion (stops past the limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > MAX_DEPTH:
+            return level
+        deepest = max(deepest, level)
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 class IssueCredentialRequest(BaseModel):
     """`{credential, options}`: the credential to sign (its issuer is the identity's DID)."""
 
@@ -36,6 +56,13 @@ class IssueCredentialRequest(BaseModel):
 
     credential: dict[str, Any]
     options: IssueOptions | None = None
+
+    @field_validator("credential")
+    @classmethod
+    def _not_too_deep(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if _depth(value) > MAX_DEPTH:
+            raise ValueError(f"the credential nests deeper than {MAX_DEPTH} levels")
+        return value
 
 
 class IssueCredentialResponse(BaseModel):

@@ -280,3 +280,30 @@ def test_issuing_needs_an_issuing_role(client: TestClient, app: FastAPI, db: Ses
         404,
         "issuer-instance-not-found",
     )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"credentialSubject": {"id": "did:example:x", "deep": json.loads("[" * 300 + "]" * 300)}},
+        {"credentialSubject": {"id": "did:example:x", "n": 2**70}},
+        {"credentialSubject": {"id": "did:example:x", "t": "a\u0000b"}},
+        {"credentialStatus": [1]},
+        {"relatedResource": {"id": VCDM_V2, "digestMultibase": "z!!!"}},
+        {"relatedResource": {"id": VCDM_V2, "digestSRI": "sha256-@@@"}},
+        {"validFrom": "2024-13-01T00:00:00Z"},
+        {"issuer": {"id": "ISSUER", "name": 5}},
+        {"evidence": [{"type": ["Evidence", 5]}]},
+    ],
+)
+def test_hostile_credentials_are_refused_never_a_server_error(
+    client: TestClient, app: FastAPI, db: Session, change: dict[str, Any]
+) -> None:
+    setup = issuing(client, app, db)
+    document = {**credential(setup.key_did), **change}
+    if isinstance(document["issuer"], dict):
+        document["issuer"] = {**document["issuer"], "id": setup.key_did}
+    for options in ({}, {"securingMechanism": "EnvelopingProof"}):
+        response = issue(client, setup, document, **options)
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
