@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.fields import MAX_JSON_DEPTH, json_depth
 
 
 class IssueOptions(BaseModel):
@@ -29,26 +31,6 @@ class IssueOptions(BaseModel):
     )
 
 
-MAX_DEPTH: Final = 32
-"""Deeper JSON is refused before any processing: JSON-LD expansion and canonicalization
-recurse once per level, and no credential needs more."""
-
-
-def _depth(value: Any) -> int:
-    """The nesting depth of a JSON value, counted without recursion (stops past the limit)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if level > MAX_DEPTH:
-            return level
-        deepest = max(deepest, level)
-        children = (
-            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        )
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
 class IssueCredentialRequest(BaseModel):
     """`{credential, options}`: the credential to sign (its issuer is the identity's DID)."""
 
@@ -60,8 +42,8 @@ class IssueCredentialRequest(BaseModel):
     @field_validator("credential")
     @classmethod
     def _not_too_deep(cls, value: dict[str, Any]) -> dict[str, Any]:
-        if _depth(value) > MAX_DEPTH:
-            raise ValueError(f"the credential nests deeper than {MAX_DEPTH} levels")
+        if json_depth(value) > MAX_JSON_DEPTH:
+            raise ValueError(f"the credential nests deeper than {MAX_JSON_DEPTH} levels")
         return value
 
 

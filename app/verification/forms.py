@@ -23,6 +23,7 @@ from typing import Any, Final
 from app.crypto.errors import JoseError
 from app.crypto.jose import CompactJws, decode_compact_jws
 from app.errors import MalformedJSON
+from app.fields import MAX_JSON_DEPTH, json_depth
 from app.verification.errors import (
     DocumentTooLarge,
     PresentationTooLarge,
@@ -39,6 +40,8 @@ VP_JWT_DATA_URL: Final = "data:application/vp+jwt,"
 VCDM_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 MAX_PRESENTED_CREDENTIALS: Final = 10
 """A presentation holding more is refused: each Data Integrity proof costs milliseconds of CPU."""
+MAX_DOCUMENT_DEPTH: Final = 2 * MAX_JSON_DEPTH
+"""A presentation holds credentials: twice what a credential may nest."""
 MAX_DOCUMENT_BYTES: Final = 256 * 1024
 """A JSON credential or presentation larger than this is refused before any canonicalization:
 RDF canonicalization time grows with the document, and ours are about 16 KB."""
@@ -246,6 +249,8 @@ def _enveloped(value: dict[str, Any]) -> CredentialInput:
 
 
 def _require_size(document: dict[str, Any]) -> None:
+    if json_depth(document, limit=MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH:
+        raise UnverifiableInput(f"The document nests deeper than {MAX_DOCUMENT_DEPTH} levels.")
     try:
         size = len(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
     except (ValueError, RecursionError) as error:

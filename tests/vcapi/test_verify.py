@@ -5,6 +5,7 @@ employer API stays strict: a did:key credential there is `unknown-issuer`."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -323,3 +324,19 @@ def test_enveloped_vp_jwt_by_a_did_key_holder(
     assert verify_vp(envelope(other_signer)).status_code == 400
     assert verify_vp(envelope(_vp_jwt(holder, claims), "application/jwt")).status_code == 400
     assert verify_vp({**envelope(_vp_jwt(holder, claims)), "@context": []}).status_code == 400
+
+
+def test_deeply_nested_documents_are_refused_not_a_server_error(client: TestClient) -> None:
+    key = DidKey()
+    document = credential(key.did, credentialSubject={"d": json.loads("[" * 300 + "]" * 300)})
+    document["proof"] = {"type": "DataIntegrityProof", "verificationMethod": key.method}
+    vp = {
+        "@context": [VCDM_V2],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [document],
+    }
+
+    assert_problem(_verify(client, document), 400, "unverifiable-input")
+    response = client.post(VERIFY_VP, json={"verifiablePresentation": vp})
+    assert_problem(response, 400, "unverifiable-input")
+    assert_problem(client.post("/api/v1/verify", json=document), 400, "unverifiable-input")
