@@ -172,6 +172,11 @@ def test_enveloping_proof_gives_an_enveloped_vc_jwt(
             "invalid-json-ld",
         ),
         ({"@context": [VCDM_V2, "https://example.org/unknown-context"]}, "invalid-json-ld"),
+        (
+            # pyld raises KeyError on this one (the suite's credential-type-unmapped-fail)
+            {"@context": [VCDM_V2, {"@vocab": None}], "type": ["VerifiableCredential", "X"]},
+            "invalid-json-ld",
+        ),
     ],
 )
 def test_invalid_input_is_422_with_its_problem_type(

@@ -127,6 +127,8 @@ def test_tampered_or_wrong_proof_is_400_with_errors(
     undefined = copy.deepcopy(signed)
     undefined["credentialSubject"]["undefinedTerm"] = "IfDroppedWillVerify"
     assert _verify(client, undefined).status_code == 400
+    null_vocabulary = {**signed, "@context": [VCDM_V2, {"@vocab": None}]}
+    assert _verify(client, null_vocabulary).status_code == 400
 
 
 def test_vc_1_1_credential_verifies(client: TestClient, app: FastAPI, db: Session) -> None:
