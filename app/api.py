@@ -35,6 +35,7 @@ from app.verification.pages import router as verification_pages_router
 from app.verification.router import admin_router as verification_admin_router
 from app.verification.router import public_router as verification_router
 from app.verification.router import vc_api_router as verification_vc_api_router
+from app.web.home import router as home_router
 
 
 @cache
@@ -47,6 +48,7 @@ def build_router() -> APIRouter:
     """
     router = APIRouter()
     router.include_router(health_router)
+    router.include_router(home_router)
     # Routes are matched in order: the busiest public endpoint (verification) comes early.
     router.include_router(verification_router)
     router.include_router(auth_router)

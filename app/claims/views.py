@@ -50,7 +50,8 @@ class PersonalView:
     result: ResultView
     credential_id: str
     share_url: str
-    linkedin_url: str
+    linkedin_url: str | None
+    """LinkedIn's add-to-profile link, offered only for a credential in good standing."""
     json_url: str
     jwt_url: str
     certificate_url: str
@@ -148,7 +149,9 @@ def personal_view(
             expires_at=summary.valid_until if summary else credential.valid_until,
             cert_url=share_url,
             cert_id=credential.id,
-        ),
+        )
+        if result.in_good_standing
+        else None,
         json_url=f"{base}/credential.json",
         jwt_url=f"{base}/credential.jwt",
         certificate_url=f"{base}/certificate{query}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
 
@@ -32,6 +33,7 @@ from app.status import service as status_service
 from app.status.schemas import StatusAction
 from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
+from app.web.standing import FILTERABLE, Standing, standing_of
 
 router = APIRouter(
     prefix="/credentials", route_class=ConsoleRoute, default_response_class=HTMLResponse
@@ -39,6 +41,9 @@ router = APIRouter(
 
 Action = Annotated[str, Form(max_length=20)]
 Reason = Annotated[str | None, Form(max_length=4000)]
+Confirm = Annotated[str | None, Form(max_length=10)]
+CONFIRMED = "yes"
+"""The value of the revocation form's confirmation tick."""
 
 ACTIONS_BY_STATUS: dict[CredentialStatus, tuple[StatusAction, ...]] = {
     CredentialStatus.active: (StatusAction.suspend, StatusAction.revoke),
@@ -89,7 +94,8 @@ def search_credentials(
         db,
         provider_id=filters.provider_id,
         standard_code=filters.standard_code,
-        status=filters.status,
+        standing=filters.status,
+        now=(now := utcnow()),
         holder=filters.holder,
         issued_from=filters.period.start,
         issued_to=filters.period.end,
@@ -112,16 +118,27 @@ def search_credentials(
             "raw": raw,
             "errors": form_errors(language, errors),
             "credentials": result.items,
+            "standings": {item.id: credential_standing(item, now=now) for item in result.items},
             "provider_names": console_service.provider_names(
                 db, (credential.provider_id for credential in result.items)
             ),
             "total": result.total,
             "pages": max(1, math.ceil(result.total / filters.per_page)),
-            "statuses": list(CredentialStatus),
+            "statuses": FILTERABLE,
         },
         language=language,
         user=user,
         section="credentials",
+    )
+
+
+def credential_standing(credential: Credential, *, now: datetime) -> Standing:
+    """The credential's standing at `now`: its stored status and its validity period."""
+    return standing_of(
+        status=credential.status,
+        valid_from=credential.valid_from,
+        valid_until=credential.valid_until,
+        now=now,
     )
 
 
@@ -163,6 +180,7 @@ def _credential_page(
         "console/credential.html",
         {
             "credential": credential,
+            "standing": credential_standing(credential, now=utcnow()),
             "provider_name": console_service.provider_names(db, [credential.provider_id]).get(
                 credential.provider_id or 0
             ),
@@ -211,8 +229,10 @@ def change_status(
     language: PageLanguage,
     action: Action = "",
     reason: Reason = None,
+    confirm: Confirm = None,
 ) -> Response:
-    """Revoke (permanent; a reason is required), suspend (reason required) or reinstate."""
+    """Revoke (permanent: a reason and the confirmation tick are required), suspend (reason
+    required) or reinstate."""
     credential = credentials_service.get_credential(db, credential_id=credential_id)
 
     page_of = _page_of(request, db, credential, user=user, language=language, settings=settings)
@@ -223,12 +243,13 @@ def change_status(
     chosen = forms.member(StatusAction, action)
     if chosen is None:
         raise reply(400, errors=form_errors(language, {"action": "action"}))
-    text, valid = forms.parse_reason(reason, required=chosen is not StatusAction.reinstate)
-    if not valid:
-        field = f"{chosen.value}-reason"
-        raise reply(
-            400, errors=form_errors(language, {field: "reason"}), values={field: reason or ""}
-        )
+    text, problem = forms.parse_reason(reason, required=chosen is not StatusAction.reinstate)
+    field = f"{chosen.value}-reason"
+    problems = {field: problem} if problem else {}
+    if chosen is StatusAction.revoke and confirm != CONFIRMED:
+        problems[f"{chosen.value}-confirm"] = "confirm"
+    if problems:
+        raise reply(400, errors=form_errors(language, problems), values={field: reason or ""})
     try:
         status_service.change_credential_status(
             db,

@@ -16,11 +16,11 @@ from typing import Final, TypeVar
 
 from pydantic import ValidationError
 
-from app.credentials.models import CredentialStatus
 from app.curricula.models import CurriculumStatus
 from app.curricula.responses import CurriculumRejection
 from app.fields import Country
 from app.status.schemas import OptionalStatusReason, StatusReason
+from app.web.standing import Standing, parse_standing
 
 MAX_PAGE: Final = 10_000
 MAX_TEXT: Final = 100
@@ -132,7 +132,7 @@ class CredentialFilters:
     """The credential search: every field optional, combined with AND."""
 
     standard_code: str | None
-    status: CredentialStatus | None
+    status: Standing | None
     provider_id: int | None
     holder: str | None
     period: Period
@@ -160,7 +160,7 @@ def parse_credential_filters(
     code = text_filter(standard_code)
     return CredentialFilters(
         standard_code=code.upper() if code else None,
-        status=member(CredentialStatus, status),
+        status=parse_standing(status),
         provider_id=provider,
         holder=text_filter(holder),
         period=period,
@@ -228,12 +228,15 @@ def parse_reasons(text: str | None) -> list[str] | None:
         return None
 
 
-def parse_reason(text: str | None, *, required: bool) -> tuple[str | None, bool]:
-    """A status change reason as the API's `StatusReason` accepts it: (reason, valid)."""
+def parse_reason(text: str | None, *, required: bool) -> tuple[str | None, str | None]:
+    """A status change reason as the API's `StatusReason` accepts it: (reason, problem),
+    the problem a key of `FORM_ERRORS` naming what is wrong (missing, or too long)."""
     value = (text or "").strip()
+    if required and not value:
+        return None, "reason_missing"
     try:
         if required:
-            return StatusReason(reason=value).reason, True
-        return OptionalStatusReason(reason=value or None).reason, True
+            return StatusReason(reason=value).reason, None
+        return OptionalStatusReason(reason=value or None).reason, None
     except ValidationError:
-        return None, False
+        return None, "reason"

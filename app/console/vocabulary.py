@@ -92,6 +92,8 @@ FORM_ERRORS: Final = {
     "username": N_("Enter your username."),
     "password": N_("Enter your password."),
     "reason": N_("Give a reason of at most 1,000 characters."),
+    "reason_missing": N_("Give the reason for this change: it is kept in the audit log."),
+    "confirm": N_("Tick the box to confirm that the revocation is permanent."),
     "reasons": N_(
         "Give at least one reason, one per line: each of 3 to 1,000 characters, at most 50 lines."
     ),

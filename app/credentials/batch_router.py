@@ -165,8 +165,10 @@ async def create_batch(
 
     JSON: `{curriculum_id | standard_code, rows: [{recipient, assessment, valid_from?}]}`.
     CSV (UTF-8, header row): columns `name, email, did, completed_on, score_percent,
-    evidence_name, evidence_narrative, evidence_url, valid_from`, target in the query.
-    Valid rows are issued even when others fail; follow progress at the `Location`.
+    evidence_name, evidence_narrative, evidence_url, valid_from, electives` (unit codes
+    separated by semicolons), target in the query. A row naming a unit that is not an
+    elective, valid before its assessment or already expired fails with that problem's
+    `type`. Valid rows are issued even when others fail; follow progress at the `Location`.
     """
     target, rows, raw = await _parse(request, curriculum_id, standard_code, standard_version)
     now = utcnow()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit_service
 from app.audit.summary import pick
 from app.auth.roles import Principal, Role
-from app.credentials import issuance
+from app.credentials import earned, issuance
 from app.credentials.errors import CredentialNotFound
 from app.credentials.models import BatchStatus, CredentialBatch, CredentialBatchRow, RowStatus
 from app.credentials.schemas import CredentialIssue
@@ -39,6 +39,7 @@ CSV_COLUMNS = (
     "evidence_narrative",
     "evidence_url",
     "valid_from",
+    "electives",
 )
 TARGET_FIELDS = ("curriculum_id", "standard_code", "standard_version")
 
@@ -154,6 +155,9 @@ def _csv_row(record: dict[str, str]) -> dict[str, Any]:
         row["assessment"]["evidence"] = [evidence]
     if value["valid_from"]:
         row["valid_from"] = value["valid_from"]
+    if value["electives"]:
+        # One cell: unit codes separated by semicolons or spaces ("EVB-U05; EVB-U06").
+        row["assessment"]["electives"] = value["electives"].replace(";", " ").split()
     return row
 
 
@@ -184,6 +188,23 @@ def parse_csv_rows(data: bytes, target: BatchTarget) -> list[ParsedRow]:
     return rows
 
 
+def _checked(row: ParsedRow, source: issuance.Source, *, now: datetime) -> ParsedRow:
+    """`row`, refused as a single issue request would be if its electives or dates are not
+    ones the credential could carry."""
+    if row.errors is not None:
+        return row
+    try:
+        request = CredentialIssue.model_validate(row.payload)
+    except ValidationError:  # a payload changed since it was read: the runner refuses it
+        return row
+    try:
+        earned.check_request(source.standard_document, request, now=now)
+    except ValidationFailed as error:
+        problem = {"type": error.slug, "msg": error.detail or error.title}
+        return ParsedRow(number=row.number, payload=row.payload, errors=[problem])
+    return row
+
+
 def create_batch(
     session: Session,
     *,
@@ -201,6 +222,7 @@ def create_batch(
             session, principal=principal, request=CredentialIssue.model_validate(probe.payload)
         )
         provider_id = source.provider_id
+        rows = [_checked(row, source, now=now) for row in rows]
     failed = sum(1 for row in rows if row.errors is not None)
     batch = CredentialBatch(
         id=str(uuid.uuid4()),

@@ -9,6 +9,7 @@ same credential.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -61,6 +62,18 @@ class Assessment:
 
 
 @dataclass(frozen=True, slots=True)
+class TrainingSource:
+    """The accredited training provider that trained and assessed the worker (OB 3.0
+    `AchievementSubject.source`: who assessed the achievement on the issuer's behalf)."""
+
+    provider_id: int
+    name: str
+    country: str
+    region: str
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
 class Issuer:
     """The issuing organisation as the credential names it."""
 
@@ -81,8 +94,11 @@ def achievement_id(base_url: str, standard: StandardRead) -> str:
     return version_url(base_url, standard.code, standard.version)
 
 
-def build_alignments(standard: StandardRead, *, base_url: str) -> list[dict[str, Any]]:
-    """One alignment per competency unit (a CASE CFItem), occupation code and equivalent."""
+def build_alignments(
+    standard: StandardRead, *, base_url: str, units: Collection[str] | None = None
+) -> list[dict[str, Any]]:
+    """One alignment per competency unit (a CASE CFItem) earned, occupation code and
+    equivalent; `units` are the codes of the units earned (None: every unit)."""
     english = Language.en
     standard_url = achievement_id(base_url, standard)
     alignments: list[dict[str, Any]] = [
@@ -97,6 +113,7 @@ def build_alignments(standard: StandardRead, *, base_url: str) -> list[dict[str,
             ),
         }
         for unit in standard.units
+        if units is None or unit.code in units
     ]
     for occupation in standard.occupations:
         for attribute, framework in OCCUPATION_FRAMEWORKS.items():
@@ -125,8 +142,15 @@ def build_alignments(standard: StandardRead, *, base_url: str) -> list[dict[str,
     return alignments
 
 
-def build_achievement(standard: StandardRead, *, base_url: str, issuer: Issuer) -> dict[str, Any]:
-    """The OB 3.0 Achievement that is the harmonized standard (achievementType Certification)."""
+def build_achievement(
+    standard: StandardRead,
+    *,
+    base_url: str,
+    issuer: Issuer,
+    units: Collection[str] | None = None,
+) -> dict[str, Any]:
+    """The OB 3.0 Achievement that is the harmonized standard (achievementType Certification),
+    aligned to the units earned (`units`; None: every unit)."""
     identifier = achievement_id(base_url, standard)
     mandatory = [unit.title.en for unit in standard.units if unit.kind.value == "mandatory"]
     narrative = (
@@ -151,7 +175,7 @@ def build_achievement(standard: StandardRead, *, base_url: str, issuer: Issuer) 
         "inLanguage": "en",
         "fieldOfStudy": standard.sector.value,
         "creator": {"id": issuer.did, "type": ["Profile"], "name": issuer.name},
-        "alignment": build_alignments(standard, base_url=base_url),
+        "alignment": build_alignments(standard, base_url=base_url, units=units),
         "resultDescription": [
             {
                 "id": f"{identifier}#result-score",
@@ -214,6 +238,29 @@ def build_subject(
     return subject
 
 
+def build_source(training: TrainingSource) -> dict[str, Any]:
+    """The training provider as an OB 3.0 Profile: name, country and region, its national
+    registration number, and its NASSC accreditation (it issues only while accredited)."""
+    return {
+        "id": f"urn:nassc:provider:{training.provider_id}",
+        "type": ["Profile"],
+        "name": training.name,
+        "description": "Training provider accredited by NASSC",
+        "address": {
+            "type": ["Address"],
+            "addressCountryCode": training.country,
+            "addressRegion": training.region,
+        },
+        "otherIdentifier": [
+            {
+                "type": "IdentifierEntry",
+                "identifier": training.identifier,
+                "identifierType": "identifier",
+            }
+        ],
+    }
+
+
 def build_evidence(assessment: Assessment) -> list[dict[str, Any]]:
     """Evidence objects from the assessment record."""
     evidence = []
@@ -242,9 +289,13 @@ def build_credential(
     issued_at: datetime,
     valid_from: datetime,
     valid_until: datetime | None,
+    units: Collection[str] | None = None,
+    training: TrainingSource | None = None,
 ) -> dict[str, Any]:
-    """The unsigned OB 3.0 AchievementCredential (VCDM 2.0)."""
-    achievement = build_achievement(standard, base_url=base_url, issuer=issuer)
+    """The unsigned OB 3.0 AchievementCredential (VCDM 2.0); `units`: the codes of the
+    competency units earned (None: every unit of the standard); `training`: the provider
+    that trained and assessed the worker, if any."""
+    achievement = build_achievement(standard, base_url=base_url, issuer=issuer, units=units)
     credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT],
         "id": f"urn:uuid:{credential_id}",
@@ -261,6 +312,8 @@ def build_credential(
     }
     if valid_until is not None:
         credential["validUntil"] = xsd_datetime(valid_until)
+    if training is not None:
+        credential["credentialSubject"]["source"] = build_source(training)
     evidence = build_evidence(assessment)
     if evidence:
         credential["evidence"] = evidence

@@ -16,7 +16,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert
@@ -24,11 +24,13 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit_service
 from app.auth.roles import Principal, Role
+from app.credentials import earned
 from app.credentials.builder import (
     Assessment,
     EvidenceItem,
     Issuer,
     Recipient,
+    TrainingSource,
     build_credential,
 )
 from app.credentials.errors import (
@@ -64,6 +66,7 @@ class Source:
     standard_document: StandardRead
     curriculum: Curriculum | None
     provider_id: int | None
+    training: TrainingSource | None = None
 
 
 @dataclass(slots=True)
@@ -126,14 +129,8 @@ def resolve_source(session: Session, *, principal: Principal, request: Credentia
         standard_document=standards_service.to_schema(standard),
         curriculum=curriculum,
         provider_id=provider_id,
+        training=earned.training_source(curriculum),
     )
-
-
-def _add_years(moment: datetime, years: int) -> datetime:
-    try:
-        return moment.replace(year=moment.year + years)
-    except ValueError:  # 29 February
-        return moment.replace(year=moment.year + years, day=28)
 
 
 def prepare(
@@ -148,8 +145,9 @@ def prepare(
 ) -> Prepared:
     """Build the unsigned credential around its allocated status entries."""
     credential_id = str(uuid.uuid4())
-    valid_from = (request.valid_from or now).astimezone(UTC).replace(microsecond=0)
-    valid_until = _add_years(valid_from, source.standard_document.validity_years)
+    valid_from, valid_until = earned.validity_period(
+        source.standard_document, valid_from=request.valid_from, now=now
+    )
     salt = secrets.token_hex(16)
     recipient = Recipient(
         name=request.recipient.name, email=str(request.recipient.email), did=request.recipient.did
@@ -179,6 +177,14 @@ def prepare(
         issued_at=now,
         valid_from=valid_from,
         valid_until=valid_until,
+        units=earned.earned_units(
+            source.standard_document,
+            named=request.assessment.electives,
+            covered=earned.curriculum_electives(
+                source.curriculum.coverage if source.curriculum else None
+            ),
+        ),
+        training=source.training,
     )
     return Prepared(
         credential_id=credential_id,
@@ -309,6 +315,7 @@ def issue_credential(
     """Issue one credential: check, allocate, build, sign both ways, store (audited as
     `credential.issue` by `principal`)."""
     source = resolve_source(session, principal=principal, request=request)
+    earned.check_request(source.standard_document, request, now=now)
     [revocation] = status_service.allocate(
         session, purpose=StatusPurpose.revocation, count=1, now=now
     )

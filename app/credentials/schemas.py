@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from app.fields import SIGNABLE, DbId, IsoDate, IsoDateTime
-from app.standards.codes import StandardCode
+from app.standards.codes import ItemCode, StandardCode
 
 # Recipient and evidence text is signed: no control characters (see app.fields).
 Text = Annotated[
@@ -59,6 +59,14 @@ class AssessmentIn(BaseModel):
     completed_on: IsoDate
     score_percent: float | None = Field(default=None, ge=0, le=100)
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+    electives: list[ItemCode] = Field(
+        default_factory=list,
+        max_length=20,
+        description=(
+            "The elective units the worker passed (codes such as `SEMI-U05`); when none are "
+            "named, the electives their approved curriculum covers"
+        ),
+    )
 
 
 class CredentialIssue(BaseModel):

@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.auth.roles import Principal, Role
 from app.credentials.errors import CredentialNotFound
-from app.credentials.models import Credential
+from app.credentials.models import Credential, CredentialStatus
 from app.providers.models import TrainingProvider
 from app.standards.models import Standard
+from app.web.standing import Standing
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +49,13 @@ def list_credentials(
     issued_to: datetime | None = None,
     holder: str | None = None,
     batch_id: str | None = None,
+    standing: Standing | None = None,
+    now: datetime | None = None,
     offset: int = 0,
     limit: int = 20,
 ) -> CredentialPage:
-    """Credentials, newest first, filtered (`holder`: part of the holder's name, any case)."""
+    """Credentials, newest first, filtered (`holder`: part of the holder's name, any case;
+    `standing`: active, expired, not yet valid, suspended or revoked at `now`)."""
     query = select(Credential)
     if holder is not None:
         query = query.where(
@@ -65,6 +69,10 @@ def list_credentials(
         query = query.join(Standard).where(Standard.code == standard_code)
     if status is not None:
         query = query.where(Credential.status == status)
+    if standing is not None:
+        if now is None:
+            raise ValueError("a standing filter needs the time it is read at")
+        query = query.where(standing_clause(standing, now=now))
     if issued_from is not None:
         query = query.where(Credential.issued_at >= issued_from)
     if issued_to is not None:
@@ -77,6 +85,30 @@ def list_credentials(
         .limit(limit)
     )
     return CredentialPage(items=list(items), total=total)
+
+
+def standing_clause(standing: Standing, *, now: datetime) -> ColumnElement[bool]:
+    """The SQL condition of `standing` at `now`, with `app.web.standing.standing_of`'s
+    precedence (a withdrawal before the dates, expiry before a future start)."""
+    status, valid_from, valid_until = (
+        Credential.status,
+        Credential.valid_from,
+        Credential.valid_until,
+    )
+    if standing is Standing.revoked:
+        return status == CredentialStatus.revoked
+    if standing is Standing.suspended:
+        return status == CredentialStatus.suspended
+    in_force = status == CredentialStatus.active
+    expired = and_(valid_until.is_not(None), valid_until < now)
+    if standing is Standing.expired:
+        return and_(in_force, expired)
+    not_ended = or_(valid_until.is_(None), valid_until >= now)
+    if standing is Standing.not_yet_valid:
+        return and_(in_force, not_ended, valid_from > now)
+    if standing is Standing.active:
+        return and_(in_force, not_ended, valid_from <= now)
+    raise ValueError(f"a stored credential is never {standing.value}")
 
 
 def issuing_countries(session: Session, *, credential_ids: Iterable[str]) -> dict[str, str | None]:

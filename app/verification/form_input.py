@@ -8,8 +8,10 @@ message (an msgid) the page shows above the form; nothing here verifies anything
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Final
+from urllib.parse import urlencode
 
 from app.errors import AppError
 from app.verification import forms, page_labels
@@ -18,6 +20,31 @@ from app.verification.forms import VC_JWT_DATA_URL, Submission
 
 MAX_TEXT_CHARACTERS: Final = forms.MAX_DOCUMENT_BYTES
 """Pasted text longer than this is refused before it is parsed (a credential is ~16 KB)."""
+
+
+_UUID: Final = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+CREDENTIAL_REFERENCE: Final = re.compile(
+    rf"(?:urn:uuid:|(?:https?://[^\s/?#]+)?(?:/[^\s?#]*)?/verify/)?({_UUID})(?:[/?#]\S*)?",
+    re.IGNORECASE,
+)
+"""A credential id as certificates print it, its `urn:uuid:` form, or a verification link."""
+
+
+def credential_reference(text: str) -> str | None:
+    """The credential id in pasted `text` when that is all it holds (an id, `urn:uuid:…`
+    or a verification link), else None: a document or a JWT is verified as such."""
+    match = CREDENTIAL_REFERENCE.fullmatch(text.strip()[:1000])
+    return match.group(1).lower() if match else None
+
+
+def result_link(
+    root_path: str, credential_id: str, *, language: str | None, country: str | None
+) -> str:
+    """The verification page of `credential_id`, keeping a chosen language and country."""
+    query = urlencode(
+        [(key, value) for key, value in (("lang", language), ("country", country)) if value]
+    )
+    return f"{root_path}/verify/{credential_id}" + (f"?{query}" if query else "")
 
 
 @dataclass(frozen=True, slots=True)

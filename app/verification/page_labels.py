@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Final, Literal
 
 from app.verification.checks import CheckName, CheckStatus, Code, Outcome
-from app.verification.summary import StatusLabel
+from app.web.standing import STANDING_NAMES
 from app.web.vocabulary import N_
 
 Tone = Literal["ok", "warn", "bad"]
@@ -134,13 +134,8 @@ CHECK_EXPLANATIONS: Final[dict[Code, str]] = {
 }
 """One sentence per check code, so the page never shows the engine's English detail."""
 
-STATUS_NAMES: Final[dict[StatusLabel, str]] = {
-    StatusLabel.active: N_("Active"),
-    StatusLabel.revoked: N_("Revoked"),
-    StatusLabel.suspended: N_("Suspended"),
-    StatusLabel.unknown: N_("Could not check status"),
-}
-"""The credential's standing according to its status lists."""
+STATUS_NAMES: Final = STANDING_NAMES
+"""The credential's standing, in the one vocabulary of `app.web.standing`."""
 
 NOTHING_SENT: Final = N_("Paste a credential or choose a file, then select “Verify”.")
 BOTH_SENT: Final = N_("Paste a credential or choose a file, not both.")

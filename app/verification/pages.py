@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -31,7 +31,14 @@ from app.links import verify_url
 from app.routing import ProblemRoute
 from app.verification import certificate, qr, responses, service, views
 from app.verification.dependencies import InvalidCountry, VerifierSetupDep, get_audience
-from app.verification.form_input import SubmittedForm, UnreadableSubmission, submission_from_form
+from app.verification.form_input import (
+    SubmittedForm,
+    UnreadableSubmission,
+    credential_reference,
+    result_link,
+    submission_from_form,
+)
+from app.verification.negotiation import prefers_json
 from app.verification.page_labels import NO_SUCH_CREDENTIAL
 from app.verification.schemas import CredentialVerificationRead
 from app.verification.service import Audience, PresentationReport, VerifierSetup
@@ -192,23 +199,39 @@ def verify_form_page(
     request: Request, language: PageLanguage, country: ReaderCountry
 ) -> HTMLResponse:
     """The verification form: paste a credential or upload its file."""
-    form = FormView(action_url=_link(request, "/verify"), countries=_choices(country, language))
+    form = FormView(
+        action_url=_link(request, "/verify"), countries=country_choices(country, language)
+    )
     return render_page(
         request, "verify/form.html", {"form": form}, language=language, country=_code(country)
     )
 
 
-@router.post("/verify", name="verify_submission_page")
-def verify_submission_page(form: SubmittedFormDep, page: VerifyPageDep) -> HTMLResponse:
-    """Verify a pasted or uploaded credential or presentation and show the result."""
+@router.post(
+    "/verify",
+    name="verify_submission_page",
+    response_model=None,
+    responses={303: {"description": "A credential id or verification link: its result page"}},
+)
+def verify_submission_page(form: SubmittedFormDep, page: VerifyPageDep) -> Response:
+    """Verify a pasted or uploaded credential or presentation and show the result; a
+    credential id, `urn:uuid:…` or verification link opens that credential's page (303)."""
     language = page.language
     chosen = _form_country(form.country, default=page.country)
+    reference = None if form.upload else credential_reference(form.text)
+    if reference is not None:  # an id or a link: its page, in the reader's language
+        requested = page.request.query_params.get("lang")
+        lang = negotiate_language(requested, None) if requested else None
+        all_countries = (form.country or "").strip().lower() == ALL_COUNTRIES
+        country = chosen.value if chosen else (ALL_COUNTRIES if all_countries else None)
+        url = result_link(_root_path(page.request), reference, language=lang, country=country)
+        return RedirectResponse(url, status_code=303)
     try:
         submission = submission_from_form(form)
     except UnreadableSubmission as error:
         view = FormView(
             action_url=page.link("/verify"),
-            countries=_choices(chosen, language),
+            countries=country_choices(chosen, language),
             text=form.text,
             error=translate(language, error.message),
         )
@@ -257,7 +280,7 @@ def verify_credential_page(
     """
     now = utcnow()
     session, setup, language, country = page.session, page.setup, page.language, page.country
-    if _prefers_json(page.request.headers.get("accept")):
+    if prefers_json(page.request.headers.get("accept")):
         if isinstance(audience, InvalidCountry):
             raise audience
         report = service.verify_stored_credential(
@@ -280,7 +303,7 @@ def verify_credential_page(
     identifier = (result.credential.credential_id if result.credential else None) or credential_id
     context = {
         "result": result,
-        "countries": _choices(country, language),
+        "countries": country_choices(country, language),
         "checked_at": now,
         "certificate_url": page.link(f"/verify/{identifier}/certificate"),
         "json_url": f"{root}/api/v1/verify/{identifier}",
@@ -317,39 +340,6 @@ def verify_qr_code(credential_id: str, session: SessionDep, setup: VerifierSetup
     return Response(image, media_type="image/svg+xml", headers=QR_HEADERS)
 
 
-def _prefers_json(accept: str | None) -> bool:
-    """True when `Accept` ranks JSON above HTML; a tie (`*/*`, no header) is HTML."""
-    ranges = _media_ranges(accept or "")
-    return _quality_of("application/json", ranges) > _quality_of("text/html", ranges)
-
-
-def _media_ranges(accept: str) -> list[tuple[str, float]]:
-    ranges = []
-    for item in accept.split(",")[:30]:
-        media_range, _, params = item.partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((media_range.strip().lower(), quality))
-    return ranges
-
-
-def _quality_of(media_type: str, ranges: list[tuple[str, float]]) -> float:
-    """The quality of the most specific range matching `media_type` (RFC 9110 12.5.1)."""
-    kind = media_type.split("/")[0]
-    specificity, quality = -1, 0.0
-    for media_range, value in ranges:
-        rank = {media_type: 2, f"{kind}/*": 1, "*/*": 0}.get(media_range, -1)
-        if rank > specificity:
-            specificity, quality = rank, value
-    return quality
-
-
 def _form_country(value: str | None, *, default: Country | None) -> Country | None:
     if value is None:
         return default
@@ -359,10 +349,6 @@ def _form_country(value: str | None, *, default: Country | None) -> Country | No
         return Country(value.strip().upper())
     except ValueError:
         return default
-
-
-def _choices(country: Country | None, language: Language) -> list[CountryChoice]:
-    return country_choices(country, language)
 
 
 def _code(country: Country | None) -> str | None:

@@ -59,6 +59,8 @@ class EquivalentRead(BaseModel):
     recognition_type: str
     url: str | None
     verified: bool
+    unit_codes: tuple[str, ...] = ()
+    """The standard's units it covers (what a partial recognition leaves out)."""
 
 
 class RecognitionRead(BaseModel):
@@ -102,6 +104,7 @@ def recognition_for(
             recognition_type=item.recognition_type.value,
             url=item.url,
             verified=item.verified,
+            unit_codes=tuple(item.unit_codes),
         )
         for item in standard.equivalents
         if item.country is country

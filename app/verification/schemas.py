@@ -11,7 +11,7 @@ from app.fields import Country, StrictBool
 from app.verification.checks import CheckName, CheckStatus, Outcome
 from app.verification.forms import Form
 from app.verification.recognition import RecognitionRead
-from app.verification.summary import StatusLabel
+from app.web.standing import Standing
 
 Did = Annotated[
     str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$", max_length=500)
@@ -73,7 +73,7 @@ class SummaryRead(BaseModel):
     awarded_at: datetime | None
     valid_from: datetime | None
     valid_until: datetime | None
-    status: StatusLabel
+    status: Standing
 
 
 class CredentialVerificationRead(BaseModel):

@@ -12,23 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from app.standards.schemas import StandardRead
-from app.verification.checks import CheckName, CheckStatus
+from app.verification.checks import CheckName, CheckStatus, Code
 from app.verification.dates import parse_datetime
 from app.verification.named_standards import achievement_of
 from app.verification.results import CredentialVerification
+from app.web.standing import Standing
 
-
-class StatusLabel(StrEnum):
-    """The credential's standing according to its status lists."""
-
-    active = "active"
-    revoked = "revoked"
-    suspended = "suspended"
-    unknown = "unknown"
+StatusLabel = Standing
+"""The credential's standing (the one vocabulary of `app.web.standing`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +61,7 @@ class CredentialSummary:
     awarded_at: datetime | None
     valid_from: datetime | None
     valid_until: datetime | None
-    status: StatusLabel
+    status: Standing
 
 
 def holder_name(document: Mapping[str, Any]) -> str | None:
@@ -85,17 +79,23 @@ def holder_name(document: Mapping[str, Any]) -> str | None:
     return None
 
 
-def status_label(result: CredentialVerification) -> StatusLabel:
-    """Revoked, suspended, active (both lists read) or unknown."""
+def status_label(result: CredentialVerification) -> Standing:
+    """Revoked, suspended, expired, not yet valid, active (both lists read) or unknown:
+    the precedence of `app.web.standing.standing_of`, read from the checks."""
     revocation = result.check(CheckName.revocation).status
     suspension = result.check(CheckName.suspension).status
+    validity = result.check(CheckName.validity).code
     if revocation is CheckStatus.failed:
-        return StatusLabel.revoked
+        return Standing.revoked
     if suspension is CheckStatus.failed:
-        return StatusLabel.suspended
+        return Standing.suspended
+    if validity is Code.expired:
+        return Standing.expired
+    if validity is Code.not_yet_valid:
+        return Standing.not_yet_valid
     if revocation is CheckStatus.passed and suspension is CheckStatus.passed:
-        return StatusLabel.active
-    return StatusLabel.unknown
+        return Standing.active
+    return Standing.unknown
 
 
 def summarize(

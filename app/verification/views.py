@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 
 from app.fields import Country, Language
 from app.issuer.identity import ISSUER_NAMES
-from app.standards.enums import CredentialFramework, MatchType, RecognitionType, Sector
-from app.standards.page_labels import MATCH_NAMES, framework_name
-from app.standards.references import EQUIVALENT_FRAMEWORKS
+from app.standards.enums import Sector
 from app.standards.schemas import StandardRead
+from app.verification.card import AssessmentView, assessment_view
 from app.verification.checks import Check, Outcome
 from app.verification.named_standards import achievement_of, standard_of
 from app.verification.page_labels import (
@@ -37,7 +36,7 @@ from app.verification.page_labels import (
     VERDICT_TONES,
     Tone,
 )
-from app.verification.recognition import RecognitionRead
+from app.verification.recognition_views import RecognitionView, recognition_view
 from app.verification.service import CredentialReport, PresentationReport
 from app.verification.summary import CredentialSummary
 from app.web.i18n import gettext as translate
@@ -45,8 +44,6 @@ from app.web.vocabulary import (
     CHECK_OUTCOMES,
     CHECKS,
     COUNTRY_NAMES,
-    N_,
-    RECOGNITION_NAMES,
     SECTOR_NAMES,
     UNIT_KIND_NAMES,
     VERDICTS,
@@ -57,14 +54,6 @@ CFITEM: Final = "CFItem"
 """The alignment target type of a competency unit (a CASE framework item)."""
 VALID_OUTCOMES: Final = frozenset({Outcome.verified, Outcome.status_unknown})
 """Outcomes under which a certificate is printed as a certificate (not as a notice)."""
-NATIONAL_LEVEL_LABELS: Final = {
-    "CONOCER": N_("CONOCER level (Mexico)"),
-    "NOC TEER": N_("NOC TEER category (Canada)"),
-}
-"""The national level's label (the standards pages use the same msgids)."""
-_FRAMEWORKS_BY_NAME: Final = {
-    name: CredentialFramework(slug) for slug, name in EQUIVALENT_FRAMEWORKS.items()
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,49 +106,7 @@ class CredentialView:
     valid_until: datetime | None
     status: str
     units: list[UnitView]
-
-
-@dataclass(frozen=True, slots=True)
-class OccupationView:
-    """An occupation coded in the employer's national classification."""
-
-    system: str
-    code: str
-    title: str
-    match: str
-    verified: bool
-
-
-@dataclass(frozen=True, slots=True)
-class EquivalentView:
-    """A national credential recognised toward the standard."""
-
-    framework: str
-    jurisdiction: str | None
-    code: str | None
-    title: str
-    recognition: str
-    url: str | None
-    verified: bool
-
-
-@dataclass(frozen=True, slots=True)
-class RecognitionView:
-    """The standard as an employer in one country knows it."""
-
-    country: str
-    name: str
-    national_level_label: str | None
-    national_level: int | None
-    occupations: list[OccupationView]
-    equivalents: list[EquivalentView]
-
-    @property
-    def has_unverified(self) -> bool:
-        """Whether some code or equivalent is provisional (the page then says so)."""
-        return any(not item.verified for item in self.occupations) or any(
-            not item.verified for item in self.equivalents
-        )
+    assessment: AssessmentView
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +131,11 @@ class ResultView:
     def valid(self) -> bool:
         """Whether the credential may be presented as a valid certificate."""
         return self.verdict.slug in {VERDICT_SLUGS[outcome] for outcome in VALID_OUTCOMES}
+
+    @property
+    def in_good_standing(self) -> bool:
+        """Whether every check passed: only then may a page call it "genuine and valid"."""
+        return self.verdict.slug == VERDICT_SLUGS[Outcome.verified]
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +229,7 @@ def credential_view(
         standard_version=version,
         standard_url=(
             f"{root_path}/standards/{quote(code, safe='')}?version={quote(version, safe='')}"
+            f"&lang={language}"
             if standard and code and version
             else None
         ),
@@ -293,6 +246,7 @@ def credential_view(
         valid_until=summary.valid_until,
         status=translate(language, STATUS_NAMES[summary.status]),
         units=unit_views(document, standard=standard, language=language),
+        assessment=assessment_view(document, language=language),
     )
 
 
@@ -324,45 +278,6 @@ def unit_views(
     return units
 
 
-def recognition_view(item: RecognitionRead, language: Language) -> RecognitionView:
-    """The recognition of the standard in one country, labelled in the page language."""
-    level = item.national_level
-    return RecognitionView(
-        country=item.country.value,
-        name=translate(language, COUNTRY_NAMES[item.country]),
-        national_level_label=(
-            translate(language, NATIONAL_LEVEL_LABELS[level.framework])
-            if level and level.framework in NATIONAL_LEVEL_LABELS
-            else None
-        ),
-        national_level=level.level if level else None,
-        occupations=[
-            OccupationView(
-                system=code.system,
-                code=code.code,
-                title=code.title,
-                match=translate(language, MATCH_NAMES[MatchType(code.match_type)]),
-                verified=code.verified,
-            )
-            for code in item.occupations
-        ],
-        equivalents=[
-            EquivalentView(
-                framework=_framework_name(equivalent.framework, language),
-                jurisdiction=equivalent.jurisdiction,
-                code=equivalent.code,
-                title=equivalent.title,
-                recognition=translate(
-                    language, RECOGNITION_NAMES[RecognitionType(equivalent.recognition_type)]
-                ),
-                url=equivalent.url,
-                verified=equivalent.verified,
-            )
-            for equivalent in item.equivalents
-        ],
-    )
-
-
 def country_choices(current: Country | None, language: Language) -> list[CountryChoice]:
     """The three countries for the "your country" switcher, the current one marked."""
     return [
@@ -382,8 +297,3 @@ def _sector_name(value: str | None, language: Language) -> str | None:
         return translate(language, SECTOR_NAMES[Sector(value)])
     except (ValueError, KeyError):
         return value
-
-
-def _framework_name(name: str, language: Language) -> str:
-    framework = _FRAMEWORKS_BY_NAME.get(name)
-    return framework_name(framework, language) if framework else name

@@ -83,6 +83,13 @@ def format_percent(value: int | float | Decimal, *, locale: str) -> str:
     return numbers.format_percent(value, locale=locale)
 
 
+def format_score(percent: int | float, *, locale: str) -> str:
+    """A score out of 100 as a percentage in `locale`, with the decimals it has
+    (86.5 → "86.5%", "86,5 %"); read through its decimal text, so 57.3 stays 57.3."""
+    ratio = Decimal(str(percent)) / 100
+    return numbers.format_percent(ratio, locale=locale, decimal_quantization=False)
+
+
 def _as_utc(value: datetime) -> datetime:
     # A naive datetime in this service is UTC by convention (`*_at` columns are UTC).
     if value.tzinfo is None:

@@ -25,6 +25,7 @@ from app.fields import Language
 from app.web import formatting
 from app.web.i18n import LANGUAGES, get_translations
 from app.web.i18n import gettext as translate
+from app.web.standing import STANDING_NAMES, Standing
 from app.web.vocabulary import error_text
 
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent.parent / "templates"
@@ -90,6 +91,8 @@ def build_environment(language: Language, *, strict: bool) -> Environment:
     environment.filters["datetime"] = _datetime_filter
     environment.filters["number"] = _number_filter
     environment.filters["percent"] = _percent_filter
+    environment.filters["score"] = _score_filter
+    environment.filters["standing"] = partial(_standing_filter, language)
     return environment
 
 
@@ -148,7 +151,8 @@ def page_context(
         language_links=language_links(request, language),
         query_url=partial(url_with_query, request),
         static_url=partial(_static_url, root_path),
-        home_url=f"{root_path}/",
+        home_url=f"{root_path}/"
+        + (f"?lang={language}" if request.query_params.get("lang") else ""),
     )
     return merged
 
@@ -246,6 +250,19 @@ def _number_filter(context: Context, value: int | float | Decimal) -> str:
 @pass_context
 def _percent_filter(context: Context, value: int | float | Decimal) -> str:
     return formatting.format_percent(value, locale=_locale_of(context))
+
+
+@pass_context
+def _score_filter(context: Context, value: int | float) -> str:
+    return formatting.format_score(value, locale=_locale_of(context))
+
+
+def _standing_filter(language: Language, value: str) -> str:
+    """A standing (`app.web.standing`) in words; an unknown value is shown as it is."""
+    try:
+        return translate(language, STANDING_NAMES[Standing(value)])
+    except ValueError:
+        return value
 
 
 def _date_format(name: str) -> formatting.DateFormat:

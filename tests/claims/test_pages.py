@@ -199,7 +199,7 @@ def test_claim_pages_are_translated(client: TestClient, app: FastAPI, db: Sessio
     page = assert_page(client.get(location))
     assert page.find("h1").text == "Votre attestation"
     spent = unavailable(client.get(f"/claim/{token}?lang=es"), 410, "used")
-    assert spent.find("h1").text == "Este enlace para reclamar la credencial ya se utilizó"
+    assert spent.find("h1").text == "Este enlace para obtener la credencial ya se utilizó"
 
 
 def test_expired_claim_link(client: TestClient, app: FastAPI, db: Session) -> None:
@@ -384,7 +384,7 @@ def test_claim_form_posted_without_origin_or_with_a_null_one(
     ("language", "heading", "button"),
     [
         ("en", "Claim your credential", "Claim my credential"),
-        ("es", "Reclame su credencial", "Reclamar mi credencial"),
+        ("es", "Obtenga su credencial", "Obtener mi credencial"),
         ("fr", "Récupérez votre attestation", "Récupérer mon attestation"),
     ],
 )

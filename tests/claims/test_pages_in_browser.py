@@ -37,12 +37,12 @@ def test_open_the_claim_link_then_press_the_button(
     for _ in range(2):
         browser.get(claim_url)
         heading = wait.until(expected_conditions.visibility_of_element_located((By.TAG_NAME, "h1")))
-        assert heading.text == "Reclame su credencial"
+        assert heading.text == "Obtenga su credencial"
     assert browser.find_element(By.CSS_SELECTOR, ".credential-facts__holder").text == HOLDER
     assert claimed_at(db, credential.id) is None
 
     button = browser.find_element(By.CSS_SELECTOR, "form.claim-form button[type=submit]")
-    assert button.text == "Reclamar mi credencial"
+    assert button.text == "Obtener mi credencial"
     button.click()
     wait.until(expected_conditions.url_contains("/my/"))
     assert browser.current_url.endswith("?lang=es")

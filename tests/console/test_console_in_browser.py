@@ -140,6 +140,7 @@ def test_revoke_a_credential_in_the_browser(
     WebDriverWait(browser, WAIT_SECONDS).until(left_the_page(link))
 
     wait_for(browser, "input#revoke-reason").send_keys("Assessment found to be fraudulent")
+    browser.find_element(By.ID, "revoke-confirm").click()
     submit(browser, browser.find_element(By.ID, "revoke"))
     assert wait_for(browser, ".console-notice").text == (
         "The credential has been revoked and its status list signed again."

@@ -187,7 +187,9 @@ def test_revoking_sets_the_bit_in_the_public_status_list(
     url = list_url("http://testserver", credential.revocation_list_id)
     assert credential.revocation_index not in revocation_bits(client, url)
     username = signed_in(client, db, Role.registrar)
-    response = post(client, credential_id, action="revoke", reason="Fraudulent assessment")
+    response = post(
+        client, credential_id, action="revoke", reason="Fraudulent assessment", confirm="yes"
+    )
     assert response.status_code == 303
     location = response.headers["location"]
     assert location == f"/console/credentials/{credential_id}?lang=en&done=revoked"
@@ -206,7 +208,12 @@ def test_revoking_sets_the_bit_in_the_public_status_list(
     # Revoking again is refused with an explanation, not an error document.
     again = client.post(
         f"{CREDENTIALS}/{credential_id}",
-        data={"csrf_token": session_csrf(client), "action": "revoke", "reason": "Twice"},
+        data={
+            "csrf_token": session_csrf(client),
+            "action": "revoke",
+            "reason": "Twice",
+            "confirm": "yes",
+        },
     )
     assert "already revoked" in page(again, 409).find("div", class_="console-problem").text
 

@@ -59,6 +59,8 @@ def owned_by_a(allowed: frozenset[str]) -> Row:
 
 
 MATRIX: Final[dict[tuple[str, str], Row]] = {
+    ("GET", "/"): Row(EVERYONE),
+    ("GET", "/favicon.ico"): Row(EVERYONE),
     ("GET", "/healthz"): Row(EVERYONE),
     ("GET", "/readyz"): Row(EVERYONE),
     ("POST", "/api/v1/verify"): Row(EVERYONE),

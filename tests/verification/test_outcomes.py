@@ -248,7 +248,7 @@ def test_expired_credential_is_expired(
     assert body["outcome"] == "expired"
     assert statuses(body) == {**dict.fromkeys(ALL_CHECKS, "passed"), "validity": "failed"}
     assert codes(body)["validity"] == "expired"
-    assert body["summary"]["status"] == "active"
+    assert body["summary"]["status"] == "expired"
     assert body["summary"]["valid_until"] == "2024-01-01T00:00:00Z"
 
 
@@ -264,6 +264,7 @@ def test_credential_not_valid_yet_is_not_yet_valid(
     assert body["outcome"] == "not-yet-valid"
     assert statuses(body) == {**dict.fromkeys(ALL_CHECKS, "passed"), "validity": "failed"}
     assert codes(body)["validity"] == "not-yet-valid"
+    assert body["summary"]["status"] == "not-yet-valid"
 
 
 @pytest.mark.parametrize(
