@@ -312,3 +312,19 @@ def test_hostile_credentials_are_refused_never_a_server_error(
         response = issue(client, setup, document, **options)
         assert response.status_code == 422, response.text
         assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("purpose", ["revocation ", "refresh", ["revocation", 5]])
+def test_unknown_status_purposes_are_refused(
+    client: TestClient, app: FastAPI, db: Session, purpose: Any
+) -> None:
+    setup = issuing(client, app, db)
+    response = issue(client, setup, credential(setup.web_did), at=ISSUE, statusPurpose=purpose)
+
+    if isinstance(purpose, list):  # not strings: the options' schema refuses it
+        assert_problem(response, 422, "validation-error")
+    else:
+        assert_problem(response, 422, "invalid-status-request")
+    request = {"type": "BitstringStatusListEntry", "statusPurpose": "message"}
+    entry = issue(client, setup, credential(setup.web_did, credentialStatus=request), at=ISSUE)
+    assert_problem(entry, 422, "invalid-status-request")
