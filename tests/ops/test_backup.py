@@ -31,7 +31,7 @@ from app.ops.errors import BackupError
 from app.verification.models import TrustedIssuer, VerificationEvent
 from tests.conftest import settings_for
 from tests.credentials.factories import IssuingSetup, issue_body, issuing_setup
-from tests.factories import create_staff_user
+from tests.factories import create_staff_user, staff_headers
 
 DatabaseFactory = Callable[[str], str]
 
@@ -132,6 +132,12 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
         json={"curriculum_id": setup.curriculum_id, "rows": cohort},
     )
     assert batch.status_code == 202, batch.text
+    instance = client.post(
+        "/api/v1/admin/issuer-instances",
+        headers=staff_headers(client, db, Role.admin),
+        json={"name": "Conformance runs"},
+    )
+    assert instance.status_code == 201, instance.text
     db.add_all(
         [
             VerificationEvent(
