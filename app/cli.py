@@ -23,6 +23,7 @@ from app.crypto.contexts import PinnedContexts
 from app.db import make_engine, make_sessionmaker, unit_of_work, utcnow
 from app.errors import AppError
 from app.keys import service as keys_service
+from app.keys.models import KeyAlgorithm
 from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
 from app.standards import service as standards_service
@@ -106,10 +107,12 @@ def _key_store() -> FileKeyStore:
 
 @keys_app.command("ensure")
 def keys_ensure() -> None:
-    """Create and activate a signing key if none is active (idempotent)."""
+    """Create and activate an Ed25519 and a P-256 signing key where none is active
+    (idempotent)."""
     with session_scope() as session:
-        key, created = keys_service.ensure_key(session, store=_key_store(), now=utcnow())
-        typer.echo(f"{'created' if created else 'using'} signing key {key.kid}")
+        for key, created in keys_service.ensure_keys(session, store=_key_store(), now=utcnow()):
+            verb = "created" if created else "using"
+            typer.echo(f"{verb} {key.algorithm} signing key {key.kid}")
 
 
 @keys_app.command("generate")
@@ -125,11 +128,18 @@ def keys_generate(
 
 
 @keys_app.command("rotate")
-def keys_rotate() -> None:
-    """Make a new key the signing key; earlier keys stay published."""
+def keys_rotate(
+    algorithm: Annotated[
+        KeyAlgorithm | None, typer.Option(help="Rotate only this algorithm's key")
+    ] = None,
+) -> None:
+    """Make new keys the signing keys (Ed25519 and P-256, or one); earlier keys stay
+    published."""
+    algorithms = [algorithm] if algorithm is not None else list(KeyAlgorithm)
     with session_scope() as session:
-        key = keys_service.rotate_key(session, store=_key_store(), now=utcnow())
-        typer.echo(f"rotated: {key.kid} now signs")
+        for each in algorithms:
+            key = keys_service.rotate_key(session, store=_key_store(), now=utcnow(), algorithm=each)
+            typer.echo(f"rotated: {key.algorithm} key {key.kid} now signs")
 
 
 @keys_app.command("retire")

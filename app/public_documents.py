@@ -1,5 +1,5 @@
 """The public documents every verifier reads (DID document, JWK Set, issuer profile, status
-lists) answer any origin and `HEAD`.
+lists, SD-JWT VC type metadata and issuer metadata) answer any origin and `HEAD`.
 
 Browser-based verifiers fetch them cross-origin, and link checkers and caches ask with
 `HEAD`; both are public anyway. A pure ASGI middleware, so the routes stay GET-only in the
@@ -15,9 +15,17 @@ from typing import Final
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PUBLIC_PATHS: Final = frozenset(
-    {"/.well-known/did.json", "/did.json", "/.well-known/jwks.json", "/issuer"}
+    {
+        "/.well-known/did.json",
+        "/did.json",
+        "/.well-known/jwks.json",
+        "/.well-known/jwt-vc-issuer",
+        "/issuer",
+        "/.well-known/openid-credential-issuer",
+        "/.well-known/oauth-authorization-server",
+    }
 )
-PUBLIC_PREFIXES: Final = ("/status/",)
+PUBLIC_PREFIXES: Final = ("/status/", "/vct/")
 ALLOW_METHODS: Final = "GET, HEAD, OPTIONS"
 ALLOW_HEADERS: Final = "Accept, Accept-Language, If-None-Match"
 EXPOSE_HEADERS: Final = "ETag, Content-Language"

@@ -62,6 +62,11 @@ def test_media_types_are_the_real_ones(document: dict[str, Any]) -> None:
         "application/vc+jwt",
         "application/json",
     }
+    assert media("/status/tsl/{list_id}") == {"application/statuslist+jwt"}
+    assert media("/vct/{standard_code}") == {"application/json"}
+    assert media("/.well-known/jwt-vc-issuer") == {"application/json"}
+    assert "404" in paths["/vct/{standard_code}"]["get"]["responses"]
+    assert "404" in paths["/status/tsl/{list_id}"]["get"]["responses"]
     assert "text/csv" in media("/api/v1/admin/reports/credentials")
     assert media("/verify/{credential_id}/certificate") == {"text/html"}
     assert "text/html" in media("/verify/{credential_id}", "404")

@@ -1,4 +1,4 @@
-"""Issued credentials, idempotency records, batch jobs and their rows."""
+"""Issued credentials, their wallet copies, idempotency records, batch jobs and their rows."""
 
 from __future__ import annotations
 
@@ -61,6 +61,27 @@ class Credential(Base):
     batch_row: Mapped[int | None]
 
     standard: Mapped[Standard] = relationship()
+
+
+class WalletCredential(Base):
+    """One copy of a credential issued to a wallet (an SD-JWT VC), bound to the holder's key
+    and with its own entry in a Token Status List (2 bits: valid, invalid, suspended) that
+    mirrors the credential's status."""
+
+    __tablename__ = "wallet_credential"
+    __table_args__ = (
+        UniqueConstraint("token_list_id", "token_index", name="uq_wallet_credential_token"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    credential_id: Mapped[str] = mapped_column(ForeignKey("credential.id"), index=True)
+    format: Mapped[str] = mapped_column(String(32))
+    holder_key_thumbprint: Mapped[str] = mapped_column(String(64), index=True)
+    algorithm: Mapped[str] = mapped_column(String(16))
+    key_id: Mapped[str] = mapped_column(String(128))
+    token_list_id: Mapped[int] = mapped_column(ForeignKey("status_list.id"))
+    token_index: Mapped[int]
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class IdempotencyRecord(Base):

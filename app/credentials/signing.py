@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.crypto import jws
 from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import add_proof
 from app.crypto.did import did_web_from_url, verification_method_id
@@ -17,18 +18,38 @@ from app.crypto.jose import sign_vc_jwt
 from app.errors import ServiceUnavailable
 from app.issuer.models import IssuerInstance
 from app.keys import service as keys_service
-from app.keys.service import KeyCache
+from app.keys.models import KeyAlgorithm
+from app.keys.service import KeyCache, NoSigningKey
 from app.keys.store import KeyStore, KeyStoreError
 
 
 @dataclass(frozen=True, slots=True)
+class JwsSigner:
+    """Signs compact JWS (wallet formats, Token Status Lists) with one active key, named in
+    the `kid` header by its DID URL (the JWKS `kid`)."""
+
+    verification_method: str
+    algorithm: str
+    private_key: jws.PrivateKey
+
+
+@dataclass(frozen=True, slots=True)
 class IssuerSigner:
-    """Signs as the issuer's DID with its active key."""
+    """Signs as the issuer's DID with its active key (and Token Status Lists with
+    `token_signer`: the active P-256 key, or the Ed25519 one when there is none)."""
 
     did: str
     kid: str
     private_key: Ed25519PrivateKey
     contexts: PinnedContexts
+    token_signer: JwsSigner | None = None
+
+    @property
+    def token_list_signer(self) -> JwsSigner:
+        """Who signs Token Status Lists."""
+        if self.token_signer is not None:
+            return self.token_signer
+        return JwsSigner(self.verification_method, jws.EDDSA, self.private_key)
 
     @property
     def verification_method(self) -> str:
@@ -55,12 +76,25 @@ def current_signer(
 ) -> IssuerSigner:
     """A signer with the key that is active now."""
     active = keys_service.active_key(session, cache=cache)
+    did = did_web_from_url(settings.public_base_url)
     return IssuerSigner(
-        did=did_web_from_url(settings.public_base_url),
+        did=did,
         kid=active.kid,
         private_key=active.private_key,
         contexts=contexts,
+        token_signer=jws_signer(session, did=did, cache=cache, algorithm=KeyAlgorithm.es256),
     )
+
+
+def jws_signer(
+    session: Session, *, did: str, cache: KeyCache, algorithm: KeyAlgorithm
+) -> JwsSigner | None:
+    """A JWS signer with the active key of `algorithm`, or None when none is active."""
+    try:
+        active = keys_service.active_jws_key(session, cache=cache, algorithm=algorithm)
+    except NoSigningKey:
+        return None
+    return JwsSigner(verification_method_id(did, active.kid), algorithm.value, active.private_key)
 
 
 def instance_signer(
@@ -70,9 +104,9 @@ def instance_signer(
     try:
         private_key = store.load(instance.kid)
     except KeyStoreError:
-        raise ServiceUnavailable(
-            f"The key of issuer instance {instance.id} cannot be read."
-        ) from None
+        private_key = None
+    if not isinstance(private_key, Ed25519PrivateKey):
+        raise ServiceUnavailable(f"The key of issuer instance {instance.id} cannot be read.")
     return IssuerSigner(
         did=instance.did,
         kid=instance.public_key_multibase,

@@ -7,6 +7,9 @@
   https://www.w3.org/TR/vc-di-eddsa/#multikey
 - JWK: RFC 8037 §2 (`kty` OKP, `crv` Ed25519, `x`); published keys never carry `d`.
 - did:key: https://w3c-ccg.github.io/did-method-key/ — `did:key:` + the same `z6Mk…` value.
+- P-256 (for ES256 wallet formats): multicodec `p256-pub` 0x1200 (varint 0x8024) + the
+  33-byte compressed point (SEC 1 §2.3.3), so the value starts `zDn`
+  (https://www.w3.org/TR/vc-di-ecdsa/#multikey).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -34,7 +38,9 @@ from app.crypto.multibase import (
 
 ED25519_PUBLIC_HEADER = b"\xed\x01"
 ED25519_PRIVATE_HEADER = b"\x80\x26"
+P256_PUBLIC_HEADER = b"\x80\x24"
 KEY_LENGTH = 32
+P256_COMPRESSED_LENGTH = 33
 DID_KEY_PREFIX = "did:key:"
 
 # JWK members that would disclose private key material (RFC 7517 §9.2, RFC 8037 §2).
@@ -81,7 +87,26 @@ def private_key_from_multibase(value: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(raw)
 
 
-def _decode_multikey(value: str, *, header: bytes, what: str) -> bytes:
+def p256_public_key_to_multibase(public_key: ec.EllipticCurvePublicKey) -> str:
+    """Encode a P-256 public key as a Multikey `publicKeyMultibase` value (`zDn…`)."""
+    if not isinstance(public_key.curve, ec.SECP256R1):
+        raise InvalidMultikeyError("only P-256 elliptic-curve keys are accepted")
+    point = public_key.public_bytes(Encoding.X962, PublicFormat.CompressedPoint)
+    return encode_base58btc(P256_PUBLIC_HEADER + point)
+
+
+def p256_public_key_from_multibase(value: str) -> ec.EllipticCurvePublicKey:
+    """Decode a P-256 Multikey (`z` + 0x8024 + 33-byte compressed point); else refused."""
+    raw = _decode_multikey(
+        value, header=P256_PUBLIC_HEADER, what="P-256 public", length=P256_COMPRESSED_LENGTH
+    )
+    try:
+        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except ValueError as error:
+        raise InvalidMultikeyError("P-256 public key is not a point on the curve") from error
+
+
+def _decode_multikey(value: str, *, header: bytes, what: str, length: int = KEY_LENGTH) -> bytes:
     try:
         decoded = decode_base58btc(value, max_length=128)
     except MultibaseError as error:
@@ -90,9 +115,9 @@ def _decode_multikey(value: str, *, header: bytes, what: str) -> bytes:
         raise InvalidMultikeyError(
             f"{what} key multicodec header is 0x{decoded[:2].hex()}, expected 0x{header.hex()}"
         )
-    if len(decoded) != len(header) + KEY_LENGTH:
+    if len(decoded) != len(header) + length:
         raise InvalidMultikeyError(
-            f"{what} key is {len(decoded) - len(header)} bytes, expected {KEY_LENGTH}"
+            f"{what} key is {len(decoded) - len(header)} bytes, expected {length}"
         )
     return decoded[len(header) :]
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from app.crypto import jws
 from app.crypto.did import verification_method_id
-from app.crypto.multikey import public_key_to_jwk
 
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
@@ -39,10 +39,21 @@ class PublishedKey:
     public_key: Ed25519PublicKey
 
 
-def build_did_document(did: str, keys: Sequence[PublishedKey]) -> dict[str, Any]:
-    """The DID document: every published key as a Multikey, referenced from assertionMethod
-    only: the keys sign credentials and status lists, never authenticate the issuer (a key
-    listed under `authentication` could sign presentations as the issuer)."""
+@dataclass(frozen=True, slots=True)
+class PublishedJwsKey:
+    """A verification method of any algorithm (Ed25519 or P-256) with its JWS algorithm."""
+
+    kid: str
+    public_key_multibase: str
+    public_key: jws.PublicKey
+    algorithm: str
+
+
+def build_did_document(did: str, keys: Sequence[PublishedJwsKey]) -> dict[str, Any]:
+    """The DID document: every published key (Ed25519 `z6Mk…`, P-256 `zDn…`) as a Multikey,
+    referenced from assertionMethod only: the keys sign credentials and status lists, never
+    authenticate the issuer (a key listed under `authentication` could sign presentations
+    as the issuer)."""
     methods = [
         {
             "id": verification_method_id(did, key.kid),
@@ -61,14 +72,16 @@ def build_did_document(did: str, keys: Sequence[PublishedKey]) -> dict[str, Any]
     }
 
 
-def build_jwks(did: str, keys: Sequence[PublishedKey]) -> dict[str, Any]:
-    """The same keys as a JWK Set; each `kid` is the verification method's DID URL."""
+def build_jwks(did: str, keys: Sequence[PublishedJwsKey]) -> dict[str, Any]:
+    """The same keys as a JWK Set; each `kid` is the verification method's DID URL and
+    `alg` the key's one algorithm (EdDSA or ES256)."""
     return {
         "keys": [
             {
-                **public_key_to_jwk(key.public_key, kid=verification_method_id(did, key.kid)),
+                **jws.public_key_to_jwk(key.public_key),
+                "kid": verification_method_id(did, key.kid),
                 "use": "sig",
-                "alg": "EdDSA",
+                "alg": key.algorithm,
             }
             for key in keys
         ]

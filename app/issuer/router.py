@@ -29,15 +29,16 @@ def _json(body: dict[str, Any], media_type: str, **headers: str) -> JSONResponse
 @router.get("/.well-known/did.json")
 @router.get("/did.json", include_in_schema=False)
 def did_document(session: SessionDep, settings: SettingsDep) -> JSONResponse:
-    """The issuer's DID document: every published key as a Multikey in assertionMethod."""
-    did, keys = service.published_identity(session, settings=settings)
+    """The issuer's DID document: every published key (Ed25519 and P-256) as a Multikey in
+    assertionMethod."""
+    did, keys = service.published_document_keys(session, settings=settings)
     return _json(build_did_document(did, keys), "application/did+ld+json")
 
 
 @router.get("/.well-known/jwks.json")
 def jwks(session: SessionDep, settings: SettingsDep) -> JSONResponse:
     """The published keys as a JWK Set; each `kid` is the verification method's DID URL."""
-    did, keys = service.published_identity(session, settings=settings)
+    did, keys = service.published_document_keys(session, settings=settings)
     return _json(build_jwks(did, keys), "application/jwk-set+json")
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.crypto.did import did_web_from_url
-from app.issuer.identity import PublishedKey
+from app.issuer.identity import PublishedJwsKey, PublishedKey
 from app.keys import service as keys_service
 
 
@@ -21,7 +21,8 @@ _did_web = lru_cache(maxsize=8)(did_web_from_url)  # read on every verification
 
 
 def published_identity(session: Session, *, settings: Settings) -> tuple[str, list[PublishedKey]]:
-    """The DID and every key a verifier may use (active and published, not retired)."""
+    """The DID and every Ed25519 key a verifier of Data Integrity proofs and vc+jwt may use
+    (active and published, not retired)."""
     keys = [
         PublishedKey(
             kid=key.kid,
@@ -29,5 +30,21 @@ def published_identity(session: Session, *, settings: Settings) -> tuple[str, li
             public_key=keys_service.public_key_of(key),
         )
         for key in keys_service.published_keys(session)
+    ]
+    return issuer_did(settings), keys
+
+
+def published_document_keys(
+    session: Session, *, settings: Settings
+) -> tuple[str, list[PublishedJwsKey]]:
+    """The DID and every key the DID document and JWKS publish: Ed25519 and P-256 alike."""
+    keys = [
+        PublishedJwsKey(
+            kid=key.kid,
+            public_key_multibase=key.public_key_multibase,
+            public_key=keys_service.jws_public_key_of(key),
+            algorithm=key.algorithm,
+        )
+        for key in keys_service.published_keys(session, algorithm=None)
     ]
     return issuer_did(settings), keys

@@ -19,14 +19,23 @@ class KeyStatus(StrEnum):
     retired = "retired"
 
 
+class KeyAlgorithm(StrEnum):
+    """The JWS algorithm a key signs with: EdDSA (Ed25519) for Data Integrity, vc+jwt and
+    wallets; ES256 (P-256) for wallets only (HAIP makes it mandatory)."""
+
+    eddsa = "EdDSA"
+    es256 = "ES256"
+
+
 class SigningKey(Base):
-    """One Ed25519 key of the issuer's DID document."""
+    """One Ed25519 or P-256 key of the issuer's DID document."""
 
     __tablename__ = "signing_key"
-    # At most one active key, even if two rotations race.
+    # At most one active key per algorithm, even if two rotations race.
     __table_args__ = (
         Index(
             "uq_signing_key_one_active",
+            "algorithm",
             "status",
             unique=True,
             sqlite_where=text("status = 'active'"),
@@ -37,6 +46,9 @@ class SigningKey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kid: Mapped[str] = mapped_column(String(128), unique=True)
     public_key_multibase: Mapped[str] = mapped_column(String(128))
+    algorithm: Mapped[str] = mapped_column(
+        String(16), default=KeyAlgorithm.eddsa.value, server_default=KeyAlgorithm.eddsa.value
+    )
     status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     activated_at: Mapped[datetime | None]

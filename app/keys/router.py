@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 
 from app.auth.dependencies import AdminUser, SettingsDep, StaffReader
 from app.crypto.did import did_web_from_url, verification_method_id
 from app.db import SessionDep, utcnow
 from app.keys import service
 from app.keys.dependencies import KeyCacheDep, KeyStoreDep
-from app.keys.models import SigningKey
+from app.keys.models import KeyAlgorithm, SigningKey
 from app.keys.schemas import KeyRetire, SigningKeyRead
 from app.routing import ProblemRoute
 
@@ -33,10 +35,17 @@ def list_keys(
 
 @router.post("/rotate", response_model=SigningKeyRead, status_code=status.HTTP_201_CREATED)
 def rotate_key(
-    session: SessionDep, settings: SettingsDep, store: KeyStoreDep, admin: AdminUser
+    session: SessionDep,
+    settings: SettingsDep,
+    store: KeyStoreDep,
+    admin: AdminUser,
+    algorithm: Annotated[
+        KeyAlgorithm, Query(description="EdDSA (Ed25519, the default) or ES256 (P-256)")
+    ] = KeyAlgorithm.eddsa,
 ) -> SigningKeyRead:
-    """Make a new key the signing key; earlier keys stay published so their credentials verify."""
-    key = service.rotate_key(session, store=store, now=utcnow(), actor=admin)
+    """Make a new key of one algorithm the signing key; earlier keys stay published so their
+    credentials verify."""
+    key = service.rotate_key(session, store=store, now=utcnow(), actor=admin, algorithm=algorithm)
     return _read(key, did_web_from_url(settings.public_base_url))
 
 

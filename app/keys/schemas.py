@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.keys.models import KeyStatus
+from app.keys.models import KeyAlgorithm, KeyStatus
 
 
 class SigningKeyRead(BaseModel):
@@ -17,6 +17,7 @@ class SigningKeyRead(BaseModel):
     kid: str
     verification_method: str = ""
     public_key_multibase: str
+    algorithm: KeyAlgorithm
     status: KeyStatus
     created_at: datetime
     activated_at: datetime | None

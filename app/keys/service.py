@@ -4,6 +4,9 @@ Each worker process caches decrypted private keys by key id, but reads which key
 active from the database on use, so a rotation done by one worker (or the CLI) is
 honoured by every worker on its next signature.
 
+The issuer has one active key per algorithm (`KeyAlgorithm`): Ed25519 signs everything,
+P-256 (ES256) signs only the wallet formats; both are published in the DID document.
+
 Every change is an audit event (`key.*`, target `signing_key` / kid) written last in the
 same transaction; without a principal (the command line) the actor is `system`.
 """
@@ -14,19 +17,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit_service
 from app.audit.summary import pick
 from app.auth.roles import Principal
-from app.crypto.multikey import public_key_from_multibase, public_key_to_multibase
+from app.crypto.jws import PrivateKey, PublicKey
+from app.crypto.multikey import (
+    p256_public_key_from_multibase,
+    p256_public_key_to_multibase,
+    public_key_from_multibase,
+    public_key_to_multibase,
+)
 from app.errors import Conflict, NotFound, ServiceUnavailable
-from app.keys.models import KeyStatus, SigningKey
+from app.keys.models import KeyAlgorithm, KeyStatus, SigningKey
 from app.keys.store import KeyStore, KeyStoreError
 
 TARGET_TYPE = "signing_key"
@@ -49,10 +59,19 @@ class ActiveKeyCannotBeRetired(Conflict):
 
 @dataclass(frozen=True, slots=True)
 class ActiveKey:
-    """The key that signs now."""
+    """The Ed25519 key that signs now."""
 
     kid: str
     private_key: Ed25519PrivateKey
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveJwsKey:
+    """The key of one JWS algorithm that signs now (wallet formats)."""
+
+    kid: str
+    algorithm: KeyAlgorithm
+    private_key: PrivateKey
 
 
 class KeyCache:
@@ -60,9 +79,9 @@ class KeyCache:
 
     def __init__(self, store: KeyStore) -> None:
         self.store = store
-        self._keys: dict[str, Ed25519PrivateKey] = {}
+        self._keys: dict[str, PrivateKey] = {}
 
-    def get(self, kid: str) -> Ed25519PrivateKey:
+    def get(self, kid: str) -> PrivateKey:
         """The private key `kid`, decrypted once per process."""
         key = self._keys.get(kid)
         if key is None:
@@ -87,14 +106,17 @@ def generate_key(
     now: datetime,
     activate: bool,
     actor: Principal | None = None,
+    algorithm: KeyAlgorithm = KeyAlgorithm.eddsa,
 ) -> SigningKey:
     """Create a key pair, store the private half, record the public half (audited as
     `key.generate`).
 
-    With `activate`, the new key signs from now on and the previous active key stays
-    published so what it signed keeps verifying.
+    With `activate`, the new key signs from now on and the previous active key of the same
+    algorithm stays published so what it signed keeps verifying.
     """
-    return _generate(session, store=store, now=now, activate=activate, actor=actor)
+    return _generate(
+        session, store=store, now=now, activate=activate, actor=actor, algorithm=algorithm
+    )
 
 
 def _generate(
@@ -105,19 +127,23 @@ def _generate(
     activate: bool,
     actor: Principal | None,
     action: str = "key.generate",
+    algorithm: KeyAlgorithm = KeyAlgorithm.eddsa,
 ) -> SigningKey:
-    private_key = Ed25519PrivateKey.generate()
-    multibase = public_key_to_multibase(private_key.public_key())
+    private_key, multibase = _new_key_pair(algorithm)
     # The key id is the multibase public key: unique by construction, self-describing.
     kid = multibase
     store.save(kid, private_key)
     key = SigningKey(
-        kid=kid, public_key_multibase=multibase, status=KeyStatus.published.value, created_at=now
+        kid=kid,
+        public_key_multibase=multibase,
+        algorithm=algorithm.value,
+        status=KeyStatus.published.value,
+        created_at=now,
     )
     session.add(key)
     session.flush()
     replaced = _activate(session, key, now=now) if activate else []
-    after: dict[str, Any] = pick(key, "status")
+    after: dict[str, Any] = pick(key, "status", "algorithm")
     if replaced:
         after["replaces"] = replaced
     audit_service.record_change(
@@ -132,11 +158,22 @@ def _generate(
     return key
 
 
+def _new_key_pair(algorithm: KeyAlgorithm) -> tuple[PrivateKey, str]:
+    if algorithm is KeyAlgorithm.es256:
+        p256 = ec.generate_private_key(ec.SECP256R1())
+        return p256, p256_public_key_to_multibase(p256.public_key())
+    ed25519 = Ed25519PrivateKey.generate()
+    return ed25519, public_key_to_multibase(ed25519.public_key())
+
+
 def _activate(session: Session, key: SigningKey, *, now: datetime) -> list[str]:
-    """Make `key` the active one; returns the key ids it replaced (now only published)."""
+    """Make `key` the active one of its algorithm; returns the key ids it replaced (now only
+    published)."""
     replaced = []
     for current in session.scalars(
-        select(SigningKey).where(SigningKey.status == KeyStatus.active.value)
+        select(SigningKey).where(
+            SigningKey.status == KeyStatus.active.value, SigningKey.algorithm == key.algorithm
+        )
     ):
         if current.id != key.id:
             current.status = KeyStatus.published.value
@@ -148,27 +185,70 @@ def _activate(session: Session, key: SigningKey, *, now: datetime) -> list[str]:
     return replaced
 
 
+def _active_of(algorithm: KeyAlgorithm) -> Select[SigningKey]:
+    return select(SigningKey).where(
+        SigningKey.status == KeyStatus.active.value, SigningKey.algorithm == algorithm.value
+    )
+
+
 def ensure_key(
-    session: Session, *, store: KeyStore, now: datetime, actor: Principal | None = None
+    session: Session,
+    *,
+    store: KeyStore,
+    now: datetime,
+    actor: Principal | None = None,
+    algorithm: KeyAlgorithm = KeyAlgorithm.eddsa,
 ) -> tuple[SigningKey, bool]:
-    """The active key, creating one if none exists; the flag says whether one was created.
+    """The active key of `algorithm`, creating one if none exists; the flag says whether one
+    was created.
 
     Only a creation is audited (`key.create`).
     """
-    active = session.scalar(select(SigningKey).where(SigningKey.status == KeyStatus.active.value))
+    active = session.scalar(_active_of(algorithm))
     if active is not None:
         store.load(active.kid)  # fails loudly if the private half is missing or unreadable
         return active, False
-    key = _generate(session, store=store, now=now, activate=True, actor=actor, action="key.create")
+    key = _generate(
+        session,
+        store=store,
+        now=now,
+        activate=True,
+        actor=actor,
+        action="key.create",
+        algorithm=algorithm,
+    )
     return key, True
 
 
-def rotate_key(
+def ensure_keys(
     session: Session, *, store: KeyStore, now: datetime, actor: Principal | None = None
+) -> list[tuple[SigningKey, bool]]:
+    """`ensure_key` for every algorithm: an active Ed25519 key and an active P-256 key."""
+    return [
+        ensure_key(session, store=store, now=now, actor=actor, algorithm=algorithm)
+        for algorithm in KeyAlgorithm
+    ]
+
+
+def rotate_key(
+    session: Session,
+    *,
+    store: KeyStore,
+    now: datetime,
+    actor: Principal | None = None,
+    algorithm: KeyAlgorithm = KeyAlgorithm.eddsa,
 ) -> SigningKey:
-    """A new active key; the old one stays published for verification (audited as
-    `key.rotate`)."""
-    return _generate(session, store=store, now=now, activate=True, actor=actor, action="key.rotate")
+    """A new active key of `algorithm`; the old one stays published for verification
+    (audited as `key.rotate`)."""
+    return _generate(
+        session,
+        store=store,
+        now=now,
+        activate=True,
+        actor=actor,
+        action="key.rotate",
+        algorithm=algorithm,
+    )
 
 
 def retire_key(
@@ -213,27 +293,48 @@ def list_keys(session: Session) -> list[SigningKey]:
     return list(session.scalars(select(SigningKey).order_by(SigningKey.id.desc())))
 
 
-def published_keys(session: Session) -> list[SigningKey]:
-    """The keys a verifier may use: active and published, oldest first."""
-    return list(
-        session.scalars(
-            select(SigningKey)
-            .where(SigningKey.status.in_([KeyStatus.active.value, KeyStatus.published.value]))
-            .order_by(SigningKey.id)
-        )
+def published_keys(
+    session: Session, *, algorithm: KeyAlgorithm | None = KeyAlgorithm.eddsa
+) -> list[SigningKey]:
+    """The keys a verifier may use: active and published, oldest first; of one algorithm
+    (Ed25519 unless told), or of every algorithm with `algorithm=None`."""
+    query = select(SigningKey).where(
+        SigningKey.status.in_([KeyStatus.active.value, KeyStatus.published.value])
     )
+    if algorithm is not None:
+        query = query.where(SigningKey.algorithm == algorithm.value)
+    return list(session.scalars(query.order_by(SigningKey.id)))
 
 
 def active_key(session: Session, *, cache: KeyCache) -> ActiveKey:
-    """The key to sign with now."""
-    kid = session.scalar(select(SigningKey.kid).where(SigningKey.status == KeyStatus.active.value))
+    """The Ed25519 key to sign with now (Data Integrity, vc+jwt, status lists)."""
+    active = active_jws_key(session, cache=cache, algorithm=KeyAlgorithm.eddsa)
+    if not isinstance(active.private_key, Ed25519PrivateKey):
+        raise KeyStoreError(f"the private key {active.kid} is not an Ed25519 key")
+    return ActiveKey(kid=active.kid, private_key=active.private_key)
+
+
+def active_jws_key(session: Session, *, cache: KeyCache, algorithm: KeyAlgorithm) -> ActiveJwsKey:
+    """The key of `algorithm` to sign with now."""
+    kid = session.scalar(
+        select(SigningKey.kid).where(
+            SigningKey.status == KeyStatus.active.value, SigningKey.algorithm == algorithm.value
+        )
+    )
     if kid is None:
-        raise NoSigningKey("Run `nassc keys ensure` to create one.")
-    return ActiveKey(kid=kid, private_key=cache.get(kid))
+        raise NoSigningKey(f"No {algorithm.value} key is active: run `nassc keys ensure`.")
+    return ActiveJwsKey(kid=kid, algorithm=algorithm, private_key=cache.get(kid))
 
 
 def public_key_of(key: SigningKey) -> Ed25519PublicKey:
-    """The Ed25519 public key a key record publishes."""
+    """The Ed25519 public key a key record publishes (an Ed25519 record only)."""
+    return public_key_from_multibase(key.public_key_multibase)
+
+
+def jws_public_key_of(key: SigningKey) -> PublicKey:
+    """The public key (Ed25519 or P-256) a key record publishes."""
+    if key.algorithm == KeyAlgorithm.es256.value:
+        return p256_public_key_from_multibase(key.public_key_multibase)
     return public_key_from_multibase(key.public_key_multibase)
 
 
@@ -241,8 +342,9 @@ def check_key_store(session: Session, *, store: KeyStore) -> None:
     """At startup: the store takes a write, and the active key (if any) loads; raises
     `KeyStoreError` saying what is wrong."""
     store.check()
-    kid = session.scalar(select(SigningKey.kid).where(SigningKey.status == KeyStatus.active.value))
-    if kid is not None:
+    for kid in session.scalars(
+        select(SigningKey.kid).where(SigningKey.status == KeyStatus.active.value)
+    ):
         try:
             store.load(kid)
         except KeyStoreError as error:

@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Protocol
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from app.crypto.jws import PrivateKey
 
 _KID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 
@@ -30,10 +33,10 @@ class KeyStoreError(Exception):
 class KeyStore(Protocol):
     """Where private signing keys live."""
 
-    def save(self, kid: str, private_key: Ed25519PrivateKey) -> None:
-        """Store a new private key under `kid` (never overwrites)."""
+    def save(self, kid: str, private_key: PrivateKey) -> None:
+        """Store a new private key (Ed25519 or P-256) under `kid` (never overwrites)."""
 
-    def load(self, kid: str) -> Ed25519PrivateKey:
+    def load(self, kid: str) -> PrivateKey:
         """The private key stored under `kid`."""
 
     def destroy(self, kid: str) -> None:
@@ -60,7 +63,7 @@ class FileKeyStore:
             raise KeyStoreError(f"invalid key id {kid!r}")
         return self.directory / f"{kid}.pem"
 
-    def save(self, kid: str, private_key: Ed25519PrivateKey) -> None:
+    def save(self, kid: str, private_key: PrivateKey) -> None:
         path = self._path(kid)
         if path.exists():
             raise KeyStoreError(f"a key named {kid} already exists")
@@ -82,7 +85,7 @@ class FileKeyStore:
             Path(temporary).unlink(missing_ok=True)
             raise
 
-    def load(self, kid: str) -> Ed25519PrivateKey:
+    def load(self, kid: str) -> PrivateKey:
         path = self._path(kid)
         try:
             key = serialization.load_pem_private_key(path.read_bytes(), self._passphrase)
@@ -90,9 +93,11 @@ class FileKeyStore:
             raise KeyStoreError(f"no private key {kid} in the key store") from None
         except (ValueError, TypeError):
             raise KeyStoreError(f"the private key {kid} cannot be decrypted") from None
-        if not isinstance(key, Ed25519PrivateKey):
-            raise KeyStoreError(f"the private key {kid} is not an Ed25519 key")
-        return key
+        if isinstance(key, Ed25519PrivateKey):
+            return key
+        if isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1):
+            return key
+        raise KeyStoreError(f"the private key {kid} is neither an Ed25519 nor a P-256 key")
 
     def destroy(self, kid: str) -> None:
         self._path(kid).unlink(missing_ok=True)

@@ -7,6 +7,8 @@ what `statusListCredential` dereferences to.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,3 +73,16 @@ def build_list_credential(
             "ttl": ttl_ms,
         },
     }
+
+
+@dataclass(frozen=True, slots=True)
+class SecuredList:
+    """A serialized list (credential or Status List Token) and how long it may be cached."""
+
+    body: bytes
+    ttl_seconds: int
+
+    @property
+    def etag(self) -> str:
+        """A strong entity tag: the quoted SHA-256 of the exact bytes served."""
+        return '"' + hashlib.sha256(self.body).hexdigest() + '"'

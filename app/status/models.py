@@ -6,21 +6,23 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import LargeBinary, String
+from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, JSONDocument, utcnow
 
 
 class StatusPurpose(StrEnum):
-    """What a set bit means: revocation is permanent, suspension reversible."""
+    """What a set bit means: revocation is permanent, suspension reversible; a `token` list
+    is an IETF Token Status List of wallet credentials (2 bits: valid, invalid, suspended)."""
 
     revocation = "revocation"
     suspension = "suspension"
+    token = "token"  # noqa: S105 (a purpose, not a secret)
 
 
 class StatusList(Base):
-    """A Bitstring Status List of one purpose.
+    """A Bitstring Status List of one purpose, or a Token Status List (purpose `token`).
 
     Indexes are handed out by an atomic counter and spread over the list by a keyed
     permutation (`permutation_key`), so they look random yet never repeat.
@@ -36,5 +38,7 @@ class StatusList(Base):
     revision: Mapped[int] = mapped_column(default=0)
     signed_revision: Mapped[int] = mapped_column(default=-1)
     signed_credential: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    signed_token: Mapped[str | None] = mapped_column(Text)
+    """A `token` list's signed Status List Token (`statuslist+jwt`)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -8,10 +8,8 @@ lock) before it reads, so the last signature of a list is always current.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -22,7 +20,8 @@ from sqlalchemy.orm import Session
 from app.credentials.models import Credential, CredentialStatus
 from app.credentials.signing import IssuerSigner
 from app.crypto.status_list import Bitstring, encode_list
-from app.status.builder import build_list_credential, list_url
+from app.status import token_lists
+from app.status.builder import SecuredList, build_list_credential, list_url
 from app.status.errors import StatusListNotFound
 from app.status.models import StatusList, StatusPurpose
 from app.status.permutation import DOMAIN_SIZE
@@ -37,19 +36,6 @@ class SecuringMechanism(StrEnum):
 
     data_integrity = "data_integrity"
     vc_jwt = "vc_jwt"
-
-
-@dataclass(frozen=True, slots=True)
-class SecuredList:
-    """A serialized list credential and how long it may be cached."""
-
-    body: bytes
-    ttl_seconds: int
-
-    @property
-    def etag(self) -> str:
-        """A strong entity tag: the quoted SHA-256 of the exact bytes served."""
-        return '"' + hashlib.sha256(self.body).hexdigest() + '"'
 
 
 def publish_lists(
@@ -71,7 +57,7 @@ def publish_lists(
     """
     ids = sorted(set(list_ids))
     if ids and only_new:
-        unpublished = StatusList.signed_credential.is_(None)
+        unpublished = StatusList.signed_credential.is_(None) & StatusList.signed_token.is_(None)
         ids = list(
             session.scalars(select(StatusList.id).where(StatusList.id.in_(ids), unpublished))
         )
@@ -86,6 +72,12 @@ def publish_lists(
     ).all()
     signed: list[int] = []
     for status_list in status_lists:
+        if status_list.purpose == StatusPurpose.token.value:
+            if token_lists.sign_if_stale(
+                session, status_list, signer=signer.token_list_signer, base_url=base_url, now=now
+            ):
+                signed.append(status_list.id)
+            continue
         if status_list.signed_credential is not None and (
             status_list.signed_revision == status_list.revision
         ):
@@ -154,9 +146,10 @@ def signed_list(
     """The signed list credential, signing it first if it never was (a list opened before
     issuance published the lists it opens). Verification never calls this: it reads
     `published_lists`."""
-    parsed = _parse_list_id(list_id)
+    parsed = parse_list_id(list_id)
     query = select(StatusList.revision, StatusList.signed_revision, StatusList.signed_credential)
-    row = session.execute(query.where(StatusList.id == parsed)).first()
+    not_token = StatusList.purpose != StatusPurpose.token.value
+    row = session.execute(query.where(StatusList.id == parsed, not_token)).first()
     if row is None:
         raise StatusListNotFound(f"There is no status list {list_id}.")
     revision, signed_revision, stored = row
@@ -191,7 +184,7 @@ def secured_list(
     return SecuredList(body=body, ttl_seconds=int(ttl_ms) // 1000)
 
 
-def _parse_list_id(list_id: int | str) -> int:
+def parse_list_id(list_id: int | str) -> int:
     # A path segment that is not a list id is an unknown list (404), never a database error.
     if isinstance(list_id, str):
         if not (list_id.isascii() and list_id.isdigit()) or len(list_id) > 10:

@@ -15,9 +15,11 @@ from fastapi import APIRouter, Body, Header, Response
 
 from app.auth.dependencies import SettingsDep, StaffWriter
 from app.credentials.dependencies import SignerDep
+from app.crypto import token_status_list as tsl
 from app.db import SessionDep, utcnow
 from app.routing import ProblemRoute
-from app.status import service
+from app.status import service, token_lists
+from app.status.publishing import parse_list_id
 from app.status.schemas import (
     CredentialStatusRead,
     OptionalStatusReason,
@@ -113,6 +115,43 @@ def read_status_list(
     if etag_matches(if_none_match, secured.etag):
         return Response(status_code=304, headers=headers)
     return Response(secured.body, media_type=media_type, headers=headers)
+
+
+@public_router.get(
+    "/status/tsl/{list_id}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The signed Status List Token (IETF Token Status List, JWT form)",
+            "content": {tsl.MEDIA_TYPE: {"schema": {"type": "string"}}},
+        },
+        304: {"description": "Not modified (matching If-None-Match)"},
+    },
+)
+def read_token_status_list(
+    list_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """A Token Status List of wallet credentials, as an `application/statuslist+jwt`."""
+    secured = token_lists.secured_token_list(
+        session,
+        list_id=parse_list_id(list_id),
+        signer=signer.token_list_signer,
+        base_url=settings.public_base_url,
+        now=utcnow(),
+    )
+    headers = {
+        "ETag": secured.etag,
+        "Cache-Control": f"public, max-age={secured.ttl_seconds}",
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "ETag",
+    }
+    if etag_matches(if_none_match, secured.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(secured.body, media_type=tsl.MEDIA_TYPE, headers=headers)
 
 
 @admin_router.post("/{credential_id}/{action}", response_model=CredentialStatusRead)

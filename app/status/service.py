@@ -10,6 +10,9 @@ Each changed credential is one audit event (`credential.revoke` / `.suspend` / `
 appended last in the same transaction; skipped credentials leave none. Without a principal
 (scripts) the actor is `system`.
 
+Token Status Lists holding wallet copies (SD-JWT VCs) of a changed credential are re-signed
+in the same transaction as its Bitstring lists.
+
 Allocation (`allocate`, `status_entries`) and signing (`publish_lists`) live in their own
 modules and are re-exported here, so other domains import one module.
 """
@@ -28,12 +31,12 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit_service
 from app.auth.roles import Principal
 from app.credentials.errors import CredentialNotFound
-from app.credentials.models import Credential, CredentialStatus
+from app.credentials.models import Credential, CredentialStatus, WalletCredential
 from app.credentials.signing import IssuerSigner
 from app.errors import AppError, ValidationFailed
 from app.standards.models import Standard
 from app.status.allocation import LIST_SIZE, Allocation, allocate, status_entries
-from app.status.builder import list_url
+from app.status.builder import SecuredList, list_url
 from app.status.errors import (
     ConcurrentStatusChange,
     CredentialAlreadyRevoked,
@@ -46,7 +49,6 @@ from app.status.errors import (
 from app.status.models import StatusList
 from app.status.publishing import (
     LIST_TTL_MS,
-    SecuredList,
     SecuringMechanism,
     publish_lists,
     published_lists,
@@ -54,6 +56,7 @@ from app.status.publishing import (
     signed_list,
 )
 from app.status.schemas import MAX_CREDENTIALS_PER_CHANGE, StatusAction, StatusChangeBulk
+from app.status.token_lists import token_list_url
 
 __all__ = [
     "LIST_SIZE",
@@ -242,6 +245,8 @@ def change_statuses(
             if len(updated) != len(chunk):
                 raise ConcurrentStatusChange()
 
+    token_lists = _token_lists_of(session, result.changed)
+    affected_lists |= token_lists
     for list_id in sorted(affected_lists):
         session.execute(
             update(StatusList)
@@ -252,7 +257,10 @@ def change_statuses(
     republished = publish_lists(
         session, list_ids=affected_lists, signer=signer, base_url=base_url, now=now
     )
-    result.lists_republished = [list_url(base_url, list_id) for list_id in republished]
+    result.lists_republished = [
+        token_list_url(base_url, list_id) if list_id in token_lists else list_url(base_url, list_id)
+        for list_id in republished
+    ]
     entries = [
         audit_service.AuditEntry.change(
             actor=actor,
@@ -265,6 +273,21 @@ def change_statuses(
     ]
     audit_service.record_many(session, entries, now=now)
     return result
+
+
+def _token_lists_of(session: Session, credential_ids: Sequence[str]) -> set[int]:
+    """The Token Status Lists holding wallet copies of the credentials: every status change
+    changes their entries too."""
+    found: set[int] = set()
+    for chunk in _chunks(sorted(credential_ids)):
+        found.update(
+            session.scalars(
+                select(WalletCredential.token_list_id)
+                .where(WalletCredential.credential_id.in_(chunk))
+                .distinct()
+            )
+        )
+    return found
 
 
 def _locked(ids: Sequence[str]) -> Select[str, str, int, int]:

@@ -7,6 +7,7 @@
 //   "credential": "<issuer-jwt>~<disclosure>~...~[<kb-jwt>]",
 //   "issuerJwk": {...},                 // the issuer's public JWK (Ed25519 or P-256)
 //   "statusListToken": "<jwt>",         // optional: served for the credential's status uri
+//   "statusListJwk": {...},             // optional: the key of that token (else issuerJwk)
 //   "keyBinding": {"aud": "...", "nonce": "..."},   // optional: require and check a KB-JWT
 //   "now": 1780000000                   // optional: the clock, in seconds
 // }, ...]}
@@ -41,7 +42,7 @@ async function verifyItem(item) {
     hasher: digest,
     saltGenerator: generateSalt,
     verifier: issuerVerifier,
-    statusVerifier: issuerVerifier,
+    statusVerifier: item.statusListJwk ? jwkVerifier(item.statusListJwk) : issuerVerifier,
     kbVerifier: async (data, signature, payload) =>
       jwkVerifier(payload.cnf.jwk)(data, signature),
     statusListFetcher: async uri => {
