@@ -58,7 +58,8 @@ class Proofs:
         expected_proof_purpose: str = ASSERTION_METHOD,
         previous_proofs: Sequence[Mapping[str, Any]] = (),
     ) -> VerificationResult:
-        """The result of checking `document`'s proof with `public_key`."""
+        """The result of checking `document`'s proof with `public_key` (for a proof of a
+        chain, `previous_proofs` are those it names: `verify_proof`)."""
         if self.workers is not None:
             future = self.workers.submit(
                 _verify_in_worker,
