@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    MetaData,
+    String,
+    TypeDecorator,
+    create_engine,
+    event,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -80,10 +93,15 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
     # SQLite's own lower() folds ASCII only; PostgreSQL's folds every letter ("Ángel").
     dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+    dbapi_connection.create_function("nassc_fold", 1, _fold, deterministic=True)
 
 
 def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
+
+
+def _fold(value: Any) -> Any:
+    return fold_text(value) if isinstance(value, str) else value
 
 
 def _begin_before_savepoint(connection: Connection, _name: str | None) -> None:
@@ -157,3 +175,39 @@ def in_transaction(sessions: sessionmaker[Session], work: Callable[[Session], T]
     """
     with sessions.begin() as session:
         return work(session)
+
+
+ACCENTED: Final = "áàâäãåçéèêëíìîïñóòôöõúùûüýÿÁÀÂÄÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝ"
+PLAIN: Final = "aaaaaaceeeeiiiinooooouuuuyyaaaaaaceeeeiiiinooooouuuuy"
+"""The accented letters of English, Spanish and French, and the letters a search reads them as
+(PostgreSQL's unaccent is an extension, not always installed: `translate` needs none)."""
+
+
+def fold_text(value: str) -> str:
+    """`value` as searches compare it: lower case, without accents ("José" -> "jose")."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+class _Folded(FunctionElement[str]):
+    """`fold_text` in SQL: `nassc_fold()` (a Python function) on SQLite, `translate(lower())`
+    on PostgreSQL."""
+
+    type = String()
+    name = "nassc_fold"
+    inherit_cache = True
+
+
+@compiles(_Folded)
+def _folded_by_translate(element: _Folded, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"translate(lower({compiler.process(element.clauses, **kw)}), '{ACCENTED}', '{PLAIN}')"
+
+
+@compiles(_Folded, "sqlite")
+def _folded_in_python(element: _Folded, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"nassc_fold({compiler.process(element.clauses, **kw)})"
+
+
+def folded(column: ColumnElement[str] | InstrumentedAttribute[str]) -> ColumnElement[str]:
+    """`column` folded in SQL as `fold_text` folds Python text, on SQLite and PostgreSQL."""
+    return _Folded(column)

@@ -19,7 +19,7 @@ from app.console import forms, views
 from app.console.dependencies import ConsoleAdminPoster, ConsoleAuditReader, ConsoleDb
 from app.console.pages import console_path, form_errors, render_console, see_other
 from app.console.routing import ConsoleRoute
-from app.console.vocabulary import NOTICES
+from app.console.vocabulary import AUDIT_ACTIONS, AUDIT_TARGETS, NOTICES
 from app.credentials.dependencies import SignerDep
 from app.db import utcnow
 from app.errors import NotFound
@@ -86,6 +86,8 @@ def audit_log(
             "pages": max(1, math.ceil(result.total / filters.per_page)),
             "summary_text": summary_text,
             "target_pages": TARGET_PAGES,
+            "action_names": {key: translate(language, text) for key, text in AUDIT_ACTIONS.items()},
+            "target_names": {key: translate(language, text) for key, text in AUDIT_TARGETS.items()},
         },
         language=language,
         user=user,

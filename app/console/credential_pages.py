@@ -23,12 +23,14 @@ from app.console.errors import PageReply
 from app.console.pages import console_path, form_errors, render_console, see_other
 from app.console.routing import ConsoleRoute
 from app.console.vocabulary import NOTICES, STATUS_CHANGE_PROBLEMS
+from app.credentials import issuance
 from app.credentials import service as credentials_service
 from app.credentials.dependencies import SignerDep
 from app.credentials.models import Credential, CredentialStatus
 from app.db import utcnow
 from app.errors import Conflict
 from app.fields import Language
+from app.links import claim_url
 from app.status import service as status_service
 from app.status.schemas import StatusAction
 from app.web.dependencies import PageLanguage
@@ -97,6 +99,7 @@ def search_credentials(
         standing=filters.status,
         now=(now := utcnow()),
         holder=filters.holder,
+        any_accents=True,
         issued_from=filters.period.start,
         issued_to=filters.period.end,
         offset=(filters.page - 1) * filters.per_page,
@@ -185,6 +188,16 @@ def _credential_page(
                 credential.provider_id or 0
             ),
             "standard_title": getattr(credential.standard, f"title_{language}"),
+            "issuer_name": console_service.principal_name(db, credential.issued_by),
+            "verify_url": f"{request.scope.get('root_path', '')}/verify/{credential.id}"
+            f"?lang={language}",
+            "audit_url": console_path(
+                request,
+                "/audit",
+                language=language,
+                target_type="credential",
+                target_id=credential.id,
+            ),
             "entries": views.status_entries(credential, base_url=base_url),
             "actions": [action.value for action in actions],
             "action_url": console_path(request, f"/credentials/{credential.id}", language=language),
@@ -192,6 +205,10 @@ def _credential_page(
             "problem": None,
             "errors": {},
             "values": {},
+            "new_claim_url": None,
+            "claim_link_url": console_path(
+                request, f"/credentials/{credential.id}/claim-link", language=language
+            ),
             **shown,
         },
         language=language,
@@ -268,3 +285,28 @@ def change_status(
         raise reply(409, problem=problem) from error
     path = f"/credentials/{credential.id}"
     return see_other(console_path(request, path, language=language, done=DONE[chosen]))
+
+
+@router.post("/{credential_id}/claim-link")
+def renew_claim_link(
+    credential_id: str,
+    request: Request,
+    user: ConsoleWriter,
+    db: ConsoleDb,
+    settings: SettingsDep,
+    language: PageLanguage,
+) -> Response:
+    """A new claim link for a worker who lost theirs (the old one stops working); shown on
+    this page once, to send to the worker. A claimed credential needs none (409)."""
+    credential = credentials_service.get_credential(db, credential_id=credential_id)
+    page_of = _page_of(request, db, credential, user=user, language=language, settings=settings)
+    token = issuance.renew_claim_token(db, credential, actor=user.principal, now=utcnow())
+    if token is None:
+        problem = translate(language, STATUS_CHANGE_PROBLEMS["already-claimed"])
+        raise PageReply(page_of(status_code=409, problem=problem))
+    response = page_of(
+        notice=translate(language, NOTICES["claim-link"]),
+        new_claim_url=claim_url(settings.public_base_url, token),
+    )
+    response.headers["Cache-Control"] = "no-store"  # the page holds a secret
+    return response

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.console import audit_pages, auth_pages, credential_pages, review_pages
+from app.console import audit_pages, auth_pages, credential_pages, report_pages, review_pages
 from app.console import service as console_service
 from app.console.dependencies import ConsoleDb, ConsoleReader
 from app.console.pages import CONSOLE_PATH, console_path, render_console, see_other
@@ -61,4 +61,5 @@ router.include_router(auth_pages.router)
 router.include_router(review_pages.router)
 router.include_router(credential_pages.router)
 router.include_router(audit_pages.router)
+router.include_router(report_pages.router)
 router.include_router(not_found)

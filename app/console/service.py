@@ -8,15 +8,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit_service
 from app.auth import service as auth_service
 from app.auth.roles import Principal
+from app.credentials import service as credentials_service
+from app.credentials.models import Credential
 from app.curricula import service as curricula_service
 from app.curricula.models import CurriculumStatus
-from app.providers.models import TrainingProvider
+from app.providers.models import ApiClient, TrainingProvider
 from app.reports import service as reports_service
 from app.reports.schemas import (
     CredentialCounts,
@@ -24,6 +26,8 @@ from app.reports.schemas import (
     ExpiringReport,
     MobilityReport,
 )
+from app.users.models import StaffUser
+from app.web.standing import Standing
 
 CHANNEL = "console"
 """Marks audit events of console sign-ins apart from API token requests."""
@@ -71,6 +75,13 @@ class Dashboard:
     mobility: MobilityReport
     expiring: ExpiringReport
     awaiting_review: int
+    not_yet_valid: int = 0
+    """Of the `active` ones, those whose validity period has not started yet."""
+
+    @property
+    def in_force(self) -> int:
+        """Active credentials valid today (not expired, not waiting for their start)."""
+        return self.totals.active - self.not_yet_valid
 
 
 def _counts(rows: Iterable[CredentialReportRow]) -> CredentialCounts:
@@ -107,6 +118,12 @@ def dashboard(session: Session, *, now: datetime, expiring_days: int = EXPIRING_
         mobility=reports_service.mobility_report(session),
         expiring=reports_service.expiring_report(session, now=now, days=expiring_days),
         awaiting_review=queue.total,
+        not_yet_valid=session.scalar(
+            select(func.count())
+            .select_from(Credential)
+            .where(credentials_service.standing_clause(Standing.not_yet_valid, now=now))
+        )
+        or 0,
     )
 
 
@@ -120,3 +137,19 @@ def provider_names(session: Session, provider_ids: Iterable[int | None]) -> dict
         select(TrainingProvider.id, TrainingProvider.name).where(TrainingProvider.id.in_(wanted))
     )
     return {provider_id: name for provider_id, name in rows}
+
+
+def principal_name(session: Session, subject: str) -> str | None:
+    """Who `subject` (`user:<id>` or `client:<client_id>`) is, as staff know them: a user's
+    username, or an API client's name and its provider's; None when it names no one."""
+    kind, _, key = subject.partition(":")
+    if f"{kind}:" == auth_service.USER_PREFIX and key.isdigit() and len(key) < 10:
+        return session.scalar(select(StaffUser.username).where(StaffUser.id == int(key)))
+    if f"{kind}:" == auth_service.CLIENT_PREFIX and key:
+        row = session.execute(
+            select(ApiClient.name, TrainingProvider.name)
+            .join(TrainingProvider, ApiClient.provider_id == TrainingProvider.id)
+            .where(ApiClient.client_id == key)
+        ).first()
+        return f"{row[0]} ({row[1]})" if row else None
+    return None

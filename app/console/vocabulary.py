@@ -57,6 +57,9 @@ STATUS_CHANGE_PROBLEMS: Final[dict[str, str]] = {
     "concurrent-status-change": N_(
         "Someone else changed this credential at the same time. Reload the page and try again."
     ),
+    "already-claimed": N_(
+        "The worker has already claimed this credential: no claim link is needed."
+    ),
 }
 """Why a status change was refused, by problem slug."""
 
@@ -83,6 +86,10 @@ NOTICES: Final[dict[str, str]] = {
         "Download it and keep it outside this database."
     ),
     "expired": N_("Your session has ended. Please sign in again."),
+    "claim-link": N_(
+        "A new claim link has been made and the old one no longer works. Send it to the "
+        "worker: it is shown only this once."
+    ),
 }
 """What the page says after an action succeeded, by the `done` slug of the redirect."""
 
@@ -114,3 +121,53 @@ PAGE_ERRORS: Final = {
     "role": N_("Your role does not allow this. Ask an administrator if you need it."),
 }
 """Explanations on console error pages."""
+
+AUDIT_ACTIONS: Final[dict[str, str]] = {
+    "auth.login": N_("Signed in"),
+    "auth.login-failed": N_("Failed sign-in"),
+    "auth.throttled": N_("Sign-ins throttled"),
+    "audit.checkpoint": N_("Checkpoint signed"),
+    "api-client.create": N_("API client created"),
+    "api-client.revoke": N_("API client revoked"),
+    "api-client.rotate-secret": N_("API client secret replaced"),
+    "credential.issue": N_("Credential issued"),
+    "credential.revoke": N_("Credential revoked"),
+    "credential.suspend": N_("Credential suspended"),
+    "credential.reinstate": N_("Credential reinstated"),
+    "credential.claim-link-renew": N_("New claim link made"),
+    "credential-batch.create": N_("Batch of credentials started"),
+    "curriculum.submit": N_("Curriculum submitted"),
+    "curriculum.revise": N_("Curriculum revised"),
+    "curriculum.approve": N_("Curriculum approved"),
+    "curriculum.reject": N_("Curriculum rejected"),
+    "key.create": N_("Signing key created"),
+    "key.generate": N_("Signing key generated"),
+    "key.rotate": N_("Signing key rotated"),
+    "key.retire": N_("Signing key retired"),
+    "provider.register": N_("Provider registered"),
+    "provider.accreditation": N_("Provider accreditation changed"),
+    "standard.create": N_("Standard created"),
+    "standard.update": N_("Standard updated"),
+    "standard.publish": N_("Standard published"),
+    "standard.retire": N_("Standard retired"),
+    "user.create": N_("User created"),
+    "user.update": N_("User updated"),
+    "user.change-role": N_("User role changed"),
+    "user.disable": N_("User disabled"),
+    "user.enable": N_("User enabled"),
+    "user.reset-password": N_("User password reset"),
+}
+"""Audit actions in words, by their stable code (which the log page shows beside them)."""
+
+AUDIT_TARGETS: Final[dict[str, str]] = {
+    "credential": N_("Credential"),
+    "credential_batch": N_("Batch of credentials"),
+    "curriculum": N_("Curriculum"),
+    "signing_key": N_("Signing key"),
+    "staff_user": N_("Staff user"),
+    "standard": N_("Standard"),
+    "audit_log": N_("Audit log"),
+    "training_provider": N_("Training provider"),
+    "api_client": N_("API client"),
+}
+"""The kinds of object an audit event is about, in words."""

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.auth.roles import Principal, Role
 from app.credentials.errors import CredentialNotFound
 from app.credentials.models import Credential, CredentialStatus
+from app.db import fold_text, folded
 from app.providers.models import TrainingProvider
 from app.standards.models import Standard
 from app.web.standing import Standing
@@ -51,13 +52,20 @@ def list_credentials(
     batch_id: str | None = None,
     standing: Standing | None = None,
     now: datetime | None = None,
+    any_accents: bool = False,
     offset: int = 0,
     limit: int = 20,
 ) -> CredentialPage:
-    """Credentials, newest first, filtered (`holder`: part of the holder's name, any case;
+    """Credentials, newest first, filtered (`holder`: part of the holder's name in any case;
+    with `any_accents`, each of its words with or without accents;
     `standing`: active, expired, not yet valid, suspended or revoked at `now`)."""
     query = select(Credential)
-    if holder is not None:
+    if holder is not None and any_accents:
+        # Each word, in any case and with or without accents: "jose hernandez" finds
+        # "José Hernández" on SQLite and PostgreSQL alike.
+        for word in fold_text(holder).split()[:8]:
+            query = query.where(folded(Credential.subject_name).contains(word, autoescape=True))
+    elif holder is not None:
         query = query.where(
             func.lower(Credential.subject_name).contains(holder.lower(), autoescape=True)
         )

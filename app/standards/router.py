@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
 from app.db import SessionDep, utcnow
@@ -21,6 +21,7 @@ from app.standards.enums import Sector, StandardStatus
 from app.standards.models import Standard
 from app.standards.responses import StandardPage, list_item, localized_document
 from app.standards.schemas import StandardCreate
+from app.web.negotiation import prefers_html
 
 public_router = APIRouter(prefix="/api/v1/standards", tags=["standards"], route_class=ProblemRoute)
 admin_router = APIRouter(
@@ -107,12 +108,27 @@ def list_standards(
     return paging.page_of(result)
 
 
-@public_router.get("/{code}")
-@public_router.get("/{code}/versions/{version}", include_in_schema=False)
+@public_router.get(
+    "/{code}",
+    response_model=None,
+    responses={303: {"description": "A browser (Accept prefers HTML): the standard's page"}},
+)
+@public_router.get("/{code}/versions/{version}", include_in_schema=False, response_model=None)
 def read_standard(
-    standard: PublishedStandard, settings: SettingsDep, language: RequestLanguage
-) -> JSONResponse:
-    """One standard (the newest published version, or `?version=`) in the requested language."""
+    standard: PublishedStandard,
+    request: Request,
+    settings: SettingsDep,
+    language: RequestLanguage,
+) -> Response:
+    """One standard (the newest published version, or `?version=`) in the requested language.
+
+    A browser (whose `Accept` ranks HTML above JSON) is sent to the standard's page (303):
+    credentials name this address as their achievement's id, and people open it too.
+    """
+    if prefers_html(request.headers.get("accept")):
+        page = f"{request.scope.get('root_path', '')}/standards/{quote(standard.code, safe='')}"
+        query = urlencode({"version": standard.version, "lang": language})
+        return RedirectResponse(f"{page}?{query}", status_code=303, headers={"Vary": "Accept"})
     document = localized_document(standard, language=language, base_url=settings.public_base_url)
     return JSONResponse(
         _jsonable(document), headers={"Content-Language": language, "Vary": "Accept-Language"}

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.audit import service as audit_service
 from app.audit.summary import pick
 from app.auth.roles import Principal
-from app.db import utcnow
+from app.db import fold_text, folded, utcnow
 from app.fields import Country, Language
 from app.standards.enums import Sector, StandardStatus
 from app.standards.errors import (
@@ -49,6 +49,8 @@ def _search_text(data: StandardCreate) -> str:
         parts += [text.en, text.es, text.fr]
     for occupation in data.occupations:
         parts += [occupation.title.en, occupation.title.es, occupation.title.fr]
+        # Employers search by the codes they know (SOC 49-9081, NOC 72201, SINCO 2641).
+        parts += [occupation.soc_2018.code, occupation.noc_2021.code, occupation.sinco_2019.code]
     return " ".join(parts).casefold()
 
 
@@ -260,10 +262,11 @@ def list_standards(
             delivery = delivery.where(StandardDelivery.languages.contains(f",{language.value},"))
         query = query.where(Standard.id.in_(delivery))
     if text:
-        terms = [term for term in text.casefold().split() if term][:8]
+        # Accents and case do not matter: "baterias" finds "baterías", "eolienne" "éolienne".
+        terms = [term for term in fold_text(text).split() if term][:8]
         for term in terms:
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(Standard.search_text.like(f"%{escaped}%", escape="\\"))
+            query = query.where(folded(Standard.search_text).like(f"%{escaped}%", escape="\\"))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = session.scalars(
         query.options(selectinload(Standard.deliveries))

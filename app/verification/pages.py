@@ -38,7 +38,6 @@ from app.verification.form_input import (
     result_link,
     submission_from_form,
 )
-from app.verification.negotiation import prefers_json
 from app.verification.page_labels import NO_SUCH_CREDENTIAL
 from app.verification.schemas import CredentialVerificationRead
 from app.verification.service import Audience, PresentationReport, VerifierSetup
@@ -46,6 +45,7 @@ from app.verification.stored import StoredCredential
 from app.verification.views import CountryChoice, country_choices
 from app.web.dependencies import PageLanguage, page_country
 from app.web.i18n import gettext as translate
+from app.web.negotiation import prefers_json
 from app.web.templates import render_error_page, render_page
 
 router = APIRouter(tags=["pages"], route_class=ProblemRoute, default_response_class=HTMLResponse)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.console import service as console_service
+from app.credentials.models import Credential
 from app.db import utcnow
+from app.i18n import Language
+from app.web.i18n import gettext, pgettext
 from tests.console.helpers import CONSOLE, page, signed_in
 from tests.reports.dataset import credential_id, seed_report_dataset
 
@@ -52,6 +58,7 @@ def test_the_dashboard_page(client: TestClient, db: Session) -> None:
     rows = {row.find("th").text: row.find("td").text for row in status_table.find_all("tr")[1:]}
     assert rows == {
         "Active": "5",
+        "Not yet valid": "0",
         "Expired": "2",
         "Suspended": "1",
         "Revoked": "2",
@@ -85,3 +92,56 @@ def test_an_empty_dashboard(client: TestClient, db: Session) -> None:
     document = page(client.get(CONSOLE))
     assert "No credentials have been issued yet." in document.text
     assert "No verification with known employer" in document.text
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_the_dashboard_counts_credentials_not_yet_valid_apart(
+    client: TestClient, db: Session, language: Language
+) -> None:
+    now = utcnow()
+    seed_report_dataset(db, now=now)
+    waiting = db.scalars(
+        select(Credential).where(
+            Credential.status == "active",
+            or_(Credential.valid_until.is_(None), Credential.valid_until > now),
+        )
+    ).first()
+    assert waiting is not None
+    waiting.valid_from = now + timedelta(days=10)
+    db.commit()
+    figures = console_service.dashboard(db, now=now)
+    assert (figures.in_force, figures.not_yet_valid, figures.totals.active) == (4, 1, 5)
+    signed_in(client, db, Role.auditor)
+    document = page(client.get(CONSOLE, params={"lang": language}))
+    status_table = document.find("section", **{"aria-labelledby": "status-heading"})
+    rows = {row.find("th").text: row.find("td").text for row in status_table.find_all("tr")[1:]}
+    assert rows[gettext(language, "Not yet valid")] == "1"
+    assert rows[pgettext(language, "credential status", "Active")] == "4"
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_the_reports_download_as_csv_from_the_dashboard(
+    client: TestClient, db: Session, language: Language
+) -> None:
+    seed_report_dataset(db, now=utcnow())
+    signed_in(client, db, Role.auditor)
+    document = page(client.get(CONSOLE, params={"lang": language}))
+    downloads = document.find("section", **{"aria-labelledby": "downloads-heading"})
+    links = [str(link.attrs["href"]) for link in downloads.find_all("a")]
+    assert len(links) == 5
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert response.headers["content-type"].startswith("text/csv")
+        assert response.headers["content-disposition"].startswith("attachment; filename=")
+        assert response.text.splitlines()[0]  # the header row
+    credentials = client.get(links[0]).text.splitlines()
+    assert credentials[0].startswith("month,")
+    assert len(credentials) > 1
+    assert client.get(f"{CONSOLE}/reports/nope.csv").status_code == 404
+
+
+def test_the_reports_need_a_signed_in_reader(client: TestClient, db: Session) -> None:
+    response = client.get(f"{CONSOLE}/reports/credentials.csv", follow_redirects=False)
+    assert response.status_code in {303, 401}
+    assert "text/csv" not in response.headers.get("content-type", "")

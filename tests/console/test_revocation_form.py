@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.credentials.models import Credential
 from app.fields import Language
+from app.providers.models import TrainingProvider
 from app.web.i18n import gettext
 from tests.console.helpers import CONSOLE, page, session_csrf, setup_with_credential, signed_in
 
@@ -100,3 +101,92 @@ def test_suspending_needs_no_tick_but_names_a_missing_reason(
     suspended = client.post(path, data={**data, "reason": "Audit"}, follow_redirects=False)
     assert suspended.status_code == 303
     assert status_of(db, credential_id) == "suspended"
+
+
+def test_credential_page_names_people_and_links_out(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, credential_id = setup_with_credential(client, app, db)
+    signed_in(client, db, Role.auditor)
+    provider = db.get(TrainingProvider, setup.provider_id)
+    assert provider is not None
+    path = f"{CONSOLE}/credentials/{credential_id}"
+    for language in LANGUAGES:
+        document = page(client.get(path, params={"lang": language}))
+        issued_by = document.find("dd", id="issued-by")
+        assert provider.name in issued_by.text
+        assert document.find("a", id="verify-link").attrs["href"] == (
+            f"/verify/{credential_id}?lang={language}"
+        )
+        assert document.find("a", id="audit-link").attrs["href"] == (
+            f"{CONSOLE}/audit?lang={language}&target_type=credential&target_id={credential_id}"
+        )
+        claim = document.find("dd", id="claim-status").text
+        assert claim.startswith(
+            words(gettext(language, "Not claimed yet; the claim link works until %(date)s")).split(
+                ";"
+            )[0]
+        )
+        listing = page(client.get(f"{CONSOLE}/credentials", params={"lang": language}))
+        cells = listing.find("table").find("tbody").find_all("td")
+        assert cells[2].text == provider.name
+    audit = page(
+        client.get(
+            f"{CONSOLE}/audit", params={"target_type": "credential", "target_id": credential_id}
+        )
+    )
+    assert credential_id in audit.text
+
+
+def test_staff_can_reissue_a_claim_link(client: TestClient, app: FastAPI, db: Session) -> None:
+    _, credential_id = setup_with_credential(client, app, db)
+    signed_in(client, db, Role.registrar)
+    path = f"{CONSOLE}/credentials/{credential_id}"
+    links: list[str] = []
+    for language in LANGUAGES:
+        document = page(client.get(path, params={"lang": language}))
+        form = document.find("form", id="claim-link-form")
+        response = client.post(
+            str(form.attrs["action"]),
+            data={"csrf_token": session_csrf(client, path)},
+        )
+        renewed = page(response)
+        assert response.headers["cache-control"] == "no-store"
+        link = str(renewed.find("input", id="new-claim-link").attrs["value"])
+        assert link.startswith("http://testserver/claim/")
+        assert words(gettext(language, "New claim link")) == renewed.find("label").text
+        links.append(link)
+    assert len(set(links)) == 3
+    # Only the newest link works; the worker claims with it, and none is offered after.
+    assert client.get(links[0].removeprefix("http://testserver")).status_code == 404
+    token = links[-1].rsplit("/", 1)[1]
+    assert client.post(f"/claim/{token}", follow_redirects=False).status_code == 303
+    claimed = page(client.get(path))
+    assert not claimed.find_all("form", id="claim-link-form")
+    refused = client.post(f"{path}/claim-link", data={"csrf_token": session_csrf(client, path)})
+    assert page(refused, 409).find("div", class_="console-problem").text
+
+
+def test_audit_actions_and_objects_are_in_the_page_language(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, credential_id = setup_with_credential(client, app, db)
+    revoked = client.post(
+        f"/api/v1/admin/credentials/{credential_id}/revoke",
+        headers=setup.staff,
+        json={"reason": "Audit"},
+    )
+    assert revoked.status_code == 200, revoked.text
+    signed_in(client, db, Role.auditor)
+    for language in LANGUAGES:
+        log = page(
+            client.get(
+                f"{CONSOLE}/audit",
+                params={"lang": language, "target_type": "credential", "target_id": credential_id},
+            )
+        )
+        actions = [cell.text for cell in log.find_all("td", class_="audit-action")]
+        assert words(gettext(language, "Credential revoked")) + " credential.revoke" in actions
+        assert words(gettext(language, "Credential issued")) + " credential.issue" in actions
+        targets = [row.find_all("td")[3].text for row in log.find("tbody").find_all("tr")]
+        assert all(target.startswith(gettext(language, "Credential") + " ") for target in targets)

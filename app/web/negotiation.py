@@ -1,4 +1,4 @@
-"""Content negotiation of the verification pages: a page for browsers, JSON for programs."""
+"""Content negotiation between a page for browsers and JSON for programs (RFC 9110 12.5.1)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ def prefers_json(accept: str | None) -> bool:
     """True when `Accept` ranks JSON above HTML; a tie (`*/*`, no header) is HTML."""
     ranges = _media_ranges(accept or "")
     return _quality_of("application/json", ranges) > _quality_of("text/html", ranges)
+
+
+def prefers_html(accept: str | None) -> bool:
+    """True when `Accept` ranks HTML above JSON (a browser); a tie (`*/*`, none) is JSON."""
+    ranges = _media_ranges(accept or "")
+    return _quality_of("text/html", ranges) > _quality_of("application/json", ranges)
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float]]:
