@@ -11,6 +11,7 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.claims.pages import api_router as claims_router
 from app.claims.pages import router as claim_pages_router
+from app.claims.wallet_pages import router as wallet_pages_router
 from app.console.router import router as console_router
 from app.credentials.batch_router import router as batches_router
 from app.credentials.router import router as credentials_router
@@ -35,6 +36,8 @@ from app.verification.pages import router as verification_pages_router
 from app.verification.router import admin_router as verification_admin_router
 from app.verification.router import public_router as verification_router
 from app.verification.router import vc_api_router as verification_vc_api_router
+from app.wallet.offers_router import router as wallet_offers_router
+from app.wallet.openid4vci_router import router as openid4vci_router
 from app.wallet.type_router import router as wallet_types_router
 from app.web.home import router as home_router
 
@@ -76,6 +79,9 @@ def build_router() -> APIRouter:
     router.include_router(verification_pages_router)
     router.include_router(claims_router)
     router.include_router(claim_pages_router)
+    router.include_router(wallet_pages_router)
+    router.include_router(wallet_offers_router)
+    router.include_router(openid4vci_router)
     router.include_router(reports_router)
     router.include_router(ops_router)
     router.include_router(console_router)

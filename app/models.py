@@ -14,6 +14,7 @@ from app.standards import models as standards_models
 from app.status import models as status_models
 from app.users import models as users_models
 from app.verification import models as verification_models
+from app.wallet import models as wallet_models
 
 __all__ = [
     "Base",
@@ -28,4 +29,5 @@ __all__ = [
     "status_models",
     "users_models",
     "verification_models",
+    "wallet_models",
 ]

@@ -135,7 +135,11 @@ def document_problems(document: JsonObject) -> None:
         page = _is_page(responses)
         for status, response in responses.items():
             if status.isdigit() and int(status) >= 400:
+                own = (response.get("content") or {}).get("application/json")
                 _as_problem(response, validation=status == "422")
+                if own is not None and path in OAUTH_ERROR_PATHS:
+                    # The spec's own JSON errors; the shared machinery still answers problems.
+                    response["content"]["application/json"] = own
                 if page:
                     # Pages answer their errors as pages; the shared machinery (rate limit,
                     # body limit) still answers problem+json.
@@ -187,6 +191,11 @@ EXTRA_RESPONSES: Final[dict[tuple[str, str], dict[str, str]]] = {
     ("post", "/api/v1/auth/token"): {"401": "Unknown user or client, or a wrong secret"},
 }
 """Statuses that routes return themselves and FastAPI cannot see."""
+
+OAUTH_ERROR_PATHS: Final = frozenset(
+    {"/openid4vci/token", "/openid4vci/credential", "/openid4vci/offers/{offer_id}"}
+)
+"""Operations that answer their errors as OAuth 2.0 / OpenID4VCI JSON (`error`)."""
 
 VC_API_FAILURES: Final = (("post", "/credentials/verify"), ("post", "/presentations/verify"))
 """VC API operations that answer a failed verification with 400 and the result body."""

@@ -21,6 +21,8 @@ PUBLIC_PATHS: Final = frozenset(
         "/.well-known/jwks.json",
         "/.well-known/jwt-vc-issuer",
         "/issuer",
+        "/.well-known/openid-credential-issuer",
+        "/.well-known/oauth-authorization-server",
     }
 )
 PUBLIC_PREFIXES: Final = ("/status/", "/vct/")

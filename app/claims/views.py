@@ -56,6 +56,7 @@ class PersonalView:
     jwt_url: str
     certificate_url: str
     regenerate_url: str
+    wallet_url: str
     page_url: str
 
 
@@ -156,5 +157,6 @@ def personal_view(
         jwt_url=f"{base}/credential.jwt",
         certificate_url=f"{base}/certificate{query}",
         regenerate_url=f"{base}/regenerate{query}",
+        wallet_url=f"{base}/wallet{query}",
         page_url=f"{base}{query}",
     )

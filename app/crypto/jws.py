@@ -37,6 +37,9 @@ PublicKey = Ed25519PublicKey | ec.EllipticCurvePublicKey
 PrivateKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 
 EDDSA = "EdDSA"
+ED25519 = "Ed25519"
+"""RFC 9864's fully-specified name for EdDSA with Ed25519, accepted on verification (we sign
+with `EdDSA`, which every library knows)."""
 ES256 = "ES256"
 ALGORITHMS = (EDDSA, ES256)
 _P256_COORDINATE = 32
@@ -72,7 +75,8 @@ def verify(token: CompactJws, public_key: PublicKey) -> None:
     """Raise `JoseError` unless `token` is signed by `public_key` in that key's algorithm."""
     expected = algorithm_of(public_key)
     algorithm = token.header.get("alg")
-    if algorithm != expected:
+    accepted = {expected, ED25519} if expected == EDDSA else {expected}
+    if algorithm not in accepted:
         raise JoseError(f"alg {algorithm!r} is not accepted for this key; expected {expected}")
     if "crit" in token.header:
         raise JoseError("the crit header is not accepted")

@@ -1,8 +1,46 @@
-"""Errors of the wallet formats."""
+"""Errors of the OAuth 2.0 and OpenID4VCI endpoints, in their own JSON form.
+
+Those endpoints answer `{"error": ..., "error_description": ...}` with the codes the specs
+name (RFC 6749 §5.2, RFC 6750 §3.1, OpenID4VCI §8.3.1.2), not problem details: wallets read
+the `error` member.
+"""
 
 from __future__ import annotations
 
+from fastapi.responses import JSONResponse
+
 from app.errors import Conflict, ValidationFailed
+
+
+class OAuthError(Exception):
+    """One of the spec's errors; `commit` keeps the request's writes (a counted wrong PIN)."""
+
+    def __init__(
+        self, error: str, description: str, *, status: int = 400, commit: bool = False
+    ) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+        self.status = status
+        self.commit = commit
+
+    def response(self) -> JSONResponse:
+        """The error as its endpoint answers it (never cached)."""
+        headers = {"Cache-Control": "no-store"}
+        if self.status == 401:
+            headers["WWW-Authenticate"] = f'Bearer error="{self.error}"'
+        return JSONResponse(
+            {"error": self.error, "error_description": self.description},
+            status_code=self.status,
+            headers=headers,
+        )
+
+
+class CredentialNotOfferable(Conflict):
+    """A credential that is revoked, suspended, expired or not yet valid is not offered."""
+
+    slug = "credential-not-offerable"
+    title = "Only a credential valid now can be offered to a wallet"
 
 
 class InvalidHolderKey(ValidationFailed):

@@ -429,8 +429,8 @@ def test_personal_page(client: TestClient, app: FastAPI, db: Session) -> None:
     assert links["Download (JSON)"] == f"{location}/credential.json"
     assert links["Download (JWT)"] == f"{location}/credential.jwt"
     assert links["Print certificate"] == f"{location}/certificate"
-    form = page.find("form", method="post")
-    assert form.attrs["action"] == f"{location}/regenerate"
+    actions = [form.attrs["action"] for form in page.find_all("form", method="post")]
+    assert actions == [f"{location}/wallet", f"{location}/regenerate"]
     assert setup.standard.title.en in page.text
 
 

@@ -132,6 +132,13 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
         json={"curriculum_id": setup.curriculum_id, "rows": cohort},
     )
     assert batch.status_code == 202, batch.text
+    offered = client.post(
+        f"/api/v1/credentials/{ids[2]}/wallet-offers",
+        headers=setup.provider,
+        json={"tx_code": True},
+    )
+    assert offered.status_code == 201, offered.text
+    assert client.post("/openid4vci/nonce").status_code == 200
     db.add_all(
         [
             VerificationEvent(
