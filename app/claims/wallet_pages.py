@@ -62,7 +62,7 @@ def personal_wallet_offer(holder_token: str, page: WorkerPageDep) -> HTMLRespons
         offers.offer_document(
             made.offer,
             issuer=base_url,
-            configuration_ids=list(metadata.CONFIGURATION_IDS),
+            configuration_ids=metadata.offered_configurations(credential.standard.code),
             secret=secret,
         ),
     )

@@ -4,7 +4,9 @@ and the authorization server's (RFC 8414), the issuer being its own authorizatio
 Two credential configurations serve the stored Open Badges 3.0 credential as it was signed:
 `ldp_vc` (the Data Integrity `eddsa-rdfc-2022` form) and `jwt_vc_json` (the VC-JOSE
 `vc+jwt` form). Neither binds to a wallet key (the credential names its worker already), so
-neither takes a key proof.
+neither takes a key proof. Each published standard adds a `dc+sd-jwt` configuration (its
+`vct` is the standard's type): an SD-JWT VC made for the wallet, bound to the key of each
+JWT key proof, so one request may ask for up to `BATCH_SIZE` of them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from typing import Any, Final
 
 from app.credentials.builder import OB_V3_CONTEXT, VC_V2_CONTEXT
+from app.standards.models import Standard
+from app.wallet.vct import build_type_metadata, vct_url
 
 LDP_VC: Final = "OpenBadgeCredential_ldp_vc"
 JWT_VC_JSON: Final = "OpenBadgeCredential_jwt_vc_json"
@@ -22,6 +26,9 @@ NONCE_PATH: Final = "/openid4vci/nonce"
 CREDENTIAL_PATH: Final = "/openid4vci/credential"
 OFFERS_PATH: Final = "/openid4vci/offers"
 PRE_AUTHORIZED_GRANT: Final = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+SD_JWT_SUFFIX: Final = "_dc+sd-jwt"
+BATCH_SIZE: Final = 5
+PROOF_ALGORITHMS: Final = ["ES256", "EdDSA", "Ed25519"]
 
 ISSUER_DISPLAY: Final = [
     {"name": "NASSC — North American Standards Skills Council", "locale": "en"},
@@ -54,14 +61,51 @@ CREDENTIAL_DISPLAY: Final = [
 ]
 
 
-def credential_issuer_metadata(base_url: str) -> dict[str, Any]:
-    """`/.well-known/openid-credential-issuer` of the issuer identified by `base_url`."""
+def sd_jwt_configuration_id(standard_code: str) -> str:
+    """The `dc+sd-jwt` configuration of a standard's credentials."""
+    return standard_code + SD_JWT_SUFFIX
+
+
+def offered_configurations(standard_code: str) -> list[str]:
+    """What an offer of one credential of `standard_code` names, the wallet form first."""
+    return [sd_jwt_configuration_id(standard_code), *CONFIGURATION_IDS]
+
+
+def sd_jwt_configuration(standard: Standard, *, base_url: str) -> dict[str, Any]:
+    """The `dc+sd-jwt` configuration of `standard`, displayed as its type metadata is."""
+    type_metadata = build_type_metadata(standard, base_url=base_url)
+    return {
+        "format": "dc+sd-jwt",
+        "vct": vct_url(base_url, standard.code),
+        "cryptographic_binding_methods_supported": ["jwk"],
+        "credential_signing_alg_values_supported": ["ES256", "EdDSA"],
+        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": PROOF_ALGORITHMS}},
+        "credential_metadata": {
+            "display": [
+                {"name": item["name"], "locale": item["locale"], "description": item["description"]}
+                for item in type_metadata["display"]
+            ],
+            "claims": type_metadata["claims"],
+        },
+    }
+
+
+def credential_issuer_metadata(base_url: str, standards: list[Standard]) -> dict[str, Any]:
+    """`/.well-known/openid-credential-issuer` of the issuer identified by `base_url`, with a
+    `dc+sd-jwt` configuration for each of the published `standards`."""
     return {
         "credential_issuer": base_url,
         "credential_endpoint": base_url + CREDENTIAL_PATH,
         "nonce_endpoint": base_url + NONCE_PATH,
+        "batch_credential_issuance": {"batch_size": BATCH_SIZE},
         "display": ISSUER_DISPLAY,
         "credential_configurations_supported": {
+            **{
+                sd_jwt_configuration_id(standard.code): sd_jwt_configuration(
+                    standard, base_url=base_url
+                )
+                for standard in standards
+            },
             LDP_VC: {
                 "format": "ldp_vc",
                 "credential_definition": {

@@ -66,7 +66,7 @@ def create_wallet_offer(
         },
         now=now,
     )
-    configuration_ids = list(metadata.CONFIGURATION_IDS)
+    configuration_ids = metadata.offered_configurations(credential.standard.code)
     uri = f"{settings.public_base_url}{metadata.OFFERS_PATH}/{made.offer.id}"
     document = offers.offer_document(
         made.offer,

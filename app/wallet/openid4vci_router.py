@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SettingsDep
 from app.db import SessionDep, utcnow
+from app.keys.dependencies import KeyCacheDep
 from app.wallet import delivery, metadata, offers
 from app.wallet.errors import OAuthError
 from app.wallet.schemas import (
@@ -36,11 +37,12 @@ _OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/.well-known/openid-credential-issuer")
-def credential_issuer_metadata(settings: SettingsDep) -> JSONResponse:
+def credential_issuer_metadata(session: SessionDep, settings: SettingsDep) -> JSONResponse:
     """The credential issuer's metadata: endpoints, configurations, display in en/es/fr."""
-    return JSONResponse(
-        metadata.credential_issuer_metadata(settings.public_base_url), headers=METADATA_CACHE
+    document = metadata.credential_issuer_metadata(
+        settings.public_base_url, delivery.published_standards(session)
     )
+    return JSONResponse(document, headers=METADATA_CACHE)
 
 
 @router.get("/.well-known/oauth-authorization-server")
@@ -63,7 +65,7 @@ def credential_offer(offer_id: str, session: SessionDep, settings: SettingsDep) 
     document = offers.offer_document(
         offer,
         issuer=settings.public_base_url,
-        configuration_ids=list(metadata.CONFIGURATION_IDS),
+        configuration_ids=delivery.offered_configurations(session, offer),
         secret=_secret(settings),
     )
     return JSONResponse(document, headers=NO_STORE)
@@ -115,6 +117,7 @@ def nonce(session: SessionDep) -> JSONResponse:
 def credential(
     session: SessionDep,
     settings: SettingsDep,
+    keys: KeyCacheDep,
     request: Annotated[CredentialRequestRead | None, Body()] = None,
     authorization: Annotated[str | None, Header(max_length=2000)] = None,
 ) -> JSONResponse:
@@ -127,6 +130,7 @@ def credential(
             offer=offer,
             request=request.model_dump(exclude_none=True) if request else None,
             issuer=settings.public_base_url,
+            keys=keys,
             now=now,
         )
     except OAuthError as error:

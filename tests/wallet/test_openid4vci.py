@@ -104,6 +104,7 @@ def test_metadata_names_the_endpoints_the_formats_and_three_languages(
     assert document["credential_endpoint"] == "http://testserver/openid4vci/credential"
     assert document["nonce_endpoint"] == "http://testserver/openid4vci/nonce"
     configurations = document["credential_configurations_supported"]
+    assert document["batch_credential_issuance"] == {"batch_size": 5}
     assert configurations[LDP_VC]["format"] == "ldp_vc"
     assert configurations[JWT_VC_JSON]["format"] == "jwt_vc_json"
     for configuration in configurations.values():
@@ -124,7 +125,8 @@ def test_a_wallet_receives_the_credential_in_both_forms(
     offer = wallet.read_offer(offered.offer["offer_link"])
     assert offer == wallet.read_offer(offered.offer["offer_by_value_link"])
     assert offer["credential_issuer"] == "http://testserver"
-    assert offer["credential_configuration_ids"] == [LDP_VC, JWT_VC_JSON]
+    sd_jwt = f"{offered.setup.standard.code}_dc+sd-jwt"
+    assert offer["credential_configuration_ids"] == [sd_jwt, LDP_VC, JWT_VC_JSON]
     assert "tx_code" not in offer["grants"][GRANT]
 
     granted = wallet.token(offer)
