@@ -86,6 +86,13 @@ class Settings(BaseSettings):
         default=True,
         description="Fetch status lists of trusted issuers from their own did:web host (https)",
     )
+    resolve_did_web: bool = Field(
+        default=True,
+        description=(
+            "W3C VC API verification: fetch the DID document of a did:web issuer outside the "
+            "trust registry over https (same protections as status lists); false: only did:key"
+        ),
+    )
 
     outbound_allow_private: bool = Field(
         default=False,

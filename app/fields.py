@@ -11,6 +11,8 @@
   one type each for the registry, the API, the pages and the message catalogs.
 - `IsoDateTime`, `IsoDate`, `StrictBool`: strict parsing, so `2026` is not a date (pydantic
   reads numbers as Unix times) and `0` is not `false`.
+- `MAX_JSON_DEPTH`, `json_depth`: how deep a credential or presentation may nest (JSON-LD
+  processing and serialization recurse once per level).
 """
 
 from __future__ import annotations
@@ -146,3 +148,23 @@ UtcDateTime = Annotated[datetime, ISO_8601, AfterValidator(_assume_utc)]
 
 IsoDate = Annotated[date, ISO_8601]
 """An ISO 8601 calendar date; never a number."""
+
+
+MAX_JSON_DEPTH: Final = 32
+"""Deeper JSON documents are refused before any processing; no credential needs more."""
+
+
+def json_depth(value: Any, *, limit: int = MAX_JSON_DEPTH) -> int:
+    """The nesting depth of a JSON value, counted without recursion; stops once past
+    `limit` (returning a depth above it)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > limit:
+            return level
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
+    return deepest

@@ -37,6 +37,7 @@ from app.outbound import SafeFetcher
 from app.public_documents import PublicDocumentsMiddleware
 from app.status.changes import STATUS_LISTS
 from app.verification.caches import VerifierCaches
+from app.verification.did_web import DidWebResolver, ForeignKeys
 from app.verification.events import EventRecorder
 from app.verification.proofs import Proofs, proof_checker
 from app.verification.remote_status import HttpsListFetcher, RemoteStatusLists
@@ -123,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.batch_schedule.stop()
         app.state.signing_pool.shutdown()
         app.state.proof_checker.shutdown()
+        if app.state.foreign_keys.web is not None:
+            app.state.foreign_keys.web.close()
         app.state.verification_events.close()  # writes the buffered events
         engine.dispose()
 
@@ -162,6 +165,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             clock=utcnow,
         )
         if settings.fetch_trusted_status_lists
+        else None
+    )
+    # The VC API verifies credentials of issuers outside the registry: did:key offline,
+    # did:web over https (never trusted; our employer API does not resolve).
+    app.state.foreign_keys = ForeignKeys(
+        DidWebResolver(SafeFetcher(allow_private=settings.outbound_allow_private), clock=utcnow)
+        if settings.resolve_did_web
         else None
     )
     app.state.verification_events = EventRecorder(

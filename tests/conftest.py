@@ -54,6 +54,8 @@ def settings_for(database_url: str, tmp_path: Path, **overrides: object) -> Sett
         "verification_event_buffer_seconds": 0,
         # No test reaches the network; tests of other nodes' lists inject a fetcher.
         "fetch_trusted_status_lists": False,
+        # Nor does the VC API resolve did:web issuers; tests/vcapi/test_did_web.py injects one.
+        "resolve_did_web": False,
         # Tests count audit events exactly; the schedule is tested on its own.
         "audit_checkpoint_seconds": 0,
         # Batches are resumed at startup only; the periodic reclaim is tested on its own.

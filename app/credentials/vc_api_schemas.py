@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.fields import MAX_JSON_DEPTH, json_depth
 
 
 class IssueOptions(BaseModel):
@@ -36,6 +38,13 @@ class IssueCredentialRequest(BaseModel):
 
     credential: dict[str, Any]
     options: IssueOptions | None = None
+
+    @field_validator("credential")
+    @classmethod
+    def _not_too_deep(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if json_depth(value) > MAX_JSON_DEPTH:
+            raise ValueError(f"the credential nests deeper than {MAX_JSON_DEPTH} levels")
+        return value
 
 
 class IssueCredentialResponse(BaseModel):

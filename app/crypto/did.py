@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from urllib.parse import quote, unquote, urlsplit
 
-__all__ = ["did_of", "did_web_from_url", "did_web_host", "verification_method_id"]
+__all__ = [
+    "did_of",
+    "did_web_document_url",
+    "did_web_from_url",
+    "did_web_host",
+    "verification_method_id",
+]
 
 
 def did_web_from_url(base_url: str) -> str:
@@ -42,3 +48,19 @@ def did_web_host(did: str) -> str | None:
         return None
     host = unquote(did.removeprefix("did:web:").split(":", 1)[0]).lower()
     return host or None
+
+
+def did_web_document_url(did: str) -> str | None:
+    """Where a did:web's DID document is (did:web method §Read): `https://<host>/.well-known/
+    did.json` for a bare host, `https://<host>/<path>/did.json` with path segments; None for
+    a DID that is not a well-formed did:web."""
+    if not did.startswith("did:web:") or any(char in did for char in "#?/"):
+        return None
+    host, *segments = did.removeprefix("did:web:").split(":")
+    host = unquote(host)
+    if not host or any(char in host for char in "/@\\ ") or not all(segments):
+        return None
+    path = "/".join(unquote(segment) for segment in segments)
+    if any(part in ("", ".", "..") for part in path.split("/")) and segments:
+        return None
+    return f"https://{host}/{path}/did.json" if segments else f"https://{host}/.well-known/did.json"

@@ -41,6 +41,9 @@ MEDIA_TYPE = "application/vc+jwt"
 
 _ACCEPTED_TYP = frozenset({TYP, MEDIA_TYPE})
 _ACCEPTED_CTY = frozenset({CTY, "application/vc"})
+VP_TYP = "vp+jwt"
+_ACCEPTED_VP_TYP = frozenset({VP_TYP, "application/vp+jwt"})
+_ACCEPTED_VP_CTY = frozenset({"vp", "application/vp"})
 # Headers that would let the token choose its own verification key (RFC 7515 §4.1.3–4.1.6),
 # or change how the payload is read (crit, b64: RFC 7515 §4.1.11, RFC 7797).
 _FORBIDDEN_HEADERS = frozenset({"jwk", "jku", "x5u", "x5c", "crit", "b64"})
@@ -159,14 +162,35 @@ def verify_vc_jwt(
     return claims
 
 
+def verify_vp_jwt(
+    token: CompactJws, *, resolve_key: Callable[[str], Ed25519PublicKey]
+) -> dict[str, Any]:
+    """Verify a VC-JOSE presentation (`application/vp+jwt`) and return its payload, the
+    presentation itself (https://www.w3.org/TR/vc-jose-cose/#securing-vps-with-jose).
+
+    The header rules are those of `verify_vc_jwt` with `typ` `vp+jwt` (and `cty` `vp`); a
+    `vc` / `vp` claim (the VC-JWT 1.1 wrappers) is refused. `nonce` and `aud` are returned
+    for the verifier to compare with the challenge and domain it asked for.
+    """
+    _verify_signature(
+        token.header, token.signing_input, token.signature, resolve_key, presentation=True
+    )
+    forbidden = sorted(_FORBIDDEN_CLAIMS.intersection(token.payload))
+    if forbidden:
+        raise JoseError(f"the payload must not contain the claims {forbidden}")
+    return token.payload
+
+
 def _verify_signature(
     header: dict[str, Any],
     signing_input: bytes,
     signature: bytes,
     resolve_key: Callable[[str], Ed25519PublicKey],
+    *,
+    presentation: bool = False,
 ) -> None:
     """The header checks, then the key by `kid`, then the Ed25519 signature (RFC 8037 §3.1)."""
-    kid = _check_header(header)
+    kid = _check_header(header, presentation=presentation)
     try:
         public_key = resolve_key(kid)
     except LookupError as error:
@@ -181,14 +205,17 @@ def _verify_signature(
         raise JoseError("JWS verification failed: the signature does not match") from error
 
 
-def _check_header(header: dict[str, Any]) -> str:
+def _check_header(header: dict[str, Any], *, presentation: bool = False) -> str:
     """The protected header's rules (see `decode_vc_jwt_header`); returns its `kid`."""
+    typs, ctys = (
+        (_ACCEPTED_VP_TYP, _ACCEPTED_VP_CTY) if presentation else (_ACCEPTED_TYP, _ACCEPTED_CTY)
+    )
     if header.get("alg") != ALGORITHM:
         raise JoseError(f"alg {header.get('alg')!r} is not accepted; only {ALGORITHM}")
-    if header.get("typ") not in _ACCEPTED_TYP:
-        raise JoseError(f"typ {header.get('typ')!r} is not {TYP}")
-    if "cty" in header and header["cty"] not in _ACCEPTED_CTY:
-        raise JoseError(f"cty {header['cty']!r} is not {CTY}")
+    if header.get("typ") not in typs:
+        raise JoseError(f"typ {header.get('typ')!r} is not {min(typs, key=len)}")
+    if "cty" in header and header["cty"] not in ctys:
+        raise JoseError(f"cty {header['cty']!r} is not {min(ctys, key=len)}")
     forbidden = sorted(_FORBIDDEN_HEADERS.intersection(header))
     if forbidden:
         raise JoseError(f"the headers {forbidden} are not accepted")

@@ -229,6 +229,13 @@ def _run_pyld(operation: Callable[[], Any]) -> Any:
                 raise cause from error
             cause = cause.__cause__
         raise ProofTransformationError(f"JSON-LD processing failed: {_describe(error)}") from error
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as error:
+        # pyld 3.3 has input it does not guard: a scoped context with `"@vocab": null` where
+        # no vocabulary was set raises KeyError from its context processing. Input we cannot
+        # process is refused like any other JSON-LD error, never a server error.
+        raise ProofTransformationError(
+            f"JSON-LD processing failed: {type(error).__name__}"
+        ) from error
 
 
 def _describe(error: BaseException) -> str:

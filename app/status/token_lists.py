@@ -46,12 +46,13 @@ def token_list_url(base_url: str, list_id: int) -> str:
 def sign_if_stale(
     session: Session, status_list: StatusList, *, signer: JwsSigner, base_url: str, now: datetime
 ) -> bool:
-    """Re-sign a locked token list whose revision is unsigned or whose token expires within
-    half its validity; whether it was signed."""
+    """Re-sign a locked token list whose revision is unsigned, whose token expires within
+    half its validity or was signed by another key than `signer`'s (after a rotation);
+    whether it was signed."""
     if (
         status_list.signed_token is not None
         and status_list.signed_revision == status_list.revision
-        and not _expiring(status_list.signed_token, now)
+        and not _stale(status_list.signed_token, now, signer)
     ):
         return False
     issued_at = int(now.timestamp())
@@ -83,7 +84,7 @@ def secured_token_list(
         raise StatusListNotFound(f"There is no token status list {list_id}.")
     token = status_list.signed_token
     unsigned = token is None or status_list.signed_revision != status_list.revision
-    if unsigned or token is None or _expiring(token, now):
+    if unsigned or token is None or _stale(token, now, signer):
         locked = session.scalars(
             query.with_for_update().execution_options(populate_existing=True)
         ).one()
@@ -109,12 +110,13 @@ def _statuses(session: Session, list_id: int) -> tsl.StatusList:
     return statuses
 
 
-def _expiring(token: str, now: datetime) -> bool:
+def _stale(token: str, now: datetime, signer: JwsSigner) -> bool:
     try:
-        expires_at = jws.decode(token).payload.get("exp")
+        decoded = jws.decode(token)
     except JoseError:
         return True
-    if not isinstance(expires_at, int):
+    expires_at = decoded.payload.get("exp")
+    if not isinstance(expires_at, int) or decoded.header.get("kid") != signer.verification_method:
         return True
     return expires_at - now.timestamp() < TOKEN_VALIDITY_SECONDS / 2
 

@@ -46,6 +46,7 @@ def verifier_setup(request: Request) -> VerifierSetup:
             published_lists=state.published_status_lists,
             credentials=state.stored_credentials,
             remote=remote,
+            foreign_keys=getattr(state, "foreign_keys", None),
             caches=state.verifier_caches,
             events=state.verification_events,
             proofs=state.proof_checker,

@@ -2,15 +2,18 @@
 
 Pure apart from what is injected: the trust registry (`TrustRegistry`), where status lists
 come from (`StatusListSource`), the pinned JSON-LD contexts, where Data Integrity proofs are
-checked (`Proofs`: this thread, or worker processes) and the clock (`now`). It reads
-no database, settings or network itself, so the same engine runs for the JSON API, the VC
-API endpoints and the public verification page.
+checked (`Proofs`: this thread, or worker processes), the clock (`now`) and, for the W3C VC
+API only, a `resolver` of issuers outside the registry (did:key offline, did:web through
+`app.verification.did_web`). It reads no database, settings or network itself, so the same
+engine runs for the JSON API, the VC API endpoints and the public verification page.
 
 Order of work for a credential (`VerificationEngine.verify`):
-1. `issuer` — the claimed issuer's DID must be in the trust registry. If not, the proof is
-   not even attempted (there is no key to check it with, and no DID is ever resolved over
-   the network), and every content check is `unknown`.
-2. `proof` — Data Integrity `eddsa-rdfc-2022` or a vc+jwt JWS, with a key of *that* issuer
+1. `issuer` — the claimed issuer's DID must be in the trust registry. If not, and no
+   `resolver` knows its keys (our API and pages have none), the proof is not even attempted
+   and every content check is `unknown`. With resolved keys the issuer check still fails
+   (the VC API reports it as a warning), and the proof and content are checked.
+2. `proof` — Data Integrity `eddsa-rdfc-2022` (one proof, a proof set or a `previousProof`
+   chain: `app.verification.proof_sets`) or a vc+jwt JWS, with a key of *that* issuer
    authorized for `assertionMethod`. The signature is checked once; the verified document
    it returns is what every later check reads.
 3. `schema` — VCDM 2.0 / Open Badges 3.0 required properties (also on unverified input).
@@ -51,9 +54,10 @@ from app.verification.checks import (
 )
 from app.verification.conformance import check_schema
 from app.verification.forms import CredentialInput, Form, PresentationInput
+from app.verification.holder_jws import check_holder_jws
 from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
 from app.verification.proof_sets import ProofInput, check_proofs
-from app.verification.proofs import ProofChecker, Proofs
+from app.verification.proofs import Proofs
 from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.status_check import EntryResult, StatusListSource, check_status
 from app.verification.trust import KeyResolver, TrustedKeys, TrustRegistry
@@ -73,7 +77,7 @@ class VerificationEngine:
         status_lists: StatusListSource,
         contexts: PinnedContexts,
         now: datetime,
-        proofs: ProofChecker | None = None,
+        proofs: Proofs | None = None,
         resolver: KeyResolver | None = None,
     ) -> None:
         self._registry = registry
@@ -244,13 +248,25 @@ class VerificationEngine:
         """Each held credential, and the holder's own proof if the presentation has one."""
         credentials = tuple(self.verify(item) for item in presentation.credentials)
         holder = _holder_of(presentation.document)
-        proof_check = self._holder_proof(presentation.document, holder, challenge, domain)
+        if presentation.jws is not None:
+            proof_check = check_holder_jws(
+                presentation.jws,
+                holder=holder,
+                challenge=challenge,
+                domain=domain,
+                key_for=self._holder_key,
+            )
+        else:
+            proof_check = self._holder_proof(presentation.document, holder, challenge, domain)
         outcomes = [credential.outcome for credential in credentials]
         if proof_check.status is CheckStatus.failed:
             outcomes.append(outcome_of_proof(proof_check))
         if not credentials:
             outcomes.append(Outcome.invalid)
         proof = presentation.document.get("proof")
+        if presentation.jws is not None:
+            proof = {"type": "EnvelopingProof", "mediaType": "application/vp+jwt"}
+            proof["header"] = presentation.jws.header
         return PresentationVerification(
             proof=proof_check,
             holder=holder,

@@ -23,6 +23,7 @@ from typing import Any, Final
 from app.crypto.errors import JoseError
 from app.crypto.jose import CompactJws, decode_compact_jws
 from app.errors import MalformedJSON
+from app.fields import MAX_JSON_DEPTH, json_depth
 from app.verification.errors import (
     DocumentTooLarge,
     PresentationTooLarge,
@@ -35,9 +36,12 @@ VP_TYPE: Final = "VerifiablePresentation"
 ENVELOPED_VC_TYPE: Final = "EnvelopedVerifiableCredential"
 ENVELOPED_VP_TYPE: Final = "EnvelopedVerifiablePresentation"
 VC_JWT_DATA_URL: Final = "data:application/vc+jwt,"
+VP_JWT_DATA_URL: Final = "data:application/vp+jwt,"
 VCDM_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 MAX_PRESENTED_CREDENTIALS: Final = 10
 """A presentation holding more is refused: each Data Integrity proof costs milliseconds of CPU."""
+MAX_DOCUMENT_DEPTH: Final = 2 * MAX_JSON_DEPTH
+"""A presentation holds credentials: twice what a credential may nest."""
 MAX_DOCUMENT_BYTES: Final = 256 * 1024
 """A JSON credential or presentation larger than this is refused before any canonicalization:
 RDF canonicalization time grows with the document, and ours are about 16 KB."""
@@ -83,6 +87,9 @@ class PresentationInput:
 
     document: dict[str, Any]
     credentials: list[CredentialInput] = field(default_factory=list)
+    jws: CompactJws | None = None
+    """The holder's JWS when the presentation came enveloped (vp+jwt); `document` is its
+    payload."""
 
 
 Submission = CredentialInput | PresentationInput
@@ -163,8 +170,10 @@ def credential_from_value(value: Any) -> CredentialInput:
 
 def presentation_from_value(value: Any) -> PresentationInput:
     """A presentation from a JSON value, with each credential it holds parsed."""
+    jws = None
     if isinstance(value, dict) and ENVELOPED_VP_TYPE in types_of(value):
-        raise UnverifiableInput("Enveloped presentations (vp+jwt) are not supported.")
+        jws = _enveloped_presentation(value)
+        value = jws.payload
     if not isinstance(value, dict) or VP_TYPE not in types_of(value):
         raise UnverifiableInput(
             "A presentation is an object whose type has VerifiablePresentation."
@@ -177,7 +186,9 @@ def presentation_from_value(value: Any) -> PresentationInput:
             f"A presentation may hold at most {MAX_PRESENTED_CREDENTIALS} credentials.",
             max_credentials=MAX_PRESENTED_CREDENTIALS,
         )
-    return PresentationInput(document=value, credentials=[credential_from_value(i) for i in items])
+    return PresentationInput(
+        document=value, credentials=[credential_from_value(i) for i in items], jws=jws
+    )
 
 
 def credential_from_token(token: str) -> CredentialInput:
@@ -210,6 +221,23 @@ def _check_envelope(value: dict[str, Any], kind: str) -> None:
         raise UnverifiableInput(f"An {kind}'s type must be {kind}.")
 
 
+def _enveloped_presentation(value: dict[str, Any]) -> CompactJws:
+    """The holder's JWS inside an EnvelopedVerifiablePresentation (`data:application/vp+jwt,…`)."""
+    _check_envelope(value, ENVELOPED_VP_TYPE)
+    identifier = value.get("id")
+    if not isinstance(identifier, str) or not identifier.startswith(VP_JWT_DATA_URL):
+        raise UnverifiableInput(
+            f"An EnvelopedVerifiablePresentation's id must be a {VP_JWT_DATA_URL}… data URL."
+        )
+    try:
+        jws = decode_compact_jws(identifier.removeprefix(VP_JWT_DATA_URL).strip())
+    except JoseError as error:
+        raise UnverifiableInput("The enveloped presentation is not a compact JWS.") from error
+    if not jws.signature:
+        raise UnverifiableInput("The JWS has no signature.")
+    return jws
+
+
 def _enveloped(value: dict[str, Any]) -> CredentialInput:
     _check_envelope(value, ENVELOPED_VC_TYPE)
     identifier = value.get("id")
@@ -221,6 +249,8 @@ def _enveloped(value: dict[str, Any]) -> CredentialInput:
 
 
 def _require_size(document: dict[str, Any]) -> None:
+    if json_depth(document, limit=MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH:
+        raise UnverifiableInput(f"The document nests deeper than {MAX_DOCUMENT_DEPTH} levels.")
     try:
         size = len(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
     except (ValueError, RecursionError) as error:

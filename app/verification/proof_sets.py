@@ -21,7 +21,7 @@ from app.crypto.did import did_of
 from app.crypto.errors import CryptoError, UnknownContextError
 from app.verification.checks import Check, Code
 from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
-from app.verification.proofs import ProofChecker
+from app.verification.proofs import Proofs
 from app.verification.trust import KeyResolver, TrustedKeys
 
 MAX_PROOFS: Final = 8
@@ -38,7 +38,7 @@ def _as_list(value: Any) -> list[Any]:
 def check_proofs(
     document: dict[str, Any],
     trusted: TrustedKeys,
-    proofs: ProofChecker,
+    proofs: Proofs,
     *,
     challenge: str | None = None,
     domain: str | None = None,
@@ -114,7 +114,7 @@ def _check_one(
     proof: dict[str, Any],
     all_proofs: Sequence[dict[str, Any]],
     key: Ed25519PublicKey,
-    proofs: ProofChecker,
+    proofs: Proofs,
     *,
     challenge: str | None,
     domain: str | None,

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -24,19 +24,6 @@ from app.crypto.data_integrity import ASSERTION_METHOD, VerificationResult, veri
 from app.crypto.workers import ProofWorkers, worker_contexts
 
 logger = logging.getLogger(__name__)
-
-
-class ProofChecker(Protocol):
-    """Checks one document's Data Integrity proof with `public_key` (`verify_proof`)."""
-
-    def __call__(
-        self,
-        document: Mapping[str, Any],
-        *,
-        public_key: Ed25519PublicKey,
-        expected_proof_purpose: str = ASSERTION_METHOD,
-        previous_proofs: Sequence[Mapping[str, Any]] = (),
-    ) -> VerificationResult: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +58,8 @@ class Proofs:
         expected_proof_purpose: str = ASSERTION_METHOD,
         previous_proofs: Sequence[Mapping[str, Any]] = (),
     ) -> VerificationResult:
-        """The result of checking `document`'s proof with `public_key`."""
+        """The result of checking `document`'s proof with `public_key` (for a proof of a
+        chain, `previous_proofs` are those it names: `verify_proof`)."""
         if self.workers is not None:
             future = self.workers.submit(
                 _verify_in_worker,

@@ -195,7 +195,7 @@ async def verify_credential_vc_api(
             setup=setup,
             audience=audience,
             now=utcnow(),
-            resolver=resolve_did_key,
+            resolver=setup.foreign_keys or resolve_did_key,
             challenge=options.challenge if options else None,
             domain=options.domain if options else None,
         ),
@@ -238,7 +238,7 @@ async def verify_presentation_vc_api(
             now=utcnow(),
             challenge=options.challenge if options else None,
             domain=options.domain if options else None,
-            resolver=resolve_did_key,
+            resolver=setup.foreign_keys or resolve_did_key,
         ),
     )
     held = presentation.document.get("verifiableCredential", [])

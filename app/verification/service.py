@@ -70,6 +70,8 @@ class VerifierSetup:
     credentials: StoredCredentials
     caches: VerifierCaches
     remote: StatusListSource | None = None
+    foreign_keys: KeyResolver | None = None
+    """Keys of issuers outside the registry, for the VC API (did:key; did:web if enabled)."""
     events: EventRecorder | None = None
     proofs: Proofs | None = None
 

@@ -21,9 +21,6 @@ from app.verification.named_standards import achievement_of
 from app.verification.results import CredentialVerification
 from app.web.standing import Standing
 
-StatusLabel = Standing
-"""The credential's standing (the one vocabulary of `app.web.standing`)."""
-
 
 @dataclass(frozen=True, slots=True)
 class IssuerSummary:

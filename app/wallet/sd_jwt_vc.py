@@ -17,6 +17,8 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit_service
+from app.auth.roles import Principal
 from app.credentials.models import Credential, CredentialStatus, WalletCredential
 from app.credentials.signing import JwsSigner, jws_signer
 from app.crypto import jws, sd_jwt
@@ -47,12 +49,14 @@ def issue_sd_jwt_vc(
     base_url: str,
     now: datetime,
     keys: KeyCache,
+    actor: Principal | None = None,
 ) -> str:
     """Issue an SD-JWT VC of `credential` bound to `holder_jwk`, signed with the active key
     of `algorithm` (ES256 or EdDSA); the serialization ends in `~` (no Key Binding JWT).
 
     Records a `wallet_credential` row and allocates its Token Status List entry (a new list
-    is signed at once, in this transaction). Only flushes.
+    is signed at once, in this transaction), audited as `credential.wallet-issue` (by
+    `actor`, or `system`). Only flushes.
     """
     holder = _holder_jwk(holder_jwk)
     if credential.status == CredentialStatus.revoked.value:
@@ -83,20 +87,33 @@ def issue_sd_jwt_vc(
         headers={"typ": TYP, "kid": signer.verification_method},
         never_disclosable=NEVER_DISCLOSABLE,
     )
-    session.add(
-        WalletCredential(
-            id=str(uuid.uuid4()),
-            credential_id=credential.id,
-            format=FORMAT,
-            holder_key_thumbprint=jwk_thumbprint(holder),
-            algorithm=signer.algorithm,
-            key_id=signer.verification_method,
-            token_list_id=entry.list_id,
-            token_index=entry.index,
-            issued_at=now,
-        )
+    wallet_credential = WalletCredential(
+        id=str(uuid.uuid4()),
+        credential_id=credential.id,
+        format=FORMAT,
+        holder_key_thumbprint=jwk_thumbprint(holder),
+        algorithm=signer.algorithm,
+        key_id=signer.verification_method,
+        token_list_id=entry.list_id,
+        token_index=entry.index,
+        issued_at=now,
     )
+    session.add(wallet_credential)
     session.flush()
+    audit_service.record_change(
+        session,
+        actor=actor,
+        action="credential.wallet-issue",
+        target=("credential", credential.id),
+        after={
+            "wallet_credential": wallet_credential.id,
+            "format": FORMAT,
+            "algorithm": signer.algorithm,
+            "holder_key_thumbprint": wallet_credential.holder_key_thumbprint,
+            "status_list": token_lists.token_list_url(base_url, entry.list_id),
+        },
+        now=now,
+    )
     return serialized
 
 

@@ -441,7 +441,10 @@ def test_signing_keys(client: TestClient, app: FastAPI, db: Session) -> None:
     second = rotated.json()["kid"]
     [event] = chain.events()
     assert as_seen(event) == seen("key.rotate", admin_who, "signing_key", second)
-    assert event.summary == {"before": None, "after": {"status": "active", "replaces": [first]}}
+    assert event.summary == {
+        "before": None,
+        "after": {"status": "active", "algorithm": "EdDSA", "replaces": [first]},
+    }
 
     retired = client.post(
         f"/api/v1/admin/keys/{first}/retire", headers=admin, json={"reason": "compromised"}

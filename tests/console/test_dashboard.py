@@ -13,7 +13,7 @@ from app.auth.roles import Role
 from app.console import service as console_service
 from app.credentials.models import Credential
 from app.db import utcnow
-from app.i18n import Language
+from app.fields import Language
 from app.web.i18n import gettext, pgettext
 from tests.console.helpers import CONSOLE, page, signed_in
 from tests.reports.dataset import credential_id, seed_report_dataset

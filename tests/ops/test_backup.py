@@ -31,7 +31,7 @@ from app.ops.errors import BackupError
 from app.verification.models import TrustedIssuer, VerificationEvent
 from tests.conftest import settings_for
 from tests.credentials.factories import IssuingSetup, issue_body, issuing_setup
-from tests.factories import create_staff_user
+from tests.factories import create_staff_user, staff_headers
 
 DatabaseFactory = Callable[[str], str]
 
@@ -139,6 +139,12 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
     )
     assert offered.status_code == 201, offered.text
     assert client.post("/openid4vci/nonce").status_code == 200
+    instance = client.post(
+        "/api/v1/admin/issuer-instances",
+        headers=staff_headers(client, db, Role.admin),
+        json={"name": "Conformance runs"},
+    )
+    assert instance.status_code == 201, instance.text
     db.add_all(
         [
             VerificationEvent(

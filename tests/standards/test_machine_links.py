@@ -8,13 +8,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.i18n import Language
+from app.fields import Language
 from app.web.negotiation import prefers_html
 from tests.verification.factories import issued_credential
 from tests.web.helpers import assert_page
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-LANGUAGES: tuple[Language, ...] = ("en", "es", "fr")
+LANGUAGES: tuple[Language, ...] = tuple(Language)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.crypto.data_integrity import verify_proof
+from app.crypto.jose import registered_claims
 from app.crypto.multikey import public_key_from_multibase
 from app.status.models import StatusList
 from tests.factories import ensure_signing_key
@@ -139,7 +140,9 @@ def test_vc_jwt_on_request_verifies_with_the_published_key(
     token.verify(jwcrypto_jwk.JWK(**key), alg="EdDSA")
     assert token.jose_header["typ"] == "vc+jwt"
     assert token.jose_header["kid"] == key["kid"]
-    assert json.loads(token.payload) == {k: v for k, v in document.items() if k != "proof"}
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    # The list credential, and the JWT claims derived from it (OB 3.0 §8.2: iss, jti, nbf…).
+    assert json.loads(token.payload) == {**unsecured, **registered_claims(unsecured)}
 
     again = client.get(
         f"/status/{list_id}",

@@ -172,6 +172,11 @@ def test_enveloping_proof_gives_an_enveloped_vc_jwt(
             "invalid-json-ld",
         ),
         ({"@context": [VCDM_V2, "https://example.org/unknown-context"]}, "invalid-json-ld"),
+        (
+            # pyld raises KeyError on this one (the suite's credential-type-unmapped-fail)
+            {"@context": [VCDM_V2, {"@vocab": None}], "type": ["VerifiableCredential", "X"]},
+            "invalid-json-ld",
+        ),
     ],
 )
 def test_invalid_input_is_422_with_its_problem_type(
@@ -280,3 +285,46 @@ def test_issuing_needs_an_issuing_role(client: TestClient, app: FastAPI, db: Ses
         404,
         "issuer-instance-not-found",
     )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"credentialSubject": {"id": "did:example:x", "deep": json.loads("[" * 300 + "]" * 300)}},
+        {"credentialSubject": {"id": "did:example:x", "n": 2**70}},
+        {"credentialSubject": {"id": "did:example:x", "t": "a\u0000b"}},
+        {"credentialStatus": [1]},
+        {"relatedResource": {"id": VCDM_V2, "digestMultibase": "z!!!"}},
+        {"relatedResource": {"id": VCDM_V2, "digestSRI": "sha256-@@@"}},
+        {"validFrom": "2024-13-01T00:00:00Z"},
+        {"issuer": {"id": "ISSUER", "name": 5}},
+        {"evidence": [{"type": ["Evidence", 5]}]},
+    ],
+)
+def test_hostile_credentials_are_refused_never_a_server_error(
+    client: TestClient, app: FastAPI, db: Session, change: dict[str, Any]
+) -> None:
+    setup = issuing(client, app, db)
+    document = {**credential(setup.key_did), **change}
+    if isinstance(document["issuer"], dict):
+        document["issuer"] = {**document["issuer"], "id": setup.key_did}
+    for options in ({}, {"securingMechanism": "EnvelopingProof"}):
+        response = issue(client, setup, document, **options)
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("purpose", ["revocation ", "refresh", ["revocation", 5]])
+def test_unknown_status_purposes_are_refused(
+    client: TestClient, app: FastAPI, db: Session, purpose: Any
+) -> None:
+    setup = issuing(client, app, db)
+    response = issue(client, setup, credential(setup.web_did), at=ISSUE, statusPurpose=purpose)
+
+    if isinstance(purpose, list):  # not strings: the options' schema refuses it
+        assert_problem(response, 422, "validation-error")
+    else:
+        assert_problem(response, 422, "invalid-status-request")
+    request = {"type": "BitstringStatusListEntry", "statusPurpose": "message"}
+    entry = issue(client, setup, credential(setup.web_did, credentialStatus=request), at=ISSUE)
+    assert_problem(entry, 422, "invalid-status-request")

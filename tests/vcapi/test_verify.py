@@ -5,9 +5,11 @@ employer API stays strict: a did:key credential there is `unknown-issuer`."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
 from typing import Any
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
@@ -125,6 +127,8 @@ def test_tampered_or_wrong_proof_is_400_with_errors(
     undefined = copy.deepcopy(signed)
     undefined["credentialSubject"]["undefinedTerm"] = "IfDroppedWillVerify"
     assert _verify(client, undefined).status_code == 400
+    null_vocabulary = {**signed, "@context": [VCDM_V2, {"@vocab": None}]}
+    assert _verify(client, null_vocabulary).status_code == 400
 
 
 def test_vc_1_1_credential_verifies(client: TestClient, app: FastAPI, db: Session) -> None:
@@ -274,3 +278,67 @@ def test_presentation_by_a_did_key_holder(
     assert response.json()["verified"] is True
     empty = {**presentation, "verifiableCredential": []}
     assert client.post(VERIFY_VP, json={"verifiablePresentation": empty}).status_code == 400
+
+
+def _vp_jwt(holder: DidKey, payload: dict[str, Any], **header: Any) -> str:
+    headers = {"typ": "vp+jwt", "kid": holder.method, **header}
+    token: str = jwt.encode(payload, holder.private_key, algorithm="EdDSA", headers=headers)
+    return token
+
+
+def test_enveloped_vp_jwt_by_a_did_key_holder(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup = issuing(client, app, db)
+    held = issued(client, setup, credential(setup.key_did), securingMechanism="EnvelopingProof")
+    holder = DidKey()
+    presentation = {
+        "@context": [VCDM_V2],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did,
+        "verifiableCredential": [held],
+    }
+    options = {"challenge": "n-0123", "domain": "verifier.example"}
+
+    def envelope(token: str, media_type: str = "application/vp+jwt") -> dict[str, Any]:
+        return {
+            "@context": VCDM_V2,
+            "type": "EnvelopedVerifiablePresentation",
+            "id": f"data:{media_type},{token}",
+        }
+
+    def verify_vp(document: dict[str, Any]) -> Any:
+        return client.post(VERIFY_VP, json={"verifiablePresentation": document, "options": options})
+
+    claims = {**presentation, "nonce": "n-0123", "aud": "verifier.example"}
+    good = verify_vp(envelope(_vp_jwt(holder, claims)))
+    assert good.status_code == 200, good.text
+    assert good.json()["results"]["presentation"]["proof"][0]["input"]["mediaType"] == (
+        "application/vp+jwt"
+    )
+
+    wrong_nonce = verify_vp(envelope(_vp_jwt(holder, {**claims, "nonce": "other"})))
+    assert wrong_nonce.status_code == 400
+    assert wrong_nonce.json()["errors"]
+    old_style = {"vp": presentation, "nonce": "n-0123", "aud": "verifier.example"}
+    assert verify_vp(envelope(_vp_jwt(holder, old_style, typ="JWT"))).status_code == 400
+    other_signer = _vp_jwt(DidKey(), claims)
+    assert verify_vp(envelope(other_signer)).status_code == 400
+    assert verify_vp(envelope(_vp_jwt(holder, claims), "application/jwt")).status_code == 400
+    assert verify_vp({**envelope(_vp_jwt(holder, claims)), "@context": []}).status_code == 400
+
+
+def test_deeply_nested_documents_are_refused_not_a_server_error(client: TestClient) -> None:
+    key = DidKey()
+    document = credential(key.did, credentialSubject={"d": json.loads("[" * 300 + "]" * 300)})
+    document["proof"] = {"type": "DataIntegrityProof", "verificationMethod": key.method}
+    vp = {
+        "@context": [VCDM_V2],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [document],
+    }
+
+    assert_problem(_verify(client, document), 400, "unverifiable-input")
+    response = client.post(VERIFY_VP, json={"verifiablePresentation": vp})
+    assert_problem(response, 400, "unverifiable-input")
+    assert_problem(client.post("/api/v1/verify", json=document), 400, "unverifiable-input")

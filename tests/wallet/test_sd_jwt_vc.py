@@ -19,6 +19,7 @@ from app.crypto import token_status_list as tsl
 from app.db import utcnow
 from app.errors import AppError
 from app.wallet.sd_jwt_vc import issue_sd_jwt_vc, jwk_thumbprint
+from tests.audit.helpers import events
 from tests.helpers import assert_problem
 from tests.interop.node_verifier import run_sd_jwt_verifier
 from tests.wallet.factories import (
@@ -100,6 +101,10 @@ def test_an_sd_jwt_vc_of_an_issued_credential_verifies_here_and_in_node(
     }
     status, _ = token_status(client, serialized, now=time.time())
     assert status == tsl.VALID
+    [event] = events(db, action="credential.wallet-issue")
+    assert (event.target_type, event.target_id) == ("credential", credential.id)
+    assert event.summary["after"]["holder_key_thumbprint"] == row.holder_key_thumbprint
+    assert event.summary["after"]["algorithm"] == algorithm
 
     # The holder withholds the score and binds the presentation to the employer's nonce.
     shown = sd_jwt.present(serialized, lambda disclosure: disclosure.name != "score")
