@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
@@ -24,11 +25,15 @@ from app.auth.models import EndedSession
 from app.auth.roles import Role
 from app.cli import app as cli
 from app.config import Settings, get_settings
+from app.credentials.models import Credential
+from app.crypto import jws
 from app.db import make_engine, make_sessionmaker, utcnow
+from app.keys import service as keys_service
 from app.main import create_app
 from app.ops.backup import backup_tables, export_backup, import_backup
 from app.ops.errors import BackupError
 from app.verification.models import TrustedIssuer, VerificationEvent
+from app.wallet.sd_jwt_vc import issue_sd_jwt_vc
 from tests.conftest import settings_for
 from tests.credentials.factories import IssuingSetup, issue_body, issuing_setup
 from tests.factories import create_staff_user, staff_headers
@@ -139,6 +144,17 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
     )
     assert offered.status_code == 201, offered.text
     assert client.post("/openid4vci/nonce").status_code == 200
+    # A wallet copy (SD-JWT VC) with its Token Status List entry, bound to a wallet's key.
+    keys_service.ensure_keys(db, store=app.state.key_store, now=utcnow())
+    issue_sd_jwt_vc(
+        db,
+        credential=db.scalars(select(Credential).where(Credential.id == ids[2])).one(),
+        holder_jwk=jws.public_key_to_jwk(ec.generate_private_key(ec.SECP256R1()).public_key()),
+        base_url=app.state.settings.public_base_url,
+        now=utcnow(),
+        keys=app.state.key_cache,
+    )
+    db.commit()
     instance = client.post(
         "/api/v1/admin/issuer-instances",
         headers=staff_headers(client, db, Role.admin),
@@ -215,7 +231,9 @@ def _restored_service_works(
     sequences were moved past the imported ids)."""
     records = [json.loads(line) for line in issued[1:-1]]
     credential_ids = [r["row"]["id"] for r in records if r["table"] == "credential"]
-    status_list_ids = [r["row"]["id"] for r in records if r["table"] == "status_list"]
+    status_lists = [
+        (r["row"]["id"], r["row"]["purpose"]) for r in records if r["table"] == "status_list"
+    ]
     restored = create_app(settings_for(url, tmp_path))
     try:
         with TestClient(restored) as client:
@@ -227,8 +245,9 @@ def _restored_service_works(
                 "/api/v1/credentials", headers=setup.provider, json=issue_body(setup.curriculum_id)
             )
             assert new.status_code == 201, new.text
-            for list_id in status_list_ids:
-                assert client.get(f"/status/{list_id}").status_code == 200
+            for list_id, purpose in status_lists:
+                path = f"/status/tsl/{list_id}" if purpose == "token" else f"/status/{list_id}"
+                assert client.get(path).status_code == 200, path
         with make_sessionmaker(restored.state.engine)() as session:
             create_staff_user(session, Role.admin)
             session.add(VerificationEvent(outcome="verified", occurred_at=utcnow()))
