@@ -15,9 +15,7 @@ from typing import Final
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from app.claims import service as claims
 from app.claims.pages import WorkerPageDep
-from app.claims.service import HolderLinkNotFound
 from app.db import utcnow
 from app.routing import ProblemRoute
 from app.verification.qr import qr_data_uri
@@ -32,16 +30,12 @@ OFFER_LIFETIME: Final = timedelta(minutes=15)
 @router.post("/my/{holder_token}/wallet", name="personal_wallet_offer")
 def personal_wallet_offer(holder_token: str, page: WorkerPageDep) -> HTMLResponse:
     """A wallet offer of the worker's credential: a QR code and a same-device link."""
-    try:
-        credential = claims.holder_credential(page.session, holder_token=holder_token)
-    except HolderLinkNotFound:
+    credential = page.holder_credential(holder_token)
+    if credential is None:
         return page.holder_unknown()
     now = utcnow()
     base_url = page.setup.settings.public_base_url
-    lang = page.request.query_params.get("lang")
-    personal_url = f"{page.request.scope.get('root_path', '')}/my/{holder_token}" + (
-        f"?lang={page.language.value}" if lang else ""
-    )
+    personal_url = page.personal_url(holder_token)
     if not is_current(credential, now=now):
         return page.private(
             "claim/wallet.html", {"wallet": {"offered": False, "personal_url": personal_url}}

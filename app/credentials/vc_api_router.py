@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, status
+from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import IssuingPrincipal, SettingsDep
-from app.auth.roles import Principal
 from app.credentials import idempotency, vc_api
-from app.credentials.dependencies import ContextsDep, SignerDep
+from app.credentials.dependencies import ContextsDep, IssuingCall, IssuingCallDep, SignerDep
 from app.credentials.signing import IssuerSigner, instance_signer
 from app.credentials.vc_api_schemas import IssueCredentialRequest, IssueCredentialResponse
 from app.db import SessionDep, utcnow
@@ -21,13 +19,6 @@ from app.routing import ProblemRoute
 
 router = APIRouter(tags=["W3C VC API"], route_class=ProblemRoute)
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description="Retries with the same key get the first credential; nothing is signed twice",
-    ),
-]
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "A replay of an earlier request with the same key",
@@ -50,19 +41,17 @@ InstanceSignerDep = Annotated[IssuerSigner, Depends(get_instance_signer)]
 
 def _issue(
     body: IssueCredentialRequest,
+    call: IssuingCall,
     *,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: Principal,
     signer: IssuerSigner,
     status_signer: IssuerSigner | None,
-    idempotency_key: str | None,
 ) -> JSONResponse:
+    session, principal = call.session, call.principal
     now = utcnow()
     claim = idempotency.claim(
         session,
         principal=principal.subject,
-        key=idempotency_key,
+        key=call.idempotency_key,
         body={"at": signer.did, **body.model_dump(mode="json")},
         now=now,
     )
@@ -80,7 +69,7 @@ def _issue(
         request=request,
         signer=signer,
         status_signer=status_signer,
-        base_url=settings.public_base_url,
+        base_url=call.settings.public_base_url,
         now=now,
     )
     response = IssueCredentialResponse(verifiable_credential=secured).model_dump(by_alias=True)
@@ -95,12 +84,7 @@ def _issue(
     responses=_RESPONSES,
 )
 def issue_credential(
-    body: IssueCredentialRequest,
-    session: SessionDep,
-    settings: SettingsDep,
-    signer: SignerDep,
-    principal: IssuingPrincipal,
-    idempotency_key: IdempotencyKey = None,
+    body: IssueCredentialRequest, call: IssuingCallDep, signer: SignerDep
 ) -> JSONResponse:
     """W3C VC API: sign the credential as the NASSC did:web (its `issuer` must be that DID).
 
@@ -109,15 +93,7 @@ def issue_credential(
     `options.statusPurpose` (or a `BitstringStatusListEntry` without a list) adds status
     entries in this service's lists.
     """
-    return _issue(
-        body,
-        session=session,
-        settings=settings,
-        principal=principal,
-        signer=signer,
-        status_signer=signer,
-        idempotency_key=idempotency_key,
-    )
+    return _issue(body, call, signer=signer, status_signer=signer)
 
 
 @router.post(
@@ -128,19 +104,8 @@ def issue_credential(
 )
 def issue_credential_as_instance(
     body: IssueCredentialRequest,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: IssuingPrincipal,  # before the instance: strangers learn no instance ids
+    call: IssuingCallDep,  # before the instance: strangers learn no instance ids
     signer: InstanceSignerDep,
-    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """W3C VC API: sign the credential as an issuer instance (its did:key); no status entries."""
-    return _issue(
-        body,
-        session=session,
-        settings=settings,
-        principal=principal,
-        signer=signer,
-        status_signer=None,
-        idempotency_key=idempotency_key,
-    )
+    return _issue(body, call, signer=signer, status_signer=None)

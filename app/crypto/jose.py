@@ -33,17 +33,18 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.crypto.errors import JoseError
+from app.crypto.vcdm import VC_JWT_MEDIA_TYPE, VC_MEDIA_TYPE, VP_JWT_MEDIA_TYPE, VP_MEDIA_TYPE
 
 ALGORITHM = "EdDSA"
 TYP = "vc+jwt"
 CTY = "vc"
-MEDIA_TYPE = "application/vc+jwt"
+MEDIA_TYPE = VC_JWT_MEDIA_TYPE
 
 _ACCEPTED_TYP = frozenset({TYP, MEDIA_TYPE})
-_ACCEPTED_CTY = frozenset({CTY, "application/vc"})
+_ACCEPTED_CTY = frozenset({CTY, VC_MEDIA_TYPE})
 VP_TYP = "vp+jwt"
-_ACCEPTED_VP_TYP = frozenset({VP_TYP, "application/vp+jwt"})
-_ACCEPTED_VP_CTY = frozenset({"vp", "application/vp"})
+_ACCEPTED_VP_TYP = frozenset({VP_TYP, VP_JWT_MEDIA_TYPE})
+_ACCEPTED_VP_CTY = frozenset({"vp", VP_MEDIA_TYPE})
 # Headers that would let the token choose its own verification key (RFC 7515 §4.1.3–4.1.6),
 # or change how the payload is read (crit, b64: RFC 7515 §4.1.11, RFC 7797).
 _FORBIDDEN_HEADERS = frozenset({"jwk", "jku", "x5u", "x5c", "crit", "b64"})
