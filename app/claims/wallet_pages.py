@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Final
+from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
@@ -18,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from app.claims.pages import WorkerPageDep
 from app.db import utcnow
 from app.routing import ProblemRoute
+from app.verification.pages import Resubmission
 from app.verification.qr import qr_data_uri
 from app.wallet import metadata, offers
 from app.wallet.delivery import is_current
@@ -36,9 +38,13 @@ def personal_wallet_offer(holder_token: str, page: WorkerPageDep) -> HTMLRespons
     now = utcnow()
     base_url = page.setup.settings.public_base_url
     personal_url = page.personal_url(holder_token)
+    root = page.request.scope.get("root_path", "")
+    # The page answers a POST: its language switcher posts again for a fresh offer.
+    resubmit = Resubmission(action=f"{root}/my/{quote(holder_token, safe='')}/wallet")
     if not is_current(credential, now=now):
         return page.private(
-            "claim/wallet.html", {"wallet": {"offered": False, "personal_url": personal_url}}
+            "claim/wallet.html",
+            {"wallet": {"offered": False, "personal_url": personal_url}, "resubmit": resubmit},
         )
     secret = page.setup.settings.token_secret.get_secret_value().encode()
     made = offers.create_offer(
@@ -69,6 +75,7 @@ def personal_wallet_offer(holder_token: str, page: WorkerPageDep) -> HTMLRespons
                 "qr": qr_data_uri(link),
                 "minutes": int(OFFER_LIFETIME.total_seconds() // 60),
                 "personal_url": personal_url,
-            }
+            },
+            "resubmit": resubmit,
         },
     )

@@ -361,12 +361,11 @@ def _code(country: Country | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Resubmission:
-    """What the language switcher of a result page posts again, so that switching language
-    verifies the same submission again (a result has no address of its own to link to)."""
+    """What the language switcher of a posted form's result posts again (`fields` to
+    `action`): such a result has no address of its own that a language link could open."""
 
     action: str
-    text: str
-    country: str | None
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 def _resubmission(form: SubmittedForm, *, action: str) -> Resubmission | None:
@@ -374,7 +373,8 @@ def _resubmission(form: SubmittedForm, *, action: str) -> Resubmission | None:
         text = form.upload.decode("utf-8") if form.upload else form.text
     except UnicodeDecodeError:
         return None
-    return Resubmission(action=action, text=text, country=form.country)
+    country = (("country", form.country),) if form.country else ()
+    return Resubmission(action=action, fields=(("credential", text), *country))
 
 
 def _root_path(request: Request) -> str:
