@@ -30,6 +30,7 @@ IDENTICAL_ALLOWED: frozenset[tuple[Language, str]] = frozenset(
         (Language.es, "No"),
         (Language.fr, "Module"),
         (Language.fr, "Modules"),
+        (Language.fr, "Version"),
         (Language.fr, "version %(version)s"),
     }
 )
