@@ -4,7 +4,8 @@ The OpenWallet Foundation's OpenID4VCI client (`@openid4vc/openid4vci`, in Node,
 keys and Node's crypto) resolves our offer links, reads the issuer's and the authorization
 server's metadata, trades the pre-authorized code (and PIN) for an access token, asks the
 nonce endpoint, and fetches the credential in each of the three formats, the SD-JWT VC with
-its own key proofs. `@sd-jwt/sd-jwt-vc` and `@sd-jwt/jwt-status-list` then verify each SD-JWT
+its own key proofs; one wallet binds its access token to a DPoP key (RFC 9449), the other
+uses a bearer token. `@sd-jwt/sd-jwt-vc` and `@sd-jwt/jwt-status-list` then verify each SD-JWT
 VC (issuer key from `/.well-known/jwt-vc-issuer`, status list fetched from its URI, a Key
 Binding JWT of the wallet's). The client accepts only https URLs, so the app is served over
 TLS with a test CA that Node trusts through NODE_EXTRA_CA_CERTS.
@@ -109,19 +110,19 @@ def test_the_openwallet_client_receives_every_format_and_verifies_the_sd_jwt_vcs
     by_reference, by_value = run_wallet(
         [
             {"link": with_pin["offer_link"], "txCode": with_pin["tx_code"], "proofs": 2},
-            {"link": without_pin["offer_by_value_link"], "proofs": 1},
+            {"link": without_pin["offer_by_value_link"], "proofs": 1, "dpop": True},
         ],
         env=running.server.node_env(),
     )
     sd_jwt_id = f"{setup.standard.code}_dc+sd-jwt"
     runs = (
-        (by_reference, first, 2, "María Fernanda López"),
-        (by_value, second, 1, "Jean-Luc Tremblay"),
+        (by_reference, first, 2, "María Fernanda López", "Bearer"),
+        (by_value, second, 1, "Jean-Luc Tremblay", "DPoP"),
     )
-    for result, credential, holders, name in runs:
+    for result, credential, holders, name, token_type in runs:
         assert result.verified, result.error
         assert result.raw["credentialIssuer"] == running.server.url
-        assert result.raw["tokenType"] == "Bearer"
+        assert result.raw["tokenType"] == token_type
         assert result.raw["configurationIds"] == [sd_jwt_id, LDP_VC, JWT_VC_JSON]
         received = result.raw["credentials"]
         assert len(received[sd_jwt_id]) == holders
