@@ -134,6 +134,7 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/api/v1/credential-batches/{batch_id}"): owned_by_a(ISSUERS),
     ("GET", "/api/v1/credential-batches/{batch_id}/rows"): owned_by_a(ISSUERS),
     ("POST", "/api/v1/credential-batches/{batch_id}/claim-links"): owned_by_a(ISSUERS),
+    ("POST", "/api/v1/credential-batches/{batch_id}/wallet-offers"): owned_by_a(ISSUERS),
     ("GET", "/status/{list_id}"): Row(EVERYONE),
     ("GET", "/status/tsl/{list_id}"): Row(EVERYONE),
     ("POST", "/api/v1/admin/credentials/{credential_id}/{action}"): Row(STAFF_WRITERS),
