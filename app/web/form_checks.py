@@ -61,3 +61,20 @@ def login_nonce(request: Request, realm: SessionRealm) -> str:
     if len(nonce) in _NONCE_LENGTHS and nonce.isascii() and nonce.isprintable():
         return nonce
     return csrf.new_login_nonce()
+
+
+def safe_return(request: Request, value: str | None, *, area_path: str) -> str | None:
+    """`value` if it is a page of the area at `area_path` to return to after signing in.
+
+    Anything else (another host, `//evil.example`, a backslash trick, the sign-in page
+    itself) is dropped, so the sign-in form cannot be used as an open redirect.
+    """
+    if not value or len(value) > 2000 or not value.isprintable() or "\\" in value:
+        return None
+    base = request.scope.get("root_path", "") + area_path
+    path = value.split("?", 1)[0]
+    if path != base and not path.startswith(base + "/"):
+        return None
+    if path.startswith((base + "/login", base + "/logout")):
+        return None
+    return value
