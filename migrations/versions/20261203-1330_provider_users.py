@@ -1,7 +1,7 @@
 """provider users and their invitations (provider portal)
 
 Revision ID: 7c2e4f1a8d35
-Revises: 6b1d0e7a93c2
+Revises: 7c4e2a9d1f35
 Create Date: 2026-12-03 13:30:00.000000+00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '7c2e4f1a8d35'
-down_revision: str | None = '6b1d0e7a93c2'
+down_revision: str | None = '7c4e2a9d1f35'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
