@@ -177,6 +177,12 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
         json={"name": "Conformance runs"},
     )
     assert instance.status_code == 201, instance.text
+    invited = client.post(
+        f"/api/v1/admin/providers/{setup.provider_id}/users",
+        headers=setup.staff,
+        json={"email": "registrar@provider.example", "name": "Lucía Ñúñez", "language": "es"},
+    )
+    assert invited.status_code == 201, invited.text
     db.add_all(
         [
             VerificationEvent(

@@ -104,6 +104,8 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/api/v1/admin/providers/{provider_id}"): Row(STAFF_READERS),
     ("POST", "/api/v1/admin/providers/{provider_id}/accreditation"): Row(STAFF_WRITERS),
     ("GET", "/api/v1/admin/providers/{provider_id}/clients"): Row(STAFF_READERS),
+    ("GET", "/api/v1/admin/providers/{provider_id}/users"): Row(STAFF_READERS),
+    ("POST", "/api/v1/admin/providers/{provider_id}/users"): Row(STAFF_WRITERS),
     ("POST", "/api/v1/admin/providers/{provider_id}/clients"): Row(STAFF_WRITERS),
     ("POST", "/api/v1/admin/providers/{provider_id}/clients/{client_id}/rotate"): Row(
         STAFF_WRITERS
