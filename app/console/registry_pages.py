@@ -11,28 +11,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from app.auth.roles import Role
+from app.console import registry_views as registry
 from app.console.dependencies import ConsoleDb, ConsoleReader, ConsoleUser, reader_with_roles
-from app.console.registry_views import (
-    ACCREDITATION_NAMES,
-    COUNTRY_WORDS,
-    PER_PAGE,
-    SECTOR_WORDS,
-    STANDARD_STATUS_NAMES,
-    YES_NO,
-    Cell,
-    Filter,
-    ItemView,
-    ListView,
-    Table,
-    choices,
-    chosen,
-    linker,
-    page_number,
-    render_view,
-    when,
-    word,
-    words,
-)
 from app.console.routing import ConsoleRoute
 from app.fields import Country
 from app.providers import service as providers_service
@@ -56,56 +36,61 @@ def providers_page(
     db: ConsoleDb,
     user: ConsoleReader,
     language: PageLanguage,
-    status: str | None = None,
     country: str | None = None,
+    status: str | None = None,
     page: str | None = None,
 ) -> HTMLResponse:
-    """Training providers by name, by accreditation and country."""
-    number = page_number(page)
-    wanted_status, wanted_country = chosen(AccreditationStatus, status), chosen(Country, country)
+    """Training providers by name, by country and accreditation."""
+    number = registry.page_number(page)
+    wanted_status, wanted_country = (
+        registry.chosen(AccreditationStatus, status),
+        registry.chosen(Country, country),
+    )
     result = providers_service.list_providers(
         db,
         status=wanted_status,
         country=wanted_country,
-        offset=(number - 1) * PER_PAGE,
-        limit=PER_PAGE,
+        offset=(number - 1) * registry.PER_PAGE,
+        limit=registry.PER_PAGE,
     )
-    link = linker(request, language)
-    view = ListView(
+    link = registry.linker(request, language)
+    view = registry.ListView(
         heading=translate(language, N_("Training providers")),
         lead=translate(language, N_("The providers registered to issue, and their accreditation.")),
         path="/providers",
         filters=[
-            Filter(
+            registry.Filter(
                 "status",
                 translate(language, N_("Accreditation")),
                 wanted_status or "",
-                choices(language, ACCREDITATION_NAMES),
+                registry.choices(language, registry.ACCREDITATION_NAMES),
             ),
-            Filter(
+            registry.Filter(
                 "country",
                 translate(language, N_("Country")),
                 wanted_country or "",
-                choices(language, COUNTRY_NAMES),
+                registry.choices(language, COUNTRY_NAMES),
             ),
         ],
-        columns=words(
+        columns=registry.words(
             language, N_("Name"), N_("Country"), N_("Region"), N_("Identifier"), N_("Accreditation")
         ),
         rows=[
             [
-                Cell(provider.name, url=link(f"/providers/{provider.id}")),
-                word(language, COUNTRY_WORDS, provider.country),
-                Cell(provider.region),
-                Cell(provider.identifier, code=True),
-                word(language, ACCREDITATION_NAMES, provider.accreditation_status),
+                registry.Cell(provider.name, url=link(f"/providers/{provider.id}")),
+                registry.word(language, registry.COUNTRY_WORDS, provider.country),
+                registry.Cell(provider.region),
+                registry.Cell(provider.identifier, code=True),
+                registry.word(
+                    language, registry.ACCREDITATION_NAMES, provider.accreditation_status
+                ),
             ]
             for provider in result.items
         ],
         total=result.total,
         page=number,
     )
-    return render_view(request, view, language=language, user=user, section="providers")
+    return registry.render_view(request, view, language=language, user=user, section="providers")
 
 
 @router.get("/providers/{provider_id}", name="console_provider")
@@ -115,14 +100,16 @@ def provider_page(
     """One provider: who they are, their accreditation, and their API clients (no secrets)."""
     provider = providers_service.get_provider(db, provider_id=provider_id)
     clients = providers_service.list_api_clients(db, provider_id=provider.id)
-    link = linker(request, language)
-    view = ItemView(
+    link = registry.linker(request, language)
+    view = registry.ItemView(
         heading=provider.name,
         kind=translate(language, N_("Training provider")),
-        back=Cell(translate(language, N_("All training providers")), url=link("/providers")),
+        back=registry.Cell(
+            translate(language, N_("All training providers")), url=link("/providers")
+        ),
         facts=list(
             zip(
-                words(
+                registry.words(
                     language,
                     N_("Country"),
                     N_("Region"),
@@ -134,22 +121,24 @@ def provider_page(
                     N_("Registered on"),
                 ),
                 [
-                    word(language, COUNTRY_WORDS, provider.country),
-                    Cell(provider.region),
-                    Cell(provider.identifier, code=True),
-                    Cell(provider.contact_name),
-                    Cell(provider.contact_email),
-                    word(language, ACCREDITATION_NAMES, provider.accreditation_status),
-                    Cell(provider.status_reason or "—"),
-                    when(provider.created_at),
+                    registry.word(language, registry.COUNTRY_WORDS, provider.country),
+                    registry.Cell(provider.region),
+                    registry.Cell(provider.identifier, code=True),
+                    registry.Cell(provider.contact_name),
+                    registry.Cell(provider.contact_email),
+                    registry.word(
+                        language, registry.ACCREDITATION_NAMES, provider.accreditation_status
+                    ),
+                    registry.Cell(provider.status_reason or "—"),
+                    registry.when(provider.created_at),
                 ],
                 strict=True,
             )
         ),
         tables=[
-            Table(
+            registry.Table(
                 heading=translate(language, N_("API clients")),
-                columns=words(
+                columns=registry.words(
                     language,
                     N_("Client ID"),
                     N_("Name"),
@@ -159,11 +148,11 @@ def provider_page(
                 ),
                 rows=[
                     [
-                        Cell(client.client_id, code=True),
-                        Cell(client.name),
-                        word(language, YES_NO, str(client.is_active)),
-                        when(client.secret_issued_at),
-                        when(client.revoked_at),
+                        registry.Cell(client.client_id, code=True),
+                        registry.Cell(client.name),
+                        registry.word(language, registry.YES_NO, str(client.is_active)),
+                        registry.when(client.secret_issued_at),
+                        registry.when(client.revoked_at),
                     ]
                     for client in clients
                 ],
@@ -171,13 +160,13 @@ def provider_page(
             )
         ],
         links=[
-            Cell(
+            registry.Cell(
                 translate(language, N_("Credentials issued by this provider")),
                 url=link("/credentials", provider_id=provider.id),
             )
         ],
     )
-    return render_view(request, view, language=language, user=user, section="providers")
+    return registry.render_view(request, view, language=language, user=user, section="providers")
 
 
 # --- Standards ----------------------------------------------------------------------------
@@ -195,60 +184,63 @@ def standards_page(
     page: str | None = None,
 ) -> HTMLResponse:
     """Standards in every status (drafts and retired ones too), by code and version."""
-    number = page_number(page)
-    wanted_status, wanted_sector = chosen(StandardStatus, status), chosen(Sector, sector)
+    number = registry.page_number(page)
+    wanted_status, wanted_sector = (
+        registry.chosen(StandardStatus, status),
+        registry.chosen(Sector, sector),
+    )
     text = (q or "").strip()[:200]
     result = standards_service.list_standards(
         db,
         sector=wanted_sector,
         text=text or None,
         statuses=(wanted_status,) if wanted_status else tuple(StandardStatus),
-        offset=(number - 1) * PER_PAGE,
-        limit=PER_PAGE,
+        offset=(number - 1) * registry.PER_PAGE,
+        limit=registry.PER_PAGE,
     )
-    link = linker(request, language)
-    view = ListView(
+    link = registry.linker(request, language)
+    view = registry.ListView(
         heading=translate(language, N_("Standards")),
         lead=translate(
             language, N_("Every version of every standard: drafts, published and retired.")
         ),
         path="/standards",
         filters=[
-            Filter("q", translate(language, N_("Code, title or occupation code")), text),
-            Filter(
+            registry.Filter("q", translate(language, N_("Code, title or occupation code")), text),
+            registry.Filter(
                 "status",
                 translate(language, N_("Status")),
                 wanted_status or "",
-                choices(language, STANDARD_STATUS_NAMES),
+                registry.choices(language, registry.STANDARD_STATUS_NAMES),
             ),
-            Filter(
+            registry.Filter(
                 "sector",
                 translate(language, N_("Sector")),
                 wanted_sector or "",
-                choices(language, SECTOR_NAMES),
+                registry.choices(language, SECTOR_NAMES),
             ),
         ],
-        columns=words(
+        columns=registry.words(
             language, N_("Standard"), N_("Version"), N_("Title"), N_("Sector"), N_("Status")
         ),
         rows=[
             [
-                Cell(
+                registry.Cell(
                     standard.code,
                     url=link(f"/standards/{standard.code}/{standard.version}"),
                     code=True,
                 ),
-                Cell(str(standard.version)),
-                Cell(getattr(standard, f"title_{language.value}")),
-                word(language, SECTOR_WORDS, standard.sector),
-                word(language, STANDARD_STATUS_NAMES, standard.status),
+                registry.Cell(str(standard.version)),
+                registry.Cell(getattr(standard, f"title_{language.value}")),
+                registry.word(language, registry.SECTOR_WORDS, standard.sector),
+                registry.word(language, registry.STANDARD_STATUS_NAMES, standard.status),
             ]
             for standard in result.items
         ],
         total=result.total,
         page=number,
     )
-    return render_view(request, view, language=language, user=user, section="standards")
+    return registry.render_view(request, view, language=language, user=user, section="standards")
 
 
 @router.get("/standards/{code}/{version}", name="console_standard")
@@ -262,15 +254,15 @@ def standard_page(
 ) -> HTMLResponse:
     """One standard version: its status and dates, and links to its public page and API."""
     standard = standards_service.get_standard(db, code=code, version=version, include_drafts=True)
-    link = linker(request, language)
+    link = registry.linker(request, language)
     root = request.scope.get("root_path", "")
-    view = ItemView(
+    view = registry.ItemView(
         heading=getattr(standard, f"title_{language.value}"),
         kind=translate(language, N_("Standard")),
-        back=Cell(translate(language, N_("All standards")), url=link("/standards")),
+        back=registry.Cell(translate(language, N_("All standards")), url=link("/standards")),
         facts=list(
             zip(
-                words(
+                registry.words(
                     language,
                     N_("Standard code"),
                     N_("Version"),
@@ -282,24 +274,24 @@ def standard_page(
                     N_("Published on"),
                 ),
                 [
-                    Cell(standard.code, code=True),
-                    Cell(str(standard.version)),
-                    word(language, STANDARD_STATUS_NAMES, standard.status),
-                    word(language, SECTOR_WORDS, standard.sector),
-                    Cell(str(standard.nassc_level)),
-                    Cell(str(standard.validity_years)),
-                    when(standard.created_at),
-                    when(standard.published_at),
+                    registry.Cell(standard.code, code=True),
+                    registry.Cell(str(standard.version)),
+                    registry.word(language, registry.STANDARD_STATUS_NAMES, standard.status),
+                    registry.word(language, registry.SECTOR_WORDS, standard.sector),
+                    registry.Cell(str(standard.nassc_level)),
+                    registry.Cell(str(standard.validity_years)),
+                    registry.when(standard.created_at),
+                    registry.when(standard.published_at),
                 ],
                 strict=True,
             )
         ),
         links=[
-            Cell(
+            registry.Cell(
                 translate(language, N_("Public page")),
                 url=f"{root}/standards/{standard.code}?lang={language.value}",
             ),
-            Cell(
+            registry.Cell(
                 translate(language, N_("Credentials of this standard")),
                 url=link("/credentials", standard_code=standard.code),
             ),
@@ -307,4 +299,4 @@ def standard_page(
         if standard.status != StandardStatus.draft.value
         else [],
     )
-    return render_view(request, view, language=language, user=user, section="standards")
+    return registry.render_view(request, view, language=language, user=user, section="standards")

@@ -12,26 +12,8 @@ from fastapi.responses import HTMLResponse
 
 from app.auth.roles import Role
 from app.auth.service import USER_PREFIX
+from app.console import registry_views as registry
 from app.console.dependencies import ConsoleDb, ConsoleReader, ConsoleUser, reader_with_roles
-from app.console.registry_views import (
-    KEY_STATUS_NAMES,
-    PER_PAGE,
-    ROLE_WORDS,
-    YES_NO,
-    Cell,
-    Choice,
-    Filter,
-    ItemView,
-    ListView,
-    choices,
-    chosen,
-    linker,
-    page_number,
-    render_view,
-    when,
-    word,
-    words,
-)
 from app.console.routing import ConsoleRoute
 from app.console.vocabulary import ROLE_NAMES
 from app.keys.models import KeyAlgorithm, KeyStatus, SigningKey
@@ -59,8 +41,8 @@ def users_page(
     page: str | None = None,
 ) -> HTMLResponse:
     """Staff accounts by username, by role and whether they may sign in (administrators)."""
-    number = page_number(page)
-    wanted_role = chosen(Role, role)
+    number = registry.page_number(page)
+    wanted_role = registry.chosen(Role, role)
     wanted_active = {"yes": True, "no": False}.get((active or "").strip())
     matching = [
         staff
@@ -68,45 +50,49 @@ def users_page(
         if (wanted_role is None or staff.role == wanted_role.value)
         and (wanted_active is None or staff.is_active is wanted_active)
     ]
-    shown = matching[(number - 1) * PER_PAGE : number * PER_PAGE]
-    link = linker(request, language)
+    shown = matching[(number - 1) * registry.PER_PAGE : number * registry.PER_PAGE]
+    link = registry.linker(request, language)
     staff_roles = {role: ROLE_NAMES[role] for role in (Role.admin, Role.registrar, Role.auditor)}
-    view = ListView(
+    view = registry.ListView(
         heading=translate(language, N_("Staff users")),
         lead=translate(
             language, N_("The accounts that may sign in to this console, and their roles.")
         ),
         path="/users",
         filters=[
-            Filter(
+            registry.Filter(
                 "role",
                 translate(language, N_("Role")),
                 wanted_role or "",
-                choices(language, staff_roles),
+                registry.choices(language, staff_roles),
             ),
-            Filter(
+            registry.Filter(
                 "active",
                 translate(language, N_("May sign in")),
                 {True: "yes", False: "no"}.get(wanted_active, "")
                 if wanted_active is not None
                 else "",
-                choices(language, {"yes": YES_NO["True"], "no": YES_NO["False"]}),
+                registry.choices(
+                    language, {"yes": registry.YES_NO["True"], "no": registry.YES_NO["False"]}
+                ),
             ),
         ],
-        columns=words(language, N_("Username"), N_("Role"), N_("May sign in"), N_("Created on")),
+        columns=registry.words(
+            language, N_("Username"), N_("Role"), N_("May sign in"), N_("Created on")
+        ),
         rows=[
             [
-                Cell(staff.username, url=link(f"/users/{staff.id}"), code=True),
-                word(language, ROLE_WORDS, staff.role),
-                word(language, YES_NO, str(staff.is_active)),
-                when(staff.created_at),
+                registry.Cell(staff.username, url=link(f"/users/{staff.id}"), code=True),
+                registry.word(language, registry.ROLE_WORDS, staff.role),
+                registry.word(language, registry.YES_NO, str(staff.is_active)),
+                registry.when(staff.created_at),
             ]
             for staff in shown
         ],
         total=len(matching),
         page=number,
     )
-    return render_view(request, view, language=language, user=user, section="users")
+    return registry.render_view(request, view, language=language, user=user, section="users")
 
 
 @router.get("/users/{user_id}", name="console_user")
@@ -115,14 +101,14 @@ def user_page(
 ) -> HTMLResponse:
     """One staff account: its role and state (never its password hash)."""
     staff = users_service.get_user(db, user_id=user_id)
-    link = linker(request, language)
-    view = ItemView(
+    link = registry.linker(request, language)
+    view = registry.ItemView(
         heading=staff.username,
         kind=translate(language, N_("Staff user")),
-        back=Cell(translate(language, N_("All staff users")), url=link("/users")),
+        back=registry.Cell(translate(language, N_("All staff users")), url=link("/users")),
         facts=list(
             zip(
-                words(
+                registry.words(
                     language,
                     N_("Username"),
                     N_("Role"),
@@ -131,17 +117,17 @@ def user_page(
                     N_("Changed on"),
                 ),
                 [
-                    Cell(staff.username, code=True),
-                    word(language, ROLE_WORDS, staff.role),
-                    word(language, YES_NO, str(staff.is_active)),
-                    when(staff.created_at),
-                    when(staff.updated_at),
+                    registry.Cell(staff.username, code=True),
+                    registry.word(language, registry.ROLE_WORDS, staff.role),
+                    registry.word(language, registry.YES_NO, str(staff.is_active)),
+                    registry.when(staff.created_at),
+                    registry.when(staff.updated_at),
                 ],
                 strict=True,
             )
         ),
         links=[
-            Cell(
+            registry.Cell(
                 translate(language, N_("What this account did (audit log)")),
                 url=link("/audit", actor=f"{USER_PREFIX}{staff.id}"),
             )
@@ -149,7 +135,7 @@ def user_page(
         if user.can_read_audit
         else [],
     )
-    return render_view(request, view, language=language, user=user, section="users")
+    return registry.render_view(request, view, language=language, user=user, section="users")
 
 
 # --- Signing keys -------------------------------------------------------------------------
@@ -166,17 +152,20 @@ def keys_page(
     page: str | None = None,
 ) -> HTMLResponse:
     """The issuer's signing keys, newest first, by status and algorithm (public parts only)."""
-    number = page_number(page)
-    wanted_status, wanted_algorithm = chosen(KeyStatus, status), chosen(KeyAlgorithm, algorithm)
+    number = registry.page_number(page)
+    wanted_status, wanted_algorithm = (
+        registry.chosen(KeyStatus, status),
+        registry.chosen(KeyAlgorithm, algorithm),
+    )
     matching = [
         key
         for key in list_keys(db)
         if (wanted_status is None or key.status == wanted_status.value)
         and (wanted_algorithm is None or key.algorithm == wanted_algorithm.value)
     ]
-    shown = matching[(number - 1) * PER_PAGE : number * PER_PAGE]
-    link = linker(request, language)
-    view = ListView(
+    shown = matching[(number - 1) * registry.PER_PAGE : number * registry.PER_PAGE]
+    link = registry.linker(request, language)
+    view = registry.ListView(
         heading=translate(language, N_("Signing keys")),
         lead=translate(
             language,
@@ -187,20 +176,20 @@ def keys_page(
         ),
         path="/keys",
         filters=[
-            Filter(
+            registry.Filter(
                 "status",
                 translate(language, N_("Status")),
                 wanted_status or "",
-                choices(language, KEY_STATUS_NAMES),
+                registry.choices(language, registry.KEY_STATUS_NAMES),
             ),
-            Filter(
+            registry.Filter(
                 "algorithm",
                 translate(language, N_("Algorithm")),
                 wanted_algorithm or "",
-                [Choice(value=item.value, label=item.value) for item in KeyAlgorithm],
+                [registry.Choice(value=item.value, label=item.value) for item in KeyAlgorithm],
             ),
         ],
-        columns=words(
+        columns=registry.words(
             language,
             N_("Key ID"),
             N_("Algorithm"),
@@ -210,18 +199,18 @@ def keys_page(
         ),
         rows=[
             [
-                Cell(key.kid, url=link(f"/keys/{key.id}"), code=True),
-                Cell(key.algorithm),
-                word(language, KEY_STATUS_NAMES, key.status),
-                when(key.created_at),
-                when(key.retired_at),
+                registry.Cell(key.kid, url=link(f"/keys/{key.id}"), code=True),
+                registry.Cell(key.algorithm),
+                registry.word(language, registry.KEY_STATUS_NAMES, key.status),
+                registry.when(key.created_at),
+                registry.when(key.retired_at),
             ]
             for key in shown
         ],
         total=len(matching),
         page=number,
     )
-    return render_view(request, view, language=language, user=user, section="keys")
+    return registry.render_view(request, view, language=language, user=user, section="keys")
 
 
 @router.get("/keys/{key_id}", name="console_key")
@@ -232,14 +221,14 @@ def key_page(
     key = db.get(SigningKey, key_id)
     if key is None:
         raise KeyNotFound(f"No signing key {key_id}.")
-    link = linker(request, language)
-    view = ItemView(
+    link = registry.linker(request, language)
+    view = registry.ItemView(
         heading=key.kid,
         kind=translate(language, N_("Signing key")),
-        back=Cell(translate(language, N_("All signing keys")), url=link("/keys")),
+        back=registry.Cell(translate(language, N_("All signing keys")), url=link("/keys")),
         facts=list(
             zip(
-                words(
+                registry.words(
                     language,
                     N_("Key ID"),
                     N_("Algorithm"),
@@ -252,18 +241,18 @@ def key_page(
                     N_("Reason"),
                 ),
                 [
-                    Cell(key.kid, code=True),
-                    Cell(key.algorithm),
-                    word(language, KEY_STATUS_NAMES, key.status),
-                    Cell(key.public_key_multibase, code=True),
-                    when(key.created_at),
-                    when(key.activated_at),
-                    when(key.deactivated_at),
-                    when(key.retired_at),
-                    Cell(key.retired_reason or "—"),
+                    registry.Cell(key.kid, code=True),
+                    registry.Cell(key.algorithm),
+                    registry.word(language, registry.KEY_STATUS_NAMES, key.status),
+                    registry.Cell(key.public_key_multibase, code=True),
+                    registry.when(key.created_at),
+                    registry.when(key.activated_at),
+                    registry.when(key.deactivated_at),
+                    registry.when(key.retired_at),
+                    registry.Cell(key.retired_reason or "—"),
                 ],
                 strict=True,
             )
         ),
     )
-    return render_view(request, view, language=language, user=user, section="keys")
+    return registry.render_view(request, view, language=language, user=user, section="keys")
