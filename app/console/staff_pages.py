@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from app.auth.roles import Role
+from app.auth.roles import STAFF_ROLES, Role
 from app.auth.service import USER_PREFIX
 from app.console import registry_views as registry
 from app.console.dependencies import ConsoleDb, ConsoleReader, ConsoleUser, reader_with_roles
@@ -43,7 +43,8 @@ def users_page(
     """Staff accounts by username, by role and whether they may sign in (administrators)."""
     number = registry.page_number(page)
     wanted_role = registry.chosen(Role, role)
-    wanted_active = {"yes": True, "no": False}.get((active or "").strip())
+    active_value = (active or "").strip()
+    wanted_active = {"yes": True, "no": False}.get(active_value)
     matching = [
         staff
         for staff in users_service.list_users(db)
@@ -52,7 +53,7 @@ def users_page(
     ]
     shown = matching[(number - 1) * registry.PER_PAGE : number * registry.PER_PAGE]
     link = registry.linker(request, language)
-    staff_roles = {role: ROLE_NAMES[role] for role in (Role.admin, Role.registrar, Role.auditor)}
+    staff_roles = {staff_role: ROLE_NAMES[staff_role] for staff_role in STAFF_ROLES}
     view = registry.ListView(
         heading=translate(language, N_("Staff users")),
         lead=translate(
@@ -69,9 +70,7 @@ def users_page(
             registry.Filter(
                 "active",
                 translate(language, N_("May sign in")),
-                {True: "yes", False: "no"}.get(wanted_active, "")
-                if wanted_active is not None
-                else "",
+                active_value if wanted_active is not None else "",
                 registry.choices(
                     language, {"yes": registry.YES_NO["True"], "no": registry.YES_NO["False"]}
                 ),
