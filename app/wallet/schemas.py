@@ -21,7 +21,7 @@ class TokenRead(BaseModel):
     """The token endpoint's answer (RFC 6749 §5.1)."""
 
     access_token: str
-    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme, not a secret
+    token_type: Literal["Bearer", "DPoP"] = "Bearer"  # noqa: S105 - the scheme, not a secret
     expires_in: int
 
 

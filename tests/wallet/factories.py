@@ -1,5 +1,6 @@
 """Factories for wallet tests: a credential issued over HTTP, both issuer keys, holder keys,
-and a wallet that receives credentials over OpenID4VCI and answers OpenID4VP requests."""
+DPoP proofs signed with joserfc, and a wallet that receives credentials over OpenID4VCI and
+answers OpenID4VP requests."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import base64
 import hashlib
 import json
 import time
+import uuid
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -128,6 +130,48 @@ def token_status(client: TestClient, serialized: str, *, now: float) -> tuple[in
         now=now,
     )
     return verified.status_list.get(index), token
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _ath(token: str) -> str:
+    return b64(hashlib.sha256(token.encode("ascii")).digest())
+
+
+def dpop_proof(
+    private: jws.PrivateKey,
+    *,
+    url: str,
+    method: str = "POST",
+    access_token: str | None = None,
+    header: dict[str, Any] | None = None,
+    claims: dict[str, Any] | None = None,
+) -> str:
+    """A DPoP proof JWT signed with joserfc (`header`/`claims` override or add members)."""
+    algorithm = "Ed25519" if isinstance(private, Ed25519PrivateKey) else "ES256"
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    key = (OKPKey if isinstance(private, Ed25519PrivateKey) else ECKey).import_key(pem)
+    protected = {
+        "typ": "dpop+jwt",
+        "alg": algorithm,
+        "jwk": jws.public_key_to_jwk(private.public_key()),
+        **(header or {}),
+    }
+    payload: dict[str, Any] = {
+        "jti": str(uuid.uuid4()),
+        "htm": method,
+        "htu": url,
+        "iat": int(time.time()),
+        **({"ath": _ath(access_token)} if access_token else {}),
+        **(claims or {}),
+    }
+    return joserfc_jwt.encode(protected, payload, key, algorithms=[protected["alg"]])
 
 
 # --- A wallet that holds credentials and answers OpenID4VP requests -------------------------
