@@ -75,3 +75,9 @@ class WalletOfferRead(BaseModel):
     configuration_ids: list[str]
     tx_code: str | None = Field(description="The PIN: give it to the worker separately")
     expires_at: datetime
+
+
+class BatchWalletOfferRead(WalletOfferRead):
+    """A wallet offer for one row of a batch (the row as its claim link names it)."""
+
+    row: int

@@ -184,6 +184,12 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
         json={"standard_code": setup.standard.code, "claims": ["name"]},
     )
     assert asked.status_code == 201, asked.text
+    invited = client.post(
+        f"/api/v1/admin/providers/{setup.provider_id}/users",
+        headers=setup.staff,
+        json={"email": "registrar@provider.example", "name": "Lucía Ñúñez", "language": "es"},
+    )
+    assert invited.status_code == 201, invited.text
     db.add_all(
         [
             VerificationEvent(

@@ -104,6 +104,8 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/api/v1/admin/providers/{provider_id}"): Row(STAFF_READERS),
     ("POST", "/api/v1/admin/providers/{provider_id}/accreditation"): Row(STAFF_WRITERS),
     ("GET", "/api/v1/admin/providers/{provider_id}/clients"): Row(STAFF_READERS),
+    ("GET", "/api/v1/admin/providers/{provider_id}/users"): Row(STAFF_READERS),
+    ("POST", "/api/v1/admin/providers/{provider_id}/users"): Row(STAFF_WRITERS),
     ("POST", "/api/v1/admin/providers/{provider_id}/clients"): Row(STAFF_WRITERS),
     ("POST", "/api/v1/admin/providers/{provider_id}/clients/{client_id}/rotate"): Row(
         STAFF_WRITERS
@@ -139,6 +141,7 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/api/v1/credential-batches/{batch_id}"): owned_by_a(ISSUERS),
     ("GET", "/api/v1/credential-batches/{batch_id}/rows"): owned_by_a(ISSUERS),
     ("POST", "/api/v1/credential-batches/{batch_id}/claim-links"): owned_by_a(ISSUERS),
+    ("POST", "/api/v1/credential-batches/{batch_id}/wallet-offers"): owned_by_a(ISSUERS),
     ("GET", "/status/{list_id}"): Row(EVERYONE),
     ("GET", "/status/tsl/{list_id}"): Row(EVERYONE),
     ("POST", "/api/v1/admin/credentials/{credential_id}/{action}"): Row(STAFF_WRITERS),

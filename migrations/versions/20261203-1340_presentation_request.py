@@ -1,8 +1,8 @@
 """presentation requests (OpenID4VP)
 
 Revision ID: 7c2e1f8a04d5
-Revises: 7c4e2a9d1f35
-Create Date: 2026-12-03 13:20:00.000000+00:00
+Revises: 7c2e4f1a8d35
+Create Date: 2026-12-03 13:40:00.000000+00:00
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision: str = '7c2e1f8a04d5'
-down_revision: str | None = '7c4e2a9d1f35'
+down_revision: str | None = '7c2e4f1a8d35'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
