@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.presentations.models import PresentationRequest
+from app.presentations.throttle import CreationThrottle
 from app.verification.models import VerificationEvent
+from tests.helpers import assert_problem
 from tests.presentations.factories import page_request, worker_with_wallet
 from tests.wallet.factories import answer, jwt_presentation, ldp_presentation
 
@@ -183,3 +185,27 @@ def test_an_expired_request_takes_no_answer_and_its_page_is_gone(
     assert 'data-request-state="gone"' in gone.text
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(PresentationRequest)) == 0
+
+
+def test_the_public_page_limits_requests_per_address(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    app.state.presentation_throttle = CreationThrottle(2)
+    worker = worker_with_wallet(client, app, db)
+    form = {"standard": worker.setup.standard.code, "formats": ["ldp_vc"], "country": "US"}
+    for _ in range(2):
+        assert client.post("/verify/wallet", data=form, follow_redirects=False).status_code == 303
+    limited = client.post("/verify/wallet", data=form, follow_redirects=False)
+    assert_problem(limited, 429, "rate-limited")
+    assert int(limited.headers["retry-after"]) >= 1
+    assert db.scalar(select(func.count()).select_from(PresentationRequest)) == 2
+
+
+def test_the_form_says_what_is_missing(client: TestClient) -> None:
+    page = client.get("/verify/wallet?lang=es")
+    assert page.status_code == 200
+    assert "Pedir a la billetera de la persona trabajadora" in page.text
+    assert 'href="/verify/wallet' in client.get("/verify").text
+    refused = client.post("/verify/wallet?lang=fr", data={"formats": ["ldp_vc"]})
+    assert refused.status_code == 400
+    assert "Choisissez une norme ou un secteur." in refused.text
