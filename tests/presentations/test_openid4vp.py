@@ -209,3 +209,19 @@ def test_the_form_says_what_is_missing(client: TestClient) -> None:
     refused = client.post("/verify/wallet?lang=fr", data={"formats": ["ldp_vc"]})
     assert refused.status_code == 400
     assert "Choisissez une norme ou un secteur." in refused.text
+
+
+def test_a_response_larger_than_the_body_limit_is_refused(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    worker = worker_with_wallet(client, app, db)
+    request = page_request(client, db, worker).request
+    limit = app.state.settings.max_body_bytes
+    huge = client.post(
+        "/openid4vp/response",
+        data={"state": request["state"], "vp_token": "x" * (limit + 1)},
+    )
+    assert_problem(huge, 413, "payload-too-large")
+    db.expire_all()
+    row = db.scalar(select(PresentationRequest))
+    assert row is not None and row.status == "pending" and row.result is None
