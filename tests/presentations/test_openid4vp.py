@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -134,6 +135,9 @@ def test_a_wrong_nonce_or_audience_is_refused_and_nothing_is_kept(
         "invalid_request",
     )
     _oauth_error(answer(client, request, "no_such_query", "x"), "invalid_request")
+    # Signed by another key than the holder's it names.
+    stolen = jwt_presentation(worker.held, request, signer=Ed25519PrivateKey.generate())
+    _oauth_error(answer(client, request, "nassc_jwt_vc", stolen), "invalid_request")
     _oauth_error(
         client.post("/openid4vp/response", data={"state": request["state"], "vp_token": "[]"}),
         "invalid_request",

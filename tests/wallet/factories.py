@@ -327,9 +327,13 @@ def ldp_presentation(
     return {**document, "proof": proof}
 
 
-def jwt_presentation(held: HeldCredentials, request: dict[str, Any]) -> str:
-    """A VC-JOSE vp+jwt by the wallet's did:key (signed with joserfc), nonce and aud set."""
+def jwt_presentation(
+    held: HeldCredentials, request: dict[str, Any], *, signer: Ed25519PrivateKey | None = None
+) -> str:
+    """A VC-JOSE vp+jwt by the wallet's did:key (signed with joserfc), nonce and aud set;
+    `signer` signs it instead (the holder it names stays the wallet's)."""
     public = held.did_key.public_key()
+    signing = signer or held.did_key
     payload = {
         "@context": [VCDM_V2],
         "type": ["VerifiablePresentation"],
@@ -348,9 +352,13 @@ def jwt_presentation(held: HeldCredentials, request: dict[str, Any]) -> str:
         # joserfc warns that RFC 9864 deprecates "EdDSA" for "Ed25519"; VC-JOSE still uses it.
         warnings.simplefilter("ignore", SecurityWarning)
         token: str = joserfc_jwt.encode(
-            {"alg": "EdDSA", "typ": "vp+jwt", "kid": did_key_verification_method(public)},
+            {
+                "alg": "EdDSA",
+                "typ": "vp+jwt",
+                "kid": did_key_verification_method(signing.public_key()),
+            },
             payload,
-            OKPKey.import_key(_pem(held.did_key)),
+            OKPKey.import_key(_pem(signing)),
             algorithms=["EdDSA"],
         )
     return token
