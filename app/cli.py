@@ -26,6 +26,7 @@ from app.keys import service as keys_service
 from app.keys.models import KeyAlgorithm
 from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
+from app.presentations import service as presentations_service
 from app.standards import service as standards_service
 
 app = typer.Typer(help="NASSC credential service administration.", no_args_is_help=True)
@@ -220,6 +221,14 @@ def seed() -> None:
     except AppError as error:
         raise fail(error.detail or error.title) from None
     typer.echo(f"seeded {len(result.created)} standard(s), {len(result.unchanged)} unchanged")
+
+
+@app.command("purge-presentations")
+def purge_presentations() -> None:
+    """Delete presentation requests (OpenID4VP) and results that have outlived their time."""
+    with session_scope() as session:
+        deleted = presentations_service.purge_expired(session, now=utcnow())
+    typer.echo(f"deleted {deleted} expired presentation request(s)")
 
 
 @batches_app.command("run")
