@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -68,7 +68,7 @@ def _at_once(calls: list[Callable[[], T]]) -> list[T]:
         return list(pool.map(released, calls))
 
 
-def _issue(client: TestClient, setup: IssuingSetup, n: int, **headers: str) -> httpx.Response:
+def _issue(client: TestClient, setup: IssuingSetup, n: int, **headers: str) -> httpx2.Response:
     body = issue_body(setup.curriculum_id, name=f"Worker {n}")
     return client.post(CREDENTIALS, headers={**setup.provider, **headers}, json=body)
 
@@ -79,7 +79,7 @@ def test_concurrent_issuance_on_two_instances_allocates_each_status_index_once(
     setup = issuing_setup(client, app, db)
     clients = (client, other_client)
 
-    def issue(n: int) -> Callable[[], httpx.Response]:
+    def issue(n: int) -> Callable[[], httpx2.Response]:
         return lambda: _issue(clients[n % 2], setup, n)
 
     responses = _at_once([issue(n) for n in range(16)])
