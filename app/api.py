@@ -23,8 +23,8 @@ from app.issuer.instances_router import router as issuer_instances_router
 from app.issuer.router import router as issuer_router
 from app.keys.router import router as keys_router
 from app.ops.router import router as ops_router
+from app.portal.admin_api import admin_router as provider_users_admin_router
 from app.portal.router import router as portal_router
-from app.provider_users.router import admin_router as provider_users_admin_router
 from app.providers.router import admin_router as providers_admin_router
 from app.providers.router import public_router as providers_router
 from app.reports.router import router as reports_router
