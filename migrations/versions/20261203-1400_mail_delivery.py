@@ -1,7 +1,7 @@
 """mail deliveries (invitations and claim links by email)
 
 Revision ID: 8d3f5a2b9e46
-Revises: 7c2e4f1a8d35
+Revises: 7c2e1f8a04d5
 Create Date: 2026-12-03 14:00:00.000000+00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '8d3f5a2b9e46'
-down_revision: str | None = '7c2e4f1a8d35'
+down_revision: str | None = '7c2e1f8a04d5'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -179,6 +179,13 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
         json={"name": "Conformance runs"},
     )
     assert instance.status_code == 201, instance.text
+    # An employer's request to a worker's wallet (OpenID4VP), made through the API.
+    asked = client.post(
+        "/api/v1/presentation-requests",
+        headers=setup.provider,
+        json={"standard_code": setup.standard.code, "claims": ["name"]},
+    )
+    assert asked.status_code == 201, asked.text
     invited = client.post(
         f"/api/v1/admin/providers/{setup.provider_id}/users",
         headers=setup.staff,
