@@ -45,6 +45,7 @@ from app.verification.named_standards import standard_of, standard_reference
 from app.verification.proofs import Proofs
 from app.verification.recognition import DEFAULT_LANGUAGES, RecognitionRead, recognition_for
 from app.verification.results import CredentialVerification, PresentationVerification
+from app.verification.sd_jwt_view import readable_document
 from app.verification.status_sources import LocalStatusLists, PublishedLists, StatusListSource
 from app.verification.stored import StoredCredentials
 from app.verification.summary import CredentialSummary, summarize
@@ -338,12 +339,13 @@ def verification_event(
     The issuing country is the trusted issuer's for other issuers' credentials; for ours,
     the issuing provider's, looked up when the event is written.
     """
-    reference = standard_reference(result.document) if result.document is not None else None
+    document = readable_document(result)
+    reference = standard_reference(document) if document is not None else None
     trusted = result.issuer
     signed = trusted is not None and result.check(CheckName.proof).status is CheckStatus.passed
     own_credential_id: str | None = None
-    if signed and trusted is not None and trusted.own and result.document is not None:
-        identifier: Any = result.document.get("id")
+    if signed and trusted is not None and trusted.own and document is not None:
+        identifier: Any = document.get("id")
         if isinstance(identifier, str) and identifier.startswith(URN_UUID):
             own_credential_id = identifier.removeprefix(URN_UUID)
     return PendingEvent(

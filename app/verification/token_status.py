@@ -12,24 +12,28 @@ too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from app.crypto import jws
 from app.crypto import token_status_list as tsl
 from app.crypto.did import did_of
 from app.crypto.errors import JoseError, TokenStatusListError
-from app.verification.checks import Check, CheckName, Code
-from app.verification.status_check import REVOCATION, SUSPENSION, EntryResult
+from app.verification.checks import Check, CheckName, CheckStatus, Code
+from app.verification.status_check import EntryResult
 from app.verification.status_sources import StatusListSource, StatusListUnavailable
 from app.verification.trust import TrustedKeys
+
+STATUS_LIST: Final = "status_list"
+"""The `purpose` of a Token Status List entry: one entry answers both checks."""
 
 
 @dataclass(frozen=True, slots=True)
 class TokenStatusResult:
-    """The revocation and suspension checks, and the entry read (one per purpose)."""
+    """The revocation and suspension checks, and the one entry read (with the check it
+    failed, or else the revocation check)."""
 
     revocation: Check
     suspension: Check
@@ -110,18 +114,21 @@ def _read(value: int, entry: Mapping[str, Any]) -> TokenStatusResult:
 def _result(
     revocation: Check, suspension: Check, entry: Mapping[str, Any], value: int | None = None
 ) -> TokenStatusResult:
+    check = suspension if suspension.status is not CheckStatus.passed else revocation
+    if revocation.status is CheckStatus.failed:
+        check = revocation
     return TokenStatusResult(
         revocation=revocation,
         suspension=suspension,
-        entries=(
-            EntryResult(entry, REVOCATION, revocation, value),
-            EntryResult(entry, SUSPENSION, suspension, value),
-        ),
+        entries=(EntryResult(entry, STATUS_LIST, check, value),),
     )
 
 
 def _both(
-    make: Any, code: Code, detail: str, entry: Mapping[str, Any] | None = None
+    make: Callable[[CheckName, Code, str], Check],
+    code: Code,
+    detail: str,
+    entry: Mapping[str, Any] | None = None,
 ) -> TokenStatusResult:
     revocation = make(CheckName.revocation, code, detail)
     suspension = make(CheckName.suspension, code, detail)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.crypto import jws, sd_jwt
+from app.errors import PROBLEM_BASE
 from app.verification.models import VerificationEvent
 from tests.helpers import assert_problem
 from tests.verification.factories import VERIFY
@@ -140,3 +141,63 @@ def test_garbage_sd_jwt_is_a_problem(client: TestClient) -> None:
     for body in (b"no-tilde.at.all", b"a.b.c~%%%~", "ñ~".encode()):
         response = client.post(VERIFY, content=body, headers={"Content-Type": SD_JWT_VC})
         assert_problem(response, 400, "unverifiable-input")
+
+
+def test_the_json_api_takes_an_sd_jwt_vc_string_and_reports_the_disclosures(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    held = wallet_credential(client, app, db)
+    presented = bound(held.serialized, held.holder, keep=("score", "name"))
+    response = client.post(VERIFY, json={"credential": presented})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["verified"] is True
+    assert body["format"] == "dc+sd-jwt"
+    disclosure = body["disclosure"]
+    assert disclosure["key_bound"] is True and disclosure["vct_known"] is True
+    assert sorted(item["name"] for item in disclosure["disclosed"]) == ["name", "score"]
+    withheld = {item["name"]: item for item in disclosure["withheld"]}
+    assert {"provider", "units[]"} <= set(withheld)
+    assert withheld["provider"]["labels"]["es-MX"] == "Centro de formación"
+    assert disclosure["claims"]["name"] == body["summary"]["holder_name"]
+    assert "provider" not in disclosure["claims"]
+    assert body["summary"]["standard"]["code"] == held.credential.standard.code
+    assert body["summary"]["issuer"]["own"] is True
+
+
+def test_the_vc_api_verifies_an_enveloped_sd_jwt_vc(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    held = wallet_credential(client, app, db)
+    enveloped = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": "EnvelopedVerifiableCredential",
+        "id": "data:application/dc+sd-jwt," + bound(held.serialized, held.holder),
+    }
+    response = client.post("/credentials/verify", json={"verifiableCredential": enveloped})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["verified"] is True
+    assert body["errors"] == []
+    [proof] = body["results"]["proof"]
+    assert proof["verified"] is True
+    assert proof["input"]["mediaType"] == "application/dc+sd-jwt"
+    [status] = body["results"]["credentialStatus"]
+    assert status["value"] == 0 and status["verified"] is True
+    assert status["input"]["uri"].startswith("http://testserver/status/tsl/")
+
+
+def test_the_vc_api_answers_a_tampered_sd_jwt_vc_with_400_and_errors(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    serialized = wallet_credential(client, app, db).serialized
+    response = client.post(
+        "/credentials/verify", json={"verifiableCredential": with_added_disclosure(serialized)}
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["verified"] is False
+    assert body["errors"] == body["problemDetails"]
+    types = [problem["type"] for problem in body["errors"]]
+    assert types[0] == PROBLEM_BASE + "verification/disclosure-mismatch"
+    assert body["results"]["proof"][0]["verified"] is False
