@@ -323,6 +323,9 @@ def import_(
     typer.echo(f"imported {summary.total} rows at revision {summary.revision}")
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
@@ -347,6 +350,11 @@ def serve(
         # proxies); Uvicorn's own rewriting would trust any loopback peer's header first.
         proxy_headers=False,
         access_log=False,
+        # Uvicorn kills a worker that does not answer its health check in time, and a spawned
+        # worker answers only once it has imported this module (and with it the app): seconds
+        # of CPU each, longer on a busy host. Uvicorn's 5 s then killed and respawned the
+        # workers forever on a loaded 2-core machine; a minute leaves room.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_config=None,
     )
 
