@@ -275,10 +275,19 @@ def sd_jwt_presentation(
     audience: str | None = None,
     nonce: str | None = None,
     issued_at: int | None = None,
+    signer: ec.EllipticCurvePrivateKey | None = None,
 ) -> str:
     """The SD-JWT VC with only the disclosures of the claims named in `disclose`, and a Key
     Binding JWT signed with joserfc (`sd_hash` computed here, apart from our own code)."""
-    kept = sd_jwt.present(held.sd_jwt, lambda d: d.name in disclose or d.name is None)
+
+    def keep(disclosure: sd_jwt.Disclosure) -> bool:
+        if disclosure.name is not None:
+            return disclosure.name in disclose
+        # An array element: a unit has a code, a piece of evidence does not.
+        is_unit = isinstance(disclosure.value, dict) and "code" in disclosure.value
+        return ("units" if is_unit else "evidence") in disclose
+
+    kept = sd_jwt.present(held.sd_jwt, keep)
     sd_hash = base64.urlsafe_b64encode(hashlib.sha256(kept.encode("ascii")).digest())
     kb = joserfc_jwt.encode(
         {"alg": "ES256", "typ": "kb+jwt"},
@@ -288,7 +297,7 @@ def sd_jwt_presentation(
             "nonce": nonce or request["nonce"],
             "sd_hash": sd_hash.rstrip(b"=").decode("ascii"),
         },
-        ECKey.import_key(_pem(held.holder)),
+        ECKey.import_key(_pem(signer or held.holder)),
         algorithms=["ES256"],
     )
     return kept + kb
