@@ -82,6 +82,26 @@ class Settings(BaseSettings):
         le=7 * 24 * 3600,
         description="Sign a checkpoint of the audit chain head this often if it moved; 0 = off",
     )
+    presentation_request_seconds: int = Field(
+        default=600,
+        ge=60,
+        le=3600,
+        description="How long a wallet may answer an employer's presentation request (OpenID4VP)",
+    )
+    presentation_result_seconds: int = Field(
+        default=600,
+        ge=60,
+        le=86_400,
+        description=(
+            "How long the disclosed claims of an answered presentation request are kept for "
+            "the employer to read; then they are deleted"
+        ),
+    )
+    presentation_requests_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description="Presentation requests one address may create per minute on the public page",
+    )
     fetch_trusted_status_lists: bool = Field(
         default=True,
         description="Fetch status lists of trusted issuers from their own did:web host (https)",

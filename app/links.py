@@ -12,3 +12,8 @@ def verify_url(base_url: str, credential_id: str) -> str:
 def claim_url(base_url: str, token: str) -> str:
     """The worker's single-use claim link."""
     return f"{base_url}/claim/{token}"
+
+
+def invitation_url(base_url: str, token: str) -> str:
+    """A provider user's single-use invitation link to the provider portal."""
+    return f"{base_url}/portal/invitations/{token}"

@@ -205,6 +205,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     install_web(app)
 
+    install_middleware(app, settings)
+    return app
+
+
+def install_middleware(app: FastAPI, settings: Settings) -> None:
+    """Our middleware stack, every one pure ASGI: request ids and access logs, CORS for the
+    public documents, metrics, rate limits, body limits (`bench/overhead.py` measures it
+    against a bare endpoint). Needs `app.state.forwarded_policy`."""
     # Starlette runs the last-added middleware first: ids and logs wrap everything.
     app.add_middleware(
         BodyLimitMiddleware,
@@ -221,4 +229,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_metrics(app)
     app.add_middleware(PublicDocumentsMiddleware)
     app.add_middleware(RequestContextMiddleware)
-    return app

@@ -9,6 +9,8 @@ from app.curricula import models as curricula_models
 from app.db import Base
 from app.issuer import models as issuer_models
 from app.keys import models as keys_models
+from app.presentations import models as presentations_models
+from app.provider_users import models as provider_users_models
 from app.providers import models as providers_models
 from app.standards import models as standards_models
 from app.status import models as status_models
@@ -24,6 +26,8 @@ __all__ = [
     "curricula_models",
     "issuer_models",
     "keys_models",
+    "presentations_models",
+    "provider_users_models",
     "providers_models",
     "standards_models",
     "status_models",

@@ -15,15 +15,16 @@ from app.auth import service as auth_service
 from app.auth.dependencies import ClientAddressDep, LoginThrottleDep, SettingsDep
 from app.auth.throttle import LoginThrottled
 from app.config import Settings
-from app.console import cookies, csrf
+from app.console import cookies
 from app.console import service as console_service
 from app.console.dependencies import ConsoleDb, ConsolePoster, MaybeConsoleUser, SignInForm
 from app.console.pages import console_path, form_errors, render_console, safe_next, see_other
 from app.console.routing import ConsoleRoute
-from app.console.session import LOGIN_COOKIE, MAX_SECONDS, issue_session
+from app.console.session import CONSOLE, LOGIN_COOKIE, MAX_SECONDS, issue_session
 from app.console.vocabulary import NOTICES
 from app.db import utcnow
 from app.fields import Language
+from app.web import csrf, form_checks
 from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
 
@@ -32,16 +33,6 @@ router = APIRouter(route_class=ConsoleRoute, default_response_class=HTMLResponse
 Username = Annotated[str, Form(max_length=64)]
 Password = Annotated[str, Form(max_length=1024)]
 NextPage = Annotated[str | None, Form(alias="next", max_length=2000)]
-
-_NONCE_LENGTHS = range(16, 65)
-
-
-def _login_nonce(request: Request) -> str:
-    """The sign-in cookie's nonce, or a new one if it is absent or malformed."""
-    nonce = request.cookies.get(LOGIN_COOKIE, "")
-    if len(nonce) in _NONCE_LENGTHS and nonce.isascii() and nonce.isprintable():
-        return nonce
-    return csrf.new_login_nonce()
 
 
 def _login_page(
@@ -55,7 +46,7 @@ def _login_page(
     notice: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    nonce = _login_nonce(request)
+    nonce = form_checks.login_nonce(request, CONSOLE)
     response = render_console(
         request,
         "console/login.html",

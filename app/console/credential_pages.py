@@ -19,7 +19,6 @@ from app.config import Settings
 from app.console import forms, views
 from app.console import service as console_service
 from app.console.dependencies import ConsoleDb, ConsoleReader, ConsoleUser, ConsoleWriter
-from app.console.errors import PageReply
 from app.console.pages import console_path, form_errors, render_console, see_other
 from app.console.routing import ConsoleRoute
 from app.console.vocabulary import NOTICES, STATUS_CHANGE_PROBLEMS
@@ -35,6 +34,7 @@ from app.status import service as status_service
 from app.status.schemas import StatusAction
 from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
+from app.web.page_errors import PageReply
 from app.web.standing import FILTERABLE, Standing, standing_of
 
 router = APIRouter(

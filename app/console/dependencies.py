@@ -14,35 +14,29 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Form, Request
-from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
 from app.auth.dependencies import SettingsDep
 from app.auth.roles import Principal, Role
-from app.console import csrf
-from app.console.errors import CsrfRejected, LoginRequired, RoleNotAllowed
 from app.console.session import (
-    LOGIN_COOKIE,
+    CONSOLE,
     SESSION_COOKIE,
     ConsoleSession,
     InvalidSession,
     issue_session,
     read_session,
 )
-from app.db import SessionDep, utcnow
+from app.db import utcnow
+from app.web import csrf, form_checks
+from app.web.page_errors import LoginRequired, RoleNotAllowed
+from app.web.page_route import PageDb, renew_session_later
 
 WRITER_ROLES = (Role.admin, Role.registrar)
 AUDIT_ROLES = (Role.admin, Role.auditor)
 
 
-def console_db(request: Request, session: SessionDep) -> Session:
-    """The request's database session, remembered on the request so that
-    `ConsoleRoute` can roll it back before it answers an error with a page."""
-    request.state.console_db = session
-    return session
-
-
-ConsoleDb = Annotated[Session, Depends(console_db)]
+ConsoleDb = PageDb
+"""The request's database session, which `ConsoleRoute` rolls back before an error page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +85,7 @@ def console_user(request: Request, db: ConsoleDb, settings: SettingsDep) -> Cons
     principal = auth_service.load_principal(
         db,
         subject=session.subject,
-        role=session.role,
+        role=Role(session.role),
         issued_at=int(session.auth_time.timestamp()),
     )
     if principal is None or not principal.is_staff:
@@ -99,7 +93,7 @@ def console_user(request: Request, db: ConsoleDb, settings: SettingsDep) -> Cons
     if auth_service.session_ended(db, sid=session.sid):
         raise LoginRequired("The session was signed out.")
     if session.needs_renewal(now):
-        request.state.console_renewed_session = issue_session(
+        renewed = issue_session(
             principal,
             secret=secret,
             issuer=settings.public_base_url,
@@ -107,6 +101,7 @@ def console_user(request: Request, db: ConsoleDb, settings: SettingsDep) -> Cons
             sid=session.sid,
             auth_time=session.auth_time,
         )
+        renew_session_later(request, renewed)
     return ConsoleUser(
         principal=principal, claims=session, csrf_token=csrf.session_token(secret, session.sid)
     )
@@ -128,22 +123,6 @@ def optional_console_user(
 MaybeConsoleUser = Annotated[ConsoleUser | None, Depends(optional_console_user)]
 
 
-def allowed_origins(request: Request, public_base_url: str) -> tuple[str, ...]:
-    """The origins a console form may be posted from: the configured public one, and the
-    one this request was addressed to (a browser always sends our own host there)."""
-    return (public_base_url, str(request.base_url))
-
-
-def check_request_origin(request: Request, public_base_url: str) -> None:
-    """Refuse a POST whose `Origin` (or `Referer`) names another site."""
-    if not csrf.same_origin(
-        origin=request.headers.get("origin"),
-        referer=request.headers.get("referer"),
-        allowed=allowed_origins(request, public_base_url),
-    ):
-        raise CsrfRejected("The form was posted from another origin.")
-
-
 def posted_form(
     request: Request,
     settings: SettingsDep,
@@ -151,9 +130,12 @@ def posted_form(
     csrf_token: Annotated[str | None, Form(alias=csrf.FIELD, max_length=200)] = None,
 ) -> ConsoleUser:
     """The user who posted a form carrying this session's CSRF token, from our origin."""
-    check_request_origin(request, settings.public_base_url)
-    if not csrf.tokens_match(user.csrf_token, csrf_token):
-        raise CsrfRejected("The CSRF token is missing or does not match the session.")
+    form_checks.check_session_form(
+        request,
+        public_base_url=settings.public_base_url,
+        expected=user.csrf_token,
+        submitted=csrf_token,
+    )
     return user
 
 
@@ -165,13 +147,14 @@ def posted_sign_in_form(
     settings: SettingsDep,
     csrf_token: Annotated[str | None, Form(alias=csrf.FIELD, max_length=200)] = None,
 ) -> None:
-    """Refuse a sign-in form from another origin, or without the token bound to the
-    nonce of the sign-in cookie (a login CSRF would sign the victim in as the attacker)."""
-    check_request_origin(request, settings.public_base_url)
-    nonce = request.cookies.get(LOGIN_COOKIE, "")
-    expected = csrf.login_token(settings.token_secret.get_secret_value(), nonce)
-    if not nonce or not csrf.tokens_match(expected, csrf_token):
-        raise CsrfRejected("The sign-in form's CSRF token is missing or does not match.")
+    """Refuse a sign-in form from another origin or without its token (`form_checks`)."""
+    form_checks.check_sign_in_form(
+        request,
+        CONSOLE,
+        secret=settings.token_secret.get_secret_value(),
+        public_base_url=settings.public_base_url,
+        submitted=csrf_token,
+    )
 
 
 SignInForm = Depends(posted_sign_in_form)

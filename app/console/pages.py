@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app.console.dependencies import ConsoleUser
 from app.console.vocabulary import FORM_ERRORS, ROLE_NAMES
 from app.fields import Language
+from app.web import form_checks
 from app.web.i18n import gettext as translate
 from app.web.templates import render_page
 from app.web.vocabulary import COUNTRY_NAMES, SECTOR_NAMES
@@ -99,20 +100,8 @@ def render_console(
 
 
 def safe_next(request: Request, value: str | None) -> str | None:
-    """`value` if it is a console page of this service to return to after signing in.
-
-    Anything else (another host, `//evil.example`, a backslash trick, the sign-in page
-    itself) is dropped, so the sign-in form cannot be used as an open redirect.
-    """
-    if not value or len(value) > 2000 or not value.isprintable() or "\\" in value:
-        return None
-    base = request.scope.get("root_path", "") + CONSOLE_PATH
-    path = value.split("?", 1)[0]
-    if path != base and not path.startswith(base + "/"):
-        return None
-    if path.startswith((base + "/login", base + "/logout")):
-        return None
-    return value
+    """`value` if it is a console page to return to after signing in (never another site)."""
+    return form_checks.safe_return(request, value, area_path=CONSOLE_PATH)
 
 
 def form_errors(language: Language, problems: Mapping[str, str]) -> dict[str, str]:

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.console import forms, views
 from app.console.dependencies import ConsoleDb, ConsoleReader, ConsoleUser, ConsoleWriter
-from app.console.errors import PageReply
 from app.console.pages import console_path, form_errors, render_console, see_other
 from app.console.routing import ConsoleRoute
 from app.console.vocabulary import NOTICES, REVIEW_PROBLEMS
@@ -23,6 +22,7 @@ from app.db import utcnow
 from app.fields import Country, DbId, Language
 from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
+from app.web.page_errors import PageReply
 
 router = APIRouter(
     prefix="/curricula", route_class=ConsoleRoute, default_response_class=HTMLResponse

@@ -2,8 +2,9 @@
 
 The stored Open Badges 3.0 credential is served as signed (`ldp_vc`, `jwt_vc_json`); the
 `dc+sd-jwt` form is made here, one SD-JWT VC per JWT key proof, each bound to its proof's
-key and with its own Token Status List entry. Every proof carries a fresh `c_nonce`, spent
-here; one bad proof fails the whole request, and nothing of it is kept.
+key and with its own Token Status List entry. Every proof carries a `c_nonce` of the nonce
+endpoint: wallets put the same one in all the proofs of a batch request, so each nonce of a
+request is spent once, here. One bad proof fails the whole request, and nothing of it is kept.
 """
 
 from __future__ import annotations
@@ -59,10 +60,14 @@ def deliver(
     if configuration == metadata.JWT_VC_JSON:
         return [{"credential": credential.jwt}]
     holder_keys = []
+    nonces: list[Any] = []
     for proof in _jwt_proofs(request):
         checked = verify_key_proof(proof, audience=issuer, now=now)
-        offers.use_nonce(session, checked.nonce, now=now)
+        if checked.nonce not in nonces:
+            nonces.append(checked.nonce)
         holder_keys.append(checked.jwk)
+    for nonce in nonces:
+        offers.use_nonce(session, nonce, now=now)
     return [
         {
             "credential": issue_sd_jwt_vc(

@@ -29,6 +29,7 @@ PRE_AUTHORIZED_GRANT: Final = "urn:ietf:params:oauth:grant-type:pre-authorized_c
 SD_JWT_SUFFIX: Final = "_dc+sd-jwt"
 BATCH_SIZE: Final = 5
 PROOF_ALGORITHMS: Final = ["ES256", "EdDSA", "Ed25519"]
+DPOP_ALGORITHMS: Final = ["ES256", "EdDSA", "Ed25519"]
 
 ISSUER_DISPLAY: Final = [
     {"name": "NASSC — North American Standards Skills Council", "locale": "en"},
@@ -127,7 +128,8 @@ def credential_issuer_metadata(base_url: str, standards: list[Standard]) -> dict
 
 def authorization_server_metadata(base_url: str) -> dict[str, Any]:
     """`/.well-known/oauth-authorization-server` (RFC 8414): the pre-authorized code grant
-    only, at our token endpoint, without client authentication."""
+    only, at our token endpoint, without client authentication; access tokens bound to a
+    DPoP key when the wallet sends a proof (RFC 9449 §5.1)."""
     return {
         "issuer": base_url,
         "token_endpoint": base_url + TOKEN_PATH,
@@ -135,4 +137,5 @@ def authorization_server_metadata(base_url: str) -> dict[str, Any]:
         "response_types_supported": [],
         "token_endpoint_auth_methods_supported": ["none"],
         "pre-authorized_grant_anonymous_access_supported": True,
+        "dpop_signing_alg_values_supported": DPOP_ALGORITHMS,
     }

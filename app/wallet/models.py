@@ -1,7 +1,8 @@
 """Credential offers (OpenID4VCI pre-authorized code flow) and the nonces of key proofs.
 
 Only hashes of the secrets are stored: the pre-authorized code, the transaction code (PIN)
-and the access token are shown once, to the worker or the wallet, and never again.
+and the access token are shown once, to the worker or the wallet, and never again. DPoP
+proofs' `jti`s are kept (hashed) for as long as a proof is accepted, to refuse a replay.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class CredentialOffer(Base):
     redeemed_at: Mapped[datetime | None]
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     token_expires_at: Mapped[datetime | None]
+    # RFC 9449: the thumbprint of the DPoP key the access token is bound to (`cnf.jkt`).
+    token_jkt: Mapped[str | None] = mapped_column(String(43))
 
 
 class KeyProofNonce(Base):
@@ -45,3 +48,13 @@ class KeyProofNonce(Base):
     nonce_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None]
+
+
+class DpopProofUse(Base):
+    """A DPoP proof's `jti` (hashed with its key's thumbprint), kept while the proof is young
+    enough to be accepted, so that it is accepted once (RFC 9449 §11.1)."""
+
+    __tablename__ = "dpop_proof_use"
+
+    jti_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -10,7 +10,9 @@ the token endpoint for an access token (§6), then fetches the credential (§8).
   only its SHA-256 is kept to find the offer. Single use: the exchange marks it redeemed.
 - The PIN is six digits, kept as an HMAC; after `MAX_TX_CODE_FAILURES` wrong ones the offer
   is dead. The access token (random) is kept as a SHA-256 and lives `TOKEN_LIFETIME`.
-- A `c_nonce` (random, kept as a SHA-256) is good for `NONCE_LIFETIME` and one key proof.
+- A `c_nonce` (random, kept as a SHA-256) is good for `NONCE_LIFETIME` and one request.
+- With a DPoP proof at the token endpoint the access token is bound to the proof's key
+  (`app.wallet.dpop`); it is then accepted only as `DPoP` with a proof by that key.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.credentials.models import Credential
+from app.wallet import dpop
 from app.wallet.errors import OAuthError
 from app.wallet.metadata import PRE_AUTHORIZED_GRANT
 from app.wallet.models import CredentialOffer, KeyProofNonce
@@ -137,9 +140,16 @@ class AccessToken:
 
 
 def redeem(
-    session: Session, *, code: str, tx_code: str | None, secret: bytes, now: datetime
+    session: Session,
+    *,
+    code: str,
+    tx_code: str | None,
+    secret: bytes,
+    now: datetime,
+    dpop_jkt: str | None = None,
 ) -> AccessToken:
-    """Exchange a pre-authorized code (and PIN) for an access token; errors as RFC 6749 §5.2."""
+    """Exchange a pre-authorized code (and PIN) for an access token, bound to the DPoP key
+    whose thumbprint is `dpop_jkt` when given; errors as RFC 6749 §5.2."""
     offer = session.scalars(
         select(CredentialOffer).where(CredentialOffer.code_hash == _sha256(code)).with_for_update()
     ).one_or_none()
@@ -162,22 +172,73 @@ def redeem(
     offer.redeemed_at = now
     offer.token_hash = _sha256(token)
     offer.token_expires_at = now + TOKEN_LIFETIME
+    offer.token_jkt = dpop_jkt
     session.flush()
     return AccessToken(value=token, expires_in=int(TOKEN_LIFETIME.total_seconds()))
 
 
-def authorized_offer(session: Session, *, token: str | None, now: datetime) -> CredentialOffer:
-    """The offer a live access token was granted for; 401 `invalid_token` otherwise."""
+@dataclass(frozen=True, slots=True)
+class Authorized:
+    """The offer an access token was granted for, and the DPoP proof that came with it."""
+
+    offer: CredentialOffer
+    proof: dpop.DpopProof | None
+
+
+def authorized_offer(
+    session: Session,
+    *,
+    authorization: str | None,
+    dpop_proofs: list[str] | None,
+    url: str,
+    now: datetime,
+) -> Authorized:
+    """The offer a live access token (`Authorization: Bearer ...` or `DPoP ...`) was granted
+    for; 401 `invalid_token` or `invalid_dpop_proof` otherwise (RFC 6750 §3.1, RFC 9449 §7).
+    A DPoP-bound token needs the DPoP scheme and a proof by its key for `POST url`."""
+    scheme, _, value = (authorization or "").partition(" ")
+    scheme, token = scheme.lower(), value.strip()
+    challenge = "DPoP" if scheme == "dpop" else "Bearer"
     offer = (
         session.scalars(
             select(CredentialOffer).where(CredentialOffer.token_hash == _sha256(token))
         ).one_or_none()
-        if token
+        if scheme in ("bearer", "dpop") and token
         else None
     )
     if offer is None or offer.token_expires_at is None or offer.token_expires_at <= now:
-        raise OAuthError("invalid_token", "The access token is unknown or expired.", status=401)
-    return offer
+        raise OAuthError(
+            "invalid_token", "The access token is unknown or expired.", status=401, scheme=challenge
+        )
+    if offer.token_jkt is None:
+        if scheme == "dpop":
+            raise OAuthError(
+                "invalid_token",
+                "This access token is not DPoP-bound: send it as a Bearer token.",
+                status=401,
+                scheme="DPoP",
+            )
+        return Authorized(offer=offer, proof=None)
+    if scheme != "dpop":
+        raise OAuthError(
+            "invalid_token",
+            "This access token is DPoP-bound: send it with the DPoP scheme and a DPoP proof.",
+            status=401,
+            scheme="DPoP",
+        )
+    sent = dpop.single_proof(dpop_proofs, status=401)
+    if sent is None:
+        raise dpop.proof_error("A DPoP-bound access token needs a DPoP proof.", status=401)
+    proof = dpop.verify_proof(sent, method="POST", url=url, now=now, access_token=token, status=401)
+    if proof.jkt != offer.token_jkt:
+        raise OAuthError(
+            "invalid_token",
+            "The DPoP proof's key is not the one the access token is bound to.",
+            status=401,
+            scheme="DPoP",
+        )
+    dpop.spend_jti(session, proof, now=now, status=401)
+    return Authorized(offer=offer, proof=proof)
 
 
 def new_nonce(session: Session, *, now: datetime) -> str:

@@ -8,16 +8,19 @@ Staff and providers make offers through `POST /api/v1/credentials/{id}/wallet-of
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Form, Header
 from fastapi.responses import JSONResponse
+from pydantic import StringConstraints
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SettingsDep
 from app.db import SessionDep, utcnow
 from app.keys.dependencies import KeyCacheDep
-from app.wallet import delivery, metadata, offers
+from app.wallet import delivery, dpop, metadata, offers
 from app.wallet.errors import OAuthError
 from app.wallet.schemas import (
     CredentialRequestRead,
@@ -29,6 +32,11 @@ from app.wallet.schemas import (
 
 router = APIRouter(tags=["wallets (OpenID4VCI)"])
 
+# RFC 9449 §4.1: one `DPoP` header; several are read (and refused) rather than merged.
+DpopHeader = Annotated[
+    list[Annotated[str, StringConstraints(max_length=4000)]] | None,
+    Header(alias="DPoP", max_length=10),
+]
 NO_STORE = {"Cache-Control": "no-store"}
 METADATA_CACHE = {"Cache-Control": "public, max-age=300"}
 _OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -80,9 +88,19 @@ def token(
         str | None, Form(alias="pre-authorized_code", max_length=200)
     ] = None,
     tx_code: Annotated[str | None, Form(max_length=100)] = None,
+    dpop_header: DpopHeader = None,
 ) -> JSONResponse:
-    """Exchange a pre-authorized code (and its PIN) for an access token."""
+    """Exchange a pre-authorized code (and its PIN) for an access token; with a `DPoP` proof
+    (RFC 9449) the token is bound to the proof's key and its type is `DPoP`."""
+    now = utcnow()
+    proof = None
     try:
+        sent = dpop.single_proof(dpop_header, status=400)
+        if sent is not None:
+            url = settings.public_base_url + metadata.TOKEN_PATH
+            checked = dpop.verify_proof(sent, method="POST", url=url, now=now)
+            dpop.spend_jti(session, checked, now=now)
+            proof = checked
         if grant_type != metadata.PRE_AUTHORIZED_GRANT:
             raise OAuthError("unsupported_grant_type", "Only the pre-authorized code grant.")
         if not pre_authorized_code:
@@ -92,11 +110,16 @@ def token(
             code=pre_authorized_code,
             tx_code=tx_code,
             secret=_secret(settings),
-            now=utcnow(),
+            now=now,
+            dpop_jkt=proof.jkt if proof else None,
         )
     except OAuthError as error:
-        return _failed(session, error)
-    body = TokenRead(access_token=granted.value, expires_in=granted.expires_in)
+        return _failed(session, error, spent=proof, now=now)
+    body = TokenRead(
+        access_token=granted.value,
+        token_type="DPoP" if proof else "Bearer",
+        expires_in=granted.expires_in,
+    )
     return JSONResponse(body.model_dump(), headers=NO_STORE)
 
 
@@ -120,34 +143,46 @@ def credential(
     keys: KeyCacheDep,
     request: Annotated[CredentialRequestRead | None, Body()] = None,
     authorization: Annotated[str | None, Header(max_length=2000)] = None,
+    dpop_header: DpopHeader = None,
 ) -> JSONResponse:
-    """The credential of the offer the access token was granted for, in the asked format."""
+    """The credential of the offer the access token was granted for, in the asked format
+    (a DPoP-bound token: as `Authorization: DPoP ...` with a `DPoP` proof by its key)."""
     now = utcnow()
+    authorized = None
     try:
-        offer = offers.authorized_offer(session, token=_bearer(authorization), now=now)
+        authorized = offers.authorized_offer(
+            session,
+            authorization=authorization,
+            dpop_proofs=dpop_header,
+            url=settings.public_base_url + metadata.CREDENTIAL_PATH,
+            now=now,
+        )
         issued = delivery.deliver(
             session,
-            offer=offer,
+            offer=authorized.offer,
             request=request.model_dump(exclude_none=True) if request else None,
             issuer=settings.public_base_url,
             keys=keys,
             now=now,
         )
     except OAuthError as error:
-        return _failed(session, error)
+        return _failed(session, error, spent=authorized.proof if authorized else None, now=now)
     return JSONResponse({"credentials": issued}, headers=NO_STORE)
 
 
-def _bearer(authorization: str | None) -> str | None:
-    scheme, _, value = (authorization or "").partition(" ")
-    return value.strip() if scheme.lower() == "bearer" else None
-
-
-def _failed(session: Session, error: OAuthError) -> JSONResponse:
+def _failed(
+    session: Session, error: OAuthError, *, spent: dpop.DpopProof | None, now: datetime
+) -> JSONResponse:
+    """Keep or undo the request's writes as `error` says; a DPoP proof accepted on the way
+    stays spent either way (a failed request's proof is not for a second try)."""
     if error.commit:
         session.commit()
-    else:
-        session.rollback()
+        return error.response()
+    session.rollback()
+    if spent is not None:
+        with contextlib.suppress(OAuthError):  # another request spent it meanwhile
+            dpop.spend_jti(session, spent, now=now)
+        session.commit()
     return error.response()
 
 

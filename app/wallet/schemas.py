@@ -21,7 +21,7 @@ class TokenRead(BaseModel):
     """The token endpoint's answer (RFC 6749 §5.1)."""
 
     access_token: str
-    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme, not a secret
+    token_type: Literal["Bearer", "DPoP"] = "Bearer"  # noqa: S105 - the scheme, not a secret
     expires_in: int
 
 
@@ -75,3 +75,9 @@ class WalletOfferRead(BaseModel):
     configuration_ids: list[str]
     tx_code: str | None = Field(description="The PIN: give it to the worker separately")
     expires_at: datetime
+
+
+class BatchWalletOfferRead(WalletOfferRead):
+    """A wallet offer for one row of a batch (the row as its claim link names it)."""
+
+    row: int

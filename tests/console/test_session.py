@@ -10,7 +10,6 @@ import pytest
 
 from app.auth.roles import Principal, Role
 from app.auth.tokens import issue_access_token
-from app.console import csrf
 from app.console.session import (
     IDLE_SECONDS,
     MAX_SECONDS,
@@ -20,6 +19,7 @@ from app.console.session import (
     read_session,
     session_key,
 )
+from app.web import csrf
 
 SECRET = "test-token-secret-0123456789abcdef"
 ISSUER = "https://nassc.example"
@@ -142,7 +142,7 @@ def test_a_provider_never_gets_a_session() -> None:
         algorithm="HS256",
         headers={"typ": "console+jwt"},
     )
-    with pytest.raises(InvalidSession, match="staff"):
+    with pytest.raises(InvalidSession, match="not a console session"):
         read(forged)
 
 

@@ -27,6 +27,7 @@ import pytest
 INTEROP_DIR = Path(__file__).resolve().parent
 SCRIPT = INTEROP_DIR / "verify-di.mjs"
 SD_JWT_SCRIPT = INTEROP_DIR / "verify-sd-jwt.mjs"
+WALLET_SCRIPT = INTEROP_DIR / "wallet-openid4vci.mjs"
 NODE_MODULES = INTEROP_DIR / "node_modules"
 INSTALL_HINT = "run `npm ci --prefix tests/interop`"
 MIN_NODE_MAJOR = 20  # as package.json "engines" (the libraries themselves declare >= 18)
@@ -115,7 +116,12 @@ def _result(data: object, where: str) -> NodeResult:
     return NodeResult(verified=data["verified"], error=error, raw=data)
 
 
-def _run(request: Mapping[str, Any], timeout: float, script: Path = SCRIPT) -> dict[str, Any]:
+def _run(
+    request: Mapping[str, Any],
+    timeout: float,
+    script: Path = SCRIPT,
+    env: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     node = require_node()
     try:
         completed = subprocess.run(
@@ -127,6 +133,7 @@ def _run(request: Mapping[str, Any], timeout: float, script: Path = SCRIPT) -> d
             cwd=INTEROP_DIR,
             timeout=timeout,
             check=False,
+            env=None if env is None else dict(env),
         )
     except subprocess.TimeoutExpired as error:
         raise NodeVerifierError(f"{script.name} timed out after {timeout} s") from error
@@ -206,3 +213,20 @@ def run_sd_jwt_verifier(
     if not isinstance(results, list) or len(results) != len(items):
         raise NodeVerifierError(f"verify-sd-jwt.mjs returned {results!r} for {len(items)} items")
     return [_result(item, f"verify-sd-jwt.mjs results[{i}]") for i, item in enumerate(results)]
+
+
+def run_wallet(
+    offers: Sequence[Mapping[str, Any]],
+    *,
+    env: Mapping[str, str],
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[NodeResult]:
+    """Receive credentials from a running server with the OpenWallet Foundation's OpenID4VCI
+    client (`wallet-openid4vci.mjs`), one Node process for all `offers`. Each offer: `link`,
+    and optionally `txCode`, `dpop` (bool) and `proofs` (key proofs per SD-JWT VC request).
+    `env` is the Node process's environment (`NODE_EXTRA_CA_CERTS` for a test CA). Each
+    result's `raw` has `tokenType`, `credentials` by configuration and the verified `sdJwt`."""
+    results = _run({"offers": list(offers)}, timeout, WALLET_SCRIPT, env).get("results")
+    if not isinstance(results, list) or len(results) != len(offers):
+        raise NodeVerifierError(f"wallet-openid4vci.mjs returned {results!r} for {len(offers)}")
+    return [_result(item, f"wallet-openid4vci.mjs results[{i}]") for i, item in enumerate(results)]

@@ -38,6 +38,7 @@ from app.wallet.sd_jwt_vc import issue_sd_jwt_vc
 from tests.conftest import settings_for
 from tests.credentials.factories import IssuingSetup, issue_body, issuing_setup
 from tests.factories import create_staff_user, staff_headers
+from tests.wallet.factories import dpop_proof
 
 DatabaseFactory = Callable[[str], str]
 
@@ -145,6 +146,21 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
     )
     assert offered.status_code == 201, offered.text
     assert client.post("/openid4vci/nonce").status_code == 200
+    # The offer redeemed for a DPoP-bound token: its key's thumbprint, and the proof's jti.
+    offer = client.get(offered.json()["credential_offer_uri"].removeprefix("http://testserver"))
+    grant = offer.json()["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+    token_url = "http://testserver/openid4vci/token"
+    dpop = dpop_proof(ec.generate_private_key(ec.SECP256R1()), url=token_url)
+    granted = client.post(
+        "/openid4vci/token",
+        data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+            "pre-authorized_code": grant["pre-authorized_code"],
+            "tx_code": offered.json()["tx_code"],
+        },
+        headers={"DPoP": dpop},
+    )
+    assert granted.status_code == 200, granted.text
     # A wallet copy (SD-JWT VC) with its Token Status List entry, bound to a wallet's key.
     keys_service.ensure_keys(db, store=app.state.key_store, now=utcnow())
     issue_sd_jwt_vc(
@@ -187,6 +203,19 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
         },
     )
     assert vc_api_revoked.status_code == 200, vc_api_revoked.text
+    # An employer's request to a worker's wallet (OpenID4VP), made through the API.
+    asked = client.post(
+        "/api/v1/presentation-requests",
+        headers=setup.provider,
+        json={"standard_code": setup.standard.code, "claims": ["name"]},
+    )
+    assert asked.status_code == 201, asked.text
+    invited = client.post(
+        f"/api/v1/admin/providers/{setup.provider_id}/users",
+        headers=setup.staff,
+        json={"email": "registrar@provider.example", "name": "Lucía Ñúñez", "language": "es"},
+    )
+    assert invited.status_code == 201, invited.text
     db.add_all(
         [
             VerificationEvent(

@@ -152,3 +152,25 @@ def test_bad_key_proofs_are_refused_and_issue_nothing(
     assert ask({"jwt": [good]}).status_code == 200
     # Its nonce is spent now: the same proof again is a replay.
     _oauth_error(ask({"jwt": [good]}), 400, "invalid_nonce")
+
+
+def test_the_proofs_of_one_batch_may_share_their_nonce_which_is_then_spent(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    offered = _offer_with_both_keys(client, app, db)
+    token, configuration = _token(client, offered)
+    wallet = Wallet(client)
+    nonce = client.post("/openid4vci/nonce").json()["c_nonce"]
+    holders = [ec.generate_private_key(ec.SECP256R1()) for _ in range(3)]
+    proofs = [_key_proof(client, holder, nonce=nonce) for holder in holders]
+    body = {"credential_configuration_id": configuration, "proofs": {"jwt": proofs}}
+    response = wallet.credential(token, body)
+    assert response.status_code == 200, response.text
+    assert len(response.json()["credentials"]) == 3
+    # The shared nonce is spent: a new proof that carries it is a replay.
+    again = {"jwt": [_key_proof(client, ec.generate_private_key(ec.SECP256R1()), nonce=nonce)]}
+    _oauth_error(
+        wallet.credential(token, {"credential_configuration_id": configuration, "proofs": again}),
+        400,
+        "invalid_nonce",
+    )

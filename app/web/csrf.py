@@ -1,4 +1,4 @@
-"""Cross-site request forgery defences of the console's forms.
+"""Cross-site request forgery defences of the signed-in pages' forms (console and portal).
 
 Three layers, each enough on its own against a form posted from another site:
 
@@ -7,7 +7,7 @@ Three layers, each enough on its own against a form posted from another site:
    form, of a random nonce kept in its own cookie) under a key derived from the token
    secret. Another site can neither read it from our pages nor compute it.
 3. When the browser says where the request comes from (`Origin`, else `Referer`), that
-   origin must be this service's. Console pages send `Referrer-Policy: same-origin`, so
+   origin must be this service's. Signed-in pages send `Referrer-Policy: same-origin`, so
    browsers name the real origin on our own forms; an opaque `Origin: null` is refused.
 """
 

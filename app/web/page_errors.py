@@ -1,4 +1,5 @@
-"""Errors of the staff console; `app.console.routing.ConsoleRoute` answers them as pages."""
+"""Errors of the signed-in pages (console, portal); `app.web.page_route.SessionPageRoute`
+answers them as pages."""
 
 from __future__ import annotations
 
@@ -8,23 +9,23 @@ from app.errors import Forbidden, Unauthorized
 
 
 class LoginRequired(Unauthorized):
-    """No valid session: the console redirects to its sign-in page."""
+    """No valid session: the area redirects to its sign-in page."""
 
-    slug = "console-login-required"
+    slug = "page-login-required"
     title = "Sign-in required"
 
 
 class CsrfRejected(Forbidden):
     """A form without the session's CSRF token, or posted from another origin."""
 
-    slug = "console-csrf-rejected"
-    title = "The form did not come from this console"
+    slug = "page-csrf-rejected"
+    title = "The form did not come from this service"
 
 
 class RoleNotAllowed(Forbidden):
     """The signed-in user's role may not see this page or take this action."""
 
-    slug = "console-role-not-allowed"
+    slug = "page-role-not-allowed"
     title = "Not allowed for this role"
 
 

@@ -1,0 +1,60 @@
+"""The provider portal at `/portal`: server-rendered pages over the API's own services.
+
+Sign-in and invitations (`auth_pages`), the dashboard (here) and the provider's users
+(`user_pages`). Every page is in English, Spanish and French (`?lang=`), runs no script,
+shows one provider's data only, and is answered by `PortalRoute`, which turns errors into
+pages.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.portal import auth_pages, user_pages
+from app.portal import service as portal_service
+from app.portal.dependencies import PortalDb, PortalReader
+from app.portal.pages import PORTAL_PATH, portal_path, render_portal, see_other
+from app.portal.routing import PortalRoute
+from app.web.dependencies import PageLanguage
+from app.web.templates import render_error_page
+
+router = APIRouter(
+    prefix=PORTAL_PATH,
+    route_class=PortalRoute,
+    default_response_class=HTMLResponse,
+    include_in_schema=False,
+)
+
+
+@router.get("", name="portal_dashboard")
+def dashboard(
+    request: Request, db: PortalDb, user: PortalReader, language: PageLanguage
+) -> HTMLResponse:
+    """The provider's figures at a glance: credentials by status, curricula by review
+    status, the latest batches."""
+    figures = portal_service.dashboard(db, provider_id=user.provider_id)
+    return render_portal(
+        request,
+        "portal/dashboard.html",
+        {"dashboard": figures},
+        language=language,
+        user=user,
+        section="dashboard",
+    )
+
+
+not_found = APIRouter(route_class=PortalRoute, default_response_class=HTMLResponse)
+
+
+@not_found.get("/{path:path}")
+def unknown_page(request: Request, path: str, language: PageLanguage) -> Response:
+    """Any other portal address: a 404 page (`/portal/` is the dashboard)."""
+    if not path:
+        return see_other(portal_path(request, language=language))
+    return render_error_page(request, status_code=404, language=language)
+
+
+router.include_router(auth_pages.router)
+router.include_router(user_pages.router)
+router.include_router(not_found)
