@@ -23,11 +23,11 @@ from app.issuer.instances_router import router as issuer_instances_router
 from app.issuer.router import router as issuer_router
 from app.keys.router import router as keys_router
 from app.ops.router import router as ops_router
+from app.portal.admin_api import admin_router as provider_users_admin_router
 from app.portal.router import router as portal_router
 from app.presentations.pages import router as presentation_pages_router
 from app.presentations.router import api_router as presentation_requests_router
 from app.presentations.router import wallet_router as openid4vp_router
-from app.provider_users.router import admin_router as provider_users_admin_router
 from app.providers.router import admin_router as providers_admin_router
 from app.providers.router import public_router as providers_router
 from app.reports.router import router as reports_router

@@ -122,6 +122,30 @@ class Settings(BaseSettings):
         ),
     )
 
+    smtp_host: str | None = Field(
+        default=None, description="Mail server for invitations and claim links; unset = no mail"
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the connection with STARTTLS before anything is sent"
+    )
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = Field(
+        default=None, description="The From address of every mail (required with NASSC_SMTP_HOST)"
+    )
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description="Trust this CA bundle for the mail server's certificate (else the system's)",
+    )
+    mail_retry_seconds: int = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="Look for mail due for (another) delivery attempt this often; 0 = never",
+    )
+
     keys_dir: Path = PROJECT_ROOT / "keys"
     curricula_dir: Path = PROJECT_ROOT / "curricula"
     contexts_dir: Path = PROJECT_ROOT / "credentials" / "contexts"
@@ -146,6 +170,12 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _smtp_needs_a_sender(self) -> Settings:
+        if self.smtp_host and not self.smtp_from:
+            raise ValueError("NASSC_SMTP_FROM must be set when NASSC_SMTP_HOST is")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_placeholder_secrets_in_production(self) -> Settings:
         if self.environment != "production":
             return self
@@ -159,6 +189,8 @@ class Settings(BaseSettings):
                 )
         if not self.public_base_url.startswith("https://"):
             raise ValueError("NASSC_PUBLIC_BASE_URL must be https in production")
+        if self.smtp_host and not self.smtp_starttls:
+            raise ValueError("NASSC_SMTP_STARTTLS must be true in production")
         return self
 
     @property

@@ -7,6 +7,7 @@ from app.auth import models as auth_models
 from app.credentials import models as credentials_models
 from app.curricula import models as curricula_models
 from app.db import Base
+from app.deliveries import models as deliveries_models
 from app.issuer import models as issuer_models
 from app.keys import models as keys_models
 from app.presentations import models as presentations_models
@@ -24,6 +25,7 @@ __all__ = [
     "auth_models",
     "credentials_models",
     "curricula_models",
+    "deliveries_models",
     "issuer_models",
     "keys_models",
     "presentations_models",

@@ -23,12 +23,11 @@ from app.crypto.status_list import Bitstring, encode_list
 from app.status import token_lists
 from app.status.builder import SecuredList, build_list_credential, list_url
 from app.status.errors import StatusListNotFound
-from app.status.models import StatusList, StatusPurpose
+from app.status.models import MAX_LIST_ID, StatusList, StatusPurpose
 from app.status.permutation import DOMAIN_SIZE
 
 LIST_TTL_MS = 300_000
 """How long verifiers may cache a list (`ttl`, milliseconds; also the HTTP max-age)."""
-MAX_LIST_ID = 2**31 - 1
 
 
 class SecuringMechanism(StrEnum):

@@ -237,13 +237,15 @@ class DatabaseTrustRegistry:
             return cached
         session = self._require_session()
         changes = self._own_keys.changes_now() if self._own_keys is not None else 0
-        did, published = issuer_service.published_identity(session, settings=self._settings)
+        did, published = issuer_service.published_document_keys(session, settings=self._settings)
+        jws_keys = {verification_method_id(did, key.kid): key.public_key for key in published}
         own = TrustedKeys(
             did=did,
             name=ISSUER_NAMES["en"],
             country=None,
-            keys={verification_method_id(did, key.kid): key.public_key for key in published},
+            keys={m: key for m, key in jws_keys.items() if isinstance(key, Ed25519PublicKey)},
             own=True,
+            jws_keys=jws_keys,
         )
         if self._own_keys is not None:
             self._own_keys.put(did, own, changes=changes, seconds=OWN_KEYS_SECONDS)

@@ -28,11 +28,13 @@ from app.config import Settings, get_settings
 from app.credentials.models import Credential
 from app.crypto import jws
 from app.db import make_engine, make_sessionmaker, utcnow
+from app.deliveries import service as deliveries_service
 from app.issuer.service import issuer_did
 from app.keys import service as keys_service
 from app.main import create_app
 from app.ops.backup import backup_tables, export_backup, import_backup
 from app.ops.errors import BackupError
+from app.provider_users.models import ProviderUser
 from app.verification.models import TrustedIssuer, VerificationEvent
 from app.wallet.sd_jwt_vc import issue_sd_jwt_vc
 from tests.conftest import settings_for
@@ -216,6 +218,14 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
         json={"email": "registrar@provider.example", "name": "Lucía Ñúñez", "language": "es"},
     )
     assert invited.status_code == 201, invited.text
+    # This app sends no mail; the invitation's mail is queued as a server with SMTP would.
+    deliveries_service.queue_invitation(
+        db,
+        user=db.scalars(select(ProviderUser)).one(),
+        requested_by="user:1",
+        now=utcnow(),
+    )
+    db.commit()
     db.add_all(
         [
             VerificationEvent(
