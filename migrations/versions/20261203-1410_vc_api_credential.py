@@ -1,7 +1,7 @@
 """VC API credentials with status entries (their status can be changed)
 
 Revision ID: 9d4e6c1b2a77
-Revises: 7c2e1f8a04d5
+Revises: 8d3f5a2b9e46
 Create Date: 2026-12-03 14:00:00.000000+00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '9d4e6c1b2a77'
-down_revision: str | None = '7c2e1f8a04d5'
+down_revision: str | None = '8d3f5a2b9e46'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
