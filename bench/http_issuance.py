@@ -193,7 +193,7 @@ def http_rate(setup: Setup, port: int, server_pid: int, seconds: float, start: i
         make,
         connections=CONNECTIONS,
         seconds=seconds,
-        check=lambda status, _body: status == 201,
+        check=lambda _n, status, _body: status == 201,
         start_number=start,
         server_cpu=lambda: harness.cpu_seconds(server_pid),
     )

@@ -8,7 +8,7 @@ its own key proofs; one wallet binds its access token to a DPoP key (RFC 9449), 
 uses a bearer token. `@sd-jwt/sd-jwt-vc` and `@sd-jwt/jwt-status-list` then verify each SD-JWT
 VC (issuer key from `/.well-known/jwt-vc-issuer`, status list fetched from its URI, a Key
 Binding JWT of the wallet's). The client accepts only https URLs, so the app is served over
-TLS with a test CA that Node trusts through NODE_EXTRA_CA_CERTS.
+TLS with a throwaway certificate that Node trusts through NODE_EXTRA_CA_CERTS.
 
 One server start and one wallet process cover every offer; two more Node processes check
 the Data Integrity credential and, after a revocation, the SD-JWT VC's status again.
