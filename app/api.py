@@ -23,8 +23,11 @@ from app.issuer.instances_router import router as issuer_instances_router
 from app.issuer.router import router as issuer_router
 from app.keys.router import router as keys_router
 from app.ops.router import router as ops_router
+from app.portal.admin_api import admin_router as provider_users_admin_router
 from app.portal.router import router as portal_router
-from app.provider_users.router import admin_router as provider_users_admin_router
+from app.presentations.pages import router as presentation_pages_router
+from app.presentations.router import api_router as presentation_requests_router
+from app.presentations.router import wallet_router as openid4vp_router
 from app.providers.router import admin_router as providers_admin_router
 from app.providers.router import public_router as providers_router
 from app.reports.router import router as reports_router
@@ -79,12 +82,16 @@ def build_router() -> APIRouter:
     router.include_router(vc_api_issue_router)
     router.include_router(issuer_instances_router)
     router.include_router(verification_admin_router)
+    # Before the verification pages: /verify/wallet is not a credential id.
+    router.include_router(presentation_pages_router)
     router.include_router(verification_pages_router)
     router.include_router(claims_router)
     router.include_router(claim_pages_router)
     router.include_router(wallet_pages_router)
     router.include_router(wallet_offers_router)
     router.include_router(openid4vci_router)
+    router.include_router(openid4vp_router)
+    router.include_router(presentation_requests_router)
     router.include_router(reports_router)
     router.include_router(ops_router)
     router.include_router(console_router)

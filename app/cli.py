@@ -26,6 +26,7 @@ from app.keys import service as keys_service
 from app.keys.models import KeyAlgorithm
 from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
+from app.presentations import service as presentations_service
 from app.standards import service as standards_service
 
 app = typer.Typer(help="NASSC credential service administration.", no_args_is_help=True)
@@ -222,6 +223,14 @@ def seed() -> None:
     typer.echo(f"seeded {len(result.created)} standard(s), {len(result.unchanged)} unchanged")
 
 
+@app.command("purge-presentations")
+def purge_presentations() -> None:
+    """Delete presentation requests (OpenID4VP) and results that have outlived their time."""
+    with session_scope() as session:
+        deleted = presentations_service.purge_expired(session, now=utcnow())
+    typer.echo(f"deleted {deleted} expired presentation request(s)")
+
+
 @batches_app.command("run")
 def batches_run(batch_id: Annotated[str, typer.Argument(help="Batch id")]) -> None:
     """Issue a batch's pending rows now (in this process)."""
@@ -314,6 +323,9 @@ def import_(
     typer.echo(f"imported {summary.total} rows at revision {summary.revision}")
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
@@ -338,6 +350,11 @@ def serve(
         # proxies); Uvicorn's own rewriting would trust any loopback peer's header first.
         proxy_headers=False,
         access_log=False,
+        # Uvicorn kills a worker that does not answer its health check in time, and a spawned
+        # worker answers only once it has imported this module (and with it the app): seconds
+        # of CPU each, longer on a busy host. Uvicorn's 5 s then killed and respawned the
+        # workers forever on a loaded 2-core machine; a minute leaves room.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_config=None,
     )
 

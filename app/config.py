@@ -82,6 +82,26 @@ class Settings(BaseSettings):
         le=7 * 24 * 3600,
         description="Sign a checkpoint of the audit chain head this often if it moved; 0 = off",
     )
+    presentation_request_seconds: int = Field(
+        default=600,
+        ge=60,
+        le=3600,
+        description="How long a wallet may answer an employer's presentation request (OpenID4VP)",
+    )
+    presentation_result_seconds: int = Field(
+        default=600,
+        ge=60,
+        le=86_400,
+        description=(
+            "How long the disclosed claims of an answered presentation request are kept for "
+            "the employer to read; then they are deleted"
+        ),
+    )
+    presentation_requests_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description="Presentation requests one address may create per minute on the public page",
+    )
     fetch_trusted_status_lists: bool = Field(
         default=True,
         description="Fetch status lists of trusted issuers from their own did:web host (https)",
@@ -100,6 +120,30 @@ class Settings(BaseSettings):
             "Let outbound fetches (trusted issuers' status lists) reach private, loopback and "
             "link-local addresses: for closed networks and tests only"
         ),
+    )
+
+    smtp_host: str | None = Field(
+        default=None, description="Mail server for invitations and claim links; unset = no mail"
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the connection with STARTTLS before anything is sent"
+    )
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = Field(
+        default=None, description="The From address of every mail (required with NASSC_SMTP_HOST)"
+    )
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description="Trust this CA bundle for the mail server's certificate (else the system's)",
+    )
+    mail_retry_seconds: int = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="Look for mail due for (another) delivery attempt this often; 0 = never",
     )
 
     keys_dir: Path = PROJECT_ROOT / "keys"
@@ -126,6 +170,12 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _smtp_needs_a_sender(self) -> Settings:
+        if self.smtp_host and not self.smtp_from:
+            raise ValueError("NASSC_SMTP_FROM must be set when NASSC_SMTP_HOST is")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_placeholder_secrets_in_production(self) -> Settings:
         if self.environment != "production":
             return self
@@ -139,6 +189,8 @@ class Settings(BaseSettings):
                 )
         if not self.public_base_url.startswith("https://"):
             raise ValueError("NASSC_PUBLIC_BASE_URL must be https in production")
+        if self.smtp_host and not self.smtp_starttls:
+            raise ValueError("NASSC_SMTP_STARTTLS must be true in production")
         return self
 
     @property

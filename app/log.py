@@ -7,6 +7,7 @@ import logging
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -22,12 +23,24 @@ _STANDARD_ATTRIBUTES = set(logging.LogRecord("", 0, "", 0, "", None, None).__dic
 _REDACTED_KEYS = {"authorization", "password", "secret", "token", "client_secret", "private_key"}
 
 
+@lru_cache(maxsize=4)
+def _utc_second(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _utc_time(created: float) -> str:
+    """`created` (a Unix time) as RFC 3339 UTC with microseconds; the seconds part is
+    formatted once per second, not once per line."""
+    seconds = int(created)
+    return f"{_utc_second(seconds)}.{int((created - seconds) * 1_000_000):06d}Z"
+
+
 class JSONFormatter(logging.Formatter):
     """Formats records as single-line JSON objects."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat().replace("+00:00", "Z"),
+            "time": _utc_time(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

@@ -24,6 +24,7 @@ from app.credentials.signing import current_signer
 from app.credentials.signing_pool import SigningPool
 from app.crypto.contexts import PinnedContexts
 from app.db import make_engine, make_sessionmaker, utcnow
+from app.deliveries.schedule import MailSchedule
 from app.errors import install_problem_handlers
 from app.keys import service as keys_service
 from app.keys.changes import SIGNING_KEYS
@@ -113,12 +114,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Batches interrupted by a crash resume once their lease has expired.
         app.state.batch_schedule.start()
         app.state.checkpoint_schedule.start()
+        app.state.mail_schedule.start()
         app.state.verification_limiter = anyio.CapacityLimiter(
             _verification_lanes(app.state.proof_checker)
         )
         app.state.proof_checker.start()
         _freeze_startup_objects()
         yield
+        app.state.mail_schedule.stop()
         app.state.checkpoint_schedule.stop()
         app.state.batch_runner.stopping.set()
         app.state.batch_schedule.stop()
@@ -200,11 +203,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         interval_seconds=settings.audit_checkpoint_seconds,
     )
 
+    app.state.mail_schedule = MailSchedule(app.state.sessionmaker, settings)
+
     install_problem_handlers(app)
     app.include_router(build_router())
     install_openapi(app)
     install_web(app)
 
+    install_middleware(app, settings)
+    return app
+
+
+def install_middleware(app: FastAPI, settings: Settings) -> None:
+    """Our middleware stack, every one pure ASGI: request ids and access logs, CORS for the
+    public documents, metrics, rate limits, body limits (`bench/overhead.py` measures it
+    against a bare endpoint). Needs `app.state.forwarded_policy`."""
     # Starlette runs the last-added middleware first: ids and logs wrap everything.
     app.add_middleware(
         BodyLimitMiddleware,
@@ -221,4 +234,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_metrics(app)
     app.add_middleware(PublicDocumentsMiddleware)
     app.add_middleware(RequestContextMiddleware)
-    return app

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -42,7 +42,7 @@ class RequestContextMiddleware:
             return
         incoming = _header(scope, b"x-request-id")
         request_id = incoming if incoming and _REQUEST_ID_PATTERN.match(incoming) else None
-        request_id = request_id or uuid.uuid4().hex
+        request_id = request_id or os.urandom(16).hex()
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status_holder = {"status": 500}
@@ -58,16 +58,26 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = scope.get("route")
-            access_logger.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "route": getattr(route, "path", None) or "unmatched",
-                    "status": status_holder["status"],
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+            if access_logger.isEnabledFor(logging.INFO):
+                route = scope.get("route")
+                # The record is made directly: `Logger.info` would also look for the calling
+                # frame, which no log line prints.
+                record = access_logger.makeRecord(
+                    access_logger.name,
+                    logging.INFO,
+                    __file__,
+                    0,
+                    "request",
+                    (),
+                    None,
+                    extra={
+                        "method": scope["method"],
+                        "route": getattr(route, "path", None) or "unmatched",
+                        "status": status_holder["status"],
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
+                access_logger.handle(record)
             request_id_var.reset(token)
 
 

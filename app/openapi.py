@@ -193,9 +193,15 @@ EXTRA_RESPONSES: Final[dict[tuple[str, str], dict[str, str]]] = {
 """Statuses that routes return themselves and FastAPI cannot see."""
 
 OAUTH_ERROR_PATHS: Final = frozenset(
-    {"/openid4vci/token", "/openid4vci/credential", "/openid4vci/offers/{offer_id}"}
+    {
+        "/openid4vci/token",
+        "/openid4vci/credential",
+        "/openid4vci/offers/{offer_id}",
+        "/openid4vp/response",
+        "/openid4vp/requests/{state}",
+    }
 )
-"""Operations that answer their errors as OAuth 2.0 / OpenID4VCI JSON (`error`)."""
+"""Operations that answer their errors as OAuth 2.0 / OpenID4VCI / OpenID4VP JSON (`error`)."""
 
 VC_API_FAILURES: Final = (("post", "/credentials/verify"), ("post", "/presentations/verify"))
 """VC API operations that answer a failed verification with 400 and the result body."""

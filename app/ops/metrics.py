@@ -69,12 +69,26 @@ class HttpMetrics:
             registry=self.registry,
         )
 
+        # The labelled children, looked up once per (method, route, status): `labels()`
+        # checks and locks on every call. Bounded, as the labels are.
+        self._children: dict[tuple[str, str | None, int], tuple[Counter, Histogram]] = {}
+
     def observe(self, *, method: str, route: str | None, status: int, seconds: float) -> None:
         """Count one answered request and its duration."""
+        children = self._children.get((method, route, status))
+        if children is None:
+            children = self._labels(method, route, status)
+            self._children[(method, route, status)] = children
+        children[0].inc()
+        children[1].observe(seconds)
+
+    def _labels(self, method: str, route: str | None, status: int) -> tuple[Counter, Histogram]:
         method = method if method in KNOWN_METHODS else "other"
         route = route or UNMATCHED_ROUTE
-        self.requests.labels(method=method, route=route, status=str(status)).inc()
-        self.duration.labels(method=method, route=route).observe(seconds)
+        return (
+            self.requests.labels(method=method, route=route, status=str(status)),
+            self.duration.labels(method=method, route=route),
+        )
 
 
 def database_metrics(session: Session) -> list[Metric]:

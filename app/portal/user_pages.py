@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import TypeAdapter, ValidationError
 from pydantic.networks import EmailStr
 
+from app.audit.dependencies import SessionmakerDep
 from app.auth.dependencies import SettingsDep
+from app.config import Settings
 from app.db import utcnow
+from app.deliveries import service as deliveries_service
+from app.deliveries.schedule import deliver_due
 from app.fields import DbId, Language
 from app.links import invitation_url
+from app.mail.smtp import smtp_config
 from app.portal.dependencies import PortalAdminPoster, PortalAdminReader, PortalDb, PortalUser
 from app.portal.pages import form_errors, portal_path, render_portal, see_other
 from app.portal.routing import PortalRoute
@@ -33,10 +38,12 @@ USER_NOTICES = ("disabled", "enabled")
 def _users_page(
     request: Request,
     db: PortalDb,
+    settings: Settings,
     user: PortalUser,
     *,
     language: Language,
     notice: str | None = None,
+    notice_values: dict[str, str] | None = None,
     invited_link: str | None = None,
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
@@ -47,8 +54,9 @@ def _users_page(
         "portal/users.html",
         {
             "users": provider_users_service.list_users(db, provider_id=user.provider_id),
-            "notice": translate(language, notice) if notice else None,
+            "notice": translate(language, notice, **(notice_values or {})) if notice else None,
             "invited_link": invited_link,
+            "sends_mail": smtp_config(settings) is not None,
             "form": form
             or {"email": "", "name": "", "role": "provider_staff", "language": language},
             "errors": errors or {},
@@ -65,20 +73,23 @@ def _users_page(
 def users(
     request: Request,
     db: PortalDb,
+    settings: SettingsDep,
     user: PortalAdminReader,
     language: PageLanguage,
     done: str | None = None,
 ) -> HTMLResponse:
     """The provider's users and the form to invite another."""
     notice = NOTICES[done] if done in USER_NOTICES else None
-    return _users_page(request, db, user, language=language, notice=notice)
+    return _users_page(request, db, settings, user, language=language, notice=notice)
 
 
 @router.post("/users")
 def invite(
     request: Request,
     db: PortalDb,
+    sessions: SessionmakerDep,
     settings: SettingsDep,
+    background: BackgroundTasks,
     user: PortalAdminPoster,
     language: PageLanguage,
     email: Annotated[str, Form(max_length=254)] = "",
@@ -103,6 +114,7 @@ def invite(
         return _users_page(
             request,
             db,
+            settings,
             user,
             language=language,
             form=form,
@@ -112,6 +124,7 @@ def invite(
 
     if problems:
         return again(problems)
+    now = utcnow()
     try:
         invitation = provider_users_service.invite(
             db,
@@ -121,13 +134,33 @@ def invite(
             role=role,
             language=mail_language,
             actor=user.principal,
-            now=utcnow(),
+            now=now,
         )
     except ProviderUserExists:
         raise PageReply(again({"email": "user-exists"})) from None
+    if smtp_config(settings) is not None:
+        delivery = deliveries_service.queue_invitation(
+            db, user=invitation.user, requested_by=user.principal.subject, now=now
+        )
+        background.add_task(deliver_due, sessions, settings, [delivery.id])
+        return _users_page(
+            request,
+            db,
+            settings,
+            user,
+            language=language,
+            notice=NOTICES["mailed"],
+            notice_values={"email": invitation.user.email},
+        )
     link = invitation_url(settings.public_base_url, invitation.token)
     return _users_page(
-        request, db, user, language=language, notice=NOTICES["invited"], invited_link=link
+        request,
+        db,
+        settings,
+        user,
+        language=language,
+        notice=NOTICES["invited"],
+        invited_link=link,
     )
 
 

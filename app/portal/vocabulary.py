@@ -30,6 +30,7 @@ NOTICES: Final[dict[str, str]] = {
     "expired": N_("Your session has expired. Sign in again."),
     "welcome": N_("Your password is set. Sign in with your email address and it."),
     "invited": N_("The invitation is ready. Send the person the link below."),
+    "mailed": N_("The invitation is on its way to %(email)s."),
     "disabled": N_("The user is disabled and signed out."),
     "enabled": N_("The user can sign in again."),
 }

@@ -37,8 +37,9 @@ class ProviderUserRead(BaseModel):
 
 
 class ProviderUserInvited(ProviderUserRead):
-    """The invited user and their invitation link (shown only now; it is also mailed to
-    them when the service can send mail)."""
+    """The invited user and, when the service sends no mail, their invitation link (shown
+    only now: pass it on). When it sends mail, the link goes to them by mail only."""
 
-    invitation_url: str
+    invitation_url: str | None
     invitation_expires_at: datetime
+    invitation_mailed: bool

@@ -94,17 +94,7 @@ def invite(
     else:
         user.name, user.role, user.language = name.strip(), role.value, language.value
         _void_invitations(session, user_id=user.id, now=now)
-    token = secrets.token_urlsafe(32)
-    expires_at = now + timedelta(days=INVITATION_DAYS)
-    session.add(
-        ProviderInvitation(
-            user_id=user.id,
-            token_hash=token_digest(token),
-            invited_by=actor.subject,
-            created_at=now,
-            expires_at=expires_at,
-        )
-    )
+    token, expires_at = _new_link(session, user=user, invited_by=actor.subject, now=now)
     audit_service.record(
         session,
         actor=actor,
@@ -119,6 +109,38 @@ def invite(
         now=now,
     )
     session.flush()
+    return Invitation(user=user, token=token, expires_at=expires_at)
+
+
+def _new_link(
+    session: Session, *, user: ProviderUser, invited_by: str, now: datetime
+) -> tuple[str, datetime]:
+    token = secrets.token_urlsafe(32)
+    expires_at = now + timedelta(days=INVITATION_DAYS)
+    session.add(
+        ProviderInvitation(
+            user_id=user.id,
+            token_hash=token_digest(token),
+            invited_by=invited_by,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    session.flush()
+    return token, expires_at
+
+
+def renew_invitation(
+    session: Session, *, user_id: int, invited_by: str, now: datetime
+) -> Invitation | None:
+    """A fresh link for someone still to accept their invitation (the earlier links stop
+    working), as mail delivery makes one for each attempt; None once they have accepted or
+    been disabled."""
+    user = session.get(ProviderUser, user_id)
+    if user is None or user.password_hash is not None or not user.is_active:
+        return None
+    _void_invitations(session, user_id=user.id, now=now)
+    token, expires_at = _new_link(session, user=user, invited_by=invited_by, now=now)
     return Invitation(user=user, token=token, expires_at=expires_at)
 
 

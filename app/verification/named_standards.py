@@ -18,6 +18,7 @@ from app.standards.errors import StandardNotFound
 from app.standards.schemas import StandardRead
 from app.verification.caches import CacheMiss
 from app.verification.results import CredentialVerification
+from app.verification.sd_jwt_view import readable_document
 
 _IMMUTABLE: Final = frozenset({StandardStatus.published.value, StandardStatus.retired.value})
 _CACHE_SIZE: Final = 256
@@ -31,9 +32,13 @@ def achievement_of(document: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def standard_reference(document: Mapping[str, Any]) -> tuple[str, int] | None:
-    """The (standard code, version) the achievement names, if it names one."""
+    """The (standard code, version) the achievement names, if it names one (an Open Badges
+    `credentialSubject.achievement.humanCode`, or our SD-JWT VC's `achievement.code`)."""
     achievement = achievement_of(document)
     code, version = achievement.get("humanCode"), achievement.get("version")
+    sd_jwt_achievement = document.get("achievement")
+    if not achievement and isinstance(sd_jwt_achievement, Mapping):
+        code, version = sd_jwt_achievement.get("code"), sd_jwt_achievement.get("version")
     if (
         isinstance(code, str)
         and isinstance(version, str)
@@ -86,9 +91,10 @@ def find_standard(session: Session | None, *, code: str, version: int) -> Standa
 def standard_of(session: Session | None, result: CredentialVerification) -> StandardRead | None:
     """The registry's standard a verified credential names (None for unverified input: a
     result has a `document` only when its proof passed)."""
-    if result.document is None:
+    document = readable_document(result)
+    if document is None:
         return None
-    reference = standard_reference(result.document)
+    reference = standard_reference(document)
     if reference is None:
         return None
     code, version = reference

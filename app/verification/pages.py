@@ -192,6 +192,8 @@ class FormView:
     countries: list[CountryChoice]
     text: str = ""
     error: str | None = None
+    wallet_url: str = "/verify/wallet"
+    """The page that asks the worker's wallet instead (app.presentations)."""
 
 
 @router.get("/verify", name="verify_form_page")
@@ -200,7 +202,9 @@ def verify_form_page(
 ) -> HTMLResponse:
     """The verification form: paste a credential or upload its file."""
     form = FormView(
-        action_url=_link(request, "/verify"), countries=country_choices(country, language)
+        action_url=_link(request, "/verify"),
+        countries=country_choices(country, language),
+        wallet_url=_link(request, "/verify/wallet"),
     )
     return render_page(
         request, "verify/form.html", {"form": form}, language=language, country=_code(country)
@@ -234,6 +238,7 @@ def verify_submission_page(form: SubmittedFormDep, page: VerifyPageDep) -> Respo
             countries=country_choices(chosen, language),
             text=form.text,
             error=translate(language, error.message),
+            wallet_url=page.link("/verify/wallet"),
         )
         return page.render(
             "verify/form.html", {"form": view}, country=chosen, status_code=400, headers=NO_STORE

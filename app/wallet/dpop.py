@@ -34,6 +34,8 @@ TYP: Final = "dpop+jwt"
 MAX_AGE: Final = timedelta(minutes=5)
 LEEWAY: Final = timedelta(minutes=1)
 MAX_JTI_LENGTH: Final = 200
+# Longer than any proof is accepted: its iat may be up to LEEWAY ahead of the clock.
+KEPT_FOR: Final = MAX_AGE + 2 * LEEWAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ def spend_jti(session: Session, proof: DpopProof, *, now: datetime, status: int 
         raise replayed
     try:
         with session.begin_nested():
-            session.add(DpopProofUse(jti_hash=key, expires_at=now + MAX_AGE + LEEWAY))
+            session.add(DpopProofUse(jti_hash=key, expires_at=now + KEPT_FOR))
             session.flush()
     except IntegrityError as error:  # the same proof in a concurrent request
         raise replayed from error

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Form, Header
 from fastapi.responses import JSONResponse
+from pydantic import StringConstraints
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SettingsDep
@@ -31,6 +32,11 @@ from app.wallet.schemas import (
 
 router = APIRouter(tags=["wallets (OpenID4VCI)"])
 
+# RFC 9449 §4.1: one `DPoP` header; several are read (and refused) rather than merged.
+DpopHeader = Annotated[
+    list[Annotated[str, StringConstraints(max_length=4000)]] | None,
+    Header(alias="DPoP", max_length=10),
+]
 NO_STORE = {"Cache-Control": "no-store"}
 METADATA_CACHE = {"Cache-Control": "public, max-age=300"}
 _OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -82,7 +88,7 @@ def token(
         str | None, Form(alias="pre-authorized_code", max_length=200)
     ] = None,
     tx_code: Annotated[str | None, Form(max_length=100)] = None,
-    dpop_header: Annotated[list[str] | None, Header(alias="DPoP", max_length=4000)] = None,
+    dpop_header: DpopHeader = None,
 ) -> JSONResponse:
     """Exchange a pre-authorized code (and its PIN) for an access token; with a `DPoP` proof
     (RFC 9449) the token is bound to the proof's key and its type is `DPoP`."""
@@ -137,7 +143,7 @@ def credential(
     keys: KeyCacheDep,
     request: Annotated[CredentialRequestRead | None, Body()] = None,
     authorization: Annotated[str | None, Header(max_length=2000)] = None,
-    dpop_header: Annotated[list[str] | None, Header(alias="DPoP", max_length=4000)] = None,
+    dpop_header: DpopHeader = None,
 ) -> JSONResponse:
     """The credential of the offer the access token was granted for, in the asked format
     (a DPoP-bound token: as `Authorization: DPoP ...` with a `DPoP` proof by its key)."""

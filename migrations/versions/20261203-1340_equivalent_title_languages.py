@@ -6,7 +6,7 @@ The seeded Red Seal equivalents also get their official French titles, and the R
 trade once named by a provincial title gets its official Red Seal name.
 
 Revision ID: 9d4e2b7c1a05
-Revises: 7c2e4f1a8d35
+Revises: 9d4e6c1b2a77
 Create Date: 2026-12-03 13:40:00.000000+00:00
 """
 
@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 
 revision: str = '9d4e2b7c1a05'
-down_revision: str | None = '7c2e4f1a8d35'
+down_revision: str | None = '9d4e6c1b2a77'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

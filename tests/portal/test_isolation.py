@@ -61,6 +61,8 @@ def test_an_admin_invites_a_colleague_into_their_own_provider(
 ) -> None:
     mine = create_provider(db)
     signed_in(client, db, mine)
+    users_page = page(client.get(f"{PORTAL}/users"))
+    assert "This service sends no mail" in users_page.text
     token = session_csrf(client, f"{PORTAL}/users")
     answer = page(
         client.post(

@@ -1,13 +1,18 @@
-"""Staff administration of provider users: invite a provider's first admin, list them."""
+"""Staff administration of the portal's users (JSON API): invite a provider's first admin
+(by mail when the service sends mail), list a provider's users."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, BackgroundTasks, status
 
+from app.audit.dependencies import SessionmakerDep
 from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
 from app.db import SessionDep, utcnow
+from app.deliveries import service as deliveries_service
+from app.deliveries.schedule import deliver_due
 from app.fields import DbId
 from app.links import invitation_url
+from app.mail.smtp import smtp_config
 from app.provider_users import service
 from app.provider_users.models import ProviderUser
 from app.provider_users.schemas import ProviderUserInvite, ProviderUserInvited, ProviderUserRead
@@ -37,11 +42,15 @@ def invite_provider_user(
     provider_id: DbId,
     body: ProviderUserInvite,
     session: SessionDep,
+    sessions: SessionmakerDep,
     settings: SettingsDep,
     staff: StaffWriter,
+    background: BackgroundTasks,
 ) -> ProviderUserInvited:
     """Invite someone (usually the provider's first admin) to the provider portal; the
-    single-use link lets them choose a password within seven days."""
+    single-use link lets them choose a password within seven days. When the service sends
+    mail it goes to them in their language, and is not shown here."""
+    now = utcnow()
     invitation = service.invite(
         session,
         provider_id=provider_id,
@@ -50,10 +59,19 @@ def invite_provider_user(
         role=body.role,
         language=body.language,
         actor=staff,
-        now=utcnow(),
+        now=now,
     )
+    mailed = smtp_config(settings) is not None
+    if mailed:
+        delivery = deliveries_service.queue_invitation(
+            session, user=invitation.user, requested_by=staff.subject, now=now
+        )
+        background.add_task(deliver_due, sessions, settings, [delivery.id])
     return ProviderUserInvited(
         **ProviderUserRead.model_validate(invitation.user).model_dump(),
-        invitation_url=invitation_url(settings.public_base_url, invitation.token),
+        invitation_url=None
+        if mailed
+        else invitation_url(settings.public_base_url, invitation.token),
         invitation_expires_at=invitation.expires_at,
+        invitation_mailed=mailed,
     )

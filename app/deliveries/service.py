@@ -1,0 +1,333 @@
+"""Queueing mail and delivering it: one row per message, claimed by one worker at a time,
+its secret link made fresh at each attempt, retried with backoff, its outcome recorded.
+
+A delivery pass is safe to run in any number of threads and processes at once: a worker
+takes a message with a conditional update (`queued`, or `sending` whose holder stopped
+reporting, and due now), so each attempt belongs to exactly one worker. The link is made,
+and committed, just before the message is handed to the server, and never stored in the
+clear: a retry makes a new one, and the undelivered one stops working.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, parseaddr
+from typing import Final, Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.credentials import issuance
+from app.credentials.models import Credential, CredentialBatchRow, CredentialStatus, RowStatus
+from app.db import utcnow
+from app.deliveries import texts
+from app.deliveries.models import DeliveryStatus, MailDelivery, MailKind
+from app.fields import Language
+from app.links import claim_url, invitation_url
+from app.mail.message import build_message
+from app.mail.smtp import MailError, MailSession, SmtpConfig
+from app.provider_users import service as provider_users_service
+from app.provider_users.models import ProviderUser
+from app.providers.models import TrainingProvider
+
+logger = logging.getLogger("app.deliveries")
+
+MAX_ATTEMPTS: Final = 5
+"""A message that has failed this many times (for reasons that may pass) is given up."""
+SENDING_LEASE: Final = timedelta(minutes=5)
+"""How long a worker holds a message it is sending before another may try it."""
+FIRST_RETRY: Final = timedelta(minutes=1)
+"""The wait after a first failure; it doubles with each further one."""
+OPEN: Final = (DeliveryStatus.queued.value, DeliveryStatus.sending.value)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt."""
+    return FIRST_RETRY * int(2 ** max(0, attempts - 1))
+
+
+def queue_invitation(
+    session: Session, *, user: ProviderUser, requested_by: str, now: datetime
+) -> MailDelivery:
+    """Queue the invitation mail of a provider user (the link is made when it is sent)."""
+    delivery = MailDelivery(
+        kind=MailKind.invitation.value,
+        provider_id=user.provider_id,
+        provider_user_id=user.id,
+        recipient=user.email,
+        language=user.language,
+        requested_by=requested_by,
+        status=DeliveryStatus.queued.value,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(delivery)
+    session.flush()
+    return delivery
+
+
+def queue_claim_links(
+    session: Session,
+    *,
+    batch_id: str,
+    provider_id: int,
+    languages: Mapping[int, Language],
+    default_language: Language,
+    requested_by: str,
+    now: datetime,
+) -> list[MailDelivery]:
+    """Queue a claim-link mail for every issued row of a batch that has none queued or
+    sent yet, each in its row's language (`languages`, by row number) or the default."""
+    already = set(
+        session.scalars(
+            select(MailDelivery.row_number).where(
+                MailDelivery.batch_id == batch_id,
+                MailDelivery.status != DeliveryStatus.failed.value,
+            )
+        )
+    )
+    rows = session.scalars(
+        select(CredentialBatchRow)
+        .where(
+            CredentialBatchRow.batch_id == batch_id,
+            CredentialBatchRow.status == RowStatus.issued.value,
+        )
+        .order_by(CredentialBatchRow.row_number)
+    )
+    queued = []
+    for row in rows:
+        if row.row_number in already or row.credential_id is None:
+            continue
+        delivery = MailDelivery(
+            kind=MailKind.claim_link.value,
+            provider_id=provider_id,
+            batch_id=batch_id,
+            row_number=row.row_number,
+            credential_id=row.credential_id,
+            recipient=str(row.payload["recipient"]["email"]),
+            language=languages.get(row.row_number, default_language).value,
+            requested_by=requested_by,
+            status=DeliveryStatus.queued.value,
+            next_attempt_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(delivery)
+        queued.append(delivery)
+    session.flush()
+    return queued
+
+
+def due_ids(session: Session, *, now: datetime, limit: int = 1000) -> list[int]:
+    """Messages waiting for an attempt now, oldest first."""
+    query = (
+        select(MailDelivery.id)
+        .where(MailDelivery.status.in_(OPEN), MailDelivery.next_attempt_at <= now)
+        .order_by(MailDelivery.next_attempt_at, MailDelivery.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+@dataclass
+class DeliveryPass:
+    """What one pass did."""
+
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    cancelled: list[int] = field(default_factory=list)
+
+
+def deliver(
+    sessions: sessionmaker[Session],
+    *,
+    config: SmtpConfig,
+    base_url: str,
+    ids: Iterable[int] | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> DeliveryPass:
+    """Try to send the given messages (all that are due, without `ids`) on one connection."""
+    if ids is None:
+        with sessions() as session:
+            ids = due_ids(session, now=clock())
+    outcome = DeliveryPass()
+    connection = MailSession(config)
+    try:
+        for delivery_id in ids:
+            message = _prepare(sessions, delivery_id, config=config, base_url=base_url, now=clock())
+            if message is None:
+                continue
+            if message is DeliveryStatus.cancelled:
+                outcome.cancelled.append(delivery_id)
+                continue
+            try:
+                connection.send(message)
+            except MailError as error:
+                status = _record_failure(sessions, delivery_id, error, now=clock())
+                (outcome.failed if status is DeliveryStatus.failed else outcome.retrying).append(
+                    delivery_id
+                )
+                logger.warning(
+                    "mail not delivered",
+                    extra={"delivery_id": delivery_id, "reason": error.reason},
+                )
+                if not error.permanent and not connection.is_open:
+                    break  # the server is unreachable: the rest stay due for the next pass
+                continue
+            _record(sessions, delivery_id, status=DeliveryStatus.sent, now=clock())
+            outcome.sent.append(delivery_id)
+    finally:
+        connection.close()
+    return outcome
+
+
+def _prepare(
+    sessions: sessionmaker[Session],
+    delivery_id: int,
+    *,
+    config: SmtpConfig,
+    base_url: str,
+    now: datetime,
+) -> EmailMessage | Literal[DeliveryStatus.cancelled] | None:
+    """Take the message (None if another worker has it or it is not due) and make its
+    link, committed before it is sent; `cancelled` when it is no longer needed."""
+    with sessions.begin() as session:
+        taken = session.execute(
+            update(MailDelivery)
+            .where(
+                MailDelivery.id == delivery_id,
+                MailDelivery.status.in_(OPEN),
+                MailDelivery.next_attempt_at <= now,
+            )
+            .values(
+                status=DeliveryStatus.sending.value,
+                next_attempt_at=now + SENDING_LEASE,
+                attempts=MailDelivery.attempts + 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(taken, "rowcount", 0) != 1:
+            return None
+        delivery = session.get(MailDelivery, delivery_id)
+        provider = session.get(TrainingProvider, delivery.provider_id) if delivery else None
+        if delivery is None or provider is None:
+            return None
+        language = Language(delivery.language)
+        if delivery.kind == MailKind.invitation.value:
+            invitation = provider_users_service.renew_invitation(
+                session,
+                user_id=delivery.provider_user_id or 0,
+                invited_by=delivery.requested_by,
+                now=now,
+            )
+            if invitation is None:
+                delivery.status = DeliveryStatus.cancelled.value
+                return DeliveryStatus.cancelled
+            text = texts.invitation(
+                language=language,
+                name=invitation.user.name,
+                provider=provider.name,
+                link=invitation_url(base_url, invitation.token),
+                expires=invitation.expires_at,
+            )
+            sender, reply_to = config.sender, None
+        else:
+            credential = session.get(Credential, delivery.credential_id or "")
+            token = None
+            if credential is not None and credential.status == CredentialStatus.active.value:
+                [token] = issuance.renew_claim_tokens(session, [credential], actor=None, now=now)
+            if credential is None or token is None or credential.claim_expires_at is None:
+                delivery.status = DeliveryStatus.cancelled.value
+                return DeliveryStatus.cancelled
+            text = texts.claim_link(
+                language=language,
+                name=credential.subject_name,
+                provider=provider.name,
+                link=claim_url(base_url, token),
+                expires=credential.claim_expires_at,
+            )
+            sender = formataddr((f"{provider.name} via NASSC", parseaddr(config.sender)[1]))
+            reply_to = provider.contact_email
+        return build_message(
+            sender=sender,
+            recipient=delivery.recipient,
+            subject=text.subject,
+            text=text.text,
+            language=delivery.language,
+            now=now,
+            reply_to=reply_to,
+        )
+
+
+def _record(
+    sessions: sessionmaker[Session],
+    delivery_id: int,
+    *,
+    status: DeliveryStatus,
+    now: datetime,
+    error: str | None = None,
+    next_attempt_at: datetime | None = None,
+) -> None:
+    with sessions.begin() as session:
+        delivery = session.get(MailDelivery, delivery_id)
+        if delivery is None:
+            return
+        delivery.status = status.value
+        delivery.updated_at = now
+        if error is not None:
+            delivery.last_error = error[:500]
+        if next_attempt_at is not None:
+            delivery.next_attempt_at = next_attempt_at
+        if status is DeliveryStatus.sent:
+            delivery.sent_at = now
+
+
+def _record_failure(
+    sessions: sessionmaker[Session], delivery_id: int, error: MailError, *, now: datetime
+) -> DeliveryStatus:
+    with sessions() as session:
+        attempts = session.scalar(
+            select(MailDelivery.attempts).where(MailDelivery.id == delivery_id)
+        )
+    give_up = error.permanent or (attempts or 0) >= MAX_ATTEMPTS
+    status = DeliveryStatus.failed if give_up else DeliveryStatus.queued
+    _record(
+        sessions,
+        delivery_id,
+        status=status,
+        now=now,
+        error=error.reason,
+        next_attempt_at=None if give_up else now + retry_delay(attempts or 1),
+    )
+    return status
+
+
+@dataclass(frozen=True, slots=True)
+class BatchDeliveries:
+    """Where a batch's claim-link mails stand, and the ones that failed."""
+
+    counts: dict[str, int]
+    failures: list[MailDelivery]
+
+
+def batch_deliveries(session: Session, *, batch_id: str, provider_id: int) -> BatchDeliveries:
+    """The claim-link mails of one of the provider's batches, by status."""
+    scope = (MailDelivery.batch_id == batch_id, MailDelivery.provider_id == provider_id)
+    counts: dict[str, int] = {status.value: 0 for status in DeliveryStatus}
+    for status, count in session.execute(
+        select(MailDelivery.status, func.count()).where(*scope).group_by(MailDelivery.status)
+    ):
+        counts[status] = count
+    failures = session.scalars(
+        select(MailDelivery)
+        .where(*scope, MailDelivery.status == DeliveryStatus.failed.value)
+        .order_by(MailDelivery.row_number)
+    )
+    return BatchDeliveries(counts=counts, failures=list(failures))

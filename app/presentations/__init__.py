@@ -1,0 +1,1 @@
+"""Employers ask a worker's wallet for proof: OpenID for Verifiable Presentations 1.0 with DCQL."""
