@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.credentials import service as credentials_service
 from app.credentials.models import Credential
 from app.status import service as status_service
+from app.status import token_lists
 from app.status.builder import list_url
 
 
@@ -33,6 +34,11 @@ class PublishedStatusLists:
     def read(self, session: Session, list_ids: Collection[int]) -> Mapping[int, Any]:
         """The published credential of each existing list among `list_ids` (None: never)."""
         return status_service.published_lists(session, list_ids=list_ids)
+
+    def read_tokens(self, session: Session, list_ids: Collection[int]) -> Mapping[int, Any]:
+        """The Status List Token of each existing token list among `list_ids` (None: never
+        signed at its current revision)."""
+        return token_lists.published_tokens(session, list_ids=list_ids)
 
 
 class StoredCredentials:

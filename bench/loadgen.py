@@ -30,15 +30,19 @@ class LoadResult:
     errors: int = 0
     server_cpu_seconds: float = 0.0
     client_cpu_seconds: float = 0.0
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+    """Latencies by the request's kind, when the run was given `kind`."""
+    errors_by_kind: dict[str, int] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
         return self.count / self.elapsed if self.elapsed else 0.0
 
-    def percentile_ms(self, fraction: float) -> float:
-        if not self.latencies:
+    def percentile_ms(self, fraction: float, kind: str | None = None) -> float:
+        latencies = self.latencies if kind is None else self.by_kind.get(kind, [])
+        if not latencies:
             return 0.0
-        ordered = sorted(self.latencies)
+        ordered = sorted(latencies)
         return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000
 
     @property
@@ -104,7 +108,8 @@ async def _connection(
     limit: int,
     deadline: float,
     result: LoadResult,
-    check: Callable[[int, bytes], bool] | None,
+    check: Callable[[int, int, bytes], bool] | None,
+    kind: Callable[[int], str] | None,
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
@@ -114,10 +119,15 @@ async def _connection(
             begun = time.perf_counter()
             writer.write(make(n))
             status, body = await _read_response(reader)
-            result.latencies.append(time.perf_counter() - begun)
+            latency = time.perf_counter() - begun
+            result.latencies.append(latency)
             result.statuses[status] = result.statuses.get(status, 0) + 1
-            if check is not None and not check(status, body):
+            label = kind(n) if kind is not None else ""
+            if kind is not None:
+                result.by_kind.setdefault(label, []).append(latency)
+            if check is not None and not check(n, status, body):
                 result.errors += 1
+                result.errors_by_kind[label] = result.errors_by_kind.get(label, 0) + 1
     finally:
         writer.close()
 
@@ -131,7 +141,8 @@ async def _run(
     connections: int,
     seconds: float,
     limit: int,
-    check: Callable[[int, bytes], bool] | None,
+    check: Callable[[int, int, bytes], bool] | None,
+    kind: Callable[[int], str] | None,
     start_number: int,
 ) -> LoadResult:
     result = LoadResult(label=label, count=0, elapsed=0.0, latencies=[])
@@ -140,7 +151,9 @@ async def _run(
     deadline = started + seconds
     outcomes = await asyncio.gather(
         *(
-            _connection(host, port, make, counter, start_number + limit, deadline, result, check)
+            _connection(
+                host, port, make, counter, start_number + limit, deadline, result, check, kind
+            )
             for _ in range(connections)
         ),
         return_exceptions=True,
@@ -160,13 +173,15 @@ def run_load(
     connections: int,
     seconds: float,
     limit: int = 200_000,
-    check: Callable[[int, bytes], bool] | None = None,
+    check: Callable[[int, int, bytes], bool] | None = None,
+    kind: Callable[[int], str] | None = None,
     start_number: int = 0,
     server_cpu: Callable[[], float] | None = None,
 ) -> LoadResult:
     """Load the server from `connections` keep-alive connections for `seconds` (or `limit`
-    requests); request n is `make(n)`, n counting from `start_number`. `check(status, body)`
-    False counts an error, as does a connection that failed."""
+    requests); request n is `make(n)`, n counting from `start_number`. `check(n, status, body)`
+    False counts an error, as does a connection that failed; `kind(n)` names request n's
+    kind for latencies by kind."""
     server_before = server_cpu() if server_cpu else 0.0
     client_before = time.process_time()
     result = asyncio.run(
@@ -179,6 +194,7 @@ def run_load(
             seconds=seconds,
             limit=limit,
             check=check,
+            kind=kind,
             start_number=start_number,
         )
     )

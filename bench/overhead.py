@@ -68,7 +68,7 @@ def _measure(port: int, pid: int, path: str, seconds: float, connections: int) -
         lambda _n: raw,
         connections=connections,
         seconds=seconds,
-        check=lambda status, _body: status == 200,
+        check=lambda _n, status, _body: status == 200,
         server_cpu=lambda: harness.cpu_seconds(pid),
     )
 

@@ -28,11 +28,11 @@ from app.presentations.errors import InvalidPresentationRequest
 from app.presentations.models import PresentationRequest, RequestStatus
 from app.standards.enums import Sector, StandardStatus
 from app.standards.models import Standard
+from app.standards.vct import vct_url
 from app.verification.events import EventRecorder
 from app.verification.named_standards import standard_of
 from app.verification.service import VerifierSetup, build_engine, verification_event
 from app.wallet.errors import OAuthError
-from app.wallet.vct import vct_url
 
 WALLET_ERRORS: Final = frozenset(
     {

@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, JSONDocument, utcnow
 
+MAX_LIST_ID = 2**31 - 1
+"""The largest list id a URL may name (ids are 32-bit integers in every backend)."""
+
 
 class StatusPurpose(StrEnum):
     """What a set bit means: revocation is permanent, suspension reversible; a `token` list

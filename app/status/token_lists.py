@@ -10,6 +10,7 @@ soon expire.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Final
 
@@ -23,7 +24,7 @@ from app.crypto import token_status_list as tsl
 from app.crypto.errors import JoseError
 from app.status.builder import SecuredList
 from app.status.errors import StatusListNotFound
-from app.status.models import StatusList, StatusPurpose
+from app.status.models import MAX_LIST_ID, StatusList, StatusPurpose
 from app.status.permutation import DOMAIN_SIZE
 
 BITS: Final = 2
@@ -138,3 +139,23 @@ def publish_new(
     if status_list is None:
         return False
     return sign_if_stale(session, status_list, signer=signer, base_url=base_url, now=now)
+
+
+def published_tokens(session: Session, *, list_ids: Iterable[int]) -> dict[int, str | None]:
+    """The Status List Token of each existing token list among `list_ids`, as stored when it
+    was signed (None when its current revision was never signed).
+
+    Reads only, never signs: what verification sees, exactly as a foreign verifier would.
+    """
+    ids = sorted({list_id for list_id in list_ids if 1 <= list_id <= MAX_LIST_ID})
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(
+            StatusList.id, StatusList.revision, StatusList.signed_revision, StatusList.signed_token
+        ).where(StatusList.id.in_(ids), StatusList.purpose == StatusPurpose.token.value)
+    )
+    return {
+        list_id: token if token is not None and signed_revision == revision else None
+        for list_id, revision, signed_revision, token in rows
+    }

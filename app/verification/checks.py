@@ -18,7 +18,8 @@ The outcome is one slug per credential, chosen by this precedence (first match w
 
 1. `unknown-issuer` — the issuer is not in the trust registry (nothing else is believable);
    `invalid` if the credential names no issuer at all.
-2. `tampered` — the signature does not match the content (signature or payload changed).
+2. `tampered` — the signature does not match the content (signature or payload changed),
+   or an SD-JWT disclosure was edited or added.
    `wrong-key` — signed with a key that is not a current key of the issuer (unknown,
    retired, or another DID's). `invalid` — no usable proof, an unsupported proof type, or a
    document that cannot be processed (e.g. a JSON-LD context that is not pinned).
@@ -100,6 +101,8 @@ class Code(StrEnum):
     no_holder_proof = "no-holder-proof"
     holder_key_unresolvable = "holder-key-unresolvable"
     challenge_mismatch = "challenge-mismatch"
+    disclosure_mismatch = "disclosure-mismatch"
+    key_binding_failed = "key-binding-failed"
     unsupported_proof = "unsupported-proof"
     malformed_proof = "malformed-proof"
     unknown_context = "unknown-context"
@@ -151,6 +154,7 @@ NOT_CHECKED_DETAIL: Final = (
 
 _PROOF_OUTCOMES: Final = {
     Code.signature_mismatch: Outcome.tampered,
+    Code.disclosure_mismatch: Outcome.tampered,
     Code.unknown_key: Outcome.wrong_key,
     Code.key_not_issuers: Outcome.wrong_key,
 }
@@ -244,6 +248,14 @@ _PROBLEM_TYPES: Final[dict[Code, tuple[str, str]]] = {
     Code.challenge_mismatch: (
         DATA_INTEGRITY_ERRORS + "PROOF_VERIFICATION_ERROR",
         "The proof's challenge or domain is not the expected one",
+    ),
+    Code.disclosure_mismatch: (
+        VERIFICATION_PROBLEMS + "disclosure-mismatch",
+        "A disclosure does not match the signed credential",
+    ),
+    Code.key_binding_failed: (
+        VERIFICATION_PROBLEMS + "key-binding-failed",
+        "The holder's key binding is missing or not the expected one",
     ),
     Code.unsupported_proof: (
         DATA_INTEGRITY_ERRORS + "PROOF_VERIFICATION_ERROR",

@@ -19,13 +19,15 @@ Order of work for a credential (`VerificationEngine.verify`):
 3. `schema` — VCDM 2.0 / Open Badges 3.0 required properties (also on unverified input).
 4. `validity`, `revocation`, `suspension` — only on a verified document.
 
+An SD-JWT VC gets the same six checks by its own rules (`app.verification.sd_jwt_vc`), with
+`vct` type metadata from an injected `TypeMetadataSource`.
+
 The outcome and `verified` follow `app.verification.checks` (`verified` only when all six
 checks passed; an unknown status keeps it false).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
@@ -40,7 +42,9 @@ from app.crypto.data_integrity import (
 from app.crypto.did import did_of
 from app.crypto.errors import CryptoError, InvalidMultikeyError, JoseError, UnknownContextError
 from app.crypto.jose import decode_vc_jwt_header, issuer_id, verify_vc_jwt
+from app.crypto.jws import PublicKey
 from app.crypto.multikey import DID_KEY_PREFIX, public_key_from_did_key
+from app.crypto.sd_jwt import KeyBindingExpectation
 from app.verification.checks import (
     NOT_CHECKED_DETAIL,
     Check,
@@ -53,15 +57,19 @@ from app.verification.checks import (
     outcome_of_proof,
 )
 from app.verification.conformance import check_schema
+from app.verification.disclosures import NoTypeMetadata, TypeMetadataSource
 from app.verification.forms import CredentialInput, Form, PresentationInput
-from app.verification.holder_jws import check_holder_jws
+from app.verification.holder_jws import check_holder_jws, holder_of
 from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
 from app.verification.proof_sets import ProofInput, check_proofs
 from app.verification.proofs import Proofs
 from app.verification.results import CredentialVerification, PresentationVerification
+from app.verification.sd_jwt_vc import verify_sd_jwt_vc
 from app.verification.status_check import EntryResult, StatusListSource, check_status
-from app.verification.trust import KeyResolver, TrustedKeys, TrustRegistry
+from app.verification.trust import KeyResolver, TrustedKeys, TrustRegistry, resolve_did_key
 from app.verification.validity import check_validity
+from app.verification.vc_jwt_v1 import MEDIA_TYPE as JWT_MEDIA_TYPE
+from app.verification.vc_jwt_v1 import check_credential_jwt, check_presentation_jwt
 
 AUTHENTICATION: Final = "authentication"
 _JOSE_FORBIDDEN_CLAIMS: Final = ("vc", "vp")
@@ -79,8 +87,10 @@ class VerificationEngine:
         now: datetime,
         proofs: Proofs | None = None,
         resolver: KeyResolver | None = None,
+        types: TypeMetadataSource | None = None,
     ) -> None:
         self._registry = registry
+        self._types = types or NoTypeMetadata()
         self._resolver = resolver
         self._status_lists = status_lists
         self._contexts = contexts
@@ -95,6 +105,8 @@ class VerificationEngine:
     ) -> CredentialVerification:
         """Every check of one credential, and its outcome (its proofs must carry `challenge`
         and `domain` when they are given)."""
+        if item.form is Form.sd_jwt_vc:
+            return self.verify_sd_jwt_vc(item)
         claimed_issuer = issuer_id(item.claimed)
         schema = check_schema(item.claimed, pinned=self._pinned)
         if claimed_issuer is None:
@@ -136,6 +148,8 @@ class VerificationEngine:
         proof_input: ProofInput
         if item.form is Form.vc_jwt:
             proof_check, document, proof_input = self._jwt_proof(item, keys, claimed_issuer)
+        elif item.form is Form.jwt_vc_1_1:
+            proof_check, document, proof_input = check_credential_jwt(item, keys)
         else:
             proof_check, document, proof_input = check_proofs(
                 item.claimed,
@@ -156,7 +170,9 @@ class VerificationEngine:
             contexts=self._contexts,
             now=self._now,
         )
-        validity = check_validity(document, now=self._now, jwt_claims=item.form is Form.vc_jwt)
+        validity = check_validity(
+            document, now=self._now, jwt_claims=item.jws.payload if item.jws else None
+        )
         return _result(
             item,
             (proof_check, issuer_check, validity, status.revocation, status.suspension, schema),
@@ -165,6 +181,20 @@ class VerificationEngine:
             document=document,
             proof=proof_input,
             status_entries=tuple(status.entries),
+        )
+
+    def verify_sd_jwt_vc(
+        self, item: CredentialInput, *, key_binding: KeyBindingExpectation | None = None
+    ) -> CredentialVerification:
+        """One SD-JWT VC; `key_binding`: the KB-JWT it must carry (OpenID4VP)."""
+        return verify_sd_jwt_vc(
+            item,
+            registry=self._registry,
+            status_lists=self._status_lists,
+            types=self._types,
+            now=self._now,
+            key_binding=key_binding,
+            resolver=self._resolver,
         )
 
     def _unverified(
@@ -247,8 +277,16 @@ class VerificationEngine:
     ) -> PresentationVerification:
         """Each held credential, and the holder's own proof if the presentation has one."""
         credentials = tuple(self.verify(item) for item in presentation.credentials)
-        holder = _holder_of(presentation.document)
-        if presentation.jws is not None:
+        holder = holder_of(presentation.document)
+        if presentation.jws is not None and presentation.legacy_jwt:
+            proof_check = check_presentation_jwt(
+                presentation.jws,
+                holder=holder,
+                challenge=challenge,
+                domain=domain,
+                key_for=self._holder_jws_key,
+            )
+        elif presentation.jws is not None:
             proof_check = check_holder_jws(
                 presentation.jws,
                 holder=holder,
@@ -265,7 +303,8 @@ class VerificationEngine:
             outcomes.append(Outcome.invalid)
         proof = presentation.document.get("proof")
         if presentation.jws is not None:
-            proof = {"type": "EnvelopingProof", "mediaType": "application/vp+jwt"}
+            media_type = JWT_MEDIA_TYPE if presentation.legacy_jwt else "application/vp+jwt"
+            proof = {"type": "EnvelopingProof", "mediaType": media_type}
             proof["header"] = presentation.jws.header
         return PresentationVerification(
             proof=proof_check,
@@ -344,12 +383,10 @@ class VerificationEngine:
         trusted = self._registry.lookup(did_of(method))
         return trusted.keys.get(method) if trusted is not None else None
 
-
-def _holder_of(document: Mapping[str, Any]) -> str | None:
-    holder = document.get("holder")
-    if isinstance(holder, Mapping):
-        holder = holder.get("id")
-    return holder if isinstance(holder, str) else None
+    def _holder_jws_key(self, method: str) -> PublicKey | None:
+        """A holder's Ed25519 or P-256 key: did:key offline, else a trusted DID's."""
+        keys = resolve_did_key(did_of(method)) or self._registry.lookup(did_of(method))
+        return keys.jws_key(method) if keys is not None else None
 
 
 def _proof_input(item: CredentialInput) -> ProofInput:

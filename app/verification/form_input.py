@@ -1,8 +1,9 @@
 """Reading what a person pasted or uploaded on the verification page.
 
 The form has a text area and a file field. Either holds a credential or a presentation as
-JSON, or a compact vc+jwt. What is not readable raises `UnreadableSubmission` with the
-message (an msgid) the page shows above the form; nothing here verifies anything.
+JSON, a compact vc+jwt, or an SD-JWT VC (`…~…~`, as a wallet exports it). What is not
+readable raises `UnreadableSubmission` with the message (an msgid) the page shows above the
+form; nothing here verifies anything.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from urllib.parse import urlencode
 from app.errors import AppError
 from app.verification import forms, page_labels
 from app.verification.errors import DocumentTooLarge, PresentationTooLarge
-from app.verification.forms import VC_JWT_DATA_URL, Submission
+from app.verification.forms import SD_JWT_VC_DATA_URL, VC_JWT_DATA_URL, Submission
 
 MAX_TEXT_CHARACTERS: Final = forms.MAX_DOCUMENT_BYTES
 """Pasted text longer than this is refused before it is parsed (a credential is ~16 KB)."""
@@ -95,6 +96,8 @@ def _parse(text: str) -> Submission:
         if isinstance(value, dict) and forms.VP_TYPE in forms.types_of(value):
             return forms.presentation_from_value(value)
         return forms.submission_from_json(value)
+    if text.startswith(SD_JWT_VC_DATA_URL) or "~" in text:
+        return forms.credential_from_sd_jwt(text.removeprefix(SD_JWT_VC_DATA_URL).strip())
     return forms.credential_from_token(text.removeprefix(VC_JWT_DATA_URL).strip())
 
 

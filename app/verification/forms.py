@@ -2,10 +2,17 @@
 
 Accepted forms:
 - a compact JWS `application/vc+jwt` string (https://www.w3.org/TR/vc-jose-cose/);
+- an SD-JWT VC `application/dc+sd-jwt` (`<issuer-jwt>~<disclosure>~…~[<kb-jwt>]`,
+  https://datatracker.ietf.org/doc/draft-ietf-oauth-sd-jwt-vc/), with or without key binding;
 - a JSON credential secured with an embedded Data Integrity proof (`application/vc`);
 - a `VerifiablePresentation` (`application/vp`) holding either of the above, a JWS inside
   an `EnvelopedVerifiableCredential` (`data:application/vc+jwt,…`,
-  https://www.w3.org/TR/vc-data-model-2.0/#enveloped-verifiable-credentials).
+  https://www.w3.org/TR/vc-data-model-2.0/#enveloped-verifiable-credentials), or an SD-JWT
+  VC in one (`data:application/dc+sd-jwt,…`).
+- on the W3C VC API endpoints only (`legacy_jwt`), the VC Data Model 1.1 JWT encoding
+  (https://www.w3.org/TR/vc-data-model-1.1/#json-web-token): a JWT whose `vc` (or `vp`)
+  claim holds the credential (or presentation), enveloped as `data:application/jwt,…`
+  (`app.verification.vc_jwt_v1` checks it).
 
 Input that is not recognisably one of these raises `UnverifiableInput` (a 400 problem).
 Input that is recognisably a credential but broken (no proof, a bad header) is parsed and
@@ -20,7 +27,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
-from app.crypto.errors import JoseError
+from app.crypto import sd_jwt
+from app.crypto.errors import JoseError, SdJwtError
 from app.crypto.jose import CompactJws, decode_compact_jws
 from app.errors import MalformedJSON
 from app.fields import MAX_JSON_DEPTH, json_depth
@@ -36,7 +44,10 @@ VP_TYPE: Final = "VerifiablePresentation"
 ENVELOPED_VC_TYPE: Final = "EnvelopedVerifiableCredential"
 ENVELOPED_VP_TYPE: Final = "EnvelopedVerifiablePresentation"
 VC_JWT_DATA_URL: Final = "data:application/vc+jwt,"
+SD_JWT_VC_DATA_URL: Final = "data:application/dc+sd-jwt,"
 VP_JWT_DATA_URL: Final = "data:application/vp+jwt,"
+JWT_DATA_URL: Final = "data:application/jwt,"
+"""RFC 7519's media type: the VC Data Model 1.1 JWT encoding (a `vc` or `vp` claim)."""
 VCDM_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 MAX_PRESENTED_CREDENTIALS: Final = 10
 """A presentation holding more is refused: each Data Integrity proof costs milliseconds of CPU."""
@@ -50,9 +61,13 @@ JSON_MEDIA_TYPES: Final = frozenset({"application/json", "application/ld+json"})
 VC_MEDIA_TYPES: Final = frozenset({"application/vc", "application/vc+ld+json"})
 VP_MEDIA_TYPES: Final = frozenset({"application/vp", "application/vp+ld+json"})
 VC_JWT_MEDIA_TYPE: Final = "application/vc+jwt"
+SD_JWT_VC_MEDIA_TYPE: Final = "application/dc+sd-jwt"
+SD_JWT_VC_TYPS: Final = frozenset({"dc+sd-jwt", "vc+sd-jwt"})
+"""The issuer JWT's `typ`: `dc+sd-jwt`, and the earlier drafts' `vc+sd-jwt` wallets still send."""
 ACCEPTED_MEDIA_TYPES: Final = (
     "application/json",
     "application/vc+jwt",
+    "application/dc+sd-jwt",
     "application/vc",
     "application/vp",
 )
@@ -63,6 +78,9 @@ class Form(StrEnum):
 
     vc_jwt = "vc+jwt"
     data_integrity = "data-integrity"
+    sd_jwt_vc = "dc+sd-jwt"
+    jwt_vc_1_1 = "jwt"
+    """A JWT whose `vc` claim holds the credential (VC Data Model 1.1 §6.3.1); VC API only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +89,9 @@ class CredentialInput:
 
     For a vc+jwt, `claimed` and `header` are the JWS payload and protected header decoded
     *without* checking anything; the engine uses them only to find the issuer and the key
-    to check the signature with, then verifies `jws` (the same decoding).
+    to check the signature with, then verifies `jws` (the same decoding). For an SD-JWT VC
+    they are the issuer JWT's (digests in place of the disclosable claims), `token` is the
+    whole serialization and `jws` the issuer JWT.
     """
 
     form: Form
@@ -90,6 +110,9 @@ class PresentationInput:
     jws: CompactJws | None = None
     """The holder's JWS when the presentation came enveloped (vp+jwt); `document` is its
     payload."""
+    legacy_jwt: bool = False
+    """The JWS is a VC Data Model 1.1 JWT (`data:application/jwt,…`): `document` is its `vp`
+    claim."""
 
 
 Submission = CredentialInput | PresentationInput
@@ -113,6 +136,8 @@ def parse_body(body: bytes, media_type: str) -> Submission:
     """
     if media_type == VC_JWT_MEDIA_TYPE:
         return credential_from_token(_text(body))
+    if media_type == SD_JWT_VC_MEDIA_TYPE:
+        return credential_from_sd_jwt(_text(body))
     if media_type in VC_MEDIA_TYPES:
         return credential_from_value(_json(body))
     if media_type in VP_MEDIA_TYPES:
@@ -151,15 +176,17 @@ def submission_from_json(value: Any) -> Submission:
 _WRAPPERS: Final = ("credential", "presentation", "verifiableCredential", "verifiablePresentation")
 
 
-def credential_from_value(value: Any) -> CredentialInput:
-    """A credential from a JSON value: a secured object, an enveloped JWS, or a JWS string."""
+def credential_from_value(value: Any, *, legacy_jwt: bool = False) -> CredentialInput:
+    """A credential from a JSON value: a secured object, an enveloped JWS, or a JWS string
+    (with `legacy_jwt`, also an enveloped VC Data Model 1.1 JWT)."""
     if isinstance(value, str):
-        return credential_from_token(value.strip())
+        text = value.strip()
+        return credential_from_sd_jwt(text) if "~" in text else credential_from_token(text)
     if not isinstance(value, dict):
-        raise UnverifiableInput("A credential is a JSON object or a vc+jwt string.")
+        raise UnverifiableInput("A credential is a JSON object, a vc+jwt or an SD-JWT VC string.")
     types = types_of(value)
     if ENVELOPED_VC_TYPE in types:
-        return _enveloped(value)
+        return _enveloped(value, legacy_jwt=legacy_jwt)
     if VP_TYPE in types:
         raise UnverifiableInput("This is a presentation; send it as a presentation.")
     if VC_TYPE not in types:
@@ -168,12 +195,14 @@ def credential_from_value(value: Any) -> CredentialInput:
     return CredentialInput(form=Form.data_integrity, claimed=value)
 
 
-def presentation_from_value(value: Any) -> PresentationInput:
-    """A presentation from a JSON value, with each credential it holds parsed."""
+def presentation_from_value(value: Any, *, legacy_jwt: bool = False) -> PresentationInput:
+    """A presentation from a JSON value, with each credential it holds parsed (with
+    `legacy_jwt`, VC Data Model 1.1 JWTs are accepted too, see the module docstring)."""
     jws = None
+    legacy = False
     if isinstance(value, dict) and ENVELOPED_VP_TYPE in types_of(value):
-        jws = _enveloped_presentation(value)
-        value = jws.payload
+        jws, legacy = _enveloped_presentation(value, legacy_jwt=legacy_jwt)
+        value = jws.payload.get("vp") if legacy else jws.payload
     if not isinstance(value, dict) or VP_TYPE not in types_of(value):
         raise UnverifiableInput(
             "A presentation is an object whose type has VerifiablePresentation."
@@ -187,7 +216,10 @@ def presentation_from_value(value: Any) -> PresentationInput:
             max_credentials=MAX_PRESENTED_CREDENTIALS,
         )
     return PresentationInput(
-        document=value, credentials=[credential_from_value(i) for i in items], jws=jws
+        document=value,
+        credentials=[credential_from_value(i, legacy_jwt=legacy_jwt) for i in items],
+        jws=jws,
+        legacy_jwt=legacy,
     )
 
 
@@ -210,6 +242,28 @@ def credential_from_token(token: str) -> CredentialInput:
     )
 
 
+def credential_from_sd_jwt(serialized: str) -> CredentialInput:
+    """An SD-JWT VC: the issuer JWT decoded (not verified), then `~`-separated disclosures
+    and an optional Key Binding JWT (read by the engine, `app.verification.sd_jwt_vc`)."""
+    try:
+        token, _, _ = sd_jwt.split(serialized)
+        issuer_jwt = decode_compact_jws(token)
+    except (SdJwtError, JoseError) as error:
+        raise UnverifiableInput(
+            "An SD-JWT VC is an issuer-signed compact JWS followed by '~'-separated "
+            "disclosures and, for key binding, a Key Binding JWT."
+        ) from error
+    if not issuer_jwt.signature:
+        raise UnverifiableInput("The SD-JWT's issuer JWT has no signature.")
+    return CredentialInput(
+        form=Form.sd_jwt_vc,
+        claimed=issuer_jwt.payload,
+        token=serialized,
+        header=issuer_jwt.header,
+        jws=issuer_jwt,
+    )
+
+
 def _check_envelope(value: dict[str, Any], kind: str) -> None:
     """VCDM 2.0 §4.13: an envelope's first @context is the base context (it defines the
     envelope's terms) and its type is the envelope type."""
@@ -221,31 +275,54 @@ def _check_envelope(value: dict[str, Any], kind: str) -> None:
         raise UnverifiableInput(f"An {kind}'s type must be {kind}.")
 
 
-def _enveloped_presentation(value: dict[str, Any]) -> CompactJws:
-    """The holder's JWS inside an EnvelopedVerifiablePresentation (`data:application/vp+jwt,…`)."""
+def _enveloped_presentation(value: dict[str, Any], *, legacy_jwt: bool) -> tuple[CompactJws, bool]:
+    """The holder's JWS inside an EnvelopedVerifiablePresentation (`data:application/vp+jwt,…`
+    or, with `legacy_jwt`, `data:application/jwt,…`), and whether it is the latter."""
     _check_envelope(value, ENVELOPED_VP_TYPE)
     identifier = value.get("id")
-    if not isinstance(identifier, str) or not identifier.startswith(VP_JWT_DATA_URL):
+    legacy = legacy_jwt and isinstance(identifier, str) and identifier.startswith(JWT_DATA_URL)
+    prefix = JWT_DATA_URL if legacy else VP_JWT_DATA_URL
+    if not isinstance(identifier, str) or not identifier.startswith(prefix):
         raise UnverifiableInput(
             f"An EnvelopedVerifiablePresentation's id must be a {VP_JWT_DATA_URL}… data URL."
         )
     try:
-        jws = decode_compact_jws(identifier.removeprefix(VP_JWT_DATA_URL).strip())
+        jws = decode_compact_jws(identifier.removeprefix(prefix).strip())
     except JoseError as error:
         raise UnverifiableInput("The enveloped presentation is not a compact JWS.") from error
     if not jws.signature:
         raise UnverifiableInput("The JWS has no signature.")
-    return jws
+    if legacy and not isinstance(jws.payload.get("vp"), dict):
+        raise UnverifiableInput("An application/jwt presentation holds it in its vp claim.")
+    return jws, legacy
 
 
-def _enveloped(value: dict[str, Any]) -> CredentialInput:
+def _enveloped(value: dict[str, Any], *, legacy_jwt: bool) -> CredentialInput:
     _check_envelope(value, ENVELOPED_VC_TYPE)
     identifier = value.get("id")
+    if isinstance(identifier, str) and identifier.startswith(SD_JWT_VC_DATA_URL):
+        return credential_from_sd_jwt(identifier.removeprefix(SD_JWT_VC_DATA_URL).strip())
+    if legacy_jwt and isinstance(identifier, str) and identifier.startswith(JWT_DATA_URL):
+        return _legacy_credential(identifier.removeprefix(JWT_DATA_URL).strip())
     if not isinstance(identifier, str) or not identifier.startswith(VC_JWT_DATA_URL):
         raise UnverifiableInput(
-            f"An EnvelopedVerifiableCredential's id must be a {VC_JWT_DATA_URL}… data URL."
+            f"An EnvelopedVerifiableCredential's id must be a {VC_JWT_DATA_URL}… or "
+            f"{SD_JWT_VC_DATA_URL}… data URL."
         )
     return credential_from_token(identifier.removeprefix(VC_JWT_DATA_URL).strip())
+
+
+def _legacy_credential(token: str) -> CredentialInput:
+    """A VC Data Model 1.1 JWT: `claimed` is its `vc` claim (the JWT's own claims are the
+    JWS payload, checked against it by `app.verification.vc_jwt_v1`)."""
+    item = credential_from_token(token)
+    credential = item.claimed.get("vc")
+    if not isinstance(credential, dict) or VC_TYPE not in types_of(credential):
+        raise UnverifiableInput("An application/jwt credential holds it in its vc claim.")
+    _require_size(credential)
+    return CredentialInput(
+        form=Form.jwt_vc_1_1, claimed=credential, token=token, header=item.header, jws=item.jws
+    )
 
 
 def _require_size(document: dict[str, Any]) -> None:
@@ -266,7 +343,7 @@ def _text(body: bytes) -> str:
     try:
         return body.decode("ascii").strip()
     except UnicodeDecodeError as error:
-        raise UnverifiableInput("A vc+jwt body is ASCII text.") from error
+        raise UnverifiableInput("A vc+jwt or SD-JWT VC body is ASCII text.") from error
 
 
 def _json(body: bytes) -> Any:

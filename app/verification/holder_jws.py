@@ -7,7 +7,7 @@ The challenge and domain a verifier asks for are the JWT `nonce` and `aud` claim
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -62,3 +62,11 @@ def check_holder_jws(
     except JoseError as error:
         return proof_failed(Code.signature_mismatch, f"The vp+jwt does not verify: {error}")
     return proof_passed(f"The holder's vp+jwt matches, signed with {kid}.")
+
+
+def holder_of(document: Mapping[str, Any]) -> str | None:
+    """A presentation's `holder` (a string, or an object's `id`), if it names one."""
+    holder = document.get("holder")
+    if isinstance(holder, Mapping):
+        holder = holder.get("id")
+    return holder if isinstance(holder, str) else None

@@ -18,6 +18,7 @@ from app.standards.errors import StandardNotFound
 from app.standards.schemas import StandardRead
 from app.verification.caches import CacheMiss
 from app.verification.results import CredentialVerification
+from app.verification.sd_jwt_view import readable_document
 
 _IMMUTABLE: Final = frozenset({StandardStatus.published.value, StandardStatus.retired.value})
 _CACHE_SIZE: Final = 256
@@ -86,9 +87,10 @@ def find_standard(session: Session | None, *, code: str, version: int) -> Standa
 def standard_of(session: Session | None, result: CredentialVerification) -> StandardRead | None:
     """The registry's standard a verified credential names (None for unverified input: a
     result has a `document` only when its proof passed)."""
-    if result.document is None:
+    document = readable_document(result)
+    if document is None:
         return None
-    reference = standard_reference(result.document)
+    reference = standard_reference(document)
     if reference is None:
         return None
     code, version = reference

@@ -106,6 +106,12 @@ CHECK_EXPLANATIONS: Final[dict[Code, str]] = {
     Code.no_status_entry: N_("The credential does not use this kind of status."),
     Code.conformant: N_("It has every property that Open Badges 3.0 requires."),
     Code.signature_mismatch: N_("The signature does not match the content."),
+    Code.disclosure_mismatch: N_(
+        "A disclosed claim was changed or added after the issuer signed the credential."
+    ),
+    Code.key_binding_failed: N_(
+        "The holder's proof of possession is missing or was made for another request."
+    ),
     Code.unknown_key: N_("It was signed with a key that the issuer does not publish."),
     Code.key_not_issuers: N_("It was signed with a key that belongs to someone else."),
     Code.no_proof: N_("It carries no signature."),
@@ -133,6 +139,16 @@ CHECK_EXPLANATIONS: Final[dict[Code, str]] = {
     Code.unsupported_status: N_("Its kind of status is not supported."),
 }
 """One sentence per check code, so the page never shows the engine's English detail."""
+
+SD_JWT_VC_CHECK_EXPLANATIONS: Final[dict[Code, str]] = {
+    Code.signature_valid: N_(
+        "The issuer's signature matches, and each claim the holder disclosed is one the "
+        "issuer signed."
+    ),
+    Code.conformant: N_("It follows the rules of SD-JWT verifiable credentials."),
+    Code.nonconformant: N_("It breaks the rules of SD-JWT verifiable credentials."),
+}
+"""Where an SD-JWT VC's check means something else than a JSON-LD credential's."""
 
 STATUS_NAMES: Final = STANDING_NAMES
 """The credential's standing, in the one vocabulary of `app.web.standing`."""

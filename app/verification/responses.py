@@ -14,10 +14,14 @@ from fastapi import Response
 from app.verification.checks import (
     Check,
 )
+from app.verification.disclosures import ClaimRef
 from app.verification.models import TrustedIssuer
+from app.verification.results import CredentialVerification
 from app.verification.schemas import (
     CheckRead,
+    ClaimRefRead,
     CredentialVerificationRead,
+    DisclosureRead,
     IssuerRead,
     PresentationVerificationRead,
     StandardRefRead,
@@ -49,7 +53,28 @@ def credential_read(report: CredentialReport) -> CredentialVerificationRead:
         summary=_summary_read(report.summary) if report.summary else None,
         recognition=report.recognition,
         employer_country=report.employer_country,
+        disclosure=disclosure_read(result),
     )
+
+
+def disclosure_read(result: CredentialVerification) -> DisclosureRead | None:
+    """What an SD-JWT VC's holder disclosed and withheld (None for other forms, or when
+    its proof did not verify)."""
+    disclosure = result.selective_disclosure
+    if disclosure is None or result.document is None:
+        return None
+    return DisclosureRead(
+        claims=result.document,
+        disclosed=[_claim_ref(ref) for ref in disclosure.disclosed],
+        withheld=[_claim_ref(ref) for ref in disclosure.withheld],
+        key_bound=disclosure.key_binding is not None,
+        vct_known=disclosure.type_metadata is not None,
+    )
+
+
+def _claim_ref(ref: ClaimRef) -> ClaimRefRead:
+    labels = dict(ref.labels)
+    return ClaimRefRead(path=list(ref.path), name=ref.name, count=ref.count, labels=labels)
 
 
 def presentation_read(report: PresentationReport) -> PresentationVerificationRead:

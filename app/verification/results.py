@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.verification.checks import Check, CheckName, Outcome
+from app.verification.disclosures import SelectiveDisclosure
 from app.verification.forms import Form
 from app.verification.status_check import EntryResult
 from app.verification.trust import TrustedKeys
@@ -16,7 +17,8 @@ class CredentialVerification:
     """Everything the engine found about one credential.
 
     `document` is the verified credential (None unless the proof passed): summaries and
-    recognition read only this, never the unverified input.
+    recognition read only this, never the unverified input. For an SD-JWT VC it is the
+    verified claims, and `selective_disclosure` says what the holder disclosed and withheld.
     """
 
     form: Form
@@ -27,6 +29,7 @@ class CredentialVerification:
     document: dict[str, Any] | None = None
     proof: dict[str, Any] | list[Any] | None = None
     status_entries: tuple[EntryResult, ...] = ()
+    selective_disclosure: SelectiveDisclosure | None = None
 
     @property
     def verified(self) -> bool:

@@ -64,6 +64,7 @@ _VERIFY_BODY: dict[str, Any] = {
         "content": {
             "application/json": _JSON_BODY,
             "application/vc+jwt": {"schema": {"type": "string"}},
+            "application/dc+sd-jwt": {"schema": {"type": "string"}},
             "application/vc": {"schema": {"type": "object"}},
             "application/vp": {"schema": {"type": "object"}},
         },
@@ -86,7 +87,8 @@ def _no_store(response: Response) -> None:
     responses=_UNUSABLE,
 )
 async def verify(request: Request) -> Response:
-    """Verify a credential (vc+jwt or Data Integrity) or a presentation; report each check.
+    """Verify a credential (vc+jwt, Data Integrity or SD-JWT VC) or a presentation; report
+    each check (an SD-JWT VC's answer adds what the holder disclosed and withheld).
 
     Not verified is an answer (200, `verified: false`, the failing checks and an `outcome`
     such as `tampered`, `revoked` or `expired`). Recognition is for `?country=` or the region
@@ -183,7 +185,7 @@ async def verify_credential_vc_api(
     `warnings`. Not verified: 400 with the same body and a non-empty `errors`.
     """
     try:
-        item = forms.credential_from_value(body.verifiable_credential)
+        item = forms.credential_from_value(body.verifiable_credential, legacy_jwt=True)
     except AppError as error:
         raise _not_usable(error) from None
     options = body.options
@@ -224,7 +226,7 @@ async def verify_presentation_vc_api(
     """W3C VC API: verify a presentation (its holder proof, with the challenge and domain
     asked for) and every credential it holds. Not verified: 400 with `errors`."""
     try:
-        presentation = forms.presentation_from_value(body.verifiable_presentation)
+        presentation = forms.presentation_from_value(body.verifiable_presentation, legacy_jwt=True)
     except AppError as error:
         raise _not_usable(error) from None
     options = body.options

@@ -21,10 +21,11 @@ Did = Annotated[
 
 
 class VerifyRequest(BaseModel):
-    """A credential (a JSON object or a vc+jwt string) or a presentation to verify.
+    """A credential (a JSON object, a vc+jwt or an SD-JWT VC string) or a presentation.
 
     The endpoint also takes a bare credential (`application/vc`), a bare presentation
-    (`application/vp`) or a compact JWS (`application/vc+jwt`) as the whole body.
+    (`application/vp`), a compact JWS (`application/vc+jwt`) or an SD-JWT VC
+    (`application/dc+sd-jwt`) as the whole body.
     """
 
     credential: dict[str, Any] | str | None = None
@@ -76,6 +77,28 @@ class SummaryRead(BaseModel):
     status: Standing
 
 
+class ClaimRefRead(BaseModel):
+    """A claim of an SD-JWT VC (`count` elements of an array when its path ends in null)."""
+
+    path: list[str | None]
+    name: str = Field(description="The path written out: `name`, `provider`, `units[]`")
+    count: int
+    labels: dict[str, str] = Field(description="By locale, from the vct's type metadata")
+
+
+class DisclosureRead(BaseModel):
+    """What the holder of an SD-JWT VC disclosed and withheld (once its proof verified)."""
+
+    claims: dict[str, Any] = Field(description="The verified claims, every disclosure in place")
+    disclosed: list[ClaimRefRead]
+    withheld: list[ClaimRefRead] = Field(
+        description="Claims the holder did not disclose, where knowable: array elements "
+        "always, properties when the vct is a type known here"
+    )
+    key_bound: bool = Field(description="Whether a valid Key Binding JWT was presented")
+    vct_known: bool
+
+
 class CredentialVerificationRead(BaseModel):
     """The verification of one credential."""
 
@@ -89,6 +112,9 @@ class CredentialVerificationRead(BaseModel):
         description="For the employer's country; all three countries when it is not known"
     )
     employer_country: Country | None
+    disclosure: DisclosureRead | None = Field(
+        default=None, description="An SD-JWT VC's disclosures, once its proof verified"
+    )
 
 
 class PresentationVerificationRead(BaseModel):

@@ -6,6 +6,9 @@ record one anonymous `VerificationEvent` per credential: the standard, the issui
 employer's country, the outcome and the time — never the credential, holder or client
 (written with the request or in batches: `app.verification.events`).
 
+`verify_sd_jwt_vc` verifies an SD-JWT VC presentation against the key binding a verifier
+expects (OpenID4VP: its client id as audience, its nonce, a fresh `iat`).
+
 `verify_body_from_cache` is `verify_body` for a vc+jwt without a session: when the keys,
 status lists and standard it needs are in this process's caches (`app.verification.caches`)
 it answers without any I/O, so the API can answer it on the event loop; otherwise it says
@@ -22,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.crypto.contexts import PinnedContexts
+from app.crypto.sd_jwt import KeyBindingExpectation
 from app.fields import Country, Language
 from app.keys.service import KeyCache
 from app.standards.schemas import StandardRead
@@ -33,6 +37,7 @@ from app.verification.forms import (
     VC_JWT_MEDIA_TYPE,
     CredentialInput,
     PresentationInput,
+    credential_from_sd_jwt,
     credential_from_token,
     parse_body,
 )
@@ -40,10 +45,12 @@ from app.verification.named_standards import standard_of, standard_reference
 from app.verification.proofs import Proofs
 from app.verification.recognition import DEFAULT_LANGUAGES, RecognitionRead, recognition_for
 from app.verification.results import CredentialVerification, PresentationVerification
+from app.verification.sd_jwt_view import readable_document
 from app.verification.status_sources import LocalStatusLists, PublishedLists, StatusListSource
 from app.verification.stored import StoredCredentials
 from app.verification.summary import CredentialSummary, summarize
 from app.verification.trust import DatabaseTrustRegistry, KeyResolver
+from app.verification.type_metadata import StandardTypes
 
 URN_UUID = "urn:uuid:"
 MAX_CACHED_TOKEN_BYTES: Final = 64 * 1024
@@ -134,6 +141,7 @@ def build_engine(
         now=now,
         proofs=setup.proofs,
         resolver=resolver,
+        types=StandardTypes(session, base_url=settings.public_base_url),
     )
 
 
@@ -211,6 +219,30 @@ def verify_credential(
     """
     engine = build_engine(session, setup=setup, now=now, resolver=resolver)
     result = engine.verify(item, challenge=challenge, domain=domain)
+    return _report(session, result, setup=setup, audience=audience, now=now)
+
+
+def verify_sd_jwt_vc(
+    session: Session,
+    *,
+    presentation: str,
+    key_binding: KeyBindingExpectation | None,
+    setup: VerifierSetup,
+    audience: Audience,
+    now: datetime,
+) -> CredentialReport:
+    """Verify one SD-JWT VC (`<issuer-jwt>~<disclosure>~…~<kb-jwt>`); records its event.
+
+    With `key_binding`, a Key Binding JWT for its audience and nonce, issued within its
+    window around its `now`, must be present and signed by the credential's `cnf.jwk`
+    (otherwise the proof check fails with `key-binding-failed`). The report's `result`
+    has the six checks and the outcome, `result.document` the verified (disclosed) claims,
+    `result.selective_disclosure` what was disclosed and withheld. Input that is not an
+    SD-JWT at all raises `UnverifiableInput` (a 400 problem).
+    """
+    item = credential_from_sd_jwt(presentation.strip())
+    engine = build_engine(session, setup=setup, now=now)
+    result = engine.verify_sd_jwt_vc(item, key_binding=key_binding)
     return _report(session, result, setup=setup, audience=audience, now=now)
 
 
@@ -307,12 +339,13 @@ def verification_event(
     The issuing country is the trusted issuer's for other issuers' credentials; for ours,
     the issuing provider's, looked up when the event is written.
     """
-    reference = standard_reference(result.document) if result.document is not None else None
+    document = readable_document(result)
+    reference = standard_reference(document) if document is not None else None
     trusted = result.issuer
     signed = trusted is not None and result.check(CheckName.proof).status is CheckStatus.passed
     own_credential_id: str | None = None
-    if signed and trusted is not None and trusted.own and result.document is not None:
-        identifier: Any = result.document.get("id")
+    if signed and trusted is not None and trusted.own and document is not None:
+        identifier: Any = document.get("id")
         if isinstance(identifier, str) and identifier.startswith(URN_UUID):
             own_credential_id = identifier.removeprefix(URN_UUID)
     return PendingEvent(

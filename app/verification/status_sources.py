@@ -15,13 +15,16 @@ import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from sqlalchemy.orm import Session
 
 from app.verification.caches import CacheMiss, ExpiringCache, list_seconds
 from app.verification.checks import Code
 from app.verification.trust import TrustedKeys
+
+TSL_PATH: Final = "tsl/"
+"""After `PublishedLists.prefix`, where this service's Token Status Lists are served."""
 
 
 class StatusListUnavailable(Exception):
@@ -63,7 +66,8 @@ class StatusListSource(Protocol):
 class PublishedLists(Protocol):
     """This service's published status lists, as stored when they were signed.
 
-    `prefix` is the URL of list 0 without its id (`{base_url}/status/`).
+    `prefix` is the URL of list 0 without its id (`{base_url}/status/`); Token Status Lists
+    are at `{prefix}tsl/{id}`.
     """
 
     @property
@@ -74,6 +78,11 @@ class PublishedLists(Protocol):
     def read(self, session: Session, list_ids: Collection[int]) -> Mapping[int, Any]:
         """The published list credential of each existing list among `list_ids` (None for a
         list never published); lists that do not exist are left out. Reads only."""
+        ...
+
+    def read_tokens(self, session: Session, list_ids: Collection[int]) -> Mapping[int, Any]:
+        """The Status List Token (`statuslist+jwt`) of each existing token list among
+        `list_ids` (None for one never signed at its current revision). Reads only."""
         ...
 
 
@@ -124,6 +133,8 @@ class LocalStatusLists:
 
     def retrieve(self, url: str, *, issuer: TrustedKeys) -> ListDocument:
         """The list from the database when the URL is ours, else from `remote`, else refused."""
+        if url.startswith(self._prefix + TSL_PATH):
+            return self._local_token(url)
         if url.startswith(self._prefix):
             return self._local(url)
         if self._remote is None:
@@ -167,6 +178,21 @@ class LocalStatusLists:
         if list_id.isascii() and list_id.isdigit() and len(list_id) <= 10:
             return int(list_id)
         return None
+
+    def _local_token(self, url: str) -> ListDocument:
+        """A Token Status List as last signed (never cached: it is one small read)."""
+        list_id = self._local_id(url.replace(TSL_PATH, "", 1))
+        tokens = self._published.read_tokens(self._require_session(), [list_id or 0])
+        if list_id is None or list_id not in tokens:
+            raise StatusListUnavailable(
+                Code.status_list_unavailable, "the status list does not exist."
+            )
+        token = tokens[list_id]
+        if not isinstance(token, str):
+            raise StatusListUnavailable(
+                Code.status_list_unavailable, "the status list has not been published."
+            )
+        return ListDocument(token=token)
 
     def _local(self, url: str) -> ListDocument:
         """The list's published credential (usually read by `prefetch` or from the cache)."""

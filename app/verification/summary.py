@@ -19,6 +19,7 @@ from app.verification.checks import CheckName, CheckStatus, Code
 from app.verification.dates import parse_datetime
 from app.verification.named_standards import achievement_of
 from app.verification.results import CredentialVerification
+from app.verification.sd_jwt_view import readable_document
 from app.web.standing import Standing
 
 
@@ -99,7 +100,7 @@ def summarize(
     result: CredentialVerification, *, standard: StandardRead | None
 ) -> CredentialSummary | None:
     """The summary of a credential whose proof passed; None for unverified input."""
-    document = result.document
+    document = readable_document(result)
     if document is None or result.claimed_issuer is None:
         return None
     achievement = achievement_of(document)

@@ -26,10 +26,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.crypto import jws
 from app.crypto.did import did_web_host, verification_method_id
 from app.crypto.errors import InvalidMultikeyError
 from app.crypto.multikey import (
     DID_KEY_PREFIX,
+    p256_public_key_from_multibase,
     public_key_from_did_key,
     public_key_from_jwk,
     public_key_from_multibase,
@@ -42,6 +44,8 @@ from app.verification.models import TrustedIssuer
 MULTIKEY: Final = "Multikey"
 JSON_WEB_KEY: Final = "JsonWebKey"
 _CACHE_SIZE: Final = 256
+P256_DID_KEY_START: Final = "zDn"
+"""A P-256 Multikey (multicodec 0x1200) starts so (`app.crypto.multikey`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,8 @@ class TrustedKeys:
 
     `status_hosts` are the only hosts its status lists may be fetched from (the host its
     did:web names); `own` marks this service's DID, whose lists are read from the database.
+    `jws_keys` are the keys that may sign its wallet formats (SD-JWT VC, Token Status List
+    tokens): its Ed25519 keys and, for this service, its P-256 (ES256) keys too.
     """
 
     did: str
@@ -58,6 +64,11 @@ class TrustedKeys:
     keys: Mapping[str, Ed25519PublicKey]
     own: bool = False
     status_hosts: frozenset[str] = field(default_factory=frozenset)
+    jws_keys: Mapping[str, jws.PublicKey] = field(default_factory=dict)
+
+    def jws_key(self, method: str) -> jws.PublicKey | None:
+        """The key `method` names for a JWS of a wallet format (Ed25519 or P-256), if any."""
+        return self.jws_keys.get(method) or self.keys.get(method)
 
 
 class TrustRegistry(Protocol):
@@ -77,11 +88,19 @@ def resolve_did_key(did: str) -> TrustedKeys | None:
     verifier checks signatures of any issuer it can resolve, and reports trust apart)."""
     if not did.startswith(DID_KEY_PREFIX) or "#" in did:
         return None
+    multibase = did.removeprefix(DID_KEY_PREFIX)
+    method = f"{did}#{multibase}"
+    if multibase.startswith(P256_DID_KEY_START):
+        # A P-256 key signs JWS (ES256) only: Data Integrity here is eddsa-rdfc-2022.
+        try:
+            p256 = p256_public_key_from_multibase(multibase)
+        except InvalidMultikeyError:
+            return None
+        return TrustedKeys(did=did, name=did, country=None, keys={}, jws_keys={method: p256})
     try:
         key = public_key_from_did_key(did)
     except InvalidMultikeyError:
         return None
-    method = f"{did}#{did.removeprefix(DID_KEY_PREFIX)}"
     return TrustedKeys(did=did, name=did, country=None, keys={method: key})
 
 
@@ -218,13 +237,15 @@ class DatabaseTrustRegistry:
             return cached
         session = self._require_session()
         changes = self._own_keys.changes_now() if self._own_keys is not None else 0
-        did, published = issuer_service.published_identity(session, settings=self._settings)
+        did, published = issuer_service.published_document_keys(session, settings=self._settings)
+        jws_keys = {verification_method_id(did, key.kid): key.public_key for key in published}
         own = TrustedKeys(
             did=did,
             name=ISSUER_NAMES["en"],
             country=None,
-            keys={verification_method_id(did, key.kid): key.public_key for key in published},
+            keys={m: key for m, key in jws_keys.items() if isinstance(key, Ed25519PublicKey)},
             own=True,
+            jws_keys=jws_keys,
         )
         if self._own_keys is not None:
             self._own_keys.put(did, own, changes=changes, seconds=OWN_KEYS_SECONDS)

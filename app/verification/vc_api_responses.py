@@ -21,7 +21,7 @@ from app.verification.checks import (
     Code,
     problem_type,
 )
-from app.verification.forms import Form
+from app.verification.forms import SD_JWT_VC_MEDIA_TYPE, VC_JWT_MEDIA_TYPE, Form
 from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.schemas import (
     CredentialResults,
@@ -33,6 +33,7 @@ from app.verification.schemas import (
     VerifyCredentialResult,
     VerifyPresentationResult,
 )
+from app.verification.sd_jwt_view import readable_document
 
 REQUIRED_CHECKS: Final = (
     CheckName.proof,
@@ -42,6 +43,7 @@ REQUIRED_CHECKS: Final = (
 )
 """What a VC API verifier must establish; the others (issuer, schema) are warnings."""
 _STATUS_CHECKS: Final = (CheckName.revocation, CheckName.suspension)
+_ENVELOPING: Final = {Form.vc_jwt: VC_JWT_MEDIA_TYPE, Form.sd_jwt_vc: SD_JWT_VC_MEDIA_TYPE}
 
 
 def problem_details(checks: tuple[Check, ...] | list[Check]) -> list[ProblemDetail]:
@@ -161,7 +163,7 @@ def _option_result(result: PresentationVerification, value: str | None) -> Input
 
 
 def _credential_results(result: CredentialVerification) -> CredentialResults:
-    document = result.document
+    document = readable_document(result)
     validity = result.check(CheckName.validity)
     proof_ok = result.check(CheckName.proof).status is CheckStatus.passed
     results = CredentialResults(
@@ -195,10 +197,9 @@ def _credential_results(result: CredentialVerification) -> CredentialResults:
 
 
 def _proof_inputs(result: CredentialVerification) -> list[Any]:
-    if result.form is Form.vc_jwt:
-        return [
-            {"type": "EnvelopingProof", "mediaType": "application/vc+jwt", "header": result.proof}
-        ]
+    if result.form in _ENVELOPING:
+        media_type = _ENVELOPING[result.form]
+        return [{"type": "EnvelopingProof", "mediaType": media_type, "header": result.proof}]
     if isinstance(result.proof, list):
         return list(result.proof)
     return [result.proof]

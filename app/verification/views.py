@@ -23,12 +23,15 @@ from app.standards.enums import Sector
 from app.standards.schemas import StandardRead
 from app.verification.card import AssessmentView, assessment_view
 from app.verification.checks import Check, Outcome
+from app.verification.disclosure_views import DisclosureView, disclosure_view
+from app.verification.forms import Form
 from app.verification.named_standards import achievement_of, standard_of
 from app.verification.page_labels import (
     CHECK_EXPLANATIONS,
     CHECK_SLUGS,
     CHECK_SYMBOLS,
     HOLDER_SIGNATURE,
+    SD_JWT_VC_CHECK_EXPLANATIONS,
     STATUS_NAMES,
     VERDICT_EXPLANATIONS,
     VERDICT_SLUGS,
@@ -37,6 +40,7 @@ from app.verification.page_labels import (
     Tone,
 )
 from app.verification.recognition_views import RecognitionView, recognition_view
+from app.verification.sd_jwt_view import readable_document
 from app.verification.service import CredentialReport, PresentationReport
 from app.verification.summary import CredentialSummary
 from app.web.i18n import gettext as translate
@@ -126,6 +130,7 @@ class ResultView:
     checks: list[CheckView]
     credential: CredentialView | None
     recognition: list[RecognitionView]
+    disclosure: DisclosureView | None = None
 
     @property
     def valid(self) -> bool:
@@ -160,14 +165,20 @@ def verdict_view(outcome: Outcome, language: Language) -> VerdictView:
     )
 
 
-def check_view(check: Check, language: Language, *, name: str | None = None) -> CheckView:
-    """One check in `language`, explained by its code rather than the engine's English."""
+def check_view(
+    check: Check, language: Language, *, name: str | None = None, form: Form | None = None
+) -> CheckView:
+    """One check in `language`, explained by its code rather than the engine's English
+    (and by the form's own words where the form gives the code another meaning)."""
+    explanation = CHECK_EXPLANATIONS[check.code]
+    if form is Form.sd_jwt_vc:
+        explanation = SD_JWT_VC_CHECK_EXPLANATIONS.get(check.code, explanation)
     return CheckView(
         name=translate(language, name or CHECKS[CHECK_SLUGS[check.name]]),
         status=check.status.value,
         outcome=translate(language, CHECK_OUTCOMES[check.status.value]),
         symbol=CHECK_SYMBOLS[check.status],
-        explanation=translate(language, CHECK_EXPLANATIONS[check.code]),
+        explanation=translate(language, explanation),
     )
 
 
@@ -180,7 +191,7 @@ def result_view(
     credential = (
         credential_view(
             report.summary,
-            document=result.document or {},
+            document=readable_document(result) or {},
             standard=standard,
             language=language,
             root_path=root_path,
@@ -190,9 +201,10 @@ def result_view(
     )
     return ResultView(
         verdict=verdict_view(result.outcome, language),
-        checks=[check_view(check, language) for check in result.checks],
+        checks=[check_view(check, language, form=result.form) for check in result.checks],
         credential=credential,
         recognition=[recognition_view(item, language) for item in report.recognition],
+        disclosure=disclosure_view(result, language),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from app.credentials.builder import OB_V3_CONTEXT, VC_V2_CONTEXT
 from app.standards.models import Standard
-from app.wallet.vct import build_type_metadata, vct_url
+from app.standards.vct import build_type_metadata, vct_url
 
 LDP_VC: Final = "OpenBadgeCredential_ldp_vc"
 JWT_VC_JSON: Final = "OpenBadgeCredential_jwt_vc_json"

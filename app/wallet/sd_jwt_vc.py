@@ -28,11 +28,11 @@ from app.crypto.multibase import encode_base64url
 from app.crypto.sd_jwt import Disclosable
 from app.keys.models import KeyAlgorithm
 from app.keys.service import KeyCache, NoSigningKey
+from app.standards.vct import vct_url
 from app.status import service as status_service
 from app.status import token_lists
 from app.status.models import StatusPurpose
 from app.wallet.errors import CredentialNotIssuable, InvalidHolderKey, UnsupportedAlgorithm
-from app.wallet.vct import vct_url
 
 FORMAT: Final = "dc+sd-jwt"
 TYP: Final = "dc+sd-jwt"

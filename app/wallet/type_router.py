@@ -12,7 +12,7 @@ from app.auth.dependencies import SettingsDep
 from app.db import SessionDep
 from app.routing import ProblemRoute
 from app.standards import service as standards_service
-from app.wallet.vct import build_type_metadata
+from app.standards.vct import build_type_metadata
 
 router = APIRouter(tags=["wallet"], route_class=ProblemRoute)
 

@@ -4,7 +4,8 @@ https://datatracker.ietf.org/doc/draft-ietf-oauth-sd-jwt-vc/ — the `vct` of ou
 `{public_base_url}/vct/{standard_code}`, and that URL resolves to this document: `display`
 entries (each with its REQUIRED `locale`) in English, Mexican Spanish and Canadian French,
 and claim metadata (`path`, labels in the three languages, `sd` always / never / allowed)
-that matches what `sd_jwt_vc.build_claims` makes disclosable.
+that matches what `app.wallet.sd_jwt_vc.build_claims` makes disclosable (it lives
+here, below verification, so the verifier can name what a holder withheld).
 """
 
 from __future__ import annotations
