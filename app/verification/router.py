@@ -64,6 +64,7 @@ _VERIFY_BODY: dict[str, Any] = {
         "content": {
             "application/json": _JSON_BODY,
             "application/vc+jwt": {"schema": {"type": "string"}},
+            "application/dc+sd-jwt": {"schema": {"type": "string"}},
             "application/vc": {"schema": {"type": "object"}},
             "application/vp": {"schema": {"type": "object"}},
         },
@@ -86,7 +87,8 @@ def _no_store(response: Response) -> None:
     responses=_UNUSABLE,
 )
 async def verify(request: Request) -> Response:
-    """Verify a credential (vc+jwt or Data Integrity) or a presentation; report each check.
+    """Verify a credential (vc+jwt, Data Integrity or SD-JWT VC) or a presentation; report
+    each check (an SD-JWT VC's answer adds what the holder disclosed and withheld).
 
     Not verified is an answer (200, `verified: false`, the failing checks and an `outcome`
     such as `tampered`, `revoked` or `expired`). Recognition is for `?country=` or the region

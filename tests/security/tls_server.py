@@ -4,6 +4,7 @@ host name, and handlers that answer at once, slowly, or never."""
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import socket
 import ssl
 import threading
@@ -21,7 +22,8 @@ Handler = Callable[[ssl.SSLSocket, threading.Event], None]
 
 
 def self_signed(folder: Path, host: str) -> tuple[Path, Path]:
-    """A certificate for `host` and its key, as PEM files in `folder`."""
+    """A certificate for `host` (a name, or an IP address) and its key, as PEM files in
+    `folder`; it is its own CA, for a client told to trust it alone."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
     now = datetime.datetime.now(datetime.UTC)
@@ -33,7 +35,7 @@ def self_signed(folder: Path, host: str) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([_san(host)]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
@@ -47,6 +49,13 @@ def self_signed(folder: Path, host: str) -> tuple[Path, Path]:
         )
     )
     return cert_path, key_path
+
+
+def _san(host: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        return x509.DNSName(host)
 
 
 def answer(body: bytes, status: str = "200 OK") -> Handler:

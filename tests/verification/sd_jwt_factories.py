@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.credentials.models import Credential
@@ -17,7 +18,9 @@ from app.crypto import jws, sd_jwt
 from app.verification.service import VerifierSetup
 from tests.credentials.factories import IssuingSetup
 from tests.verification.factories import VERIFY
-from tests.wallet.factories import holder_key, issued_credential, wallet_copy
+from tests.wallet.factories import holder_key
+from tests.wallet.test_openid4vci import Wallet
+from tests.wallet.test_openid4vci_sd_jwt import _key_proof, _offer_with_both_keys, _token
 
 SD_JWT_VC = "application/dc+sd-jwt"
 AUDIENCE = "https://employer.example"
@@ -44,10 +47,22 @@ class Held:
 
 
 def wallet_credential(client: TestClient, app: FastAPI, db: Session) -> Held:
-    """A credential issued over HTTP and its SD-JWT VC in a wallet."""
-    setup, credential = issued_credential(client, app, db)
+    """A credential issued over HTTP and received by a wallet over OpenID4VCI (offer,
+    token, nonce, key proof, credential endpoint) as an SD-JWT VC bound to its key."""
+    offered = _offer_with_both_keys(client, app, db)
+    token, configuration = _token(client, offered)
     holder = holder_key()
-    return Held(setup, credential, holder, wallet_copy(app, db, credential, holder))
+    response = Wallet(client).credential(
+        token,
+        {
+            "credential_configuration_id": configuration,
+            "proofs": {"jwt": [_key_proof(client, holder)]},
+        },
+    )
+    assert response.status_code == 200, response.text
+    [received] = response.json()["credentials"]
+    credential = db.scalars(select(Credential).where(Credential.id == offered.credential_id)).one()
+    return Held(offered.setup, credential, holder, received["credential"])
 
 
 def bound(
