@@ -105,10 +105,15 @@ fuzz: install
 	$(BIN)/python -m tests.fuzzing.run --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED) --stateful \
 		--report-dir var/fuzz
 
-bench: setup
+## Every benchmark, each printing ratios against a baseline measured in the same run
+## (bench/README.md). The HTTP ones use PostgreSQL when one answers (load.py requires it).
+bench: setup interop
 	$(BIN)/python bench/canonicalize.py
 	$(BIN)/python bench/issuance.py
 	$(BIN)/python bench/verify.py
+	$(BIN)/python bench/overhead.py
+	$(BIN)/python bench/http_issuance.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(INTEROP)/node_modules

@@ -178,7 +178,9 @@ def node_rate(setup: Setup, settings: Settings, seconds: float) -> tuple[float, 
     return output["count"] / output["seconds"], output["cpuSeconds"] / output["count"] * 1000
 
 
-def http_rate(setup: Setup, port: int, server_pid: int, seconds: float, start: int) -> LoadResult:
+def http_rate(
+    setup: Setup, port: int, server_pid: int, seconds: float, start: int, connections: int
+) -> LoadResult:
     host = f"{harness.HOST}:{port}"
     headers = {"Authorization": f"Bearer {setup.token}", "Content-Type": "application/json"}
 
@@ -187,11 +189,11 @@ def http_rate(setup: Setup, port: int, server_pid: int, seconds: float, start: i
         return request_bytes("POST", "/api/v1/credentials", host=host, body=body, headers=headers)
 
     return run_load(
-        f"POST /api/v1/credentials, {CONNECTIONS} connections",
+        f"POST /api/v1/credentials, {connections} connections",
         harness.HOST,
         port,
         make,
-        connections=CONNECTIONS,
+        connections=connections,
         seconds=seconds,
         check=lambda _n, status, _body: status == 201,
         start_number=start,
@@ -205,6 +207,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="rounds (default 2)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes")
     parser.add_argument("--engine", choices=("auto", "postgres", "sqlite"), default="auto")
+    parser.add_argument("--connections", type=int, default=CONNECTIONS, help="default 64")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="nassc-bench-") as name:
@@ -216,14 +219,16 @@ def main() -> None:
             setup = prepare(settings)
             print(
                 f"cores: {os.cpu_count()}; server: nassc serve --workers {args.workers}; "
-                f"database: {url.split(':', 1)[0]}; {CONNECTIONS} connections"
+                f"database: {url.split(':', 1)[0]}; {args.connections} connections"
             )
             with harness.serve(env, port, workers=args.workers) as server:
-                http_rate(setup, port, server.pid, 1.0, start=1_000_000)  # warm up
+                http_rate(setup, port, server.pid, 1.0, 1_000_000, args.connections)  # warm up
                 for round_ in range(1, args.rounds + 1):
                     di, both, bare_cpu = bare_rates(setup, args.seconds / 2)
                     node, node_cpu = node_rate(setup, settings, args.seconds)
-                    http = http_rate(setup, port, server.pid, args.seconds, start=round_ * 100_000)
+                    http = http_rate(
+                        setup, port, server.pid, args.seconds, round_ * 100_000, args.connections
+                    )
                     _report(round_, di, both, bare_cpu, node, node_cpu, http)
 
 

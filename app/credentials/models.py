@@ -1,4 +1,4 @@
-"""Issued credentials, their wallet copies, idempotency records, batch jobs and their rows."""
+"""Issued credentials (ours and tracked VC API ones), wallet copies, idempotency, batches."""
 
 from __future__ import annotations
 
@@ -82,6 +82,34 @@ class WalletCredential(Base):
     token_list_id: Mapped[int] = mapped_column(ForeignKey("status_list.id"))
     token_index: Mapped[int]
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VcApiCredential(Base):
+    """A credential issued through the W3C VC API with entries in our status lists, tracked
+    by its id (or `options.credentialId`) so its status can be changed; nothing else of it
+    is kept. Its bits are set in the lists like those of our own credentials."""
+
+    __tablename__ = "vc_api_credential"
+    __table_args__ = (
+        UniqueConstraint(
+            "revocation_list_id", "revocation_index", name="uq_vc_api_credential_revocation"
+        ),
+        UniqueConstraint(
+            "suspension_list_id", "suspension_index", name="uq_vc_api_credential_suspension"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(500), primary_key=True)
+    issuer_did: Mapped[str] = mapped_column(String(200))
+    issued_by: Mapped[str] = mapped_column(String(100))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), index=True, default=CredentialStatus.active)
+    status_reason: Mapped[str | None] = mapped_column(String(1000))
+    status_changed_at: Mapped[datetime | None]
+    revocation_list_id: Mapped[int | None] = mapped_column(ForeignKey("status_list.id"))
+    revocation_index: Mapped[int | None]
+    suspension_list_id: Mapped[int | None] = mapped_column(ForeignKey("status_list.id"))
+    suspension_index: Mapped[int | None]
 
 
 class IdempotencyRecord(Base):

@@ -9,8 +9,11 @@ it with an `eddsa-rdfc-2022` proof (default) or as an enveloped `vc+jwt`
 
 The identity is the NASSC did:web with its active key, or an issuer instance's did:key.
 Status entries come from this service's own lists, signed by the NASSC did:web, so only
-that identity issues with status. Each issuance is audited as `credential.vc-api-issue`
-(the credential's id or digest, the verification method, never the claims).
+that identity issues with status. A credential issued with status entries is tracked by its
+id (or `options.credentialId`) so `POST /credentials/status` can change its status
+(`app.status.vc_api_status`); one without either cannot be changed later. Each issuance is
+audited as `credential.vc-api-issue` (the credential's id or digest, the verification
+method, never the claims).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from app.crypto.errors import CryptoError, JoseError, UnknownContextError
 from app.crypto.rdfc import canonicalize
 from app.errors import ValidationFailed
 from app.status import service as status_service
+from app.status import vc_api_status
+from app.status.allocation import Allocation
 from app.status.builder import status_entry
 from app.status.models import StatusPurpose
 
@@ -66,6 +71,8 @@ class IssueRequest:
     credential: dict[str, Any]
     enveloping: bool
     status_purposes: tuple[StatusPurpose, ...]
+    credential_id: str | None = None
+    """`options.credentialId`: what status changes name the credential by (default: its id)."""
 
 
 def status_purposes(value: Any) -> tuple[StatusPurpose, ...]:
@@ -116,16 +123,18 @@ def _add_status(
     status_signer: IssuerSigner,
     base_url: str,
     now: datetime,
-) -> None:
+) -> dict[StatusPurpose, Allocation]:
     """Allocate one entry per purpose in this service's lists and publish new lists."""
     kept, requested = _requested_entries(document)
     wanted = tuple(dict.fromkeys([*purposes, *requested]))
     if not wanted:
-        return
+        return {}
     entries: list[Any] = list(kept)
     list_ids: list[int] = []
+    allocations: dict[StatusPurpose, Allocation] = {}
     for purpose in wanted:
         [allocation] = status_service.allocate(session, purpose=purpose, count=1, now=now)
+        allocations[purpose] = allocation
         list_ids.append(allocation.list_id)
         entries.append(
             status_entry(
@@ -144,6 +153,7 @@ def _add_status(
         only_new=True,
     )
     document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+    return allocations
 
 
 def _prepare(document: dict[str, Any], *, now: datetime) -> dict[str, Any]:
@@ -208,7 +218,7 @@ def issue(
     if (request.status_purposes or requested) and status_signer is None:
         raise StatusUnavailable(f"{signer.did} cannot issue status entries; use the default.")
     if status_signer is not None:
-        _add_status(
+        allocations = _add_status(
             session,
             document,
             purposes=request.status_purposes,
@@ -216,6 +226,16 @@ def issue(
             base_url=base_url,
             now=now,
         )
+        tracking_id = request.credential_id or document.get("id")
+        if allocations and isinstance(tracking_id, str):
+            vc_api_status.record(
+                session,
+                credential_id=tracking_id,
+                issuer_did=signer.did,
+                issued_by=principal.subject,
+                entries=allocations,
+                now=now,
+            )
     secured = _secure(document, signer=signer, enveloping=request.enveloping, now=now)
     audit_service.record(
         session,

@@ -1,5 +1,6 @@
-"""W3C VC API issuing: `POST /credentials/issue` (the NASSC did:web) and
-`POST /instances/{id}/credentials/issue` (an issuer instance's did:key)."""
+"""W3C VC API issuing: `POST /credentials/issue` (the NASSC did:web),
+`POST /instances/{id}/credentials/issue` (an issuer instance's did:key) and
+`POST /credentials/status` (the status of what was issued with status entries)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,18 @@ from app.auth.roles import Principal
 from app.credentials import idempotency, vc_api
 from app.credentials.dependencies import ContextsDep, SignerDep
 from app.credentials.signing import IssuerSigner, instance_signer
-from app.credentials.vc_api_schemas import IssueCredentialRequest, IssueCredentialResponse
+from app.credentials.vc_api_schemas import (
+    IssueCredentialRequest,
+    IssueCredentialResponse,
+    UpdateStatusRequest,
+    UpdateStatusResponse,
+)
 from app.db import SessionDep, utcnow
 from app.issuer import instances
 from app.keys.dependencies import KeyStoreDep
 from app.routing import ProblemRoute
+from app.status import vc_api_status
+from app.status.schemas import StatusAction
 
 router = APIRouter(tags=["W3C VC API"], route_class=ProblemRoute)
 
@@ -73,6 +81,7 @@ def _issue(
         credential=body.credential,
         enveloping=options is not None and options.securing_mechanism == "EnvelopingProof",
         status_purposes=vc_api.status_purposes(options.status_purpose if options else None),
+        credential_id=options.credential_id if options else None,
     )
     secured = vc_api.issue(
         session,
@@ -143,4 +152,55 @@ def issue_credential_as_instance(
         signer=signer,
         status_signer=None,
         idempotency_key=idempotency_key,
+    )
+
+
+@router.post(
+    "/credentials/status",
+    response_model=UpdateStatusResponse,
+    responses={
+        404: {"description": "No credential with status entries by that id (for this caller)"},
+        409: {"description": "The change does not apply, or there is no entry of that purpose"},
+    },
+)
+def update_credential_status(
+    body: UpdateStatusRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    signer: SignerDep,
+    principal: IssuingPrincipal,
+) -> UpdateStatusResponse:
+    """W3C VC API: set the status of a credential issued here with status entries.
+
+    `statusPurpose` `revocation` with `status` true revokes (for good); `suspension` true
+    suspends and false reinstates. The lists are re-signed in the same transaction. Staff
+    may change any such credential; a provider client only those it issued.
+    """
+    change = None
+    for item in body.items():
+        if item.status_purpose == "revocation" and not item.status:
+            raise vc_api.InvalidStatusRequest("A revocation cannot be undone.")
+        action = (
+            StatusAction.revoke
+            if item.status_purpose == "revocation"
+            else StatusAction.suspend
+            if item.status
+            else StatusAction.reinstate
+        )
+        change = vc_api_status.change_status(
+            session,
+            credential_id=body.credential_id,
+            action=action,
+            reason=None,
+            signer=signer,
+            base_url=settings.public_base_url,
+            now=utcnow(),
+            actor=principal,
+        )
+    if change is None:
+        raise vc_api.InvalidStatusRequest("Name at least one status to set.")
+    return UpdateStatusResponse(
+        credential_id=change.id,
+        status=change.status.value,
+        lists_republished=change.lists_republished,
     )

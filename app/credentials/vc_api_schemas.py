@@ -29,6 +29,13 @@ class IssueOptions(BaseModel):
         alias="statusPurpose",
         description="revocation and/or suspension: adds BitstringStatusListEntry entries",
     )
+    credential_id: str | None = Field(
+        default=None,
+        alias="credentialId",
+        min_length=1,
+        max_length=500,
+        description="What POST /credentials/status names the credential by (default: its id)",
+    )
 
 
 class IssueCredentialRequest(BaseModel):
@@ -53,3 +60,41 @@ class IssueCredentialResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     verifiable_credential: dict[str, Any] = Field(alias="verifiableCredential")
+
+
+class CredentialStatusItem(BaseModel):
+    """One status to set: `{type, statusPurpose, status}` (`status` true sets the bit)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    type: Literal["BitstringStatusListEntry", "BitstringStatusListCredential"] = (
+        "BitstringStatusListEntry"
+    )
+    status_purpose: Literal["revocation", "suspension"] = Field(alias="statusPurpose")
+    status: bool = True
+
+
+class UpdateStatusRequest(BaseModel):
+    """VC API `UpdateCredentialStatus`: the credential's id and the statuses to set."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    credential_id: str = Field(alias="credentialId", min_length=1, max_length=500)
+    credential_status: CredentialStatusItem | list[CredentialStatusItem] = Field(
+        alias="credentialStatus"
+    )
+
+    def items(self) -> list[CredentialStatusItem]:
+        """The statuses to set, in order."""
+        status = self.credential_status
+        return status if isinstance(status, list) else [status]
+
+
+class UpdateStatusResponse(BaseModel):
+    """The credential's status after the change."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    credential_id: str = Field(alias="credentialId")
+    status: str
+    lists_republished: list[str] = Field(alias="listsRepublished")

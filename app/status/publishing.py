@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.credentials.models import Credential, CredentialStatus
+from app.credentials.models import Credential, CredentialStatus, VcApiCredential
 from app.credentials.signing import IssuerSigner
 from app.crypto.status_list import Bitstring, encode_list
 from app.status import token_lists
@@ -123,19 +123,23 @@ def published_lists(
 
 
 def _bitstring(session: Session, status_list: StatusList) -> Bitstring:
-    if status_list.purpose == StatusPurpose.revocation.value:
-        indexes = select(Credential.revocation_index).where(
-            Credential.revocation_list_id == status_list.id,
-            Credential.status == CredentialStatus.revoked.value,
-        )
-    else:
-        indexes = select(Credential.suspension_index).where(
-            Credential.suspension_list_id == status_list.id,
-            Credential.status == CredentialStatus.suspended.value,
-        )
+    """The list's bits: the entries of our credentials and of tracked VC API credentials
+    whose status is the list's purpose."""
     bits = Bitstring(DOMAIN_SIZE)
-    for index in session.scalars(indexes):
-        bits.set(index)
+    for model in (Credential, VcApiCredential):
+        if status_list.purpose == StatusPurpose.revocation.value:
+            indexes = select(model.revocation_index).where(
+                model.revocation_list_id == status_list.id,
+                model.status == CredentialStatus.revoked.value,
+            )
+        else:
+            indexes = select(model.suspension_index).where(
+                model.suspension_list_id == status_list.id,
+                model.status == CredentialStatus.suspended.value,
+            )
+        for index in session.scalars(indexes):
+            if index is not None:
+                bits.set(index)
     return bits
 
 

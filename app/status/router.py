@@ -18,7 +18,7 @@ from app.credentials.dependencies import SignerDep
 from app.crypto import token_status_list as tsl
 from app.db import SessionDep, utcnow
 from app.routing import ProblemRoute
-from app.status import service, token_lists
+from app.status import service, token_lists, vc_api_status
 from app.status.publishing import parse_list_id
 from app.status.schemas import (
     CredentialStatusRead,
@@ -167,9 +167,10 @@ def change_credential_status(
     """Revoke (permanent), suspend (reversible) or reinstate a credential, and re-sign its list.
 
     `revoke` and `suspend` need a `reason` (422 without one); `reinstate` lifts a suspension,
-    with a reason if staff want to give one. A revoked credential stays revoked.
+    with a reason if staff want to give one. A revoked credential stays revoked. The id may
+    also be that of a credential issued through the VC API with status entries.
     """
-    return service.change_credential_status(
+    return vc_api_status.change_any_status(
         session,
         credential_id=credential_id,
         action=action,

@@ -33,16 +33,12 @@ from app.auth.roles import Principal
 from app.credentials.errors import CredentialNotFound
 from app.credentials.models import Credential, CredentialStatus, WalletCredential
 from app.credentials.signing import IssuerSigner
-from app.errors import AppError, ValidationFailed
+from app.errors import ValidationFailed
 from app.standards.models import Standard
 from app.status.allocation import LIST_SIZE, Allocation, allocate, status_entries
 from app.status.builder import SecuredList, list_url
 from app.status.errors import (
     ConcurrentStatusChange,
-    CredentialAlreadyRevoked,
-    CredentialAlreadySuspended,
-    CredentialNotSuspended,
-    CredentialRevoked,
     ReasonRequired,
     TooManyCredentials,
 )
@@ -57,6 +53,7 @@ from app.status.publishing import (
 )
 from app.status.schemas import MAX_CREDENTIALS_PER_CHANGE, StatusAction, StatusChangeBulk
 from app.status.token_lists import token_list_url
+from app.status.transitions import SKIP_ERRORS, TRANSITIONS
 
 __all__ = [
     "LIST_SIZE",
@@ -112,36 +109,6 @@ class CredentialStatusChange:
     status_reason: str | None
     status_changed_at: datetime
     lists_republished: list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Transition:
-    target: CredentialStatus
-    skip: dict[CredentialStatus, type[AppError]]
-
-
-_TRANSITIONS = {
-    StatusAction.revoke: _Transition(
-        CredentialStatus.revoked, {CredentialStatus.revoked: CredentialAlreadyRevoked}
-    ),
-    StatusAction.suspend: _Transition(
-        CredentialStatus.suspended,
-        {
-            CredentialStatus.revoked: CredentialRevoked,
-            CredentialStatus.suspended: CredentialAlreadySuspended,
-        },
-    ),
-    StatusAction.reinstate: _Transition(
-        CredentialStatus.active,
-        {
-            CredentialStatus.revoked: CredentialRevoked,
-            CredentialStatus.active: CredentialNotSuspended,
-        },
-    ),
-}
-_SKIP_ERRORS = {
-    error.slug: error for transition in _TRANSITIONS.values() for error in transition.skip.values()
-}
 
 
 # --- selecting credentials -------------------------------------------------------------------
@@ -205,7 +172,7 @@ def change_statuses(
     active credential is suspended and only a suspended one reinstated. Unknown ids fail the
     whole change (`CredentialNotFound`) so a typo never passes as a partial success.
     """
-    transition = _TRANSITIONS[action]
+    transition = TRANSITIONS[action]
     ids = sorted(set(credential_ids))
     rows = {row.id: row for chunk in _chunks(ids) for row in session.execute(_locked(chunk))}
     missing = [credential_id for credential_id in ids if credential_id not in rows]
@@ -336,10 +303,10 @@ def change_credential_status(
         actor=actor,
     )
     if result.skipped:
-        raise _SKIP_ERRORS[result.skipped[0].reason]()
+        raise SKIP_ERRORS[result.skipped[0].reason]()
     return CredentialStatusChange(
         id=credential_id,
-        status=_TRANSITIONS[action].target,
+        status=TRANSITIONS[action].target,
         status_reason=reason,
         status_changed_at=now,
         lists_republished=result.lists_republished,

@@ -42,6 +42,7 @@ from app.crypto.data_integrity import (
 from app.crypto.did import did_of
 from app.crypto.errors import CryptoError, InvalidMultikeyError, JoseError, UnknownContextError
 from app.crypto.jose import decode_vc_jwt_header, issuer_id, verify_vc_jwt
+from app.crypto.jws import PublicKey
 from app.crypto.multikey import DID_KEY_PREFIX, public_key_from_did_key
 from app.crypto.sd_jwt import KeyBindingExpectation
 from app.verification.checks import (
@@ -65,8 +66,10 @@ from app.verification.proofs import Proofs
 from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.sd_jwt_vc import verify_sd_jwt_vc
 from app.verification.status_check import EntryResult, StatusListSource, check_status
-from app.verification.trust import KeyResolver, TrustedKeys, TrustRegistry
+from app.verification.trust import KeyResolver, TrustedKeys, TrustRegistry, resolve_did_key
 from app.verification.validity import check_validity
+from app.verification.vc_jwt_v1 import MEDIA_TYPE as JWT_MEDIA_TYPE
+from app.verification.vc_jwt_v1 import check_credential_jwt, check_presentation_jwt
 
 AUTHENTICATION: Final = "authentication"
 _JOSE_FORBIDDEN_CLAIMS: Final = ("vc", "vp")
@@ -145,6 +148,8 @@ class VerificationEngine:
         proof_input: ProofInput
         if item.form is Form.vc_jwt:
             proof_check, document, proof_input = self._jwt_proof(item, keys, claimed_issuer)
+        elif item.form is Form.jwt_vc_1_1:
+            proof_check, document, proof_input = check_credential_jwt(item, keys)
         else:
             proof_check, document, proof_input = check_proofs(
                 item.claimed,
@@ -165,7 +170,9 @@ class VerificationEngine:
             contexts=self._contexts,
             now=self._now,
         )
-        validity = check_validity(document, now=self._now, jwt_claims=item.form is Form.vc_jwt)
+        validity = check_validity(
+            document, now=self._now, jwt_claims=item.jws.payload if item.jws else None
+        )
         return _result(
             item,
             (proof_check, issuer_check, validity, status.revocation, status.suspension, schema),
@@ -271,7 +278,15 @@ class VerificationEngine:
         """Each held credential, and the holder's own proof if the presentation has one."""
         credentials = tuple(self.verify(item) for item in presentation.credentials)
         holder = holder_of(presentation.document)
-        if presentation.jws is not None:
+        if presentation.jws is not None and presentation.legacy_jwt:
+            proof_check = check_presentation_jwt(
+                presentation.jws,
+                holder=holder,
+                challenge=challenge,
+                domain=domain,
+                key_for=self._holder_jws_key,
+            )
+        elif presentation.jws is not None:
             proof_check = check_holder_jws(
                 presentation.jws,
                 holder=holder,
@@ -288,7 +303,8 @@ class VerificationEngine:
             outcomes.append(Outcome.invalid)
         proof = presentation.document.get("proof")
         if presentation.jws is not None:
-            proof = {"type": "EnvelopingProof", "mediaType": "application/vp+jwt"}
+            media_type = JWT_MEDIA_TYPE if presentation.legacy_jwt else "application/vp+jwt"
+            proof = {"type": "EnvelopingProof", "mediaType": media_type}
             proof["header"] = presentation.jws.header
         return PresentationVerification(
             proof=proof_check,
@@ -366,6 +382,11 @@ class VerificationEngine:
                 return None
         trusted = self._registry.lookup(did_of(method))
         return trusted.keys.get(method) if trusted is not None else None
+
+    def _holder_jws_key(self, method: str) -> PublicKey | None:
+        """A holder's Ed25519 or P-256 key: did:key offline, else a trusted DID's."""
+        keys = resolve_did_key(did_of(method)) or self._registry.lookup(did_of(method))
+        return keys.jws_key(method) if keys is not None else None
 
 
 def _proof_input(item: CredentialInput) -> ProofInput:

@@ -9,6 +9,10 @@ Accepted forms:
   an `EnvelopedVerifiableCredential` (`data:application/vc+jwt,…`,
   https://www.w3.org/TR/vc-data-model-2.0/#enveloped-verifiable-credentials), or an SD-JWT
   VC in one (`data:application/dc+sd-jwt,…`).
+- on the W3C VC API endpoints only (`legacy_jwt`), the VC Data Model 1.1 JWT encoding
+  (https://www.w3.org/TR/vc-data-model-1.1/#json-web-token): a JWT whose `vc` (or `vp`)
+  claim holds the credential (or presentation), enveloped as `data:application/jwt,…`
+  (`app.verification.vc_jwt_v1` checks it).
 
 Input that is not recognisably one of these raises `UnverifiableInput` (a 400 problem).
 Input that is recognisably a credential but broken (no proof, a bad header) is parsed and
@@ -42,6 +46,8 @@ ENVELOPED_VP_TYPE: Final = "EnvelopedVerifiablePresentation"
 VC_JWT_DATA_URL: Final = "data:application/vc+jwt,"
 SD_JWT_VC_DATA_URL: Final = "data:application/dc+sd-jwt,"
 VP_JWT_DATA_URL: Final = "data:application/vp+jwt,"
+JWT_DATA_URL: Final = "data:application/jwt,"
+"""RFC 7519's media type: the VC Data Model 1.1 JWT encoding (a `vc` or `vp` claim)."""
 VCDM_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 MAX_PRESENTED_CREDENTIALS: Final = 10
 """A presentation holding more is refused: each Data Integrity proof costs milliseconds of CPU."""
@@ -73,6 +79,8 @@ class Form(StrEnum):
     vc_jwt = "vc+jwt"
     data_integrity = "data-integrity"
     sd_jwt_vc = "dc+sd-jwt"
+    jwt_vc_1_1 = "jwt"
+    """A JWT whose `vc` claim holds the credential (VC Data Model 1.1 §6.3.1); VC API only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +110,9 @@ class PresentationInput:
     jws: CompactJws | None = None
     """The holder's JWS when the presentation came enveloped (vp+jwt); `document` is its
     payload."""
+    legacy_jwt: bool = False
+    """The JWS is a VC Data Model 1.1 JWT (`data:application/jwt,…`): `document` is its `vp`
+    claim."""
 
 
 Submission = CredentialInput | PresentationInput
@@ -165,8 +176,9 @@ def submission_from_json(value: Any) -> Submission:
 _WRAPPERS: Final = ("credential", "presentation", "verifiableCredential", "verifiablePresentation")
 
 
-def credential_from_value(value: Any) -> CredentialInput:
-    """A credential from a JSON value: a secured object, an enveloped JWS, or a JWS string."""
+def credential_from_value(value: Any, *, legacy_jwt: bool = False) -> CredentialInput:
+    """A credential from a JSON value: a secured object, an enveloped JWS, or a JWS string
+    (with `legacy_jwt`, also an enveloped VC Data Model 1.1 JWT)."""
     if isinstance(value, str):
         text = value.strip()
         return credential_from_sd_jwt(text) if "~" in text else credential_from_token(text)
@@ -174,7 +186,7 @@ def credential_from_value(value: Any) -> CredentialInput:
         raise UnverifiableInput("A credential is a JSON object, a vc+jwt or an SD-JWT VC string.")
     types = types_of(value)
     if ENVELOPED_VC_TYPE in types:
-        return _enveloped(value)
+        return _enveloped(value, legacy_jwt=legacy_jwt)
     if VP_TYPE in types:
         raise UnverifiableInput("This is a presentation; send it as a presentation.")
     if VC_TYPE not in types:
@@ -183,12 +195,14 @@ def credential_from_value(value: Any) -> CredentialInput:
     return CredentialInput(form=Form.data_integrity, claimed=value)
 
 
-def presentation_from_value(value: Any) -> PresentationInput:
-    """A presentation from a JSON value, with each credential it holds parsed."""
+def presentation_from_value(value: Any, *, legacy_jwt: bool = False) -> PresentationInput:
+    """A presentation from a JSON value, with each credential it holds parsed (with
+    `legacy_jwt`, VC Data Model 1.1 JWTs are accepted too, see the module docstring)."""
     jws = None
+    legacy = False
     if isinstance(value, dict) and ENVELOPED_VP_TYPE in types_of(value):
-        jws = _enveloped_presentation(value)
-        value = jws.payload
+        jws, legacy = _enveloped_presentation(value, legacy_jwt=legacy_jwt)
+        value = jws.payload.get("vp") if legacy else jws.payload
     if not isinstance(value, dict) or VP_TYPE not in types_of(value):
         raise UnverifiableInput(
             "A presentation is an object whose type has VerifiablePresentation."
@@ -202,7 +216,10 @@ def presentation_from_value(value: Any) -> PresentationInput:
             max_credentials=MAX_PRESENTED_CREDENTIALS,
         )
     return PresentationInput(
-        document=value, credentials=[credential_from_value(i) for i in items], jws=jws
+        document=value,
+        credentials=[credential_from_value(i, legacy_jwt=legacy_jwt) for i in items],
+        jws=jws,
+        legacy_jwt=legacy,
     )
 
 
@@ -258,34 +275,54 @@ def _check_envelope(value: dict[str, Any], kind: str) -> None:
         raise UnverifiableInput(f"An {kind}'s type must be {kind}.")
 
 
-def _enveloped_presentation(value: dict[str, Any]) -> CompactJws:
-    """The holder's JWS inside an EnvelopedVerifiablePresentation (`data:application/vp+jwt,…`)."""
+def _enveloped_presentation(value: dict[str, Any], *, legacy_jwt: bool) -> tuple[CompactJws, bool]:
+    """The holder's JWS inside an EnvelopedVerifiablePresentation (`data:application/vp+jwt,…`
+    or, with `legacy_jwt`, `data:application/jwt,…`), and whether it is the latter."""
     _check_envelope(value, ENVELOPED_VP_TYPE)
     identifier = value.get("id")
-    if not isinstance(identifier, str) or not identifier.startswith(VP_JWT_DATA_URL):
+    legacy = legacy_jwt and isinstance(identifier, str) and identifier.startswith(JWT_DATA_URL)
+    prefix = JWT_DATA_URL if legacy else VP_JWT_DATA_URL
+    if not isinstance(identifier, str) or not identifier.startswith(prefix):
         raise UnverifiableInput(
             f"An EnvelopedVerifiablePresentation's id must be a {VP_JWT_DATA_URL}… data URL."
         )
     try:
-        jws = decode_compact_jws(identifier.removeprefix(VP_JWT_DATA_URL).strip())
+        jws = decode_compact_jws(identifier.removeprefix(prefix).strip())
     except JoseError as error:
         raise UnverifiableInput("The enveloped presentation is not a compact JWS.") from error
     if not jws.signature:
         raise UnverifiableInput("The JWS has no signature.")
-    return jws
+    if legacy and not isinstance(jws.payload.get("vp"), dict):
+        raise UnverifiableInput("An application/jwt presentation holds it in its vp claim.")
+    return jws, legacy
 
 
-def _enveloped(value: dict[str, Any]) -> CredentialInput:
+def _enveloped(value: dict[str, Any], *, legacy_jwt: bool) -> CredentialInput:
     _check_envelope(value, ENVELOPED_VC_TYPE)
     identifier = value.get("id")
     if isinstance(identifier, str) and identifier.startswith(SD_JWT_VC_DATA_URL):
         return credential_from_sd_jwt(identifier.removeprefix(SD_JWT_VC_DATA_URL).strip())
+    if legacy_jwt and isinstance(identifier, str) and identifier.startswith(JWT_DATA_URL):
+        return _legacy_credential(identifier.removeprefix(JWT_DATA_URL).strip())
     if not isinstance(identifier, str) or not identifier.startswith(VC_JWT_DATA_URL):
         raise UnverifiableInput(
             f"An EnvelopedVerifiableCredential's id must be a {VC_JWT_DATA_URL}… or "
             f"{SD_JWT_VC_DATA_URL}… data URL."
         )
     return credential_from_token(identifier.removeprefix(VC_JWT_DATA_URL).strip())
+
+
+def _legacy_credential(token: str) -> CredentialInput:
+    """A VC Data Model 1.1 JWT: `claimed` is its `vc` claim (the JWT's own claims are the
+    JWS payload, checked against it by `app.verification.vc_jwt_v1`)."""
+    item = credential_from_token(token)
+    credential = item.claimed.get("vc")
+    if not isinstance(credential, dict) or VC_TYPE not in types_of(credential):
+        raise UnverifiableInput("An application/jwt credential holds it in its vc claim.")
+    _require_size(credential)
+    return CredentialInput(
+        form=Form.jwt_vc_1_1, claimed=credential, token=token, header=item.header, jws=item.jws
+    )
 
 
 def _require_size(document: dict[str, Any]) -> None:

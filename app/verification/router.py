@@ -185,7 +185,7 @@ async def verify_credential_vc_api(
     `warnings`. Not verified: 400 with the same body and a non-empty `errors`.
     """
     try:
-        item = forms.credential_from_value(body.verifiable_credential)
+        item = forms.credential_from_value(body.verifiable_credential, legacy_jwt=True)
     except AppError as error:
         raise _not_usable(error) from None
     options = body.options
@@ -226,7 +226,7 @@ async def verify_presentation_vc_api(
     """W3C VC API: verify a presentation (its holder proof, with the challenge and domain
     asked for) and every credential it holds. Not verified: 400 with `errors`."""
     try:
-        presentation = forms.presentation_from_value(body.verifiable_presentation)
+        presentation = forms.presentation_from_value(body.verifiable_presentation, legacy_jwt=True)
     except AppError as error:
         raise _not_usable(error) from None
     options = body.options

@@ -79,7 +79,7 @@ def verify_sd_jwt_vc(
     proof, verified = _proof(item, keys, key_binding, now=now)
     if verified is None:
         return _unverified(item, issuer, schema, claimed_issuer, trusted, proof)
-    validity = check_validity(verified.claims, now=now, jwt_claims=True)
+    validity = check_validity(verified.claims, now=now, jwt_claims=verified.claims)
     status = check_token_status(verified.claims, issuer=keys, source=status_lists, now=now)
     checks = (proof, issuer, validity, status.revocation, status.suspension, schema)
     return CredentialVerification(

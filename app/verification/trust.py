@@ -31,6 +31,7 @@ from app.crypto.did import did_web_host, verification_method_id
 from app.crypto.errors import InvalidMultikeyError
 from app.crypto.multikey import (
     DID_KEY_PREFIX,
+    p256_public_key_from_multibase,
     public_key_from_did_key,
     public_key_from_jwk,
     public_key_from_multibase,
@@ -43,6 +44,8 @@ from app.verification.models import TrustedIssuer
 MULTIKEY: Final = "Multikey"
 JSON_WEB_KEY: Final = "JsonWebKey"
 _CACHE_SIZE: Final = 256
+P256_DID_KEY_START: Final = "zDn"
+"""A P-256 Multikey (multicodec 0x1200) starts so (`app.crypto.multikey`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +88,19 @@ def resolve_did_key(did: str) -> TrustedKeys | None:
     verifier checks signatures of any issuer it can resolve, and reports trust apart)."""
     if not did.startswith(DID_KEY_PREFIX) or "#" in did:
         return None
+    multibase = did.removeprefix(DID_KEY_PREFIX)
+    method = f"{did}#{multibase}"
+    if multibase.startswith(P256_DID_KEY_START):
+        # A P-256 key signs JWS (ES256) only: Data Integrity here is eddsa-rdfc-2022.
+        try:
+            p256 = p256_public_key_from_multibase(multibase)
+        except InvalidMultikeyError:
+            return None
+        return TrustedKeys(did=did, name=did, country=None, keys={}, jws_keys={method: p256})
     try:
         key = public_key_from_did_key(did)
     except InvalidMultikeyError:
         return None
-    method = f"{did}#{did.removeprefix(DID_KEY_PREFIX)}"
     return TrustedKeys(did=did, name=did, country=None, keys={method: key})
 
 

@@ -15,15 +15,16 @@ from app.verification.dates import parse_datetime, parse_numeric_date
 
 
 def check_validity(
-    document: Mapping[str, Any], *, now: datetime, jwt_claims: bool = False
+    document: Mapping[str, Any], *, now: datetime, jwt_claims: Mapping[str, Any] | None = None
 ) -> Check:
     """Whether `now` lies within the credential's `validFrom` … `validUntil`.
 
-    With `jwt_claims` (a vc+jwt's payload) also within its `nbf` … `exp` when present
-    (RFC 7519 §4.1.4–4.1.5): the JWS check reads no clock and leaves them to this one.
+    With `jwt_claims` (the payload of the JWS the credential came in) also within its
+    `nbf` … `exp` when present (RFC 7519 §4.1.4–4.1.5): the JWS check reads no clock and
+    leaves them to this one.
     """
-    if jwt_claims:
-        failed = _check_jwt_validity(document, now=now)
+    if jwt_claims is not None:
+        failed = _check_jwt_validity(jwt_claims, now=now)
         if failed is not None:
             return failed
     raw_from, raw_until = document.get("validFrom"), document.get("validUntil")

@@ -29,6 +29,7 @@ from app.credentials.models import Credential
 from app.crypto import jws
 from app.db import make_engine, make_sessionmaker, utcnow
 from app.deliveries import service as deliveries_service
+from app.issuer.service import issuer_did
 from app.keys import service as keys_service
 from app.main import create_app
 from app.ops.backup import backup_tables, export_backup, import_backup
@@ -179,6 +180,31 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
         json={"name": "Conformance runs"},
     )
     assert instance.status_code == 201, instance.text
+    # A VC API credential issued with a status entry, revoked through the VC API.
+    vc_api_credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:6f1c2f4e-backup-vc-api",
+        "type": ["VerifiableCredential"],
+        "issuer": issuer_did(app.state.settings),
+        "credentialSubject": {"id": "did:example:backup"},
+    }
+    vc_api_issued = client.post(
+        "/credentials/issue",
+        headers=setup.staff,
+        json={"credential": vc_api_credential, "options": {"statusPurpose": "revocation"}},
+    )
+    assert vc_api_issued.status_code == 201, vc_api_issued.text
+    vc_api_revoked = client.post(
+        "/credentials/status",
+        headers=setup.staff,
+        json={
+            "credentialId": vc_api_credential["id"],
+            "credentialStatus": [
+                {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}
+            ],
+        },
+    )
+    assert vc_api_revoked.status_code == 200, vc_api_revoked.text
     # An employer's request to a worker's wallet (OpenID4VP), made through the API.
     asked = client.post(
         "/api/v1/presentation-requests",

@@ -190,7 +190,7 @@ def test_validity_boundaries(document: dict[str, Any], code: Code) -> None:
 )
 def test_jwt_nbf_and_exp_boundaries(claims: dict[str, Any], code: Code) -> None:
     # RFC 7519 §4.1.4–4.1.5: valid from nbf inclusive, until exp exclusive.
-    assert check_validity(claims, now=NOW, jwt_claims=True).code is code
+    assert check_validity(claims, now=NOW, jwt_claims=claims).code is code
 
 
 def test_nbf_and_exp_mean_nothing_outside_a_jwt() -> None:
