@@ -111,8 +111,8 @@ def check_presentation(
             nonce=expected.nonce,
             now=expected.now,
         )
-        if checked.refusal is not None:
-            raise refused(checked.refusal)
+        if checked.refusal is not None or checked.verification is None:
+            raise refused(checked.refusal or "The SD-JWT VC cannot be read.")
         extra = dcql.unrequested_disclosures(credential_query, checked.disclosed_names)
         if extra:
             raise refused(f"Claims were disclosed that were not asked for: {', '.join(extra)}.")

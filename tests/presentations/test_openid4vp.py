@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -134,6 +135,9 @@ def test_a_wrong_nonce_or_audience_is_refused_and_nothing_is_kept(
         "invalid_request",
     )
     _oauth_error(answer(client, request, "no_such_query", "x"), "invalid_request")
+    # Signed by another key than the holder's it names.
+    stolen = jwt_presentation(worker.held, request, signer=Ed25519PrivateKey.generate())
+    _oauth_error(answer(client, request, "nassc_jwt_vc", stolen), "invalid_request")
     _oauth_error(
         client.post("/openid4vp/response", data={"state": request["state"], "vp_token": "[]"}),
         "invalid_request",
@@ -209,3 +213,19 @@ def test_the_form_says_what_is_missing(client: TestClient) -> None:
     refused = client.post("/verify/wallet?lang=fr", data={"formats": ["ldp_vc"]})
     assert refused.status_code == 400
     assert "Choisissez une norme ou un secteur." in refused.text
+
+
+def test_a_response_larger_than_the_body_limit_is_refused(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    worker = worker_with_wallet(client, app, db)
+    request = page_request(client, db, worker).request
+    limit = app.state.settings.max_body_bytes
+    huge = client.post(
+        "/openid4vp/response",
+        data={"state": request["state"], "vp_token": "x" * (limit + 1)},
+    )
+    assert_problem(huge, 413, "payload-too-large")
+    db.expire_all()
+    row = db.scalar(select(PresentationRequest))
+    assert row is not None and row.status == "pending" and row.result is None
