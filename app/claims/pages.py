@@ -11,7 +11,8 @@
   a look at the credential in both forms, then the claim, which adds the personal link.
 - `GET /my/{token}`: the personal page: the credential, its standing, downloads
   (`credential.json`, `credential.jwt`, `credential-ob3.jwt`), the printable certificate,
-  the share link and LinkedIn's add-to-profile link. `POST /my/{token}/regenerate` replaces the link.
+  the share link and LinkedIn's add-to-profile link. `POST /my/{token}/regenerate`
+  replaces the link.
 
 The secret in the path is the capability. Every answer is `Cache-Control: no-store`,
 `Referrer-Policy: no-referrer` and `X-Robots-Tag: noindex`, and the access log records
