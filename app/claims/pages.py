@@ -10,8 +10,9 @@
 - `GET /api/v1/claims/{token}` and `POST /api/v1/claims/{token}` are the JSON equivalents:
   a look at the credential in both forms, then the claim, which adds the personal link.
 - `GET /my/{token}`: the personal page: the credential, its standing, downloads
-  (`credential.json`, `credential.jwt`), the printable certificate, the share link and
-  LinkedIn's add-to-profile link. `POST /my/{token}/regenerate` replaces the link.
+  (`credential.json`, `credential.jwt`, `credential-ob3.jwt`), the printable certificate,
+  the share link and LinkedIn's add-to-profile link. `POST /my/{token}/regenerate`
+  replaces the link.
 
 The secret in the path is the capability. Every answer is `Cache-Control: no-store`,
 `Referrer-Policy: no-referrer` and `X-Robots-Tag: noindex`, and the access log records
@@ -39,10 +40,11 @@ from app.claims.schemas import ClaimPreview, ClaimRead
 from app.claims.service import ClaimGone, ClaimUsed, HolderLinkNotFound
 from app.claims.views import claim_view, personal_view
 from app.config import Settings
-from app.credentials.dependencies import IdempotencyKey
+from app.credentials.dependencies import IdempotencyKey, SignerDep
 from app.credentials.idempotency import check_key
 from app.credentials.issuance import CLAIM_LINK_LIFETIME
 from app.credentials.models import Credential
+from app.crypto.jose import OB3_MEDIA_TYPE
 from app.crypto.vcdm import VC_JWT_MEDIA_TYPE, VC_MEDIA_TYPE
 from app.db import SessionDep, utcnow
 from app.fields import Country, Language
@@ -253,6 +255,26 @@ def personal_credential_jwt(holder_token: str, session: SessionDep) -> Response:
     credential = claims.holder_credential(session, holder_token=holder_token)
     return _download(
         credential.jwt, media_type=VC_JWT_MEDIA_TYPE, filename=f"nassc-{credential.id}.jwt"
+    )
+
+
+@router.get(
+    "/my/{holder_token}/credential-ob3.jwt",
+    name="personal_credential_ob3_jwt",
+    response_class=Response,
+    responses={200: {"content": {OB3_MEDIA_TYPE: {}}}, 404: {"description": "No such link"}},
+)
+def personal_credential_ob3_jwt(
+    holder_token: str, session: SessionDep, signer: SignerDep
+) -> Response:
+    """Download the credential as a JWT in Open Badges 3.0's form (header `typ: JWT`, no
+    `cty`; the payload of the vc+jwt), signed now with the issuer's active key."""
+    credential = claims.holder_credential(session, holder_token=holder_token)
+    unsecured = {key: value for key, value in credential.document.items() if key != "proof"}
+    return _download(
+        signer.ob3_jwt(unsecured),
+        media_type=OB3_MEDIA_TYPE,
+        filename=f"nassc-{credential.id}-ob3.jwt",
     )
 
 

@@ -174,6 +174,7 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/my/{holder_token}"): Row(EVERYONE),
     ("GET", "/my/{holder_token}/credential.json"): Row(EVERYONE),
     ("GET", "/my/{holder_token}/credential.jwt"): Row(EVERYONE),
+    ("GET", "/my/{holder_token}/credential-ob3.jwt"): Row(EVERYONE),
     ("GET", "/my/{holder_token}/certificate"): Row(EVERYONE),
     ("POST", "/my/{holder_token}/regenerate"): Row(EVERYONE),
     ("POST", "/my/{holder_token}/wallet"): Row(EVERYONE),
