@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
+from app.presentations import authorization
 from app.presentations.models import PresentationRequest
 from app.presentations.throttle import CreationThrottle
 from app.verification.models import VerificationEvent
@@ -229,3 +230,23 @@ def test_a_response_larger_than_the_body_limit_is_refused(
     db.expire_all()
     row = db.scalar(select(PresentationRequest))
     assert row is not None and row.status == "pending" and row.result is None
+
+
+def test_the_qr_code_holds_a_short_request_by_value_and_a_long_one_by_reference(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    worker = worker_with_wallet(client, app, db)
+    for formats, by_value in (
+        (["dc+sd-jwt"], True),
+        (["dc+sd-jwt", "ldp_vc", "jwt_vc_json"], False),
+    ):
+        made = client.post(
+            "/api/v1/presentation-requests",
+            headers=worker.setup.provider,
+            json={"standard_code": worker.setup.standard.code, "formats": formats},
+        )
+        assert made.status_code == 201, made.text
+        body = made.json()
+        link = authorization.qr_link(body["authorization_request"], base_url="http://testserver")
+        assert link == (body["request_link"] if by_value else body["request_uri_link"])
+        assert len(link) <= authorization.MAX_QR_BY_VALUE
