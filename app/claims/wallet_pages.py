@@ -21,7 +21,7 @@ from app.db import utcnow
 from app.routing import ProblemRoute
 from app.verification.pages import Resubmission
 from app.verification.qr import qr_data_uri
-from app.wallet import metadata, offers
+from app.wallet import offering
 from app.wallet.delivery import is_current
 
 router = APIRouter(tags=["pages"], route_class=ProblemRoute, default_response_class=HTMLResponse)
@@ -36,7 +36,6 @@ def personal_wallet_offer(holder_token: str, page: WorkerPageDep) -> HTMLRespons
     if credential is None:
         return page.holder_unknown()
     now = utcnow()
-    base_url = page.setup.settings.public_base_url
     personal_url = page.personal_url(holder_token)
     root = page.request.scope.get("root_path", "")
     # The page answers a POST: its language switcher posts again for a fresh offer.
@@ -46,26 +45,14 @@ def personal_wallet_offer(holder_token: str, page: WorkerPageDep) -> HTMLRespons
             "claim/wallet.html",
             {"wallet": {"offered": False, "personal_url": personal_url}, "resubmit": resubmit},
         )
-    secret = page.setup.settings.token_secret.get_secret_value().encode()
-    made = offers.create_offer(
-        page.session,
-        credential=credential,
-        actor="holder",
-        with_tx_code=False,
-        lifetime=OFFER_LIFETIME,
-        secret=secret,
-        now=now,
+    terms = offering.OfferTerms.from_settings(
+        page.setup.settings, with_tx_code=False, lifetime=OFFER_LIFETIME
     )
-    uri = f"{base_url}{metadata.OFFERS_PATH}/{made.offer.id}"
-    link, _ = offers.offer_links(
-        uri,
-        offers.offer_document(
-            made.offer,
-            issuer=base_url,
-            configuration_ids=metadata.offered_configurations(credential.standard.code),
-            secret=secret,
-        ),
-    )
+    # No signed-in user makes this offer (the personal link stands for the worker), so
+    # there is no principal to name in an audit event.
+    link = offering.make_offer_unaudited(
+        page.session, credential=credential, actor="holder", terms=terms, now=now
+    ).offer_link
     return page.private(
         "claim/wallet.html",
         {

@@ -8,6 +8,7 @@ from datetime import timedelta
 from fastapi import APIRouter, status
 
 from app.auth.dependencies import IssuingPrincipal, SettingsDep
+from app.config import Settings
 from app.credentials import service as credentials_service
 from app.db import SessionDep, utcnow
 from app.routing import ProblemRoute
@@ -39,10 +40,7 @@ def create_wallet_offer(
         session,
         credential=credential,
         principal=principal,
-        with_tx_code=body.tx_code,
-        lifetime=timedelta(minutes=body.expires_in_minutes),
-        base_url=settings.public_base_url,
-        secret=settings.token_secret.get_secret_value().encode(),
+        terms=_requested_terms(body, settings),
         now=utcnow(),
     )
     return _read(credential.id, made)
@@ -68,10 +66,7 @@ def create_batch_wallet_offers(
         session,
         batch_id=batch_id,
         principal=principal,
-        with_tx_code=body.tx_code,
-        lifetime=timedelta(minutes=body.expires_in_minutes),
-        base_url=settings.public_base_url,
-        secret=settings.token_secret.get_secret_value().encode(),
+        terms=_requested_terms(body, settings),
         now=utcnow(),
     )
     return [
@@ -80,6 +75,12 @@ def create_batch_wallet_offers(
         )
         for row, offer in made
     ]
+
+
+def _requested_terms(body: WalletOfferCreate, settings: Settings) -> offering.OfferTerms:
+    return offering.OfferTerms.from_settings(
+        settings, with_tx_code=body.tx_code, lifetime=timedelta(minutes=body.expires_in_minutes)
+    )
 
 
 def _read(credential_id: str, made: offering.MadeOffer) -> WalletOfferRead:
