@@ -44,7 +44,7 @@ from app.verification.proofs import Proofs, proof_checker
 from app.verification.remote_status import HttpsListFetcher, RemoteStatusLists
 from app.web import install_web
 
-UPLOAD_PATH_PREFIXES = ("/api/v1/credential-batches",)
+UPLOAD_PATH_PREFIXES = ("/api/v1/credential-batches", "/portal/issue")
 
 DESCRIPTION = """\
 The credential service of the North American Standards Skills Council (NASSC).

@@ -52,3 +52,13 @@ def test_production_accepts_strong_secrets() -> None:
 def test_secrets_do_not_show_in_repr() -> None:
     settings = Settings(token_secret=STRONG)
     assert STRONG not in repr(settings)
+
+
+def test_rate_limits_are_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A conformance run raises them (README, "The W3C test suites"); nothing turns them off."""
+    monkeypatch.delenv("NASSC_RATE_LIMIT_PER_MINUTE", raising=False)
+    monkeypatch.delenv("NASSC_RATE_LIMIT_BURST", raising=False)
+    settings = Settings(_env_file=None)
+    assert (settings.rate_limit_per_minute, settings.rate_limit_burst) == (300, 60)
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, rate_limit_per_minute=0)

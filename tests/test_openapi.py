@@ -79,6 +79,8 @@ def test_request_bodies_are_described(document: dict[str, Any]) -> None:
     batch = paths["/api/v1/credential-batches"]["post"]["requestBody"]
     assert batch["required"] is True
     assert batch["content"]["text/csv"]["schema"]["type"] == "string"
+    verify_api = paths["/api/v1/verify"]["post"]["requestBody"]["content"]
+    assert verify_api["application/dc+sd-jwt"]["schema"]["type"] == "string"
     key = next(p for p in paths["/api/v1/credentials"]["post"]["parameters"] if p["in"] == "header")
     assert key["schema"]["maxLength"] == 200
 

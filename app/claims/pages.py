@@ -10,8 +10,9 @@
 - `GET /api/v1/claims/{token}` and `POST /api/v1/claims/{token}` are the JSON equivalents:
   a look at the credential in both forms, then the claim, which adds the personal link.
 - `GET /my/{token}`: the personal page: the credential, its standing, downloads
-  (`credential.json`, `credential.jwt`), the printable certificate, the share link and
-  LinkedIn's add-to-profile link. `POST /my/{token}/regenerate` replaces the link.
+  (`credential.json`, `credential.jwt`, `credential-ob3.jwt`), the printable certificate,
+  the share link and LinkedIn's add-to-profile link. `POST /my/{token}/regenerate`
+  replaces the link.
 
 The secret in the path is the capability. Every answer is `Cache-Control: no-store`,
 `Referrer-Policy: no-referrer` and `X-Robots-Tag: noindex`, and the access log records
@@ -39,9 +40,12 @@ from app.claims.schemas import ClaimPreview, ClaimRead
 from app.claims.service import ClaimGone, ClaimUsed, HolderLinkNotFound
 from app.claims.views import claim_view, personal_view
 from app.config import Settings
+from app.credentials.dependencies import IdempotencyKey, SignerDep
 from app.credentials.idempotency import check_key
 from app.credentials.issuance import CLAIM_LINK_LIFETIME
-from app.credentials.router import IdempotencyKey
+from app.credentials.models import Credential
+from app.crypto.jose import OB3_MEDIA_TYPE
+from app.crypto.vcdm import VC_JWT_MEDIA_TYPE, VC_MEDIA_TYPE
 from app.db import SessionDep, utcnow
 from app.fields import Country, Language
 from app.i18n import negotiate_language
@@ -66,9 +70,6 @@ CLAIM_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     404: {"description": "No such claim link"},
     410: {"description": "The claim link was used already, or has expired"},
 }
-DI_MEDIA_TYPE: Final = "application/vc"
-"""VCDM 2.0's media type of a credential secured with an embedded proof (saved as .json)."""
-JWT_MEDIA_TYPE: Final = "application/vc+jwt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,17 @@ class WorkerPage(VerifyPage):
         return _private_page(
             self.request, template, context, language=self.language, country=self.country
         )
+
+    def holder_credential(self, holder_token: str) -> Credential | None:
+        """The credential a personal link opens; None: answer with `holder_unknown`."""
+        try:
+            return claims.holder_credential(self.session, holder_token=holder_token)
+        except HolderLinkNotFound:
+            return None
+
+    def personal_url(self, holder_token: str) -> str:
+        """The personal page's address (keeping a language chosen in the address)."""
+        return _personal_url(self.request, holder_token)
 
     def holder_unknown(self) -> HTMLResponse:
         """The page saying a personal link opens nothing (404)."""
@@ -203,9 +215,8 @@ def claim_credential(
 @router.get("/my/{holder_token}", name="personal_page")
 def personal_page(holder_token: str, page: WorkerPageDep) -> HTMLResponse:
     """The worker's own page: the credential, downloads, certificate and share links."""
-    try:
-        credential = claims.holder_credential(page.session, holder_token=holder_token)
-    except HolderLinkNotFound:
+    credential = page.holder_credential(holder_token)
+    if credential is None:
         return page.holder_unknown()
     view = personal_view(
         page.session,
@@ -224,35 +235,54 @@ def personal_page(holder_token: str, page: WorkerPageDep) -> HTMLResponse:
     "/my/{holder_token}/credential.json",
     name="personal_credential_json",
     response_class=Response,
-    responses={200: {"content": {DI_MEDIA_TYPE: {}}}, 404: {"description": "No such link"}},
+    responses={200: {"content": {VC_MEDIA_TYPE: {}}}, 404: {"description": "No such link"}},
 )
 def personal_credential_json(holder_token: str, session: SessionDep) -> Response:
     """Download the credential secured with Data Integrity (eddsa-rdfc-2022)."""
     credential = claims.holder_credential(session, holder_token=holder_token)
     body = json.dumps(credential.document, ensure_ascii=False, indent=2) + "\n"
-    return _download(body, media_type=DI_MEDIA_TYPE, filename=f"nassc-{credential.id}.json")
+    return _download(body, media_type=VC_MEDIA_TYPE, filename=f"nassc-{credential.id}.json")
 
 
 @router.get(
     "/my/{holder_token}/credential.jwt",
     name="personal_credential_jwt",
     response_class=Response,
-    responses={200: {"content": {JWT_MEDIA_TYPE: {}}}, 404: {"description": "No such link"}},
+    responses={200: {"content": {VC_JWT_MEDIA_TYPE: {}}}, 404: {"description": "No such link"}},
 )
 def personal_credential_jwt(holder_token: str, session: SessionDep) -> Response:
     """Download the credential as a compact vc+jwt."""
     credential = claims.holder_credential(session, holder_token=holder_token)
     return _download(
-        credential.jwt, media_type=JWT_MEDIA_TYPE, filename=f"nassc-{credential.id}.jwt"
+        credential.jwt, media_type=VC_JWT_MEDIA_TYPE, filename=f"nassc-{credential.id}.jwt"
+    )
+
+
+@router.get(
+    "/my/{holder_token}/credential-ob3.jwt",
+    name="personal_credential_ob3_jwt",
+    response_class=Response,
+    responses={200: {"content": {OB3_MEDIA_TYPE: {}}}, 404: {"description": "No such link"}},
+)
+def personal_credential_ob3_jwt(
+    holder_token: str, session: SessionDep, signer: SignerDep
+) -> Response:
+    """Download the credential as a JWT in Open Badges 3.0's form (header `typ: JWT`, no
+    `cty`; the payload of the vc+jwt), signed now with the issuer's active key."""
+    credential = claims.holder_credential(session, holder_token=holder_token)
+    unsecured = {key: value for key, value in credential.document.items() if key != "proof"}
+    return _download(
+        signer.ob3_jwt(unsecured),
+        media_type=OB3_MEDIA_TYPE,
+        filename=f"nassc-{credential.id}-ob3.jwt",
     )
 
 
 @router.get("/my/{holder_token}/certificate", name="personal_certificate_page")
 def personal_certificate_page(holder_token: str, page: WorkerPageDep) -> HTMLResponse:
     """The worker's printable certificate, with a QR code to the public verification page."""
-    try:
-        credential = claims.holder_credential(page.session, holder_token=holder_token)
-    except HolderLinkNotFound:
+    credential = page.holder_credential(holder_token)
+    if credential is None:
         return page.holder_unknown()
     result_url = _personal_url(page.request, holder_token)
     view = page.certificate(credential, result_url=result_url)

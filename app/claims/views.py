@@ -54,6 +54,7 @@ class PersonalView:
     """LinkedIn's add-to-profile link, offered only for a credential in good standing."""
     json_url: str
     jwt_url: str
+    ob3_jwt_url: str
     certificate_url: str
     regenerate_url: str
     wallet_url: str
@@ -155,6 +156,7 @@ def personal_view(
         else None,
         json_url=f"{base}/credential.json",
         jwt_url=f"{base}/credential.jwt",
+        ob3_jwt_url=f"{base}/credential-ob3.jwt",
         certificate_url=f"{base}/certificate{query}",
         regenerate_url=f"{base}/regenerate{query}",
         wallet_url=f"{base}/wallet{query}",

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Final
+from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from app.claims import service as claims
 from app.claims.pages import WorkerPageDep
-from app.claims.service import HolderLinkNotFound
 from app.db import utcnow
 from app.routing import ProblemRoute
+from app.verification.pages import Resubmission
 from app.verification.qr import qr_data_uri
 from app.wallet import metadata, offers
 from app.wallet.delivery import is_current
@@ -32,19 +32,19 @@ OFFER_LIFETIME: Final = timedelta(minutes=15)
 @router.post("/my/{holder_token}/wallet", name="personal_wallet_offer")
 def personal_wallet_offer(holder_token: str, page: WorkerPageDep) -> HTMLResponse:
     """A wallet offer of the worker's credential: a QR code and a same-device link."""
-    try:
-        credential = claims.holder_credential(page.session, holder_token=holder_token)
-    except HolderLinkNotFound:
+    credential = page.holder_credential(holder_token)
+    if credential is None:
         return page.holder_unknown()
     now = utcnow()
     base_url = page.setup.settings.public_base_url
-    lang = page.request.query_params.get("lang")
-    personal_url = f"{page.request.scope.get('root_path', '')}/my/{holder_token}" + (
-        f"?lang={page.language.value}" if lang else ""
-    )
+    personal_url = page.personal_url(holder_token)
+    root = page.request.scope.get("root_path", "")
+    # The page answers a POST: its language switcher posts again for a fresh offer.
+    resubmit = Resubmission(action=f"{root}/my/{quote(holder_token, safe='')}/wallet")
     if not is_current(credential, now=now):
         return page.private(
-            "claim/wallet.html", {"wallet": {"offered": False, "personal_url": personal_url}}
+            "claim/wallet.html",
+            {"wallet": {"offered": False, "personal_url": personal_url}, "resubmit": resubmit},
         )
     secret = page.setup.settings.token_secret.get_secret_value().encode()
     made = offers.create_offer(
@@ -75,6 +75,7 @@ def personal_wallet_offer(holder_token: str, page: WorkerPageDep) -> HTMLRespons
                 "qr": qr_data_uri(link),
                 "minutes": int(OFFER_LIFETIME.total_seconds() // 60),
                 "personal_url": personal_url,
-            }
+            },
+            "resubmit": resubmit,
         },
     )

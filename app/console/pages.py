@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from app.auth.roles import Role
 from app.console.dependencies import ConsoleUser
 from app.console.vocabulary import FORM_ERRORS, ROLE_NAMES
 from app.fields import Language
@@ -56,6 +57,10 @@ def _navigation(
     request: Request, user: ConsoleUser, *, language: Language, section: str
 ) -> list[NavLink]:
     entries = [("dashboard", ""), ("curricula", "/curricula"), ("credentials", "/credentials")]
+    entries += [("providers", "/providers"), ("standards", "/standards")]
+    if user.role is Role.admin:
+        entries.append(("users", "/users"))
+    entries.append(("keys", "/keys"))
     if user.can_read_audit:
         entries.append(("audit", "/audit"))
     return [

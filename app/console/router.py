@@ -1,8 +1,9 @@
 """The staff console at `/console`: server-rendered pages over the API's own services.
 
 Sign-in (`auth_pages`), the dashboard (here), the curricula review queue (`review_pages`),
-credential search and status changes (`credential_pages`) and the audit log
-(`audit_pages`). Every page is in English, Spanish and French (`?lang=`), runs no script,
+credential search and status changes (`credential_pages`), the audit log
+(`audit_pages`), providers and standards (`registry_pages`), staff users and signing keys
+(`staff_pages`). Every page is in English, Spanish and French (`?lang=`), runs no script,
 and is answered by `ConsoleRoute`, which turns errors into pages.
 """
 
@@ -11,7 +12,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.console import audit_pages, auth_pages, credential_pages, report_pages, review_pages
+from app.console import (
+    audit_pages,
+    auth_pages,
+    credential_pages,
+    registry_pages,
+    report_pages,
+    review_pages,
+    staff_pages,
+)
 from app.console import service as console_service
 from app.console.dependencies import ConsoleDb, ConsoleReader
 from app.console.pages import CONSOLE_PATH, console_path, render_console, see_other
@@ -62,4 +71,6 @@ router.include_router(review_pages.router)
 router.include_router(credential_pages.router)
 router.include_router(audit_pages.router)
 router.include_router(report_pages.router)
+router.include_router(registry_pages.router)
+router.include_router(staff_pages.router)
 router.include_router(not_found)

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ValidationError
 from app.auth.dependencies import IssuingPrincipal, SettingsDep
 from app.credentials import batches, idempotency, issuance
 from app.credentials.batches import BatchCreate, BatchTarget
+from app.credentials.dependencies import IdempotencyKey
 from app.credentials.models import CredentialBatch, RowStatus
-from app.credentials.router import IdempotencyKey
 from app.credentials.service import get_credential
 from app.db import SessionDep, utcnow
 from app.errors import MalformedJSON, UnsupportedMediaType, ValidationFailed

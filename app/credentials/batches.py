@@ -205,6 +205,23 @@ def _checked(row: ParsedRow, source: issuance.Source, *, now: datetime) -> Parse
     return row
 
 
+def checked_rows(
+    session: Session, *, principal: Principal, rows: list[ParsedRow], now: datetime
+) -> tuple[int | None, list[ParsedRow]]:
+    """Check the target once (refused as an issue request would be), then each valid row's
+    electives and dates against it: the provider the batch is issued for, and the rows with
+    every problem found before anything is issued (a preview shows them as they are)."""
+    probe = next((row for row in rows if row.errors is None), None)
+    provider_id = principal.provider_id if principal.role is Role.provider else None
+    if probe is not None:
+        source = issuance.resolve_source(
+            session, principal=principal, request=CredentialIssue.model_validate(probe.payload)
+        )
+        provider_id = source.provider_id
+        rows = [_checked(row, source, now=now) for row in rows]
+    return provider_id, rows
+
+
 def create_batch(
     session: Session,
     *,
@@ -215,14 +232,7 @@ def create_batch(
 ) -> CredentialBatch:
     """Check the target once, then record the batch and its rows for the runner (audited
     as `credential-batch.create`; each credential is audited when the runner stores it)."""
-    probe = next((row for row in rows if row.errors is None), None)
-    provider_id = principal.provider_id if principal.role is Role.provider else None
-    if probe is not None:
-        source = issuance.resolve_source(
-            session, principal=principal, request=CredentialIssue.model_validate(probe.payload)
-        )
-        provider_id = source.provider_id
-        rows = [_checked(row, source, now=now) for row in rows]
+    provider_id, rows = checked_rows(session, principal=principal, rows=rows, now=now)
     failed = sum(1 for row in rows if row.errors is not None)
     batch = CredentialBatch(
         id=str(uuid.uuid4()),

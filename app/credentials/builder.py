@@ -15,13 +15,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.crypto.hashing import email_identity_hash
+from app.crypto.vcdm import VCDM_V2_CONTEXT
 from app.fields import Language
 from app.standards.case import case_item_uri
 from app.standards.references import EQUIVALENT_FRAMEWORKS
 from app.standards.responses import version_url
 from app.standards.schemas import StandardRead
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 NASSC_FRAMEWORK = "NASSC Harmonized Standards"
@@ -297,7 +297,7 @@ def build_credential(
     that trained and assessed the worker, if any."""
     achievement = build_achievement(standard, base_url=base_url, issuer=issuer, units=units)
     credential: dict[str, Any] = {
-        "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT],
+        "@context": [VCDM_V2_CONTEXT, OB_V3_CONTEXT],
         "id": f"urn:uuid:{credential_id}",
         "type": list(CREDENTIAL_TYPES),
         "name": f"NASSC Certification: {standard.title.en}",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import CredentialReader, IssuingPrincipal, SettingsDep
+from app.auth.dependencies import CredentialReader, SettingsDep
 from app.auth.roles import Principal, Role
 from app.credentials import idempotency, issuance, responses, service
-from app.credentials.dependencies import SignerDep
+from app.credentials.dependencies import IssuingCallDep, SignerDep
 from app.credentials.models import CredentialStatus
 from app.credentials.schemas import CredentialIssue, CredentialIssued, CredentialPage
 from app.db import SessionDep, utcnow
@@ -18,14 +18,6 @@ from app.fields import UtcDateTime
 from app.routing import ProblemRoute
 
 router = APIRouter(prefix="/api/v1/credentials", tags=["credentials"], route_class=ProblemRoute)
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description="Retries with the same key return the first result and issue nothing twice",
-    ),
-]
 
 
 def _visible_provider(principal: Principal) -> int | None:
@@ -44,23 +36,19 @@ def _visible_provider(principal: Principal) -> int | None:
     },
 )
 def issue_credential(
-    body: CredentialIssue,
-    session: SessionDep,
-    settings: SettingsDep,
-    signer: SignerDep,
-    principal: IssuingPrincipal,
-    idempotency_key: IdempotencyKey = None,
+    body: CredentialIssue, call: IssuingCallDep, signer: SignerDep
 ) -> JSONResponse:
     """Issue an Open Badges 3.0 credential, signed with Data Integrity and as vc+jwt.
 
     The response holds the worker's single-use claim link. With an `Idempotency-Key`,
     a retry returns the same credential (and a fresh claim link) without issuing again.
     """
+    session, settings, principal = call.session, call.settings, call.principal
     now = utcnow()
     claim = idempotency.claim(
         session,
         principal=principal.subject,
-        key=idempotency_key,
+        key=call.idempotency_key,
         body=body.model_dump(mode="json"),
         now=now,
     )

@@ -14,7 +14,7 @@ from app.crypto import jws
 from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import add_proof
 from app.crypto.did import did_web_from_url, verification_method_id
-from app.crypto.jose import sign_vc_jwt
+from app.crypto.jose import sign_ob3_jwt, sign_vc_jwt
 from app.errors import ServiceUnavailable
 from app.issuer.models import IssuerInstance
 from app.keys import service as keys_service
@@ -69,6 +69,10 @@ class IssuerSigner:
     def vc_jwt(self, document: dict[str, Any]) -> str:
         """The document secured as a compact `application/vc+jwt` JWS."""
         return sign_vc_jwt(document, private_key=self.private_key, kid=self.verification_method)
+
+    def ob3_jwt(self, document: dict[str, Any]) -> str:
+        """The document as a JWT in Open Badges 3.0's form (header `typ: JWT`, no `cty`)."""
+        return sign_ob3_jwt(document, private_key=self.private_key, kid=self.verification_method)
 
 
 def current_signer(

@@ -32,7 +32,6 @@ from app.auth.roles import Principal
 from app.credentials.builder import xsd_datetime
 from app.credentials.signing import IssuerSigner
 from app.credentials.vc_api_input import (
-    VCDM_V1,
     InvalidJsonLd,
     InvalidTypedEntry,
     as_list,
@@ -40,6 +39,7 @@ from app.credentials.vc_api_input import (
 )
 from app.crypto.errors import CryptoError, JoseError, UnknownContextError
 from app.crypto.rdfc import canonicalize
+from app.crypto.vcdm import ENVELOPED_VC_TYPE, VCDM_V1_CONTEXT, VCDM_V2_CONTEXT
 from app.errors import ValidationFailed
 from app.status import service as status_service
 from app.status import vc_api_status
@@ -48,8 +48,6 @@ from app.status.builder import status_entry
 from app.status.models import StatusPurpose
 
 ENTRY_TYPE: Final = "BitstringStatusListEntry"
-ENVELOPED_TYPE: Final = "EnvelopedVerifiableCredential"
-VCDM_V2: Final = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_V2: Final = "https://w3id.org/security/data-integrity/v2"
 TARGET_TYPE: Final = "credential"
 
@@ -162,7 +160,7 @@ def _prepare(document: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     does not define `DataIntegrityProof` and its properties (VCDM 2.0's does)."""
     prepared = copy.deepcopy(document)
     contexts = as_list(prepared["@context"])
-    if contexts[0] == VCDM_V1:
+    if contexts[0] == VCDM_V1_CONTEXT:
         if DATA_INTEGRITY_V2 not in contexts:
             prepared["@context"] = [*contexts, DATA_INTEGRITY_V2]
         if "issuanceDate" not in prepared:
@@ -183,9 +181,9 @@ def _secure(
             canonicalize(document, signer.contexts)
             token = signer.vc_jwt(document)
             return {
-                "@context": VCDM_V2,
+                "@context": VCDM_V2_CONTEXT,
                 "id": f"data:application/vc+jwt,{token}",
-                "type": ENVELOPED_TYPE,
+                "type": ENVELOPED_VC_TYPE,
             }
         return signer.data_integrity(document, created=now)
     except UnknownContextError as error:

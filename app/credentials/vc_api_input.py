@@ -19,12 +19,10 @@ from typing import Any, Final
 
 from app.crypto.data_integrity import is_xsd_datetime
 from app.crypto.multibase import MultibaseError, decode_base58btc
+from app.crypto.vcdm import VC_TYPE, VCDM_V1_CONTEXT, VCDM_V2_CONTEXT
 from app.errors import ValidationFailed
 
-VCDM_V2: Final = "https://www.w3.org/ns/credentials/v2"
-VCDM_V1: Final = "https://www.w3.org/2018/credentials/v1"
-BASE_CONTEXTS: Final = (VCDM_V2, VCDM_V1)
-VERIFIABLE_CREDENTIAL: Final = "VerifiableCredential"
+BASE_CONTEXTS: Final = (VCDM_V2_CONTEXT, VCDM_V1_CONTEXT)
 _URL: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
 _SRI: Final = re.compile(r"^(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})$")
 _SRI_ALGORITHMS: Final = {
@@ -37,7 +35,7 @@ KNOWN_DIGESTS: Final[dict[str, dict[str, str]]] = {
     # The VCDM 2.0 base context as w3.org serves it (its bytes differ from the npm copy we
     # pin). SHA-256 as published in VCDM 2.0 §B.1 "Base Context"; SHA-384 as used by the
     # W3C vc-data-model-2.0 test suite for the same resource.
-    VCDM_V2: {
+    VCDM_V2_CONTEXT: {
         "sha256": "24a18c90e9856d526111f29376e302d970b2bd10182e33959995b0207d7043b9",
         "sha384": (
             "35239c36999d2155312091af194a1edb61634d6ad789a5e5"
@@ -150,7 +148,7 @@ def check_credential(credential: Mapping[str, Any], *, issuer_did: str) -> None:
 def _check_context(context: Any) -> None:
     contexts = as_list(context) if context is not None else []
     if not contexts or contexts[0] not in BASE_CONTEXTS:
-        raise InvalidCredentialContext(f"The first @context must be {VCDM_V2}.")
+        raise InvalidCredentialContext(f"The first @context must be {VCDM_V2_CONTEXT}.")
     for item in contexts[1:]:
         if isinstance(item, str):
             if not is_url(item):
@@ -163,8 +161,8 @@ def _check_types(types: Any) -> None:
     values = as_list(types) if types is not None else []
     if not all(isinstance(value, str) and value for value in values):
         raise InvalidCredentialType("Each type is a non-empty string.")
-    if VERIFIABLE_CREDENTIAL not in values:
-        raise InvalidCredentialType(f"The type must include {VERIFIABLE_CREDENTIAL}.")
+    if VC_TYPE not in values:
+        raise InvalidCredentialType(f"The type must include {VC_TYPE}.")
 
 
 def check_issuer(issuer: Any, *, issuer_did: str) -> None:

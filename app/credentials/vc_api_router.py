@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, status
+from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import IssuingPrincipal, SettingsDep
-from app.auth.roles import Principal
 from app.credentials import idempotency, vc_api
-from app.credentials.dependencies import ContextsDep, SignerDep
+from app.credentials.dependencies import ContextsDep, IssuingCall, IssuingCallDep, SignerDep
 from app.credentials.signing import IssuerSigner, instance_signer
 from app.credentials.vc_api_schemas import (
     IssueCredentialRequest,
@@ -29,13 +27,6 @@ from app.status.schemas import StatusAction
 
 router = APIRouter(tags=["W3C VC API"], route_class=ProblemRoute)
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description="Retries with the same key get the first credential; nothing is signed twice",
-    ),
-]
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "A replay of an earlier request with the same key",
@@ -58,19 +49,17 @@ InstanceSignerDep = Annotated[IssuerSigner, Depends(get_instance_signer)]
 
 def _issue(
     body: IssueCredentialRequest,
+    call: IssuingCall,
     *,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: Principal,
     signer: IssuerSigner,
     status_signer: IssuerSigner | None,
-    idempotency_key: str | None,
 ) -> JSONResponse:
+    session, principal = call.session, call.principal
     now = utcnow()
     claim = idempotency.claim(
         session,
         principal=principal.subject,
-        key=idempotency_key,
+        key=call.idempotency_key,
         body={"at": signer.did, **body.model_dump(mode="json")},
         now=now,
     )
@@ -89,7 +78,7 @@ def _issue(
         request=request,
         signer=signer,
         status_signer=status_signer,
-        base_url=settings.public_base_url,
+        base_url=call.settings.public_base_url,
         now=now,
     )
     response = IssueCredentialResponse(verifiable_credential=secured).model_dump(by_alias=True)
@@ -104,12 +93,7 @@ def _issue(
     responses=_RESPONSES,
 )
 def issue_credential(
-    body: IssueCredentialRequest,
-    session: SessionDep,
-    settings: SettingsDep,
-    signer: SignerDep,
-    principal: IssuingPrincipal,
-    idempotency_key: IdempotencyKey = None,
+    body: IssueCredentialRequest, call: IssuingCallDep, signer: SignerDep
 ) -> JSONResponse:
     """W3C VC API: sign the credential as the NASSC did:web (its `issuer` must be that DID).
 
@@ -118,15 +102,7 @@ def issue_credential(
     `options.statusPurpose` (or a `BitstringStatusListEntry` without a list) adds status
     entries in this service's lists.
     """
-    return _issue(
-        body,
-        session=session,
-        settings=settings,
-        principal=principal,
-        signer=signer,
-        status_signer=signer,
-        idempotency_key=idempotency_key,
-    )
+    return _issue(body, call, signer=signer, status_signer=signer)
 
 
 @router.post(
@@ -137,22 +113,11 @@ def issue_credential(
 )
 def issue_credential_as_instance(
     body: IssueCredentialRequest,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: IssuingPrincipal,  # before the instance: strangers learn no instance ids
+    call: IssuingCallDep,  # before the instance: strangers learn no instance ids
     signer: InstanceSignerDep,
-    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """W3C VC API: sign the credential as an issuer instance (its did:key); no status entries."""
-    return _issue(
-        body,
-        session=session,
-        settings=settings,
-        principal=principal,
-        signer=signer,
-        status_signer=None,
-        idempotency_key=idempotency_key,
-    )
+    return _issue(body, call, signer=signer, status_signer=None)
 
 
 @router.post(
@@ -164,11 +129,7 @@ def issue_credential_as_instance(
     },
 )
 def update_credential_status(
-    body: UpdateStatusRequest,
-    session: SessionDep,
-    settings: SettingsDep,
-    signer: SignerDep,
-    principal: IssuingPrincipal,
+    body: UpdateStatusRequest, call: IssuingCallDep, signer: SignerDep
 ) -> UpdateStatusResponse:
     """W3C VC API: set the status of a credential issued here with status entries.
 
@@ -188,14 +149,14 @@ def update_credential_status(
             else StatusAction.reinstate
         )
         change = vc_api_status.change_status(
-            session,
+            call.session,
             credential_id=body.credential_id,
             action=action,
             reason=None,
             signer=signer,
-            base_url=settings.public_base_url,
+            base_url=call.settings.public_base_url,
             now=utcnow(),
-            actor=principal,
+            actor=call.principal,
         )
     if change is None:
         raise vc_api.InvalidStatusRequest("Name at least one status to set.")

@@ -16,7 +16,8 @@ The payload also carries the registered JWT claims Open Badges 3.0 §8.2 require
 `iss` (the issuer id), `jti` (the credential id), `nbf` (`validFrom`), `exp` (`validUntil`,
 when present) and `sub` (the subject's id, when there is one); VC-JOSE allows them beside
 the credential. `verify_vc_jwt` refuses a token whose claims disagree with its credential.
-OB 3.0's header differs (`typ: JWT`, no `cty`); this profile keeps VC-JOSE's header.
+OB 3.0's header differs (`typ: JWT`, no `cty`): `sign_ob3_jwt` makes that form of the same
+payload, for consumers that follow OB 3.0's JWT section; `verify_vc_jwt` takes VC-JOSE's.
 """
 
 from __future__ import annotations
@@ -33,17 +34,20 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.crypto.errors import JoseError
+from app.crypto.vcdm import VC_JWT_MEDIA_TYPE, VC_MEDIA_TYPE, VP_JWT_MEDIA_TYPE, VP_MEDIA_TYPE
 
 ALGORITHM = "EdDSA"
 TYP = "vc+jwt"
 CTY = "vc"
-MEDIA_TYPE = "application/vc+jwt"
+MEDIA_TYPE = VC_JWT_MEDIA_TYPE
+OB3_TYP = "JWT"
+OB3_MEDIA_TYPE = "application/jwt"
 
 _ACCEPTED_TYP = frozenset({TYP, MEDIA_TYPE})
-_ACCEPTED_CTY = frozenset({CTY, "application/vc"})
+_ACCEPTED_CTY = frozenset({CTY, VC_MEDIA_TYPE})
 VP_TYP = "vp+jwt"
-_ACCEPTED_VP_TYP = frozenset({VP_TYP, "application/vp+jwt"})
-_ACCEPTED_VP_CTY = frozenset({"vp", "application/vp"})
+_ACCEPTED_VP_TYP = frozenset({VP_TYP, VP_JWT_MEDIA_TYPE})
+_ACCEPTED_VP_CTY = frozenset({"vp", VP_MEDIA_TYPE})
 # Headers that would let the token choose its own verification key (RFC 7515 §4.1.3–4.1.6),
 # or change how the payload is read (crit, b64: RFC 7515 §4.1.11, RFC 7797).
 _FORBIDDEN_HEADERS = frozenset({"jwk", "jku", "x5u", "x5c", "crit", "b64"})
@@ -66,10 +70,26 @@ def sign_vc_jwt(credential: Mapping[str, Any], *, private_key: Ed25519PrivateKey
         raise JoseError("kid is required")
     if "proof" in credential:
         raise JoseError("a credential with an embedded proof cannot be secured as vc+jwt")
+    return _sign(credential, private_key=private_key, headers={"typ": TYP, "cty": CTY, "kid": kid})
+
+
+def sign_ob3_jwt(credential: Mapping[str, Any], *, private_key: Ed25519PrivateKey, kid: str) -> str:
+    """The Open Badges 3.0 §8.2 form of `sign_vc_jwt`: the same payload (the credential and
+    its registered claims), the header `{"alg", "typ": "JWT", "kid"}` with no `cty`
+    (https://www.imsglobal.org/spec/ob/v3p0/#jwt-proof-format)."""
+    if not kid:
+        raise JoseError("kid is required")
+    if "proof" in credential:
+        raise JoseError("a credential with an embedded proof cannot be secured as a JWT")
+    return _sign(credential, private_key=private_key, headers={"typ": OB3_TYP, "kid": kid})
+
+
+def _sign(
+    credential: Mapping[str, Any], *, private_key: Ed25519PrivateKey, headers: dict[str, str]
+) -> str:
     forbidden = sorted(_FORBIDDEN_CLAIMS.intersection(credential))
     if forbidden:
         raise JoseError(f"the payload must not contain the claims {forbidden}")
-    headers = {"typ": TYP, "cty": CTY, "kid": kid}
     payload = {**credential, **registered_claims(credential)}
     try:
         return jwt.encode(payload, private_key, algorithm=ALGORITHM, headers=headers)

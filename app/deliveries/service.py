@@ -42,6 +42,8 @@ SENDING_LEASE: Final = timedelta(minutes=5)
 """How long a worker holds a message it is sending before another may try it."""
 FIRST_RETRY: Final = timedelta(minutes=1)
 """The wait after a first failure; it doubles with each further one."""
+NOT_ISSUED_WAIT: Final = timedelta(seconds=5)
+"""How long a claim-link mail waits for its batch row to be issued before looking again."""
 OPEN: Final = (DeliveryStatus.queued.value, DeliveryStatus.sending.value)
 
 
@@ -71,18 +73,26 @@ def queue_invitation(
     return delivery
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimRecipient:
+    """A batch row whose worker is to get their claim link by mail."""
+
+    row_number: int
+    email: str
+    language: Language
+
+
 def queue_claim_links(
     session: Session,
     *,
     batch_id: str,
     provider_id: int,
-    languages: Mapping[int, Language],
-    default_language: Language,
+    recipients: Iterable[ClaimRecipient],
     requested_by: str,
     now: datetime,
 ) -> list[MailDelivery]:
-    """Queue a claim-link mail for every issued row of a batch that has none queued or
-    sent yet, each in its row's language (`languages`, by row number) or the default."""
+    """Queue a claim-link mail for each recipient that has none queued or sent yet; rows
+    still being issued are mailed once their credential exists (see `_prepare`)."""
     already = set(
         session.scalars(
             select(MailDelivery.row_number).where(
@@ -91,26 +101,17 @@ def queue_claim_links(
             )
         )
     )
-    rows = session.scalars(
-        select(CredentialBatchRow)
-        .where(
-            CredentialBatchRow.batch_id == batch_id,
-            CredentialBatchRow.status == RowStatus.issued.value,
-        )
-        .order_by(CredentialBatchRow.row_number)
-    )
     queued = []
-    for row in rows:
-        if row.row_number in already or row.credential_id is None:
+    for recipient in recipients:
+        if recipient.row_number in already:
             continue
         delivery = MailDelivery(
             kind=MailKind.claim_link.value,
             provider_id=provider_id,
             batch_id=batch_id,
-            row_number=row.row_number,
-            credential_id=row.credential_id,
-            recipient=str(row.payload["recipient"]["email"]),
-            language=languages.get(row.row_number, default_language).value,
+            row_number=recipient.row_number,
+            recipient=recipient.email,
+            language=recipient.language.value,
             requested_by=requested_by,
             status=DeliveryStatus.queued.value,
             next_attempt_at=now,
@@ -121,6 +122,28 @@ def queue_claim_links(
         queued.append(delivery)
     session.flush()
     return queued
+
+
+def issued_recipients(
+    session: Session, *, batch_id: str, languages: Mapping[int, Language], default: Language
+) -> list[ClaimRecipient]:
+    """The issued rows of a batch as recipients, each in its language or `default`."""
+    rows = session.scalars(
+        select(CredentialBatchRow)
+        .where(
+            CredentialBatchRow.batch_id == batch_id,
+            CredentialBatchRow.status == RowStatus.issued.value,
+        )
+        .order_by(CredentialBatchRow.row_number)
+    )
+    return [
+        ClaimRecipient(
+            row_number=row.row_number,
+            email=str(row.payload["recipient"]["email"]),
+            language=languages.get(row.row_number, default),
+        )
+        for row in rows
+    ]
 
 
 def due_ids(session: Session, *, now: datetime, limit: int = 1000) -> list[int]:
@@ -239,6 +262,20 @@ def _prepare(
             )
             sender, reply_to = config.sender, None
         else:
+            if delivery.credential_id is None:
+                row = session.scalar(
+                    select(CredentialBatchRow).where(
+                        CredentialBatchRow.batch_id == delivery.batch_id,
+                        CredentialBatchRow.row_number == delivery.row_number,
+                    )
+                )
+                if row is not None and row.status == RowStatus.pending.value:
+                    # Not issued yet: wait for the batch, without spending an attempt.
+                    delivery.status = DeliveryStatus.queued.value
+                    delivery.attempts -= 1
+                    delivery.next_attempt_at = now + NOT_ISSUED_WAIT
+                    return None
+                delivery.credential_id = row.credential_id if row is not None else None
             credential = session.get(Credential, delivery.credential_id or "")
             token = None
             if credential is not None and credential.status == CredentialStatus.active.value:

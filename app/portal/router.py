@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.portal import auth_pages, user_pages
+from app.portal import auth_pages, issue_pages, user_pages
 from app.portal import service as portal_service
 from app.portal.dependencies import PortalDb, PortalReader
 from app.portal.pages import PORTAL_PATH, portal_path, render_portal, see_other
@@ -57,4 +57,5 @@ def unknown_page(request: Request, path: str, language: PageLanguage) -> Respons
 
 router.include_router(auth_pages.router)
 router.include_router(user_pages.router)
+router.include_router(issue_pages.router)
 router.include_router(not_found)

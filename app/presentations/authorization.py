@@ -4,10 +4,13 @@ https://openid.net/specs/openid-4-verifiable-presentations-1_0.html#name-authori
 `response_type=vp_token`, `response_mode=direct_post` to our `response_uri`, a fresh `nonce`
 and `state`, the DCQL query, and our client metadata. The client identifier uses the
 `redirect_uri:` prefix (§5.9.3): it is the response URI itself, and such a request is never
-signed. The same-device link carries the request by value in an `openid4vp://` link. The QR code
-carries it by reference (`request_uri`, RFC 9101; what OpenID4VP recommends across devices):
-by value, a DCQL query of three formats is larger than a QR code holds. Behind the reference
-is the same request as an unsecured Request Object (`alg` `none`, media type
+signed. The same-device link carries the request by value in an `openid4vp://` link. So does the QR
+code when the link is short enough to scan (`MAX_QR_BY_VALUE`: a query of one format);
+otherwise the QR code carries it by reference (`request_uri`, RFC 9101; what OpenID4VP
+recommends across devices): by value, a DCQL query of three formats is larger than a QR code
+holds. Some wallets (the OpenWallet Foundation's `@openid4vc/openid4vp` 0.4.6) take only
+signed Request Objects by reference, which a `redirect_uri:` client cannot make. Behind the
+reference is the same request as an unsecured Request Object (`alg` `none`, media type
 `application/oauth-authz-req+jwt`): a `redirect_uri:` client never signs its requests.
 
 Pure: no database, settings or clock.
@@ -24,6 +27,9 @@ from urllib.parse import urlencode
 RESPONSE_PATH: Final = "/openid4vp/response"
 REQUEST_OBJECT_PATH: Final = "/openid4vp/requests"
 REQUEST_OBJECT_MEDIA_TYPE: Final = "application/oauth-authz-req+jwt"
+MAX_QR_BY_VALUE: Final = 1200
+"""A by-value link longer than this goes in the QR code by reference (a longer one needs a
+QR code too dense to scan reliably from a screen)."""
 CLIENT_ID_PREFIX: Final = "redirect_uri:"
 SCHEME: Final = "openid4vp://"
 RESPONSE_TYPE: Final = "vp_token"
@@ -86,6 +92,14 @@ def reference_link(*, base_url: str, state: str) -> str:
     """The `openid4vp://` link that names the request by reference (for the QR code)."""
     query = {"client_id": client_id(base_url), "request_uri": request_object_uri(base_url, state)}
     return SCHEME + "?" + urlencode(query)
+
+
+def qr_link(parameters: Mapping[str, Any], *, base_url: str) -> str:
+    """The link for the QR code: by value when it is short enough, else by reference."""
+    by_value = request_link(parameters)
+    if len(by_value) <= MAX_QR_BY_VALUE:
+        return by_value
+    return reference_link(base_url=base_url, state=str(parameters["state"]))
 
 
 def request_object(parameters: Mapping[str, Any]) -> str:

@@ -150,10 +150,9 @@ def wallet_request_page(
         "refresh": REFRESH_SECONDS,
     }
     if found.status == RequestStatus.pending.value:
-        link = authorization.reference_link(
-            base_url=setup.settings.public_base_url, state=found.state
-        )
-        context["qr"] = qr_data_uri(link)
+        base_url = setup.settings.public_base_url
+        parameters = service.authorization_request(found, base_url=base_url)
+        context["qr"] = qr_data_uri(authorization.qr_link(parameters, base_url=base_url))
         context["open_url"] = _page_url(request, found, "/open")
         context["minutes"] = max(1, setup.settings.presentation_request_seconds // 60)
     else:

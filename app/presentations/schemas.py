@@ -42,7 +42,10 @@ class PresentationRequestRead(BaseModel):
         description="The openid4vp:// link with the request by value (for a same-device link)"
     )
     request_uri_link: str = Field(
-        description="The openid4vp:// link naming the request by reference (for a QR code)"
+        description=(
+            "The openid4vp:// link naming the request by reference (for a QR code when "
+            "request_link is too long for one)"
+        )
     )
     result: dict[str, Any] | None = None
     result_expires_at: datetime | None = None

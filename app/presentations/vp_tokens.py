@@ -22,19 +22,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from app.crypto.vcdm import ENVELOPED_VP_TYPE, VCDM_V2_CONTEXT, VP_JWT_DATA_URL
 from app.presentations import dcql
 from app.presentations.dcql import Format
 from app.presentations.sd_jwt_presentations import check_sd_jwt_presentation
 from app.verification.checks import CheckStatus
 from app.verification.engine import VerificationEngine
 from app.verification.errors import DocumentTooLarge, PresentationTooLarge, UnverifiableInput
-from app.verification.forms import (
-    ENVELOPED_VP_TYPE,
-    VCDM_V2_CONTEXT,
-    VP_JWT_DATA_URL,
-    Form,
-    presentation_from_value,
-)
+from app.verification.forms import Form, presentation_from_value
 from app.verification.results import CredentialVerification
 from app.wallet.errors import OAuthError
 
@@ -111,8 +106,8 @@ def check_presentation(
             nonce=expected.nonce,
             now=expected.now,
         )
-        if checked.refusal is not None:
-            raise refused(checked.refusal)
+        if checked.refusal is not None or checked.verification is None:
+            raise refused(checked.refusal or "The SD-JWT VC cannot be read.")
         extra = dcql.unrequested_disclosures(credential_query, checked.disclosed_names)
         if extra:
             raise refused(f"Claims were disclosed that were not asked for: {', '.join(extra)}.")

@@ -28,3 +28,8 @@ class StandardNotPublishable(ValidationFailed):
 class StandardIdentityMismatch(ValidationFailed):
     slug = "standard-identity-mismatch"
     title = "The body names a different standard version than the URL"
+
+
+class CaseNodeNotFound(NotFound):
+    slug = "case-node-not-found"
+    title = "No such CASE node"

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.fields import SIGNABLE, Country, StrictBool
+from app.fields import SIGNABLE, Country, Language, StrictBool
 from app.standards.codes import (
     CONOCER_EC_PATTERN,
     NOC_2021_PATTERN,
@@ -125,6 +125,12 @@ class NationalEquivalent(BaseModel):
     jurisdiction: Jurisdiction | None = None
     code: CredentialCode | None = None
     title: Label
+    """Its official title, as the awarding body publishes it."""
+    title_language: Language | None = None
+    """The language `title` is written in (None: not stated)."""
+    translations: dict[Language, Label] = Field(default_factory=dict)
+    """Its official titles in other languages, only where the awarding body publishes them
+    (Red Seal trades have official English and French names); never our own translation."""
     recognition_type: RecognitionType
     unit_codes: list[ItemCode] = Field(default_factory=list)
     url: HttpUrlText | None = None
@@ -151,4 +157,21 @@ class NationalEquivalent(BaseModel):
             )
         if len(set(self.unit_codes)) != len(self.unit_codes):
             raise ValueError("unit_codes: each unit may be listed once")
+        if self.translations and self.title_language is None:
+            raise ValueError("translations: state the title's own language (title_language)")
+        if self.title_language in self.translations:
+            raise ValueError("translations: the title is already in its own language")
         return self
+
+    def title_in(self, language: Language) -> tuple[str, Language | None]:
+        """Its official title for a reader of `language`, and the language that title is in:
+        the official translation when there is one, else the original title."""
+        if language in self.translations:
+            return self.translations[language], language
+        return self.title, self.title_language
+
+
+def other_language(language: Language | None, page: Language) -> str | None:
+    """`language` when a title written in it stands on a page in `page` (its `lang`
+    attribute); None when it is the page's language or not stated."""
+    return None if language is None or language is page else language.value

@@ -15,8 +15,8 @@ from app.db import SessionDep, utcnow
 from app.fields import Country, DbId, Language
 from app.i18n import RequestLanguage
 from app.routing import ProblemRoute
-from app.standards import service
-from app.standards.case import build_case_package
+from app.standards import case_nodes, service
+from app.standards.case import Collection, build_case_package
 from app.standards.enums import Sector, StandardStatus
 from app.standards.models import Standard
 from app.standards.responses import StandardPage, list_item, localized_document
@@ -147,6 +147,27 @@ def read_standard_case(
         last_change_date_time=standard.published_at or standard.updated_at,
     )
     return JSONResponse(package, headers={"Content-Language": language})
+
+
+@public_router.get(
+    "/{code}/case/{collection}/{identifier}",
+    responses={404: {"description": "No such standard or node"}},
+)
+def read_case_node(
+    code: str, collection: Collection, identifier: str, session: SessionDep, settings: SettingsDep
+) -> JSONResponse:
+    """One node of the standard's CASE 1.0 packages by its URI: the CFItem an Open Badges
+    alignment's `targetUrl` names, a CFDocument, CFAssociation, definition or the package."""
+    node, language = case_nodes.case_node(
+        session,
+        code=code,
+        collection=collection,
+        identifier=identifier,
+        base_url=settings.public_base_url,
+    )
+    return JSONResponse(
+        node, headers={"Content-Language": language, "Access-Control-Allow-Origin": "*"}
+    )
 
 
 def _jsonable(document: dict[str, Any]) -> dict[str, Any]:

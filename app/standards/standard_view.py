@@ -23,7 +23,7 @@ from app.standards.page_labels import (
     join_list,
     language_name,
 )
-from app.standards.references import Noc2021Code, Sinco2019Code, Soc2018Code
+from app.standards.references import Noc2021Code, Sinco2019Code, Soc2018Code, other_language
 from app.standards.responses import version_url
 from app.standards.schemas import StandardRead
 from app.web.i18n import gettext as translate
@@ -111,6 +111,8 @@ class EquivalentView:
     """A national credential recognised toward the standard."""
 
     title: str
+    title_lang: str | None
+    """The title's language when it is not the page's (for a `lang` attribute)."""
     code: str | None
     framework: str
     jurisdiction: str | None
@@ -280,7 +282,8 @@ def standard_view(
                 is_reader=country is reader_country,
                 items=[
                     EquivalentView(
-                        title=item.title,
+                        title=item.title_in(language)[0],
+                        title_lang=other_language(item.title_in(language)[1], language),
                         code=item.code,
                         framework=framework_name(item.framework, language),
                         jurisdiction=item.jurisdiction,

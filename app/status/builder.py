@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.crypto.status_list import ENTRY_TYPE, LIST_CREDENTIAL_TYPE, LIST_TYPE
-
-VC_CONTEXT_V2 = "https://www.w3.org/ns/credentials/v2"
+from app.crypto.vcdm import VCDM_V2_CONTEXT
 
 
 def list_url(base_url: str, list_id: int) -> str:
@@ -60,7 +59,7 @@ def build_list_credential(
     needed. `ttl` is in milliseconds.
     """
     return {
-        "@context": [VC_CONTEXT_V2],
+        "@context": [VCDM_V2_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", LIST_CREDENTIAL_TYPE],
         "issuer": issuer,

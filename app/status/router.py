@@ -16,6 +16,7 @@ from fastapi import APIRouter, Body, Header, Response
 from app.auth.dependencies import SettingsDep, StaffWriter
 from app.credentials.dependencies import SignerDep
 from app.crypto import token_status_list as tsl
+from app.crypto.vcdm import VC_JWT_MEDIA_TYPE, VC_MEDIA_TYPE
 from app.db import SessionDep, utcnow
 from app.routing import ProblemRoute
 from app.status import service, token_lists, vc_api_status
@@ -35,8 +36,8 @@ admin_router = APIRouter(
 )
 
 JSON = "application/json"
-VC = "application/vc"
-VC_JWT = "application/vc+jwt"
+VC = VC_MEDIA_TYPE
+VC_JWT = VC_JWT_MEDIA_TYPE
 _MECHANISMS = {
     JSON: SecuringMechanism.data_integrity,
     VC: SecuringMechanism.data_integrity,

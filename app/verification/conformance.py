@@ -16,9 +16,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from app.crypto.vcdm import VCDM_V2_CONTEXT
 from app.verification.checks import Check, CheckName, Code
 
-VC_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 _OB_CONTEXT: Final = re.compile(
     r"https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.0\.\d+)?\.json"
 )
@@ -52,8 +52,8 @@ def check_schema(document: Mapping[str, Any], *, pinned: frozenset[str]) -> Chec
 def _problems(document: Mapping[str, Any], pinned: frozenset[str]) -> list[str]:
     problems: list[str] = []
     contexts = document.get("@context")
-    if not isinstance(contexts, list) or not contexts or contexts[0] != VC_V2_CONTEXT:
-        problems.append(f"@context must be a list starting with {VC_V2_CONTEXT}")
+    if not isinstance(contexts, list) or not contexts or contexts[0] != VCDM_V2_CONTEXT:
+        problems.append(f"@context must be a list starting with {VCDM_V2_CONTEXT}")
         contexts = contexts if isinstance(contexts, list) else []
     if not any(isinstance(item, str) and _OB_CONTEXT.fullmatch(item) for item in contexts):
         problems.append("@context lacks the Open Badges 3.0 context")

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlencode
 
+from app.crypto.vcdm import VC_JWT_DATA_URL, VP_TYPE
 from app.errors import AppError
 from app.verification import forms, page_labels
 from app.verification.errors import DocumentTooLarge, PresentationTooLarge
-from app.verification.forms import SD_JWT_VC_DATA_URL, VC_JWT_DATA_URL, Submission
+from app.verification.forms import SD_JWT_VC_DATA_URL, Submission
 
 MAX_TEXT_CHARACTERS: Final = forms.MAX_DOCUMENT_BYTES
 """Pasted text longer than this is refused before it is parsed (a credential is ~16 KB)."""
@@ -93,7 +94,7 @@ def _parse(text: str) -> Submission:
         value = _json_value(text)
         # A bare presentation has a `verifiableCredential` member, which
         # `submission_from_json` would take for the VC API's wrapper of one credential.
-        if isinstance(value, dict) and forms.VP_TYPE in forms.types_of(value):
+        if isinstance(value, dict) and VP_TYPE in forms.types_of(value):
             return forms.presentation_from_value(value)
         return forms.submission_from_json(value)
     if text.startswith(SD_JWT_VC_DATA_URL) or "~" in text:

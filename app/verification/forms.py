@@ -30,6 +30,18 @@ from typing import Any, Final
 from app.crypto import sd_jwt
 from app.crypto.errors import JoseError, SdJwtError
 from app.crypto.jose import CompactJws, decode_compact_jws
+from app.crypto.vcdm import (
+    ENVELOPED_VC_TYPE,
+    ENVELOPED_VP_TYPE,
+    VC_JWT_DATA_URL,
+    VC_JWT_MEDIA_TYPE,
+    VC_MEDIA_TYPE,
+    VC_TYPE,
+    VCDM_V2_CONTEXT,
+    VP_JWT_DATA_URL,
+    VP_MEDIA_TYPE,
+    VP_TYPE,
+)
 from app.errors import MalformedJSON
 from app.fields import MAX_JSON_DEPTH, json_depth
 from app.verification.errors import (
@@ -39,16 +51,9 @@ from app.verification.errors import (
     UnverifiableInput,
 )
 
-VC_TYPE: Final = "VerifiableCredential"
-VP_TYPE: Final = "VerifiablePresentation"
-ENVELOPED_VC_TYPE: Final = "EnvelopedVerifiableCredential"
-ENVELOPED_VP_TYPE: Final = "EnvelopedVerifiablePresentation"
-VC_JWT_DATA_URL: Final = "data:application/vc+jwt,"
 SD_JWT_VC_DATA_URL: Final = "data:application/dc+sd-jwt,"
-VP_JWT_DATA_URL: Final = "data:application/vp+jwt,"
 JWT_DATA_URL: Final = "data:application/jwt,"
 """RFC 7519's media type: the VC Data Model 1.1 JWT encoding (a `vc` or `vp` claim)."""
-VCDM_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
 MAX_PRESENTED_CREDENTIALS: Final = 10
 """A presentation holding more is refused: each Data Integrity proof costs milliseconds of CPU."""
 MAX_DOCUMENT_DEPTH: Final = 2 * MAX_JSON_DEPTH
@@ -58,18 +63,17 @@ MAX_DOCUMENT_BYTES: Final = 256 * 1024
 RDF canonicalization time grows with the document, and ours are about 16 KB."""
 
 JSON_MEDIA_TYPES: Final = frozenset({"application/json", "application/ld+json"})
-VC_MEDIA_TYPES: Final = frozenset({"application/vc", "application/vc+ld+json"})
-VP_MEDIA_TYPES: Final = frozenset({"application/vp", "application/vp+ld+json"})
-VC_JWT_MEDIA_TYPE: Final = "application/vc+jwt"
+VC_MEDIA_TYPES: Final = frozenset({VC_MEDIA_TYPE, "application/vc+ld+json"})
+VP_MEDIA_TYPES: Final = frozenset({VP_MEDIA_TYPE, "application/vp+ld+json"})
 SD_JWT_VC_MEDIA_TYPE: Final = "application/dc+sd-jwt"
 SD_JWT_VC_TYPS: Final = frozenset({"dc+sd-jwt", "vc+sd-jwt"})
 """The issuer JWT's `typ`: `dc+sd-jwt`, and the earlier drafts' `vc+sd-jwt` wallets still send."""
 ACCEPTED_MEDIA_TYPES: Final = (
     "application/json",
-    "application/vc+jwt",
-    "application/dc+sd-jwt",
-    "application/vc",
-    "application/vp",
+    VC_JWT_MEDIA_TYPE,
+    SD_JWT_VC_MEDIA_TYPE,
+    VC_MEDIA_TYPE,
+    VP_MEDIA_TYPE,
 )
 
 

@@ -32,9 +32,13 @@ def achievement_of(document: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def standard_reference(document: Mapping[str, Any]) -> tuple[str, int] | None:
-    """The (standard code, version) the achievement names, if it names one."""
+    """The (standard code, version) the achievement names, if it names one (an Open Badges
+    `credentialSubject.achievement.humanCode`, or our SD-JWT VC's `achievement.code`)."""
     achievement = achievement_of(document)
     code, version = achievement.get("humanCode"), achievement.get("version")
+    sd_jwt_achievement = document.get("achievement")
+    if not achievement and isinstance(sd_jwt_achievement, Mapping):
+        code, version = sd_jwt_achievement.get("code"), sd_jwt_achievement.get("version")
     if (
         isinstance(code, str)
         and isinstance(version, str)

@@ -251,7 +251,11 @@ def verify_submission_page(form: SubmittedFormDep, page: VerifyPageDep) -> Respo
         now=(now := utcnow()),
     )
     root = _root_path(page.request)
-    context: dict[str, Any] = {"checked_at": now, "form_url": page.link("/verify")}
+    context: dict[str, Any] = {
+        "checked_at": now,
+        "form_url": page.link("/verify"),
+        "resubmit": _resubmission(form, action=f"{root}/verify"),
+    }
     if isinstance(report, PresentationReport):
         presented = views.presentation_view(page.session, report, language=language, root_path=root)
         context |= {"headline": presented.verdict, "presentation": presented, "results": []}
@@ -358,6 +362,24 @@ def _form_country(value: str | None, *, default: Country | None) -> Country | No
 
 def _code(country: Country | None) -> str | None:
     return country.value if country else None
+
+
+@dataclass(frozen=True, slots=True)
+class Resubmission:
+    """What the language switcher of a posted form's result posts again (`fields` to
+    `action`): such a result has no address of its own that a language link could open."""
+
+    action: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+def _resubmission(form: SubmittedForm, *, action: str) -> Resubmission | None:
+    try:
+        text = form.upload.decode("utf-8") if form.upload else form.text
+    except UnicodeDecodeError:
+        return None
+    country = (("country", form.country),) if form.country else ()
+    return Resubmission(action=action, fields=(("credential", text), *country))
 
 
 def _root_path(request: Request) -> str:

@@ -56,6 +56,9 @@ class EquivalentRead(BaseModel):
     jurisdiction: str | None
     code: str | None
     title: str
+    """Its official title in the reader's language when one exists, else the original."""
+    title_language: Language | None = None
+    """The language `title` is written in (None: not stated)."""
     recognition_type: str
     url: str | None
     verified: bool
@@ -100,7 +103,8 @@ def recognition_for(
             framework=EQUIVALENT_FRAMEWORKS.get(item.framework.value, item.framework.value),
             jurisdiction=item.jurisdiction,
             code=item.code,
-            title=item.title,
+            title=item.title_in(language)[0],
+            title_language=item.title_in(language)[1],
             recognition_type=item.recognition_type.value,
             url=item.url,
             verified=item.verified,

@@ -9,7 +9,7 @@ from typing import Final
 from app.fields import Language
 from app.standards.enums import CredentialFramework, MatchType, RecognitionType
 from app.standards.page_labels import MATCH_NAMES, framework_name
-from app.standards.references import EQUIVALENT_FRAMEWORKS
+from app.standards.references import EQUIVALENT_FRAMEWORKS, other_language
 from app.verification.recognition import RecognitionRead
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import COUNTRY_NAMES, N_, RECOGNITION_NAMES
@@ -68,6 +68,8 @@ class EquivalentView:
     jurisdiction: str | None
     code: str | None
     title: str
+    title_lang: str | None
+    """The title's language when it is not the page's (for a `lang` attribute)."""
     recognition: str
     url: str | None
     verified: bool
@@ -132,6 +134,7 @@ def recognition_view(item: RecognitionRead, language: Language) -> RecognitionVi
                 jurisdiction=equivalent.jurisdiction,
                 code=equivalent.code,
                 title=equivalent.title,
+                title_lang=other_language(equivalent.title_language, language),
                 recognition=translate(
                     language, RECOGNITION_NAMES[RecognitionType(equivalent.recognition_type)]
                 ),

@@ -38,13 +38,16 @@ from app.verification.schemas import (
     TrustedIssuerCreate,
     TrustedIssuerList,
     TrustedIssuerRead,
+    VerifyCredentialOptions,
     VerifyCredentialRequest,
     VerifyCredentialResult,
+    VerifyPresentationOptions,
     VerifyPresentationRequest,
     VerifyPresentationResult,
     VerifyRequest,
     VerifyResponse,
 )
+from app.verification.service import Audience, VerifierSetup
 from app.verification.trust import resolve_did_key
 
 T = TypeVar("T")
@@ -64,6 +67,7 @@ _VERIFY_BODY: dict[str, Any] = {
         "content": {
             "application/json": _JSON_BODY,
             "application/vc+jwt": {"schema": {"type": "string"}},
+            "application/dc+sd-jwt": {"schema": {"type": "string"}},
             "application/vc": {"schema": {"type": "object"}},
             "application/vp": {"schema": {"type": "object"}},
         },
@@ -86,7 +90,8 @@ def _no_store(response: Response) -> None:
     responses=_UNUSABLE,
 )
 async def verify(request: Request) -> Response:
-    """Verify a credential (vc+jwt or Data Integrity) or a presentation; report each check.
+    """Verify a credential (vc+jwt, Data Integrity or SD-JWT VC) or a presentation; report
+    each check (an SD-JWT VC's answer adds what the holder disclosed and withheld).
 
     Not verified is an answer (200, `verified: false`, the failing checks and an `outcome`
     such as `tampered`, `revoked` or `expired`). Recognition is for `?country=` or the region
@@ -156,6 +161,26 @@ def _not_usable(error: AppError) -> AppError:
     return error
 
 
+def _vc_api_work(
+    verify: Callable[..., T],
+    setup: VerifierSetup,
+    audience: Audience,
+    options: VerifyCredentialOptions | VerifyPresentationOptions | None,
+    **given: Any,
+) -> Callable[[Session], T]:
+    """One VC API verification for a lane: did:key issuers resolved offline, options applied."""
+    return partial(
+        verify,
+        **given,
+        setup=setup,
+        audience=audience,
+        now=utcnow(),
+        resolver=setup.foreign_keys or resolve_did_key,
+        challenge=options.challenge if options else None,
+        domain=options.domain if options else None,
+    )
+
+
 def _vc_api_json(body: VerifyCredentialResult | VerifyPresentationResult) -> JSONResponse:
     return JSONResponse(
         body.model_dump(mode="json", by_alias=True, exclude_none=True),
@@ -189,16 +214,7 @@ async def verify_credential_vc_api(
     options = body.options
     report = await _in_lane(
         request,
-        partial(
-            service.verify_credential,
-            item=item,
-            setup=setup,
-            audience=audience,
-            now=utcnow(),
-            resolver=setup.foreign_keys or resolve_did_key,
-            challenge=options.challenge if options else None,
-            domain=options.domain if options else None,
-        ),
+        _vc_api_work(service.verify_credential, setup, audience, options, item=item),
     )
     result = vc_api_responses.vc_api_credential(
         report.result,
@@ -228,19 +244,10 @@ async def verify_presentation_vc_api(
     except AppError as error:
         raise _not_usable(error) from None
     options = body.options
-    report = await _in_lane(
-        request,
-        partial(
-            service.verify_presentation,
-            presentation=presentation,
-            setup=setup,
-            audience=audience,
-            now=utcnow(),
-            challenge=options.challenge if options else None,
-            domain=options.domain if options else None,
-            resolver=setup.foreign_keys or resolve_did_key,
-        ),
+    work = _vc_api_work(
+        service.verify_presentation, setup, audience, options, presentation=presentation
     )
+    report = await _in_lane(request, work)
     held = presentation.document.get("verifiableCredential", [])
     result = vc_api_responses.vc_api_presentation(
         report.result,

@@ -21,10 +21,11 @@ Did = Annotated[
 
 
 class VerifyRequest(BaseModel):
-    """A credential (a JSON object or a vc+jwt string) or a presentation to verify.
+    """A credential (a JSON object, a vc+jwt or an SD-JWT VC string) or a presentation.
 
     The endpoint also takes a bare credential (`application/vc`), a bare presentation
-    (`application/vp`) or a compact JWS (`application/vc+jwt`) as the whole body.
+    (`application/vp`), a compact JWS (`application/vc+jwt`) or an SD-JWT VC
+    (`application/dc+sd-jwt`) as the whole body.
     """
 
     credential: dict[str, Any] | str | None = None

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.crypto.contexts import PinnedContexts
 from app.crypto.sd_jwt import KeyBindingExpectation
+from app.crypto.vcdm import VC_JWT_MEDIA_TYPE
 from app.fields import Country, Language
 from app.keys.service import KeyCache
 from app.standards.schemas import StandardRead
@@ -34,7 +35,6 @@ from app.verification.checks import CheckName, CheckStatus
 from app.verification.engine import VerificationEngine
 from app.verification.events import EventRecorder, PendingEvent
 from app.verification.forms import (
-    VC_JWT_MEDIA_TYPE,
     CredentialInput,
     PresentationInput,
     credential_from_sd_jwt,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from app.crypto.vcdm import VC_JWT_MEDIA_TYPE
 from app.verification.checks import (
     VERIFICATION_PROBLEMS,
     Check,
@@ -21,7 +22,7 @@ from app.verification.checks import (
     Code,
     problem_type,
 )
-from app.verification.forms import SD_JWT_VC_MEDIA_TYPE, VC_JWT_MEDIA_TYPE, Form
+from app.verification.forms import SD_JWT_VC_MEDIA_TYPE, Form
 from app.verification.results import CredentialVerification, PresentationVerification
 from app.verification.schemas import (
     CredentialResults,

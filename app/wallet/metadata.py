@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from app.credentials.builder import OB_V3_CONTEXT, VC_V2_CONTEXT
+from app.credentials.builder import OB_V3_CONTEXT
+from app.crypto.vcdm import VCDM_V2_CONTEXT
 from app.standards.models import Standard
 from app.standards.vct import build_type_metadata, vct_url
 
@@ -110,7 +111,7 @@ def credential_issuer_metadata(base_url: str, standards: list[Standard]) -> dict
             LDP_VC: {
                 "format": "ldp_vc",
                 "credential_definition": {
-                    "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT],
+                    "@context": [VCDM_V2_CONTEXT, OB_V3_CONTEXT],
                     "type": CREDENTIAL_TYPES,
                 },
                 "credential_signing_alg_values_supported": ["eddsa-rdfc-2022"],

@@ -6,11 +6,15 @@ from __future__ import annotations
 from typing import Final
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
+from app.auth.dependencies import SettingsDep
+from app.issuer import service as issuer_service
+from app.issuer.identity import build_issuer_profile
 from app.routing import ProblemRoute
 from app.web.dependencies import PageLanguage
 from app.web.favicon import FAVICON
+from app.web.negotiation import prefers_json
 from app.web.templates import render_page
 
 router = APIRouter(tags=["pages"], route_class=ProblemRoute, default_response_class=HTMLResponse)
@@ -21,9 +25,33 @@ ICON_HEADERS: Final = {
 }
 
 
-@router.get("/", name="home_page")
-def home_page(request: Request, language: PageLanguage) -> HTMLResponse:
-    """The home page: what NASSC certifies, verify a credential, browse the standards."""
+@router.get(
+    "/",
+    name="home_page",
+    response_model=None,
+    responses={
+        200: {
+            "description": "The home page, or the issuer's Open Badges 3.0 Profile when "
+            "Accept ranks JSON above HTML (the credentials' `issuer.url`)",
+            "content": {"text/html": {}, "application/ld+json": {}},
+        }
+    },
+)
+def home_page(
+    request: Request, language: PageLanguage, settings: SettingsDep
+) -> HTMLResponse | JSONResponse:
+    """The home page: what NASSC certifies, verify a credential, browse the standards.
+
+    It is every credential's `issuer.url`: a client that asks for JSON gets the issuer's
+    Profile (as `/issuer` serves it) instead."""
+    if prefers_json(request.headers.get("accept")):
+        did = issuer_service.issuer_did(settings)
+        profile = build_issuer_profile(did, settings.public_base_url, language)
+        return JSONResponse(
+            profile,
+            media_type="application/ld+json",
+            headers={"Vary": "Accept", "Content-Language": language},
+        )
     root = str(request.scope.get("root_path", ""))
     chosen = request.query_params.get("lang")
     query = f"?lang={language}" if chosen else ""
@@ -32,7 +60,9 @@ def home_page(request: Request, language: PageLanguage) -> HTMLResponse:
         "verify_url": f"{root}/verify{query}",
         "standards_url": f"{root}/standards{query}",
     }
-    return render_page(request, "home.html", {"links": links}, language=language)
+    page = render_page(request, "home.html", {"links": links}, language=language)
+    page.headers["Vary"] = "Accept"
+    return page
 
 
 @router.get(

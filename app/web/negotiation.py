@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 
-def prefers_json(accept: str | None) -> bool:
-    """True when `Accept` ranks JSON above HTML; a tie (`*/*`, no header) is HTML."""
-    ranges = _media_ranges(accept or "")
-    return _quality_of("application/json", ranges) > _quality_of("text/html", ranges)
-
-
 def prefers_html(accept: str | None) -> bool:
     """True when `Accept` ranks HTML above JSON (a browser); a tie (`*/*`, none) is JSON."""
     ranges = _media_ranges(accept or "")
     return _quality_of("text/html", ranges) > _quality_of("application/json", ranges)
+
+
+def prefers_json(accept: str | None) -> bool:
+    """True when `Accept` ranks JSON (or JSON-LD) above HTML; a tie or no `Accept` is HTML."""
+    ranges = _media_ranges(accept or "")
+    json_quality = max(
+        _quality_of("application/json", ranges), _quality_of("application/ld+json", ranges)
+    )
+    return json_quality > _quality_of("text/html", ranges)
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float]]:

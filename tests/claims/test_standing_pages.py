@@ -123,3 +123,43 @@ def test_claim_page_of_a_credential_not_yet_valid(
         assert status_in_details(claim) == gettext(language, "Not yet valid")
         verified = assert_page(client.get(f"/verify/{future['id']}", params={"lang": language}))
         assert status_in_details(verified) == gettext(language, "Not yet valid")
+
+
+def test_claim_page_of_a_suspended_credential_says_so_before_the_details(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, issued = issued_credential(client, app, db)
+    changed = client.post(
+        f"/api/v1/admin/credentials/{issued['id']}/suspend",
+        headers=setup.staff,
+        json={"reason": "Audit"},
+    )
+    assert changed.status_code == 200, changed.text
+    token = str(issued["claim_url"]).rsplit("/", 1)[1]
+    for language in LANGUAGES:
+        claim = assert_page(client.get(f"/claim/{token}", params={"lang": language}))
+        main = claim.find("main")
+        sections = [node for node in main.walk() if node.tag == "section"]
+        assert "personal-status" in sections[0].classes
+        verdict = sections[0].find("p", data_verdict="suspended")
+        assert gettext(language, "Suspended") in verdict.text
+        assert status_in_details(claim) == gettext(language, "Suspended")
+
+
+def test_the_wallet_offer_page_switches_language_by_posting_again(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    _, issued = issued_credential(client, app, db)
+    path = personal_path(client, issued)
+    page = assert_page(client.post(f"{path}/wallet", params={"lang": "en"}))
+    switcher = page.find("nav", class_="language-switcher")
+    forms = switcher.find_all("form")
+    assert [form.attrs["action"] for form in forms] == [
+        f"{path}/wallet?lang=es",
+        f"{path}/wallet?lang=fr",
+    ]
+    assert all(form.attrs["method"] == "post" for form in forms)
+    for form, language in zip(forms, ("es", "fr"), strict=True):
+        again = assert_page(client.post(str(form.attrs["action"])))
+        assert again.find("html").attrs["lang"] == language
+        assert again.find_all("img", class_="wallet-offer__qr")

@@ -52,6 +52,12 @@ def console(client: TestClient, app: FastAPI, db: Session) -> Console:
             "credential": f"{CONSOLE}/credentials/{credential_id}",
             "audit": f"{CONSOLE}/audit",
             "verify": f"{CONSOLE}/audit/verify",
+            "providers": f"{CONSOLE}/providers",
+            "provider": f"{CONSOLE}/providers/{setup.provider_id}",
+            "standards": f"{CONSOLE}/standards?status=published",
+            "standard": f"{CONSOLE}/standards/{setup.standard.code}/{setup.standard.version}",
+            "users": f"{CONSOLE}/users",
+            "keys": f"{CONSOLE}/keys",
             "missing": f"{CONSOLE}/no-such-page",
         },
     )
@@ -94,6 +100,7 @@ def check(console: Console, path: str, language: Language, status: int = 200) ->
 
 
 PAGES = ["dashboard", "queue", "curriculum", "credentials", "credential", "audit", "verify"]
+PAGES += ["providers", "provider", "standards", "standard", "users", "keys"]
 
 
 @pytest.mark.parametrize("language", ["es", "fr"])

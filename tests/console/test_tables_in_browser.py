@@ -62,6 +62,11 @@ def test_console_tables_fit_1280_px(
             "/console/credentials",
             f"/console/credentials/{credential_id}",
             "/console/audit",
+            "/console/providers",
+            f"/console/providers/{setup.provider_id}",
+            "/console/standards",
+            "/console/users",
+            "/console/keys",
         ):
             desktop.get(f"{live_server.url}{path}?lang={language}")
             wait_for(desktop, "main h1")

@@ -28,6 +28,7 @@ INTEROP_DIR = Path(__file__).resolve().parent
 SCRIPT = INTEROP_DIR / "verify-di.mjs"
 SD_JWT_SCRIPT = INTEROP_DIR / "verify-sd-jwt.mjs"
 WALLET_SCRIPT = INTEROP_DIR / "wallet-openid4vci.mjs"
+PRESENTING_WALLET_SCRIPT = INTEROP_DIR / "wallet-openid4vp.mjs"
 NODE_MODULES = INTEROP_DIR / "node_modules"
 INSTALL_HINT = "run `npm ci --prefix tests/interop`"
 MIN_NODE_MAJOR = 20  # as package.json "engines" (the libraries themselves declare >= 18)
@@ -230,3 +231,20 @@ def run_wallet(
     if not isinstance(results, list) or len(results) != len(offers):
         raise NodeVerifierError(f"wallet-openid4vci.mjs returned {results!r} for {len(offers)}")
     return [_result(item, f"wallet-openid4vci.mjs results[{i}]") for i, item in enumerate(results)]
+
+
+def run_presenting_wallet(
+    link: str,
+    *,
+    vp_token: Mapping[str, Any] | None,
+    env: Mapping[str, str],
+    timeout: float = DEFAULT_TIMEOUT,
+) -> NodeResult:
+    """Parse an `openid4vp://` request link and, with `vp_token`, answer it, with the
+    OpenWallet Foundation's OpenID4VP client (`wallet-openid4vp.mjs`). The result's `raw` has
+    the resolved `request`, `client`, `version`, `dcqlIds`, and the response's `status` and
+    `body`."""
+    request: dict[str, Any] = {"link": link}
+    if vp_token is not None:
+        request["vpToken"] = dict(vp_token)
+    return _result(_run(request, timeout, PRESENTING_WALLET_SCRIPT, env), "wallet-openid4vp.mjs")

@@ -17,6 +17,7 @@ the Data Integrity credential and, after a revocation, the SD-JWT VC's status ag
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,10 @@ from sqlalchemy.orm import Session
 
 from app.crypto import jws, sd_jwt
 from app.crypto import token_status_list as tsl
-from app.db import make_sessionmaker
+from app.crypto.sd_jwt import KeyBindingExpectation
+from app.db import make_sessionmaker, utcnow
 from app.main import create_app
+from app.verification import service as verification_service
 from tests.conftest import settings_for
 from tests.interop.node_verifier import (
     require_node,
@@ -42,6 +45,7 @@ from tests.interop.node_verifier import (
     run_wallet,
 )
 from tests.interop.tls_server import TlsServer, free_port
+from tests.verification.sd_jwt_factories import setup_of as verifier_setup_of
 from tests.wallet.factories import another_credential, issued_credential
 
 LDP_VC = "OpenBadgeCredential_ldp_vc"
@@ -160,6 +164,30 @@ def test_the_openwallet_client_receives_every_format_and_verifies_the_sd_jwt_vcs
     ):
         assert result.verified, result.error
 
+    # The presentations @sd-jwt made (name only, key-bound) verify at our endpoint, and
+    # against the audience and nonce the wallet was asked for (as OpenID4VP checks them).
+    presented = [result.raw["sdJwt"][0] for result in (by_reference, by_value)]
+    for item, name in zip(presented, ("María Fernanda López", "Jean-Luc Tremblay"), strict=True):
+        body = _verify_at_our_endpoint(client, item["presentation"])
+        assert body["verified"] is True, body
+        assert [claim["name"] for claim in body["disclosure"]["disclosed"]] == ["name"]
+        assert body["disclosure"]["claims"]["name"] == name
+        assert body["disclosure"]["key_bound"] is True
+        assert "score" in {claim["name"] for claim in body["disclosure"]["withheld"]}
+        expected = KeyBindingExpectation(
+            audience="https://employer.example", nonce=item["nonce"], now=time.time()
+        )
+        report = verification_service.verify_sd_jwt_vc(
+            db,
+            presentation=item["presentation"],
+            key_binding=expected,
+            setup=verifier_setup_of(app),
+            audience=verification_service.Audience(),
+            now=utcnow(),
+        )
+        assert report.result.verified, report.result.checks
+        db.commit()  # the verification event: SQLite holds one writer at a time
+
     # Revoked: the wallet's SD-JWT VC shows it through the Token Status List it points at.
     revoked = client.post(
         f"/api/v1/admin/credentials/{first.id}/revoke",
@@ -187,3 +215,15 @@ def test_the_openwallet_client_receives_every_format_and_verifies_the_sd_jwt_vcs
     assert after_first.raw["status"] == tsl.INVALID
     assert after_second.verified, after_second.error
     assert after_second.raw["status"] == tsl.VALID
+    # Our verifier agrees on the same presentations.
+    assert _verify_at_our_endpoint(client, presented[0]["presentation"])["outcome"] == "revoked"
+    assert _verify_at_our_endpoint(client, presented[1]["presentation"])["outcome"] == "verified"
+
+
+def _verify_at_our_endpoint(client: TestClient, presentation: str) -> dict[str, Any]:
+    response = client.post(
+        "/api/v1/verify", content=presentation, headers={"Content-Type": "application/dc+sd-jwt"}
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body

@@ -14,7 +14,9 @@
 // }, ...]}
 // Output (stdout): {"verified": bool, "error": null, "results": [{"verified": bool,
 //   "error": string|null, "tokenType": string, "credentials": {configurationId: [...]},
-//   "sdJwt": [{"claims": {...}, "status": n, "holderBound": bool, "keyBinding": bool}]}]}
+//   "sdJwt": [{"claims": {...}, "status": n, "holderBound": bool, "keyBinding": bool,
+//   "presentation": "<sd-jwt>~<kb-jwt>" (name disclosed, for https://employer.example),
+//   "nonce": "..."}]}]}
 // Exit status: 0 every offer went through and verified, 1 one did not, 2 usage error.
 import crypto from 'node:crypto';
 import process from 'node:process';
@@ -161,6 +163,8 @@ async function verifySdJwtVc(serialized, holderJwk) {
     keyBinding: true,
     vct: payload.vct,
     serialized,
+    presentation,
+    nonce,
   };
 }
 

@@ -124,12 +124,14 @@ def test_claim_links_reach_each_worker_in_their_language_and_claim(
     )
     assert batch.status_code == 202, batch.text
     batch_id = batch.json()["id"]
+    recipients = deliveries_service.issued_recipients(
+        db, batch_id=batch_id, languages={2: Language.fr}, default=Language.es
+    )
     queued = deliveries_service.queue_claim_links(
         db,
         batch_id=batch_id,
         provider_id=setup.provider_id,
-        languages={2: Language.fr},
-        default_language=Language.es,
+        recipients=recipients,
         requested_by="provider_user:1",
         now=utcnow(),
     )
@@ -158,8 +160,7 @@ def test_claim_links_reach_each_worker_in_their_language_and_claim(
         db,
         batch_id=batch_id,
         provider_id=setup.provider_id,
-        languages={},
-        default_language=Language.en,
+        recipients=recipients,
         requested_by="provider_user:1",
         now=utcnow(),
     )

@@ -12,12 +12,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
+from app.presentations import authorization
 from app.presentations.models import PresentationRequest
 from app.presentations.throttle import CreationThrottle
 from app.verification.models import VerificationEvent
@@ -134,6 +136,9 @@ def test_a_wrong_nonce_or_audience_is_refused_and_nothing_is_kept(
         "invalid_request",
     )
     _oauth_error(answer(client, request, "no_such_query", "x"), "invalid_request")
+    # Signed by another key than the holder's it names.
+    stolen = jwt_presentation(worker.held, request, signer=Ed25519PrivateKey.generate())
+    _oauth_error(answer(client, request, "nassc_jwt_vc", stolen), "invalid_request")
     _oauth_error(
         client.post("/openid4vp/response", data={"state": request["state"], "vp_token": "[]"}),
         "invalid_request",
@@ -209,3 +214,39 @@ def test_the_form_says_what_is_missing(client: TestClient) -> None:
     refused = client.post("/verify/wallet?lang=fr", data={"formats": ["ldp_vc"]})
     assert refused.status_code == 400
     assert "Choisissez une norme ou un secteur." in refused.text
+
+
+def test_a_response_larger_than_the_body_limit_is_refused(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    worker = worker_with_wallet(client, app, db)
+    request = page_request(client, db, worker).request
+    limit = app.state.settings.max_body_bytes
+    huge = client.post(
+        "/openid4vp/response",
+        data={"state": request["state"], "vp_token": "x" * (limit + 1)},
+    )
+    assert_problem(huge, 413, "payload-too-large")
+    db.expire_all()
+    row = db.scalar(select(PresentationRequest))
+    assert row is not None and row.status == "pending" and row.result is None
+
+
+def test_the_qr_code_holds_a_short_request_by_value_and_a_long_one_by_reference(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    worker = worker_with_wallet(client, app, db)
+    for formats, by_value in (
+        (["dc+sd-jwt"], True),
+        (["dc+sd-jwt", "ldp_vc", "jwt_vc_json"], False),
+    ):
+        made = client.post(
+            "/api/v1/presentation-requests",
+            headers=worker.setup.provider,
+            json={"standard_code": worker.setup.standard.code, "formats": formats},
+        )
+        assert made.status_code == 201, made.text
+        body = made.json()
+        link = authorization.qr_link(body["authorization_request"], base_url="http://testserver")
+        assert link == (body["request_link"] if by_value else body["request_uri_link"])
+        assert len(link) <= authorization.MAX_QR_BY_VALUE

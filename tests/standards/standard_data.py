@@ -95,6 +95,7 @@ _STANDARD: dict[str, Any] = {
             "framework": "mssc",
             "code": "CPT-Safety",
             "title": "Certified Production Technician (CPT): Safety",
+            "title_language": "en",
             "recognition_type": "full",
             "unit_codes": ["TEST-U01"],
             "verified": True,
@@ -102,7 +103,9 @@ _STANDARD: dict[str, Any] = {
         {
             "country": "CA",
             "framework": "red-seal",
-            "title": "Industrial Instrument Technician",
+            "title": "Instrumentation and Control Technician",
+            "title_language": "en",
+            "translations": {"fr": "Technicien/technicienne en instrumentation et contrôle"},
             "recognition_type": "partial",
             "verified": True,
         },

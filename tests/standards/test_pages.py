@@ -358,7 +358,7 @@ def test_reader_country_puts_canada_first(client: TestClient, seeded: list[str])
     groups = page.find("section", id="equivalents").find_all("section", class_="country-group")
     assert groups[0].find("h3").text == "Canada Your country"
     assert "country-group--reader" in groups[0].classes
-    assert "Industrial Instrument Technician" in groups[0].text
+    assert "Instrumentation and Control Technician" in groups[0].text
     chooser = page.find("nav", class_="country-chooser")
     assert "Delivery and recognition for your country are shown first." in chooser.text
     assert chooser.find("a", aria_current="true").text == "Canada"

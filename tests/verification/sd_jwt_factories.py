@@ -10,14 +10,19 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.credentials.models import Credential
 from app.crypto import jws, sd_jwt
+from app.keys import service as keys_service
+from app.keys.models import KeyAlgorithm
 from app.verification.service import VerifierSetup
 from tests.credentials.factories import IssuingSetup
 from tests.verification.factories import VERIFY
-from tests.wallet.factories import holder_key, issued_credential, wallet_copy
+from tests.wallet.factories import holder_key
+from tests.wallet.test_openid4vci import Wallet
+from tests.wallet.test_openid4vci_sd_jwt import _key_proof, _offer_with_both_keys, _token
 
 SD_JWT_VC = "application/dc+sd-jwt"
 AUDIENCE = "https://employer.example"
@@ -44,10 +49,22 @@ class Held:
 
 
 def wallet_credential(client: TestClient, app: FastAPI, db: Session) -> Held:
-    """A credential issued over HTTP and its SD-JWT VC in a wallet."""
-    setup, credential = issued_credential(client, app, db)
+    """A credential issued over HTTP and received by a wallet over OpenID4VCI (offer,
+    token, nonce, key proof, credential endpoint) as an SD-JWT VC bound to its key."""
+    offered = _offer_with_both_keys(client, app, db)
+    token, configuration = _token(client, offered)
     holder = holder_key()
-    return Held(setup, credential, holder, wallet_copy(app, db, credential, holder))
+    response = Wallet(client).credential(
+        token,
+        {
+            "credential_configuration_id": configuration,
+            "proofs": {"jwt": [_key_proof(client, holder)]},
+        },
+    )
+    assert response.status_code == 200, response.text
+    [received] = response.json()["credentials"]
+    credential = db.scalars(select(Credential).where(Credential.id == offered.credential_id)).one()
+    return Held(offered.setup, credential, holder, received["credential"])
 
 
 def bound(
@@ -127,3 +144,39 @@ def setup_of(app: FastAPI) -> VerifierSetup:
         events=None,
         proofs=state.proof_checker,
     )
+
+
+def resigned(
+    app: FastAPI, db: Session, serialized: str, change: Any, *, disclose: Any = None
+) -> str:
+    """A real SD-JWT VC's claims (all disclosed), changed by `change`, re-issued with the
+    issuer's active ES256 key: a credential our issuer could have signed, for the checks
+    after the signature (dates, status, SD-JWT VC rules). `disclose` marks extra top-level
+    claims selectively disclosable."""
+    issuer_jwt = sd_jwt.split(serialized)[0]
+    header = jws.decode(issuer_jwt).header
+    verified = sd_jwt.verify(
+        serialized,
+        resolve_key=lambda token: jws.public_key_from_jwk(_issuer_jwk(app, db, token)),
+        accepted_typ={"dc+sd-jwt"},
+        key_binding=None,
+    )
+    claims = dict(verified.claims)
+    change(claims)
+    for name in disclose or ():
+        claims[name] = sd_jwt.Disclosable(claims[name])
+    active = keys_service.active_jws_key(
+        db, cache=app.state.key_cache, algorithm=KeyAlgorithm.es256
+    )
+    assert header["kid"].endswith("#" + active.kid)
+    reissued, _ = sd_jwt.issue(claims, private_key=active.private_key, headers=header)
+    return reissued
+
+
+def _issuer_jwk(app: FastAPI, db: Session, token: Any) -> dict[str, str]:
+    kid = token.header["kid"].rsplit("#", 1)[1]
+    active = keys_service.active_jws_key(
+        db, cache=app.state.key_cache, algorithm=KeyAlgorithm.es256
+    )
+    assert active.kid == kid
+    return jws.public_key_to_jwk(active.private_key.public_key())

@@ -67,3 +67,21 @@ def test_codes_have_official_titles_and_equivalents_their_units(
             assert gettext(language, "Partial recognition") in [
                 dt.text for dt in terms.find_all("dt")
             ]
+
+
+def test_equivalent_titles_in_the_page_language_or_marked_with_their_own(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, issued = issued_credential(client, app, db)
+    us = [item for item in setup.standard.equivalents if item.country.value == "US"]
+    assert us and all(item.title_language is Language.en for item in us)
+    for language in LANGUAGES:
+        page = assert_page(
+            client.get(f"/verify/{issued['id']}", params={"lang": language, "country": "all"})
+        )
+        rows = group(page, "US").find_all("table")[-1].find("tbody").find_all("tr")
+        cells = [row.find("th") for row in rows]
+        shown = [(cell.find_all("a") or cell.find_all("span"))[0] for cell in cells]
+        assert [(title.text, title.attrs.get("lang")) for title in shown] == [
+            (item.title, None if language is Language.en else "en") for item in us
+        ]

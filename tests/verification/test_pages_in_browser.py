@@ -68,6 +68,42 @@ def test_verify_form_works_without_javascript(
     assert verdict.text.endswith("Vérifiée")
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "word"),
+    [
+        ("fr", "Español", "Verificada"),
+        ("es", "English", "Verified"),
+        ("en", "Français", "Vérifiée"),
+    ],
+)
+def test_language_switch_after_a_pasted_verification_keeps_the_result(
+    app: FastAPI,
+    db: Session,
+    live_server: LiveServer,
+    browser: WebDriver,
+    first: str,
+    then: str,
+    word: str,
+) -> None:
+    credential = issue_directly(app, db)
+    browser.get(f"{live_server.url}/verify?lang={first}")
+    field = browser.find_element(By.ID, "verify-credential")
+    browser.execute_script("arguments[0].value = arguments[1]", field, credential.jwt)
+    browser.find_element(By.CSS_SELECTOR, "form.verify-form button[type=submit]").click()
+    WebDriverWait(browser, 20).until(
+        expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, "[data-verdict]"))
+    )
+    switcher = browser.find_element(By.CSS_SELECTOR, ".language-switcher")
+    switcher.find_element(By.XPATH, f".//button[normalize-space()='{then}']").click()
+    WebDriverWait(browser, 20).until(
+        lambda driver: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") != first
+    )
+    verdict = browser.find_element(By.CSS_SELECTOR, "[data-verdict]")
+    assert verdict.get_attribute("data-verdict") == "verified"
+    assert verdict.text.endswith(word)
+    assert browser.find_element(By.CSS_SELECTOR, ".credential-facts__holder").text == HOLDER
+
+
 def test_certificate_has_its_qr_code_and_prints_on_one_page(
     app: FastAPI, db: Session, live_server: LiveServer, browser: WebDriver
 ) -> None:

@@ -23,6 +23,7 @@ from tests.verification.sd_jwt_factories import (
     SD_JWT_VC,
     bound,
     checks,
+    resigned,
     verify_http,
     wallet_credential,
     with_added_disclosure,
@@ -201,3 +202,58 @@ def test_the_vc_api_answers_a_tampered_sd_jwt_vc_with_400_and_errors(
     types = [problem["type"] for problem in body["errors"]]
     assert types[0] == PROBLEM_BASE + "verification/disclosure-mismatch"
     assert body["results"]["proof"][0]["verified"] is False
+
+
+def test_an_expired_sd_jwt_vc_is_expired(client: TestClient, app: FastAPI, db: Session) -> None:
+    held = wallet_credential(client, app, db)
+    past = int(time.time()) - 86_400
+    expired = resigned(app, db, held.serialized, lambda c: c.update(nbf=past - 60, exp=past))
+    body = verify_http(client, expired)
+    assert body["outcome"] == "expired"
+    assert checks(body)["validity"] == ("failed", "expired")
+    assert checks(body)["proof"] == ("passed", "signature-valid")
+
+
+def test_a_status_list_that_does_not_exist_leaves_the_status_unknown(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    held = wallet_credential(client, app, db)
+    nowhere = {"status_list": {"idx": 3, "uri": "http://testserver/status/tsl/999999"}}
+    elsewhere = resigned(app, db, held.serialized, lambda c: c.update(status=nowhere))
+    body = verify_http(client, elsewhere)
+    assert body["verified"] is False
+    assert body["outcome"] == "status-unknown"
+    assert checks(body)["revocation"] == ("unknown", "status-list-unavailable")
+    assert checks(body)["suspension"] == ("unknown", "status-list-unavailable")
+
+
+def test_a_selectively_disclosable_status_breaks_the_sd_jwt_vc_rules(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    held = wallet_credential(client, app, db)
+    hidden = resigned(app, db, held.serialized, lambda c: None, disclose=("status",))
+    body = verify_http(client, hidden)
+    assert body["outcome"] == "invalid"
+    schema = next(check for check in body["checks"] if check["name"] == "schema")
+    assert (schema["status"], schema["code"]) == ("failed", "nonconformant")
+    assert "status must never be selectively disclosable" in schema["detail"]
+
+
+def test_a_type_not_known_here_names_no_withheld_property(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    held = wallet_credential(client, app, db)
+    other = resigned(
+        app,
+        db,
+        held.serialized,
+        lambda c: c.update(vct="https://elsewhere.example/vct/x"),
+        disclose=("name", "score"),
+    )
+    body = verify_http(client, sd_jwt.present(other, lambda d: d.name == "score"))
+    assert body["verified"] is True, body
+    assert body["disclosure"]["vct_known"] is False
+    assert [item["name"] for item in body["disclosure"]["disclosed"]] == ["score"]
+    assert body["disclosure"]["withheld"] == []
+    schema = next(check for check in body["checks"] if check["name"] == "schema")
+    assert "not known here" in schema["detail"]

@@ -275,10 +275,19 @@ def sd_jwt_presentation(
     audience: str | None = None,
     nonce: str | None = None,
     issued_at: int | None = None,
+    signer: ec.EllipticCurvePrivateKey | None = None,
 ) -> str:
     """The SD-JWT VC with only the disclosures of the claims named in `disclose`, and a Key
     Binding JWT signed with joserfc (`sd_hash` computed here, apart from our own code)."""
-    kept = sd_jwt.present(held.sd_jwt, lambda d: d.name in disclose or d.name is None)
+
+    def keep(disclosure: sd_jwt.Disclosure) -> bool:
+        if disclosure.name is not None:
+            return disclosure.name in disclose
+        # An array element: a unit has a code, a piece of evidence does not.
+        is_unit = isinstance(disclosure.value, dict) and "code" in disclosure.value
+        return ("units" if is_unit else "evidence") in disclose
+
+    kept = sd_jwt.present(held.sd_jwt, keep)
     sd_hash = base64.urlsafe_b64encode(hashlib.sha256(kept.encode("ascii")).digest())
     kb = joserfc_jwt.encode(
         {"alg": "ES256", "typ": "kb+jwt"},
@@ -288,7 +297,7 @@ def sd_jwt_presentation(
             "nonce": nonce or request["nonce"],
             "sd_hash": sd_hash.rstrip(b"=").decode("ascii"),
         },
-        ECKey.import_key(_pem(held.holder)),
+        ECKey.import_key(_pem(signer or held.holder)),
         algorithms=["ES256"],
     )
     return kept + kb
@@ -327,9 +336,13 @@ def ldp_presentation(
     return {**document, "proof": proof}
 
 
-def jwt_presentation(held: HeldCredentials, request: dict[str, Any]) -> str:
-    """A VC-JOSE vp+jwt by the wallet's did:key (signed with joserfc), nonce and aud set."""
+def jwt_presentation(
+    held: HeldCredentials, request: dict[str, Any], *, signer: Ed25519PrivateKey | None = None
+) -> str:
+    """A VC-JOSE vp+jwt by the wallet's did:key (signed with joserfc), nonce and aud set;
+    `signer` signs it instead (the holder it names stays the wallet's)."""
     public = held.did_key.public_key()
+    signing = signer or held.did_key
     payload = {
         "@context": [VCDM_V2],
         "type": ["VerifiablePresentation"],
@@ -348,9 +361,13 @@ def jwt_presentation(held: HeldCredentials, request: dict[str, Any]) -> str:
         # joserfc warns that RFC 9864 deprecates "EdDSA" for "Ed25519"; VC-JOSE still uses it.
         warnings.simplefilter("ignore", SecurityWarning)
         token: str = joserfc_jwt.encode(
-            {"alg": "EdDSA", "typ": "vp+jwt", "kid": did_key_verification_method(public)},
+            {
+                "alg": "EdDSA",
+                "typ": "vp+jwt",
+                "kid": did_key_verification_method(signing.public_key()),
+            },
             payload,
-            OKPKey.import_key(_pem(held.did_key)),
+            OKPKey.import_key(_pem(signing)),
             algorithms=["EdDSA"],
         )
     return token
