@@ -52,7 +52,7 @@ def see_other(url: str) -> RedirectResponse:
 def _navigation(
     request: Request, user: PortalUser, *, language: Language, section: str
 ) -> list[NavLink]:
-    entries = [("dashboard", ""), ("issue", "/issue")]
+    entries = [("dashboard", ""), ("curricula", "/curricula"), ("issue", "/issue")]
     if user.is_admin:
         entries.append(("users", "/users"))
     return [
