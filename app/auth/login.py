@@ -9,32 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import service as audit_service
-from app.auth.roles import Principal
 from app.auth.service import InvalidGrant
 from app.auth.throttle import LoginThrottle
 
 Target = tuple[str, dict[str, str]]
 """The audit target of a sign-in: the kind of account and what identifies the attempt."""
 
+SignedIn = TypeVar("SignedIn")
+"""What `authenticate` finds: a principal, or what an area's session is issued to."""
+
 
 def attempt(
     *,
-    authenticate: Callable[[], Principal],
+    authenticate: Callable[[], SignedIn],
     throttle: LoginThrottle,
     sessions: sessionmaker[Session],
     account: str,
     address: str,
     target: Target,
     now: datetime,
-) -> Principal:
+) -> SignedIn:
     """`authenticate()` unless the account or address must wait (`LoginThrottled`)."""
     throttle.check(account=account, address=address)
     try:
-        principal = authenticate()
+        signed_in = authenticate()
     except InvalidGrant as error:
         record_failed_login(sessions, target, error, now=now)
         for lockout in throttle.failed(account=account, address=address):
@@ -53,7 +56,7 @@ def attempt(
             audit_service.record_detached(sessions, entry, now=now)
         raise
     throttle.succeeded(account=account)
-    return principal
+    return signed_in
 
 
 def record_failed_login(

@@ -1,56 +1,34 @@
-"""Rendering console pages: the console layout's context, links that keep the language,
-and the redirect after a successful action (Post/Redirect/Get)."""
+"""Rendering console pages (`app.web.area_pages` for the console's realm): the console
+layout's context with its navigation, links that keep the language, and form errors in the
+console's words."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import partial
 from typing import Any, Final
-from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 
 from app.auth.roles import Role
 from app.console.dependencies import ConsoleUser
+from app.console.session import CONSOLE
 from app.console.vocabulary import FORM_ERRORS, ROLE_NAMES
 from app.fields import Language
-from app.web import form_checks
+from app.web import area_pages
+from app.web.area_pages import NavLink, see_other
 from app.web.i18n import gettext as translate
-from app.web.templates import render_page
 from app.web.vocabulary import COUNTRY_NAMES, SECTOR_NAMES
 
-CONSOLE_PATH: Final = "/console"
+CONSOLE_PATH: Final = CONSOLE.path
+CONSOLE_PAGES: Final = area_pages.AreaPages(CONSOLE, FORM_ERRORS)
 
-QueryValue = str | int | None
+console_path = CONSOLE_PAGES.path
+form_errors = CONSOLE_PAGES.form_errors
+"""Error summary entries in the console's words (`problems` maps fields to keys of
+`vocabulary.FORM_ERRORS`)."""
 
-
-@dataclass(frozen=True, slots=True)
-class NavLink:
-    """One entry of the console navigation; the template names it by its `key`."""
-
-    key: str
-    url: str
-    current: bool
-
-
-def console_path(
-    request: Request, path: str = "", *, language: Language, **params: QueryValue
-) -> str:
-    """A host-relative console URL that keeps the page language (`?lang=`).
-
-    Parameters that are None or empty are left out, so filter forms round-trip cleanly.
-    """
-    root_path = request.scope.get("root_path", "")
-    query: list[tuple[str, str]] = [("lang", language)]
-    query += [(key, str(value)) for key, value in params.items() if value not in (None, "")]
-    return f"{root_path}{CONSOLE_PATH}{path}?{urlencode(query)}"
-
-
-def see_other(url: str) -> RedirectResponse:
-    """Redirect a posted form to the page that shows its outcome (303: fetch it with GET)."""
-    return RedirectResponse(url, status_code=303)
+__all__ = ["CONSOLE_PATH", "console_path", "form_errors", "render_console", "see_other"]
 
 
 def _navigation(
@@ -63,10 +41,7 @@ def _navigation(
     entries.append(("keys", "/keys"))
     if user.can_read_audit:
         entries.append(("audit", "/audit"))
-    return [
-        NavLink(key=key, url=console_path(request, path, language=language), current=key == section)
-        for key, path in entries
-    ]
+    return area_pages.navigation(request, CONSOLE, entries, language=language, section=section)
 
 
 def render_console(
@@ -81,35 +56,28 @@ def render_console(
 ) -> HTMLResponse:
     """Render a console page: `context` plus `console` (the user, navigation, CSRF token,
     sector and country names) and `console_url(path, **params)`."""
-    console: dict[str, Any] = {"user": None, "navigation": [], "csrf_token": None}
+    layout = area_pages.signed_out_layout()
     if user is not None:
-        console = {
-            "user": user,
-            "role_name": translate(language, ROLE_NAMES[user.role]),
-            "navigation": _navigation(request, user, language=language, section=section),
-            "csrf_token": user.csrf_token,
-            "sign_out_url": console_path(request, "/logout", language=language),
-        }
-    console["sector_names"] = {
+        layout = area_pages.signed_in_layout(
+            request,
+            CONSOLE,
+            user,
+            language=language,
+            role_name=translate(language, ROLE_NAMES[user.role]),
+            links=_navigation(request, user, language=language, section=section),
+        )
+    layout["sector_names"] = {
         sector.value: translate(language, label) for sector, label in SECTOR_NAMES.items()
     }
-    console["country_names"] = {
+    layout["country_names"] = {
         country.value: translate(language, label) for country, label in COUNTRY_NAMES.items()
     }
-    values = {
-        **(context or {}),
-        "console": console,
-        "console_url": partial(console_path, request, language=language),
-    }
-    return render_page(request, template_name, values, language=language, status_code=status_code)
-
-
-def safe_next(request: Request, value: str | None) -> str | None:
-    """`value` if it is a console page to return to after signing in (never another site)."""
-    return form_checks.safe_return(request, value, area_path=CONSOLE_PATH)
-
-
-def form_errors(language: Language, problems: Mapping[str, str]) -> dict[str, str]:
-    """Error summary entries: each field (the id it links to) with its message translated;
-    `problems` maps fields to keys of `vocabulary.FORM_ERRORS`."""
-    return {name: translate(language, FORM_ERRORS[key]) for name, key in problems.items()}
+    return area_pages.render_area_page(
+        request,
+        CONSOLE,
+        template_name,
+        context,
+        layout=layout,
+        language=language,
+        status_code=status_code,
+    )

@@ -12,19 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Request
 
-from app.auth import service as auth_service
 from app.auth.dependencies import SettingsDep
 from app.auth.roles import Principal
-from app.db import utcnow
 from app.portal.session import PORTAL
 from app.provider_users import service as provider_users_service
-from app.provider_users.models import ProviderRole
+from app.provider_users.models import ProviderRole, ProviderUser
 from app.providers import service as providers_service
-from app.web import csrf, form_checks, sessions
-from app.web.page_errors import LoginRequired, RoleNotAllowed
-from app.web.page_route import PageDb, renew_session_later
+from app.web import session_users, sessions
+from app.web.page_errors import RoleNotAllowed
+from app.web.page_route import PageDb
 
 PortalDb = PageDb
 """The request's database session, which `PortalRoute` rolls back before an error page."""
@@ -53,40 +51,16 @@ class PortalUser:
 
 
 def portal_user(request: Request, db: PortalDb, settings: SettingsDep) -> PortalUser:
-    """The user behind the portal session cookie; `LoginRequired` when there is none, it is
-    invalid, expired or signed out, or the account has been disabled or changed since."""
-    token = request.cookies.get(PORTAL.session_cookie)
-    if not token:
-        raise LoginRequired()
-    secret = settings.token_secret.get_secret_value()
-    now = utcnow()
-    try:
-        session = sessions.read_session(
-            PORTAL, token, secret=secret, issuer=settings.public_base_url, now=now
+    """The provider user behind the portal session cookie (`session_users.signed_in`):
+    `LoginRequired` when there is none, or the account has been disabled or changed since."""
+
+    def provider_user(session: sessions.PageSession) -> ProviderUser | None:
+        return provider_users_service.load_signed_in(
+            db, subject=session.subject, role=session.role, signed_in_at=session.auth_time
         )
-    except sessions.InvalidSession:
-        raise LoginRequired("The session is invalid or has expired.") from None
-    user = provider_users_service.load_signed_in(
-        db, subject=session.subject, role=session.role, signed_in_at=session.auth_time
-    )
-    if user is None:
-        raise LoginRequired("The account behind this session is no longer active.")
-    if auth_service.session_ended(db, sid=session.sid):
-        raise LoginRequired("The session was signed out.")
-    if session.needs_renewal(now):
-        renew_session_later(
-            request,
-            sessions.issue_session(
-                PORTAL,
-                subject=session.subject,
-                role=session.role,
-                secret=secret,
-                issuer=settings.public_base_url,
-                now=now,
-                sid=session.sid,
-                auth_time=session.auth_time,
-            ),
-        )
+
+    found = session_users.signed_in(request, PORTAL, db=db, settings=settings, load=provider_user)
+    user = found.account
     provider = providers_service.get_provider(db, provider_id=user.provider_id)
     return PortalUser(
         user_id=user.id,
@@ -97,62 +71,17 @@ def portal_user(request: Request, db: PortalDb, settings: SettingsDep) -> Portal
         email=user.email,
         role=ProviderRole(user.role),
         principal=provider_users_service.principal_of(user),
-        claims=session,
-        csrf_token=csrf.session_token(secret, session.sid),
+        claims=found.session,
+        csrf_token=found.csrf_token,
     )
 
 
 PortalReader = Annotated[PortalUser, Depends(portal_user)]
-
-
-def optional_portal_user(
-    request: Request, db: PortalDb, settings: SettingsDep
-) -> PortalUser | None:
-    """The signed-in user if there is one (the sign-in page sends them on)."""
-    try:
-        return portal_user(request, db, settings)
-    except LoginRequired:
-        return None
-
-
-MaybePortalUser = Annotated[PortalUser | None, Depends(optional_portal_user)]
-
-
-def posted_form(
-    request: Request,
-    settings: SettingsDep,
-    user: PortalReader,
-    csrf_token: Annotated[str | None, Form(alias=csrf.FIELD, max_length=200)] = None,
-) -> PortalUser:
-    """The user who posted a form carrying this session's CSRF token, from our origin."""
-    form_checks.check_session_form(
-        request,
-        public_base_url=settings.public_base_url,
-        expected=user.csrf_token,
-        submitted=csrf_token,
-    )
-    return user
-
-
-PortalPoster = Annotated[PortalUser, Depends(posted_form)]
-
-
-def posted_sign_in_form(
-    request: Request,
-    settings: SettingsDep,
-    csrf_token: Annotated[str | None, Form(alias=csrf.FIELD, max_length=200)] = None,
-) -> None:
-    """Refuse a sign-in form from another origin or without its token (`form_checks`)."""
-    form_checks.check_sign_in_form(
-        request,
-        PORTAL,
-        secret=settings.token_secret.get_secret_value(),
-        public_base_url=settings.public_base_url,
-        submitted=csrf_token,
-    )
-
-
-SignInForm = Depends(posted_sign_in_form)
+MaybePortalUser = Annotated[PortalUser | None, Depends(session_users.optional_user(portal_user))]
+"""The signed-in user if there is one (the sign-in page sends them on)."""
+PortalPoster = Annotated[PortalUser, Depends(session_users.form_poster(portal_user))]
+"""The user who posted a form carrying this session's CSRF token, from our origin."""
+SignInForm = Depends(session_users.sign_in_form_check(PORTAL))
 
 
 def _admin_only(user: PortalUser) -> PortalUser:

@@ -1,52 +1,32 @@
-"""Rendering portal pages: the portal layout's context, links that keep the language,
-and the redirect after a successful action (Post/Redirect/Get)."""
+"""Rendering portal pages (`app.web.area_pages` for the portal's realm): the portal layout's
+context with its navigation, links that keep the language, and form errors in the portal's
+words."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import partial
 from typing import Any, Final
-from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 
 from app.fields import Language
 from app.portal.dependencies import PortalUser
+from app.portal.session import PORTAL
 from app.portal.vocabulary import FORM_ERRORS, ROLE_NAMES
-from app.web import form_checks
+from app.web import area_pages
+from app.web.area_pages import NavLink, see_other
 from app.web.i18n import gettext as translate
-from app.web.templates import render_page
 
-PORTAL_PATH: Final = "/portal"
+PORTAL_PATH: Final = PORTAL.path
+PORTAL_PAGES: Final = area_pages.AreaPages(PORTAL, FORM_ERRORS)
 
-QueryValue = str | int | None
+portal_path = PORTAL_PAGES.path
+form_errors = PORTAL_PAGES.form_errors
+"""Error summary entries in the portal's words (`problems` maps fields to keys of
+`vocabulary.FORM_ERRORS`)."""
 
-
-@dataclass(frozen=True, slots=True)
-class NavLink:
-    """One entry of the portal navigation; the template names it by its `key`."""
-
-    key: str
-    url: str
-    current: bool
-
-
-def portal_path(
-    request: Request, path: str = "", *, language: Language, **params: QueryValue
-) -> str:
-    """A host-relative portal URL that keeps the page language (`?lang=`); parameters
-    that are None or empty are left out."""
-    root_path = request.scope.get("root_path", "")
-    query: list[tuple[str, str]] = [("lang", language)]
-    query += [(key, str(value)) for key, value in params.items() if value not in (None, "")]
-    return f"{root_path}{PORTAL_PATH}{path}?{urlencode(query)}"
-
-
-def see_other(url: str) -> RedirectResponse:
-    """Redirect a posted form to the page that shows its outcome (303: fetch it with GET)."""
-    return RedirectResponse(url, status_code=303)
+__all__ = ["PORTAL_PATH", "form_errors", "portal_path", "render_portal", "see_other"]
 
 
 def _navigation(
@@ -55,10 +35,7 @@ def _navigation(
     entries = [("dashboard", ""), ("issue", "/issue")]
     if user.is_admin:
         entries.append(("users", "/users"))
-    return [
-        NavLink(key=key, url=portal_path(request, path, language=language), current=key == section)
-        for key, path in entries
-    ]
+    return area_pages.navigation(request, PORTAL, entries, language=language, section=section)
 
 
 def render_portal(
@@ -73,29 +50,22 @@ def render_portal(
 ) -> HTMLResponse:
     """Render a portal page: `context` plus `portal` (the user, their provider, navigation,
     CSRF token) and `portal_url(path, **params)`."""
-    portal: dict[str, Any] = {"user": None, "navigation": [], "csrf_token": None}
+    layout = area_pages.signed_out_layout()
     if user is not None:
-        portal = {
-            "user": user,
-            "role_name": translate(language, ROLE_NAMES[user.role]),
-            "navigation": _navigation(request, user, language=language, section=section),
-            "csrf_token": user.csrf_token,
-            "sign_out_url": portal_path(request, "/logout", language=language),
-        }
-    values = {
-        **(context or {}),
-        "portal": portal,
-        "portal_url": partial(portal_path, request, language=language),
-    }
-    return render_page(request, template_name, values, language=language, status_code=status_code)
-
-
-def safe_next(request: Request, value: str | None) -> str | None:
-    """`value` if it is a portal page to return to after signing in (never another site)."""
-    return form_checks.safe_return(request, value, area_path=PORTAL_PATH)
-
-
-def form_errors(language: Language, problems: Mapping[str, str]) -> dict[str, str]:
-    """Error summary entries: each field (the id it links to) with its message translated;
-    `problems` maps fields to keys of `vocabulary.FORM_ERRORS`."""
-    return {name: translate(language, FORM_ERRORS[key]) for name, key in problems.items()}
+        layout = area_pages.signed_in_layout(
+            request,
+            PORTAL,
+            user,
+            language=language,
+            role_name=translate(language, ROLE_NAMES[user.role]),
+            links=_navigation(request, user, language=language, section=section),
+        )
+    return area_pages.render_area_page(
+        request,
+        PORTAL,
+        template_name,
+        context,
+        layout=layout,
+        language=language,
+        status_code=status_code,
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import TypeAdapter, ValidationError
 from pydantic.networks import EmailStr
+from sqlalchemy.orm import Session
 
 from app.audit.dependencies import SessionmakerDep
 from app.auth.dependencies import SettingsDep
@@ -98,6 +100,7 @@ def invite(
     mail_language: Annotated[Language, Form(alias="language")] = Language.en,
 ) -> HTMLResponse:
     """Invite someone to this provider's portal; the page shows their single-use link."""
+    page = partial(_users_page, request, db, settings, user, language=language)
     form = {"email": email, "name": name, "role": role.value, "language": mail_language.value}
     problems: dict[str, str] = {}
     if not email.strip():
@@ -111,12 +114,7 @@ def invite(
         problems["name"] = "name"
 
     def again(found: dict[str, str]) -> HTMLResponse:
-        return _users_page(
-            request,
-            db,
-            settings,
-            user,
-            language=language,
+        return page(
             form=form,
             errors=form_errors(language, found),
             status_code=400 if "email" not in found or found["email"] != "user-exists" else 409,
@@ -143,25 +141,9 @@ def invite(
             db, user=invitation.user, requested_by=user.principal.subject, now=now
         )
         background.add_task(deliver_due, sessions, settings, [delivery.id])
-        return _users_page(
-            request,
-            db,
-            settings,
-            user,
-            language=language,
-            notice=NOTICES["mailed"],
-            notice_values={"email": invitation.user.email},
-        )
+        return page(notice=NOTICES["mailed"], notice_values={"email": invitation.user.email})
     link = invitation_url(settings.public_base_url, invitation.token)
-    return _users_page(
-        request,
-        db,
-        settings,
-        user,
-        language=language,
-        notice=NOTICES["invited"],
-        invited_link=link,
-    )
+    return page(notice=NOTICES["invited"], invited_link=link)
 
 
 @router.post("/users/{user_id}/disable")
@@ -169,15 +151,7 @@ def disable(
     request: Request, user_id: DbId, db: PortalDb, user: PortalAdminPoster, language: PageLanguage
 ) -> Response:
     """Disable one of the provider's users; their sessions end at once."""
-    provider_users_service.set_active(
-        db,
-        provider_id=user.provider_id,
-        user_id=user_id,
-        active=False,
-        actor=user.principal,
-        now=utcnow(),
-    )
-    return see_other(portal_path(request, "/users", language=language, done="disabled"))
+    return _set_active(request, db, user, user_id=user_id, active=False, language=language)
 
 
 @router.post("/users/{user_id}/enable")
@@ -185,12 +159,25 @@ def enable(
     request: Request, user_id: DbId, db: PortalDb, user: PortalAdminPoster, language: PageLanguage
 ) -> Response:
     """Let a disabled user of the provider sign in again."""
+    return _set_active(request, db, user, user_id=user_id, active=True, language=language)
+
+
+def _set_active(
+    request: Request,
+    db: Session,
+    user: PortalUser,
+    *,
+    user_id: int,
+    active: bool,
+    language: Language,
+) -> Response:
     provider_users_service.set_active(
         db,
         provider_id=user.provider_id,
         user_id=user_id,
-        active=True,
+        active=active,
         actor=user.principal,
         now=utcnow(),
     )
-    return see_other(portal_path(request, "/users", language=language, done="enabled"))
+    done = "enabled" if active else "disabled"
+    return see_other(portal_path(request, "/users", language=language, done=done))

@@ -26,6 +26,8 @@ from app.fields import Language
 from app.i18n import negotiate_language
 from app.routing import ProblemRoute
 from app.web import sessions
+from app.web.area_pages import area_path
+from app.web.i18n import gettext as translate
 from app.web.page_errors import LoginRequired, PageReply
 from app.web.templates import render_error_page
 
@@ -75,19 +77,26 @@ async def _roll_back(request: Request) -> None:
 class SessionPageRoute(ProblemRoute):
     """A signed-in page route: HTML errors, a rolled-back transaction on error, renewed
     session cookies and the `PAGE_HEADERS` on every answer. Each area subclasses it with
-    its `realm`, its sign-in address and its explanations of refusals."""
+    its `realm` and its explanations of `refusals`."""
 
     realm: ClassVar[sessions.SessionRealm]
+    refusals: ClassVar[tuple[tuple[type[AppError], str], ...]] = ()
+    """What the error page says about each kind of refusal, in the area's words: pairs of an
+    error class and a message id; any other error gets the standard text of its status."""
 
     def login_url(
         self, request: Request, language: Language, *, target: str | None, expired: bool
     ) -> str:
         """The area's sign-in page, returning to `target` afterwards (and saying that the
         session expired, when it did)."""
-        raise NotImplementedError
+        done = "expired" if expired else None
+        return area_path(request, self.realm, "/login", language=language, next=target, done=done)
 
     def refusal_detail(self, error: AppError, language: Language) -> str | None:
         """What the error page says about a refusal (None: the status's standard text)."""
+        for refusal, message in self.refusals:
+            if isinstance(error, refusal):
+                return translate(language, message)
         return None
 
     def _login_redirect(self, request: Request, language: Language) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -13,13 +14,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.roles import Role
+from app.auth.roles import Principal, Role
+from app.console.session import CONSOLE as CONSOLE_REALM
 from app.curricula.schemas import CoverageLevel
 from app.db import utcnow
 from app.fields import Country
 from app.standards.schemas import StandardRead
 from app.users import service as users_service
 from app.users.models import StaffUser
+from app.web import sessions
 from tests.credentials.factories import IssuingSetup, issue_body, issuing_setup
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import PASSWORD, create_provider, create_staff_user, provider_headers
@@ -246,3 +249,25 @@ def revocation_bits(client: TestClient, list_url: str) -> set[int]:
     response = client.get(path)
     assert response.status_code == 200, response.text
     return set_bits(response.json()["credentialSubject"]["encodedList"])
+
+
+def issue_console_session(
+    principal: Principal, *, secret: str, issuer: str, now: datetime, **renewal: Any
+) -> str:
+    """A console session cookie for a staff principal (`renewal`: its `sid` and `auth_time`)."""
+    return sessions.issue_session(
+        CONSOLE_REALM,
+        subject=principal.subject,
+        role=principal.role.value,
+        secret=secret,
+        issuer=issuer,
+        now=now,
+        **renewal,
+    )
+
+
+def read_console_session(
+    token: str, *, secret: str, issuer: str, now: datetime
+) -> sessions.PageSession:
+    """What a console session cookie says (`sessions.InvalidSession` if it is not valid)."""
+    return sessions.read_session(CONSOLE_REALM, token, secret=secret, issuer=issuer, now=now)

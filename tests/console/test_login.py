@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Principal, Role
-from app.console.session import LOGIN_COOKIE, SESSION_COOKIE, issue_session, read_session
+from app.console.session import LOGIN_COOKIE, SESSION_COOKIE
 from app.db import make_sessionmaker, utcnow
 from app.main import create_app
 from app.users import service as users_service
@@ -25,7 +25,9 @@ from tests.console.helpers import (
     cookie_attributes,
     csrf_token,
     disable,
+    issue_console_session,
     page,
+    read_console_session,
     session_csrf,
     sign_in,
     signed_in,
@@ -274,7 +276,7 @@ def _cookie_for(db: Session, username: str, *, signed_in_at: datetime) -> str:
         name=username,
         user_id=user_id(db, username),
     )
-    return issue_session(
+    return issue_console_session(
         principal,
         secret="test-token-secret-0123456789abcdef",
         issuer="http://testserver",
@@ -291,8 +293,10 @@ def test_a_session_in_use_is_renewed_with_the_same_id(client: TestClient, db: Se
     assert cookie["value"] != token and "httponly" in cookie
     settings = client.app.state.settings  # type: ignore[attr-defined]
     secret = settings.token_secret.get_secret_value()
-    old = read_session(token, secret=secret, issuer="http://testserver", now=utcnow())
-    new = read_session(cookie["value"], secret=secret, issuer="http://testserver", now=utcnow())
+    old = read_console_session(token, secret=secret, issuer="http://testserver", now=utcnow())
+    new = read_console_session(
+        cookie["value"], secret=secret, issuer="http://testserver", now=utcnow()
+    )
     assert (new.sid, new.auth_time) == (old.sid, old.auth_time)
     assert new.expires_at > old.expires_at
     # Same session id, so the forms already on screen keep working.

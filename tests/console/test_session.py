@@ -10,16 +10,10 @@ import pytest
 
 from app.auth.roles import Principal, Role
 from app.auth.tokens import issue_access_token
-from app.console.session import (
-    IDLE_SECONDS,
-    MAX_SECONDS,
-    InvalidSession,
-    cookie_policy,
-    issue_session,
-    read_session,
-    session_key,
-)
-from app.web import csrf
+from app.console.session import CONSOLE
+from app.web import csrf, sessions
+from app.web.sessions import IDLE_SECONDS, MAX_SECONDS, InvalidSession
+from tests.console.helpers import issue_console_session, read_console_session
 
 SECRET = "test-token-secret-0123456789abcdef"
 ISSUER = "https://nassc.example"
@@ -28,12 +22,14 @@ REGISTRAR = Principal(subject="user:7", role=Role.registrar, name="reg", user_id
 
 
 def read(token: str, now: datetime = NOW, secret: str = SECRET) -> object:
-    return read_session(token, secret=secret, issuer=ISSUER, now=now)
+    return read_console_session(token, secret=secret, issuer=ISSUER, now=now)
 
 
 def test_a_session_round_trips() -> None:
-    token = issue_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW)
-    session = read_session(token, secret=SECRET, issuer=ISSUER, now=NOW + timedelta(minutes=5))
+    token = issue_console_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW)
+    session = read_console_session(
+        token, secret=SECRET, issuer=ISSUER, now=NOW + timedelta(minutes=5)
+    )
     assert (session.subject, session.role) == ("user:7", Role.registrar)
     assert session.auth_time == session.issued_at == NOW
     assert session.expires_at == NOW + timedelta(seconds=IDLE_SECONDS)
@@ -43,14 +39,14 @@ def test_a_session_round_trips() -> None:
 
 
 def test_each_sign_in_gets_its_own_session_id() -> None:
-    first = read_session(
-        issue_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW),
+    first = read_console_session(
+        issue_console_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW),
         secret=SECRET,
         issuer=ISSUER,
         now=NOW,
     )
-    second = read_session(
-        issue_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW),
+    second = read_console_session(
+        issue_console_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW),
         secret=SECRET,
         issuer=ISSUER,
         now=NOW,
@@ -59,23 +55,23 @@ def test_each_sign_in_gets_its_own_session_id() -> None:
 
 
 def test_an_idle_session_expires() -> None:
-    token = issue_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW)
+    token = issue_console_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW)
     with pytest.raises(InvalidSession, match="expired"):
         read(token, NOW + timedelta(seconds=IDLE_SECONDS))
 
 
 def test_renewal_keeps_the_session_id_and_stops_at_the_maximum_lifetime() -> None:
-    first = read_session(
-        issue_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW),
+    first = read_console_session(
+        issue_console_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW),
         secret=SECRET,
         issuer=ISSUER,
         now=NOW,
     )
     later = NOW + timedelta(seconds=MAX_SECONDS - 60)
-    renewed_token = issue_session(
+    renewed_token = issue_console_session(
         REGISTRAR, secret=SECRET, issuer=ISSUER, now=later, sid=first.sid, auth_time=NOW
     )
-    renewed = read_session(renewed_token, secret=SECRET, issuer=ISSUER, now=later)
+    renewed = read_console_session(renewed_token, secret=SECRET, issuer=ISSUER, now=later)
     assert renewed.sid == first.sid
     assert renewed.auth_time == NOW
     # Capped at sign-in + MAX_SECONDS, not later + IDLE_SECONDS.
@@ -85,7 +81,9 @@ def test_renewal_keeps_the_session_id_and_stops_at_the_maximum_lifetime() -> Non
 
 
 def test_a_cookie_from_the_future_is_refused() -> None:
-    token = issue_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW + timedelta(hours=1))
+    token = issue_console_session(
+        REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW + timedelta(hours=1)
+    )
     with pytest.raises(InvalidSession, match="future"):
         read(token)
 
@@ -99,17 +97,17 @@ def test_a_cookie_from_the_future_is_refused() -> None:
     ],
 )
 def test_tampered_cookies_are_refused(forge: Callable[[str], str]) -> None:
-    token = issue_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW)
+    token = issue_console_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW)
     with pytest.raises(InvalidSession):
         read(forge(token))
 
 
 def test_another_secret_or_issuer_is_refused() -> None:
-    token = issue_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW)
+    token = issue_console_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW)
     with pytest.raises(InvalidSession):
         read(token, secret="another-secret-0123456789abcdefghij")
     with pytest.raises(InvalidSession):
-        read_session(token, secret=SECRET, issuer="https://other.example", now=NOW)
+        read_console_session(token, secret=SECRET, issuer="https://other.example", now=NOW)
 
 
 def test_an_api_access_token_is_not_a_session() -> None:
@@ -120,7 +118,7 @@ def test_an_api_access_token_is_not_a_session() -> None:
 
 def test_the_none_algorithm_is_refused() -> None:
     claims = jwt.decode(
-        issue_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW),
+        issue_console_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW),
         options={"verify_signature": False},
     )
     unsigned = jwt.encode(claims, key="", algorithm="none", headers={"typ": "console+jwt"})
@@ -130,15 +128,15 @@ def test_the_none_algorithm_is_refused() -> None:
 
 def test_a_provider_never_gets_a_session() -> None:
     provider = Principal(subject="client:x", role=Role.provider, name="LMS", provider_id=1)
-    with pytest.raises(ValueError, match="staff"):
-        issue_session(provider, secret=SECRET, issuer=ISSUER, now=NOW)
+    with pytest.raises(ValueError, match="does not sign in to the console"):
+        issue_console_session(provider, secret=SECRET, issuer=ISSUER, now=NOW)
     claims = jwt.decode(
-        issue_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW),
+        issue_console_session(REGISTRAR, secret=SECRET, issuer=ISSUER, now=NOW),
         options={"verify_signature": False},
     )
     forged = jwt.encode(
         {**claims, "role": "provider"},
-        session_key(SECRET),
+        sessions.session_key(CONSOLE, SECRET),
         algorithm="HS256",
         headers={"typ": "console+jwt"},
     )
@@ -147,9 +145,12 @@ def test_a_provider_never_gets_a_session() -> None:
 
 
 def test_cookies_are_secure_over_https_only() -> None:
-    assert cookie_policy("https://nassc.example").secure
-    assert not cookie_policy("http://127.0.0.1:8000").secure
-    assert cookie_policy("https://nassc.example", root_path="/app").path == "/app/console"
+    assert sessions.cookie_policy(CONSOLE, "https://nassc.example").secure
+    assert not sessions.cookie_policy(CONSOLE, "http://127.0.0.1:8000").secure
+    assert (
+        sessions.cookie_policy(CONSOLE, "https://nassc.example", root_path="/app").path
+        == "/app/console"
+    )
 
 
 def test_csrf_tokens_are_bound_to_their_session_and_purpose() -> None:
