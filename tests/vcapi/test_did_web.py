@@ -45,9 +45,13 @@ def _node(port: int) -> tuple[str, Ed25519PrivateKey, dict[str, Any]]:
     return did, key, document
 
 
-def _use_server(app: FastAPI, tls: Any) -> None:
+def _use_server(app: FastAPI, tls: Any, *, address: str = "127.0.0.1") -> None:
+    """Resolve every host to `address`; only loopback (the test server) is let through."""
     fetcher = SafeFetcher(
-        resolver=lambda host, port: ["127.0.0.1"], tls=tls, allow_private=True, deadline=2
+        resolver=lambda host, port: [address],
+        tls=tls,
+        allow_private=address == "127.0.0.1",
+        deadline=2,
     )
     app.state.foreign_keys = ForeignKeys(DidWebResolver(fetcher, clock=lambda: datetime.now(UTC)))
     app.state.verifier_setup = None  # rebuilt with the new resolver
@@ -137,3 +141,70 @@ def test_an_unresolvable_did_web_is_400_with_errors(
 
     assert response.status_code == 400
     assert response.json()["errors"]
+
+
+def _signed_by_node(app: FastAPI, port: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    did, key, document = _node(port)
+    signed = add_proof(
+        credential(did),
+        private_key=key,
+        verification_method=f"{did}#key-1",
+        created=datetime(2026, 1, 1, tzinfo=UTC),
+        contexts=app.state.contexts,
+    )
+    return signed, document
+
+
+def _redirecting(connection: ssl.SSLSocket, stop: threading.Event) -> None:
+    connection.recv(65536)
+    connection.sendall(
+        f"HTTP/1.1 302 Found\r\nLocation: https://{HOST}/elsewhere/did.json\r\n"
+        "Content-Length: 0\r\nConnection: close\r\n\r\n".encode()
+    )
+
+
+def test_a_redirect_is_not_followed(client: TestClient, app: FastAPI, tmp_path: Path) -> None:
+    with tls_server(tmp_path, HOST, _redirecting) as server:
+        signed, _ = _signed_by_node(app, server.port)
+        _use_server(app, server.client_tls)
+        response = client.post("/credentials/verify", json={"verifiableCredential": signed})
+
+        assert response.status_code == 400
+        assert response.json()["errors"]
+        assert len(server.connections) == 1
+
+
+def test_a_did_document_larger_than_the_limit_is_refused(
+    client: TestClient, app: FastAPI, tmp_path: Path
+) -> None:
+    holder: dict[str, bytes] = {}
+    with tls_server(tmp_path, HOST, _serving(holder)) as server:
+        signed, document = _signed_by_node(app, server.port)
+        padded = {**document, "service": [{"id": "#pad", "padding": "x" * (300 * 1024)}]}
+        holder["body"] = json.dumps(padded).encode()
+        _use_server(app, server.client_tls)
+        response = client.post("/credentials/verify", json={"verifiableCredential": signed})
+
+        assert response.status_code == 400
+        assert response.json()["errors"]
+        holder["body"] = json.dumps(document).encode()
+        _use_server(app, server.client_tls)
+        assert (
+            client.post("/credentials/verify", json={"verifiableCredential": signed}).status_code
+            == 200
+        )
+
+
+def test_a_did_web_host_at_a_private_address_is_never_connected(
+    client: TestClient, app: FastAPI, tmp_path: Path
+) -> None:
+    holder: dict[str, bytes] = {}
+    with tls_server(tmp_path, HOST, _serving(holder)) as server:
+        signed, document = _signed_by_node(app, server.port)
+        holder["body"] = json.dumps(document).encode()
+        for address in ("10.0.0.7", "169.254.169.254", "::1"):
+            _use_server(app, server.client_tls, address=address)
+            response = client.post("/credentials/verify", json={"verifiableCredential": signed})
+            assert response.status_code == 400, address
+            assert response.json()["errors"]
+        assert server.connections == []
