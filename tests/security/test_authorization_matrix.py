@@ -153,6 +153,7 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("POST", "/credentials/verify"): Row(EVERYONE),
     ("POST", "/credentials/issue"): Row(ISSUERS),
     ("POST", "/instances/{instance_id}/credentials/issue"): Row(ISSUERS),
+    ("GET", "/instances/{instance_id}/did.json"): Row(EVERYONE),
     ("POST", "/credentials/status"): Row(ISSUERS),
     ("GET", "/api/v1/admin/issuer-instances"): Row(STAFF_READERS),
     ("POST", "/api/v1/admin/issuer-instances"): Row(ADMIN_ONLY),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import ssl
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from app.crypto.data_integrity import add_proof
 from app.crypto.did import did_web_document_url
@@ -21,7 +23,7 @@ from app.crypto.multikey import public_key_to_multibase
 from app.outbound import SafeFetcher
 from app.verification.did_web import DidWebResolver, ForeignKeys
 from tests.security.tls_server import answer, tls_server
-from tests.vcapi.factories import credential
+from tests.vcapi.factories import INSTANCES, credential, issued, issuing
 
 HOST = "node.issuer.example"
 
@@ -208,3 +210,29 @@ def test_a_did_web_host_at_a_private_address_is_never_connected(
             assert response.status_code == 400, address
             assert response.json()["errors"]
         assert server.connections == []
+
+
+def test_a_did_web_instance_of_another_host_verifies_once_its_document_is_published(
+    client: TestClient, app: FastAPI, db: Session, tmp_path: Path
+) -> None:
+    """A national body's node: an admin makes a did:web instance for the node's host, the
+    node publishes the DID document this service gives, and what the instance issues
+    verifies through the VC API (not trusted: a warning)."""
+    setup = issuing(client, app, db)
+    holder: dict[str, bytes] = {}
+    with tls_server(tmp_path, HOST, _serving(holder)) as server:
+        did = f"did:web:{HOST}%3A{server.port}"
+        body = {"name": "node", "did_method": "web", "did": did}
+        created = client.post(INSTANCES, headers=setup.headers, json=body)
+        assert created.status_code == 201, created.text
+        instance = created.json()
+        assert instance["did_document_url"] == f"https://{HOST}:{server.port}/.well-known/did.json"
+        holder["body"] = client.get(f"/instances/{instance['id']}/did.json").content
+        node = replace(setup, instance_id=instance["id"], key_did=did)
+        signed = issued(client, node, credential(did))
+        _use_server(app, server.client_tls)
+
+        response = client.post("/credentials/verify", json={"verifiableCredential": signed})
+        assert response.status_code == 200, response.text
+        assert any(w["type"].endswith("untrusted-issuer") for w in response.json()["warnings"])
+        assert len(server.connections) == 1
