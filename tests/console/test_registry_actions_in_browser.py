@@ -5,7 +5,6 @@ key, by typing and clicking as a person would; the pages fit 1280 px and 390 px.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,14 +27,6 @@ from tests.standards.factories import seed_document
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
 WIDTHS = (1280, 390)
-
-
-@pytest.fixture
-def api(app: FastAPI) -> Iterator[TestClient]:
-    """A client for building data through the API; the live server runs the lifespan."""
-    client = TestClient(app)
-    yield client
-    client.close()
 
 
 def at_width(browser: WebDriver, width: int) -> None:
@@ -63,13 +54,10 @@ def fits(browser: WebDriver, width: int, name: str, folder: Path) -> None:
 
 
 def test_an_admin_acts_on_the_registry_in_each_language(
-    api: TestClient,
-    app: FastAPI,
-    db: Session,
-    live_server: LiveServer,
-    browser: WebDriver,
-    tmp_path: Path,
+    browser: WebDriver, live_server: LiveServer, app: FastAPI, db: Session, tmp_path: Path
 ) -> None:
+    # Not the `client` fixture: the live server runs the app's lifespan.
+    api = TestClient(app)
     setup = issuing_setup(api, app, db)
     writer = staff_headers(api, db, Role.admin)
     for language in Language:
@@ -125,3 +113,4 @@ def test_an_admin_acts_on_the_registry_in_each_language(
                 fits(browser, width, f"keys-{lang}", tmp_path)
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        api.close()
