@@ -17,6 +17,7 @@ from tests.audit.helpers import events
 from tests.console.helpers import Element, page
 from tests.credentials.factories import IssuingSetup, issuing_setup
 from tests.curricula.factories import complete_curriculum_body
+from tests.factories import create_provider
 from tests.portal.curriculum_forms import CURRICULA, form_fields, gapped_body, post_curriculum
 from tests.portal.helpers import PortalAccount, signed_in
 
@@ -113,3 +114,184 @@ def test_a_draft_shows_its_gaps_then_is_fixed_and_submitted(
     assert actions == ["curriculum.draft", "curriculum.revise"]
     listed = page(client.get(CURRICULA)).find("table", id="curricula").text
     assert body["title"] in listed and "Awaiting review" in listed
+
+
+# Element.text joins words with plain spaces (French no-break spaces included).
+GAP_WORDS = {
+    "en": ("Draft", "No module teaches outcome", "allowed languages: Spanish."),
+    "es": ("Borrador", "Ningún módulo enseña el resultado", "idiomas permitidos: español."),
+    "fr": ("Brouillon", "Aucun module n’enseigne le résultat", "langues permises : espagnol."),
+}
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
+def test_the_status_and_the_gaps_read_in_each_language(
+    client: TestClient, db: Session, setup: IssuingSetup, lang: str
+) -> None:
+    staff_member(client, db, setup)
+    fields = {**form_fields(gapped_body(setup.standard)), "standard": standard_choice(setup)}
+    curriculum_id = saved_id(post_curriculum(client, "/new", fields, action="save", lang=lang))
+    shown = page(client.get(f"{CURRICULA}/{curriculum_id}?lang={lang}"))
+    status, outcome_gap, language_gap = GAP_WORDS[lang]
+    assert shown.find("html").attrs["lang"] == lang
+    assert shown.find("dd", id="curriculum-status").text.startswith(status)
+    gaps = gap_texts(shown)
+    assert any(gap.startswith(outcome_gap) for gap in gaps), gaps
+    assert any(gap.endswith(language_gap) for gap in gaps), gaps
+    listed = page(client.get(f"{CURRICULA}?lang={lang}")).find("table", id="curricula")
+    assert status in listed.text
+
+
+FIELD_ERRORS = {
+    "en": ("Enter the hours as a whole number", "Choose how the module is delivered."),
+    "es": ("Escriba las horas como número entero", "Elija la modalidad del módulo."),
+    "fr": ("Inscrivez les heures en nombre entier", "Choisissez le mode de formation du module."),
+}
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
+def test_field_errors_are_shown_beside_each_field_and_nothing_is_saved(
+    client: TestClient, db: Session, setup: IssuingSetup, lang: str
+) -> None:
+    staff_member(client, db, setup)
+    body = {**complete_curriculum_body(setup.standard, Country.mx), "title": "Not saved"}
+    fields = {**form_fields(body), "standard": standard_choice(setup)}
+    fields |= {
+        "title": " ",
+        "module-1-theory_hours": "doce",
+        "module-2-modality": "",
+        "module-3-code": "M01",
+        "module-4-theory_hours": "0",
+    }
+    answer = post_curriculum(client, "/new", fields, action="submit", lang=lang)
+    shown = page(answer, 400)
+    hours, modality = FIELD_ERRORS[lang]
+    assert hours in shown.find("p", id="module-1-theory_hours-error").text
+    assert shown.find("p", id="module-2-modality-error").text.endswith(modality)
+    assert shown.find("p", id="title-error").text
+    assert shown.find("p", id="module-3-code-error").text
+    assert shown.find("p", id="module-4-theory_hours-error").text
+    field = shown.find("input", id="module-1-theory_hours")
+    assert field.attrs["value"] == "doce" and field.attrs["aria-invalid"] == "true"
+    summary = shown.find("div", role="alert").text
+    assert "2" in summary and modality in summary
+    db.expire_all()
+    assert db.query(Curriculum).count() == 1
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+def test_add_a_module_shows_the_form_again_with_one_more_and_saves_nothing(
+    client: TestClient, db: Session, setup: IssuingSetup
+) -> None:
+    staff_member(client, db, setup)
+    body = complete_curriculum_body(setup.standard, Country.mx)
+    fields = {**form_fields(body), "standard": standard_choice(setup)}
+    count = len(body["modules"])
+    shown = page(post_curriculum(client, "/new", fields, action="add"))
+    assert shown.find("input", id=f"module-{count}-code").attrs["value"] == f"M{count:02d}"
+    assert shown.find("input", id=f"module-{count + 1}-code").attrs["value"] == ""
+    empty = {key: value for key, value in fields.items() if key.startswith("module-")}
+    empty |= {f"module-{count + 1}-code": "", f"module-{count + 2}-code": ""}
+    again = page(post_curriculum(client, "/new", {**fields, **empty}, action="add"))
+    assert again.find("input", id=f"module-{count + 2}-code").attrs["value"] == ""
+    db.expire_all()
+    assert db.query(Curriculum).count() == 1
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+def test_a_rejected_curriculum_shows_the_comments_and_can_be_resubmitted(
+    client: TestClient, db: Session, setup: IssuingSetup
+) -> None:
+    staff_member(client, db, setup)
+    fields = {**form_fields(gapped_body(setup.standard)), "standard": standard_choice(setup)}
+    curriculum_id = saved_id(post_curriculum(client, "/new", fields, action="submit"))
+    rejected = client.post(
+        f"/api/v1/admin/curricula/{curriculum_id}/reject",
+        headers=setup.staff,
+        json={"reasons": ["Teach outcome 2 of the first unit.", "Add work-based hours."]},
+    )
+    assert rejected.status_code == 200, rejected.text
+    shown = page(client.get(f"{CURRICULA}/{curriculum_id}?lang=es"))
+    assert shown.find("dd", id="curriculum-status").text.startswith("Rechazado")
+    comments = shown.find("div", id="review-comments").texts()
+    assert "Teach outcome 2 of the first unit." in comments
+    assert shown.find("button", id="submit-curriculum").text == "Enviarlo de nuevo a revisión"
+    listed = page(client.get(CURRICULA)).find("table", id="curricula").text
+    assert "Add work-based hours." in listed
+
+    fixed = form_fields(complete_curriculum_body(setup.standard, Country.mx))
+    post_curriculum(client, f"/{curriculum_id}", fixed, action="save")
+    assert stored(db, curriculum_id).status == "draft"
+    draft = page(client.get(f"{CURRICULA}/{curriculum_id}"))
+    assert "Add work-based hours." in draft.find("div", id="review-comments").texts()
+    post_curriculum(client, f"/{curriculum_id}", fixed, action="submit")
+    resubmitted = stored(db, curriculum_id)
+    assert resubmitted.status == "submitted" and resubmitted.review_reasons is None
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+def test_changing_an_approved_curriculum_makes_a_new_version(
+    client: TestClient, db: Session, setup: IssuingSetup
+) -> None:
+    staff_member(client, db, setup)
+    approved = page(client.get(f"{CURRICULA}/{setup.curriculum_id}"))
+    assert approved.find("dd", id="curriculum-status").text.startswith("Approved")
+    assert approved.find("button", id="submit-curriculum").text == "Submit version 2 for review"
+    fields = form_fields(complete_curriculum_body(setup.standard, Country.mx))
+    new_id = saved_id(post_curriculum(client, f"/{setup.curriculum_id}", fields, action="save"))
+    assert new_id != setup.curriculum_id
+    assert stored(db, new_id).version == 2 and stored(db, new_id).status == "draft"
+    assert stored(db, setup.curriculum_id).status == "approved"
+    old = page(client.get(f"{CURRICULA}/{setup.curriculum_id}"))
+    assert str(old.find("a", id="latest-version").attrs["href"]).startswith(
+        f"{CURRICULA}/{new_id}?"
+    )
+    assert not old.find_all("button", id="submit-curriculum")
+    refused = post_curriculum(client, f"/{setup.curriculum_id}", fields, action="submit")
+    assert "A newer version of this curriculum exists" in page(refused, 409).text
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+def test_a_user_of_another_provider_gets_404_reading_or_writing(
+    client: TestClient, db: Session, setup: IssuingSetup
+) -> None:
+    theirs = create_provider(db, country=Country.mx.value)
+    signed_in(client, db, theirs, ProviderRole.provider_admin)
+    links = [str(link.attrs.get("href")) for link in page(client.get(CURRICULA)).find_all("a")]
+    assert not [link for link in links if link.startswith(f"{CURRICULA}/{setup.curriculum_id}?")]
+    page(client.get(f"{CURRICULA}/{setup.curriculum_id}"), 404)
+    fields = form_fields(complete_curriculum_body(setup.standard, Country.mx))
+    for action in ("save", "submit", "add"):
+        page(post_curriculum(client, f"/{setup.curriculum_id}", fields, action=action), 404)
+    mine = stored(db, setup.curriculum_id)
+    assert mine.status == "approved" and mine.provider_id == setup.provider_id
+    assert events(db, target_type="curriculum", action="curriculum.revise") == []
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+def test_the_forms_need_the_sessions_csrf_token(
+    client: TestClient, db: Session, setup: IssuingSetup
+) -> None:
+    staff_member(client, db, setup)
+    fields = {**form_fields(gapped_body(setup.standard)), "standard": standard_choice(setup)}
+    for path in ("/new", f"/{setup.curriculum_id}"):
+        for token in ("", "forged"):
+            refused = post_curriculum(client, path, fields, action="save", token=token)
+            assert refused.status_code == 403
+    assert stored(db, setup.curriculum_id).version == 1
+    db.expire_all()
+    assert db.query(Curriculum).count() == 1
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+def test_an_unknown_standard_or_curriculum_is_a_page_not_an_error(
+    client: TestClient, db: Session, setup: IssuingSetup
+) -> None:
+    staff_member(client, db, setup)
+    missing = page(client.get(f"{CURRICULA}/new", params={"standard": "NOPE:1"}), 404)
+    assert missing.find("select", id="standard-choice")
+    page(client.get(f"{CURRICULA}/999999"), 404)
+    fields = {**form_fields(gapped_body(setup.standard)), "standard": "NOPE:1"}
+    page(post_curriculum(client, "/new", fields, action="save"), 404)

@@ -1,4 +1,5 @@
-"""Who may call what: every route of the OpenAPI document × every kind of caller.
+"""Who may call what: every route of the OpenAPI document × every kind of caller, and the
+portal's curriculum pages × signed-in provider users.
 
 One table row per operation names the callers it admits; the test calls each operation as
 each caller and checks the answer was a refusal exactly where the row says so. A route
@@ -24,11 +25,17 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.fields import Country
 from app.keys.models import SigningKey
+from app.portal.pages import PORTAL_PATH
+from app.provider_users.models import ProviderRole
+from app.providers.models import TrainingProvider
 from app.users.models import StaffUser
 from tests.console.helpers import session_csrf, sign_in
 from tests.credentials.factories import issue_body, issuing_setup, rows
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import create_provider, create_staff_user, provider_headers, staff_headers
+from tests.portal.curriculum_forms import form_fields as portal_form_fields
+from tests.portal.helpers import session_csrf as portal_session_csrf
+from tests.portal.helpers import signed_in as portal_signed_in
 
 ANON, A, B, AUDITOR, REGISTRAR, ADMIN = (
     "anonymous",
@@ -295,6 +302,69 @@ def test_authorization_matrix(client: TestClient, app: FastAPI, db: Session) -> 
                 verdict = "refused" if refused else "admitted"
                 wrong.append(f"{method} {template} as {caller}: {verdict} ({response.status_code})")
             assert response.status_code < 500, f"{method} {path} as {caller}: {response.text}"
+    assert wrong == []
+
+
+# The provider portal's curriculum pages (HTML, outside the OpenAPI document): signed-in
+# provider users of either role are admitted; anyone else is sent to the sign-in page; a
+# user of provider B is told 404 for provider A's curriculum, read or written.
+PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B = "portal staff A", "portal admin A", "portal admin B"
+PORTAL_CALLERS: Final = (ANON, PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B)
+PORTAL_USERS = frozenset({PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B})
+PORTAL_MATRIX: Final[dict[tuple[str, str], Row]] = {
+    ("GET", "/portal/curricula"): Row(PORTAL_USERS),
+    ("GET", "/portal/curricula/new"): Row(PORTAL_USERS),
+    ("POST", "/portal/curricula/new"): Row(PORTAL_USERS),
+    ("GET", "/portal/curricula/{curriculum_id}"): Row(PORTAL_USERS - {PORTAL_B}, owned=True),
+    ("POST", "/portal/curricula/{curriculum_id}"): Row(PORTAL_USERS - {PORTAL_B}, owned=True),
+}
+
+
+def test_every_portal_curricula_page_has_a_row(app: FastAPI) -> None:
+    operations = {
+        (method, str(route.path))
+        for route in iter_route_contexts(app.router.routes)
+        if str(getattr(route, "path", "")).startswith(f"{PORTAL_PATH}/curricula")
+        for method in getattr(route, "methods", None) or ()
+    }
+    assert operations == PORTAL_MATRIX.keys()
+
+
+def test_portal_curricula_matrix(client: TestClient, app: FastAPI, db: Session) -> None:
+    setup = issuing_setup(client, app, db)
+    mine = db.get(TrainingProvider, setup.provider_id)
+    assert mine is not None
+    theirs = create_provider(db, country=Country.mx.value)
+    sessions = {ANON: TestClient(app)}
+    for caller, provider, role in (
+        (PORTAL_STAFF, mine, ProviderRole.provider_staff),
+        (PORTAL_ADMIN, mine, ProviderRole.provider_admin),
+        (PORTAL_B, theirs, ProviderRole.provider_admin),
+    ):
+        sessions[caller] = TestClient(app)
+        portal_signed_in(sessions[caller], db, provider, role)
+    tokens = {
+        caller: portal_session_csrf(session) if caller != ANON else ""
+        for caller, session in sessions.items()
+    }
+    form = portal_form_fields(complete_curriculum_body(setup.standard, Country.mx))
+    form |= {"standard": f"{setup.standard.code}:{setup.standard.version}", "action": "add"}
+    wrong: list[str] = []
+    for (method, template), row in PORTAL_MATRIX.items():
+        path = template.format(curriculum_id=setup.curriculum_id)
+        for caller in PORTAL_CALLERS:
+            data = {**form, "csrf_token": tokens[caller]} if method == "POST" else None
+            response = sessions[caller].request(method, path, data=data, follow_redirects=False)
+            location = response.headers.get("location", "")
+            refused = (response.status_code == 303 and "/portal/login" in location) or (
+                row.owned and response.status_code == 404
+            )
+            if refused == (caller in row.allowed):
+                verdict = "refused" if refused else "admitted"
+                wrong.append(f"{method} {template} as {caller}: {verdict} ({response.status_code})")
+            assert response.status_code < 500, f"{method} {path} as {caller}: {response.text}"
+    for session in sessions.values():
+        session.close()
     assert wrong == []
 
 
