@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.fields import Country
+from app.keys.models import SigningKey
 from app.users.models import StaffUser
+from tests.console.helpers import session_csrf, sign_in
 from tests.credentials.factories import issue_body, issuing_setup, rows
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import create_provider, create_staff_user, provider_headers, staff_headers
@@ -152,6 +155,7 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("POST", "/credentials/verify"): Row(EVERYONE),
     ("POST", "/credentials/issue"): Row(ISSUERS),
     ("POST", "/instances/{instance_id}/credentials/issue"): Row(ISSUERS),
+    ("GET", "/instances/{instance_id}/did.json"): Row(EVERYONE),
     ("POST", "/credentials/status"): Row(ISSUERS),
     ("GET", "/api/v1/admin/issuer-instances"): Row(STAFF_READERS),
     ("POST", "/api/v1/admin/issuer-instances"): Row(ADMIN_ONLY),
@@ -293,4 +297,87 @@ def test_authorization_matrix(client: TestClient, app: FastAPI, db: Session) -> 
                 verdict = "refused" if refused else "admitted"
                 wrong.append(f"{method} {template} as {caller}: {verdict} ({response.status_code})")
             assert response.status_code < 500, f"{method} {path} as {caller}: {response.text}"
+    assert wrong == []
+
+
+# --- The staff console's forms ------------------------------------------------------------
+# Console pages are not in the OpenAPI document: their forms are listed here, each with the
+# staff roles the matching API route admits (providers never sign in to the console).
+
+CONSOLE_CALLERS: Final = (ANON, AUDITOR, REGISTRAR, ADMIN)
+CONSOLE_FORMS: Final[dict[str, frozenset[str]]] = {
+    "/console/curricula/{curriculum_id}": STAFF_WRITERS,
+    "/console/credentials/{credential_id}": STAFF_WRITERS,
+    "/console/credentials/{credential_id}/claim-link": STAFF_WRITERS,
+    "/console/audit/checkpoints": ADMIN_ONLY,
+    "/console/providers/{provider_id}/accreditation": STAFF_WRITERS,
+    "/console/providers/{provider_id}/clients": STAFF_WRITERS,
+    "/console/providers/{provider_id}/clients/rotate": STAFF_WRITERS,
+    "/console/providers/{provider_id}/clients/revoke": STAFF_WRITERS,
+    "/console/standards/{code}/{version}/{step}": STAFF_WRITERS,
+    "/console/users": ADMIN_ONLY,
+    "/console/users/{user_id}/role": ADMIN_ONLY,
+    "/console/users/{user_id}/disable": ADMIN_ONLY,
+    "/console/users/{user_id}/enable": ADMIN_ONLY,
+    "/console/users/{user_id}/password": ADMIN_ONLY,
+    "/console/keys/rotate": ADMIN_ONLY,
+    "/console/keys/{key_id}/retire": ADMIN_ONLY,
+}
+CONSOLE_OPEN_FORMS: Final = frozenset({"/console/login", "/console/logout"})
+"""Signing in (anyone) and out (any signed-in user): no role to check."""
+
+
+def _console_posts(app: FastAPI) -> set[str]:
+    return {
+        str(route.path)
+        for route in iter_route_contexts(app.router.routes)
+        if str(getattr(route, "path", "")).startswith("/console")
+        and "POST" in (getattr(route, "methods", None) or ())
+    }
+
+
+def test_every_console_form_has_a_row(app: FastAPI) -> None:
+    posts = _console_posts(app) - CONSOLE_OPEN_FORMS
+    assert sorted(posts - CONSOLE_FORMS.keys()) == [], "add a row to CONSOLE_FORMS"
+    assert sorted(CONSOLE_FORMS.keys() - posts) == [], "remove the rows of forms that are gone"
+
+
+def test_console_forms_admit_the_roles_the_api_admits(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup = issuing_setup(client, app, db)
+    issued = client.post(
+        "/api/v1/credentials", headers=setup.provider, json=issue_body(setup.curriculum_id)
+    )
+    assert issued.status_code == 201, issued.text
+    target = create_staff_user(db, Role.registrar)
+    values = {
+        "curriculum_id": str(setup.curriculum_id),
+        "credential_id": issued.json()["id"],
+        "provider_id": str(setup.provider_id),
+        "code": setup.standard.code,
+        "version": str(setup.standard.version),
+        "step": "retire",
+        "user_id": str(db.scalar(select(StaffUser.id).where(StaffUser.username == target))),
+        "key_id": str(db.scalar(select(SigningKey.id))),
+    }
+    wrong: list[str] = []
+    for caller in CONSOLE_CALLERS:
+        client.cookies.clear()
+        token = ""
+        if caller != ANON:
+            assert sign_in(client, create_staff_user(db, Role(caller))).status_code == 303
+            token = session_csrf(client)
+        for template, allowed in CONSOLE_FORMS.items():
+            response = client.post(
+                template.format(**values), data={"csrf_token": token}, follow_redirects=False
+            )
+            assert response.status_code < 500, f"{template} as {caller}: {response.text}"
+            location = response.headers.get("location", "")
+            refused = response.status_code == 403 or (
+                response.status_code == 303 and "/console/login" in location
+            )
+            if refused == (caller in allowed):
+                verdict = "refused" if refused else "admitted"
+                wrong.append(f"POST {template} as {caller}: {verdict} ({response.status_code})")
     assert wrong == []
