@@ -72,8 +72,8 @@ NOTICES: Final[dict[str, str]] = {
     "enabled": N_("The user has been enabled: they can sign in again."),
     "password-set": N_("The password has been changed. Earlier sessions of this user have ended."),
     "rotated": N_(
-        "A new signing key has been made and signs from now on. The earlier key stays "
-        "published, so what it signed still verifies."
+        "A new signing key has been made and signs from now on. Earlier keys stay "
+        "published, so what they signed still verifies."
     ),
     "key-retired": N_(
         "The key has been retired and its private half destroyed. It is no longer published."

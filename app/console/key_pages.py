@@ -226,8 +226,8 @@ def _rotate_form(request: Request, language: Language) -> ActionForm:
         hint=translate(
             language,
             N_(
-                "The new key signs from now on; the key it replaces stays published, so "
-                "what it signed still verifies."
+                "The new key signs from now on; earlier keys stay published, so what they "
+                "signed still verifies."
             ),
         ),
         submit=translate(language, N_("Make the new key")),

@@ -219,7 +219,7 @@ def _provider_forms(
     url = registry.linker(request, language)
     base = f"/providers/{provider.id}"
     active = [
-        registry.Choice(value=client.client_id, label=f"{client.client_id} ({client.name})")
+        registry.Choice(value=client.client_id, label=f"{client.name}: {client.client_id}")
         for client in clients
         if client.is_active
     ]

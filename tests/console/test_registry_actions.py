@@ -108,7 +108,7 @@ def test_api_clients_are_made_rotated_and_revoked(
     shown = page(made)
     assert made.headers["cache-control"] == "no-store"
     client_id = shown.find("table", class_="console-table").find("code").text
-    secret = str(shown.find("input", id="shown-secret").attrs["value"])
+    secret = shown.find("code", id="shown-secret").text
     assert notice_of(shown) == words(notice(language, "client-made", client=client_id))
     assert token_answer(client, client_id, secret) == 200
     assert last_event(db, "api-client.create").target_id == client_id
@@ -123,7 +123,7 @@ def test_api_clients_are_made_rotated_and_revoked(
     ]
 
     rotated = page(post_form(client, f"{path}/clients/rotate", language, path, client_id=client_id))
-    new_secret = str(rotated.find("input", id="shown-secret").attrs["value"])
+    new_secret = rotated.find("code", id="shown-secret").text
     assert new_secret != secret
     assert token_answer(client, client_id, secret) == 401
     assert token_answer(client, client_id, new_secret) == 200
