@@ -200,6 +200,7 @@ OAUTH_ERROR_PATHS: Final = frozenset(
         "/openid4vci/offers/{offer_id}",
         "/openid4vp/response",
         "/openid4vp/requests/{state}",
+        "/openid4vp/signed-requests/{state}",
     }
 )
 """Operations that answer their errors as OAuth 2.0 / OpenID4VCI / OpenID4VP JSON (`error`)."""
