@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.config import Settings
+from app.fields import Language
 from app.providers.models import TrainingProvider
+from app.web.i18n import gettext
 from tests.console.actions_helpers import (
     LANGUAGES,
     errors_of,
@@ -294,3 +296,17 @@ def test_an_auditor_cannot_publish_or_retire(
         page(client.post(f"{path}/{action}", data={"csrf_token": token, "confirm": "yes"}), 403)
     page(client.post(f"{path}/publish", data={"confirm": "yes"}), 403)
     assert standard_status(client, api, "NASSC-TEST-AUDIT") == "draft"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_audit_log_names_the_invitation_in_the_pages_language(
+    client: TestClient, db: Session, provider: TrainingProvider, language: str
+) -> None:
+    signed_in(client, db, Role.admin)
+    path = f"{CONSOLE}/providers/{provider.id}"
+    person = {"name": "Ana", "email": "ana@tec.example", "role": "provider_staff"}
+    page(post_form(client, f"{path}/users", language, path, language="es", **person))
+    log = page(client.get(f"{CONSOLE}/audit", params={"lang": language}))
+    words_of_log = words(log.find("main").text)
+    for message in ("Invited to the provider portal", "Portal user"):
+        assert words(gettext(Language(language), message)) in words_of_log
