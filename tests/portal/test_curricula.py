@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from app.curricula.models import Curriculum
 from app.fields import Country
 from app.provider_users.models import ProviderRole
+from app.providers import service as providers_service
 from app.providers.models import TrainingProvider
+from app.providers.schemas import AccreditationStatus
 from tests.audit.helpers import events
 from tests.console.helpers import Element, page
 from tests.credentials.factories import IssuingSetup, issuing_setup
@@ -295,3 +297,76 @@ def test_an_unknown_standard_or_curriculum_is_a_page_not_an_error(
     page(client.get(f"{CURRICULA}/999999"), 404)
     fields = {**form_fields(gapped_body(setup.standard)), "standard": "NOPE:1"}
     page(post_curriculum(client, "/new", fields, action="save"), 404)
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"module-1-theory_hours": "99999999999999999999"}, "module-1-theory_hours"),
+        ({"module-1-practice_hours": "-5"}, "module-1-practice_hours"),
+        ({"module-1-work_based_hours": "1.5"}, "module-1-work_based_hours"),
+        ({"module-1-modality": "by-carrier-pigeon"}, "module-1-modality"),
+        ({"module-1-language": "de"}, "module-1-language"),
+        ({"module-1-code": "Mecánica 1"}, "module-1-code"),
+        ({"module-1-title": "x" * 301}, "module-1-title"),
+        ({"title": "x" * 301}, "title"),
+    ],
+)
+def test_hostile_values_are_field_errors_not_failures(
+    client: TestClient,
+    db: Session,
+    setup: IssuingSetup,
+    changes: dict[str, str],
+    field: str,
+) -> None:
+    staff_member(client, db, setup)
+    fields = {**form_fields(gapped_body(setup.standard)), "standard": standard_choice(setup)}
+    answer = post_curriculum(client, "/new", {**fields, **changes}, action="save", lang="es")
+    assert page(answer, 400).find("p", id=f"{field}-error").text
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+def test_outcomes_of_another_standard_and_unknown_levels_are_ignored(
+    client: TestClient, db: Session, setup: IssuingSetup
+) -> None:
+    staff_member(client, db, setup)
+    fields = {**form_fields(gapped_body(setup.standard)), "standard": standard_choice(setup)}
+    fields |= {"module-1-outcome-OTHER-U01-LO1": "full", "module-2-remove": "", "action": "x"}
+    first = setup.standard.units[0].outcomes[0].code
+    fields[f"module-1-outcome-{first}"] = "everything"
+    curriculum_id = saved_id(post_curriculum(client, "/new", fields, action="save"))
+    mapped = {m["outcome_code"] for m in stored(db, curriculum_id).modules[0]["outcomes"]}
+    assert "OTHER-U01-LO1" not in mapped and first not in mapped
+    unknown_action = post_curriculum(client, f"/{curriculum_id}", fields, action="publish")
+    assert "Choose Save draft" in page(unknown_action, 400).find("div", role="alert").text
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+def test_a_provider_that_is_not_accredited_is_told_why_and_nothing_is_saved(
+    client: TestClient, db: Session, setup: IssuingSetup
+) -> None:
+    staff_member(client, db, setup)
+    providers_service.change_accreditation(
+        db, provider_id=setup.provider_id, status=AccreditationStatus.suspended, reason="audit"
+    )
+    db.commit()
+    fields = {**form_fields(gapped_body(setup.standard)), "standard": standard_choice(setup)}
+    refused = post_curriculum(client, "/new", fields, action="submit", lang="fr")
+    problem = page(refused, 403).find("div", role="alert").text
+    assert problem.startswith("Votre organisme n’est pas accrédité")
+    assert page(refused, 403).find("input", id="module-1-code").attrs["value"] == "M01"
+    db.expire_all()
+    assert db.query(Curriculum).count() == 1
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+def test_the_dashboard_counts_drafts_and_links_to_the_curricula(
+    client: TestClient, db: Session, setup: IssuingSetup
+) -> None:
+    staff_member(client, db, setup)
+    fields = {**form_fields(gapped_body(setup.standard)), "standard": standard_choice(setup)}
+    saved_id(post_curriculum(client, "/new", fields, action="save"))
+    dashboard = page(client.get("/portal?lang=es"))
+    assert "Borradores: 1" in dashboard.text and "Aprobados: 1" in dashboard.text
+    assert dashboard.find("a", id="curricula-link").attrs["href"] == f"{CURRICULA}?lang=es"

@@ -144,6 +144,8 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     # Only an access token from the token endpoint is admitted, never a staff or client one.
     ("POST", "/openid4vci/credential"): Row(frozenset()),
     ("GET", "/openid4vp/requests/{state}"): Row(EVERYONE),
+    ("GET", "/openid4vp/signed-requests/{state}"): Row(EVERYONE),
+    ("POST", "/openid4vp/signed-requests/{state}"): Row(EVERYONE),
     ("POST", "/openid4vp/response"): Row(EVERYONE),
     # Any API client or staff user may ask a wallet; each reads only its own requests (404).
     ("POST", "/api/v1/presentation-requests"): Row(SIGNED_IN),
@@ -382,6 +384,7 @@ CONSOLE_FORMS: Final[dict[str, frozenset[str]]] = {
     "/console/providers/{provider_id}/clients": STAFF_WRITERS,
     "/console/providers/{provider_id}/clients/rotate": STAFF_WRITERS,
     "/console/providers/{provider_id}/clients/revoke": STAFF_WRITERS,
+    "/console/providers/{provider_id}/users": STAFF_WRITERS,
     "/console/standards/{code}/{version}/{step}": STAFF_WRITERS,
     "/console/users": ADMIN_ONLY,
     "/console/users/{user_id}/role": ADMIN_ONLY,
