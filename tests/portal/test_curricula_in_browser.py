@@ -118,6 +118,13 @@ def test_a_provider_user_fixes_the_gaps_and_staff_approve(
     choose(browser, "standard-choice", f"{setup.standard.code}:{setup.standard.version}")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button"))
     assert browser.find_element(By.ID, "no-report").text
+    type_into(browser, "module-1-theory_hours", "doce")
+    submit(browser, browser.find_element(By.ID, "save-draft"))
+    problems = browser.find_element(By.CSS_SELECTOR, ".console-error-summary").text
+    assert "Escriba el título del plan de estudios." in problems
+    assert "Módulo 1: Escriba la clave del módulo, por ejemplo MEC-101." in problems
+    assert "Módulo 1: Escriba las horas como número entero" in problems
+    shoot(browser, tmp_path, "curriculum-errors-es")
 
     type_into(browser, "title", "Técnico en ensamble aeroespacial — plan dual Puebla")
     for number, module in enumerate(gapped["modules"], start=1):
