@@ -108,12 +108,15 @@ def _key_store() -> FileKeyStore:
 
 @keys_app.command("ensure")
 def keys_ensure() -> None:
-    """Create and activate an Ed25519 and a P-256 signing key where none is active
-    (idempotent)."""
+    """Create and activate an Ed25519 and a P-256 signing key, and the verifier's P-256 key
+    for OpenID4VP requests, where none is active (idempotent)."""
     with session_scope() as session:
-        for key, created in keys_service.ensure_keys(session, store=_key_store(), now=utcnow()):
+        store = _key_store()
+        ensured = keys_service.ensure_keys(session, store=store, now=utcnow())
+        ensured.append(keys_service.ensure_verifier_key(session, store=store, now=utcnow()))
+        for key, created in ensured:
             verb = "created" if created else "using"
-            typer.echo(f"{verb} {key.algorithm} signing key {key.kid}")
+            typer.echo(f"{verb} {key.algorithm} {key.purpose} key {key.kid}")
 
 
 @keys_app.command("generate")

@@ -173,6 +173,7 @@ def operations(document: JsonObject) -> Iterator[tuple[str, str, JsonObject]]:
 
 RESPONSE_MEDIA_TYPES: Final[dict[tuple[str, str], dict[str, tuple[str, ...]]]] = {
     ("get", "/.well-known/did.json"): {"200": ("application/did+ld+json",)},
+    ("get", "/instances/{instance_id}/did.json"): {"200": ("application/did+ld+json",)},
     ("get", "/.well-known/jwks.json"): {"200": ("application/jwk-set+json",)},
     ("get", "/issuer"): {"200": ("application/ld+json",)},
     ("get", "/status/{list_id}"): {
@@ -199,6 +200,7 @@ OAUTH_ERROR_PATHS: Final = frozenset(
         "/openid4vci/offers/{offer_id}",
         "/openid4vp/response",
         "/openid4vp/requests/{state}",
+        "/openid4vp/signed-requests/{state}",
     }
 )
 """Operations that answer their errors as OAuth 2.0 / OpenID4VCI / OpenID4VP JSON (`error`)."""

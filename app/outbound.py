@@ -188,6 +188,7 @@ class SafeFetcher:
         timer = threading.Timer(remaining, _cut, args=(connection,))
         timer.daemon = True
         timer.start()
+        response: http.client.HTTPResponse | None = None
         try:
             connection.request("GET", path, headers={"User-Agent": USER_AGENT, **headers})
             response = connection.getresponse()
@@ -205,6 +206,9 @@ class SafeFetcher:
             raise OutboundError(f"{type(error).__name__}: {error}") from None
         finally:
             timer.cancel()
+            # A body cut short leaves the response holding the socket: close both.
+            if response is not None:
+                response.close()
             connection.close()
 
 

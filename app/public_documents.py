@@ -1,4 +1,4 @@
-"""The public documents every verifier reads (DID document, JWK Set, issuer profile, status
+"""The public documents every verifier reads (DID documents, JWK Set, issuer profile, status
 lists, SD-JWT VC type metadata and issuer metadata) answer any origin and `HEAD`.
 
 Browser-based verifiers fetch them cross-origin, and link checkers and caches ask with
@@ -32,7 +32,10 @@ EXPOSE_HEADERS: Final = "ETag, Content-Language"
 
 
 def is_public_document(path: str) -> bool:
-    """Whether `path` is one of the public documents."""
+    """Whether `path` is one of the public documents (a did:web issuer instance's DID
+    document, `/instances/{id}/did.json`, too)."""
+    if path.startswith("/instances/") and path.endswith("/did.json"):
+        return path.count("/") == 3
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 

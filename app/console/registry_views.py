@@ -1,9 +1,12 @@
-"""What the console's registry pages show (`app.console.registry_pages`): a filtered,
-paginated list and one item's facts, for providers, standards, staff users and signing keys.
+"""What the console's registry pages show (`provider_pages`, `standard_pages`,
+`user_pages`, `key_pages`): a filtered, paginated list and one item's facts, for providers,
+standards, staff users and signing keys, with the action forms a role may post and what the
+last action did.
 
 Both shapes are generic, so one list template and one detail template serve the four
 kinds. Nothing secret is ever put in a view: no client secret hash, no password hash,
-no private key (these pages never open the key store).
+no private key (these pages never read the key store). A secret an action has just made (a
+new client secret, a generated password) is the one exception, shown once as `Secret`.
 """
 
 from __future__ import annotations
@@ -73,6 +76,63 @@ class Choice:
     label: str
 
 
+CONFIRMED: Final = "yes"
+"""The value of a ticked confirmation box."""
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One field of an action form; its element id is `<form key>-<name>`."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    """`text`, `password`, `select` or `confirm` (a tick box that must be ticked)."""
+    choices: list[Choice] = field(default_factory=list)
+    hint: str = ""
+    required: bool = False
+    max_length: int | None = None
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionForm:
+    """A POST form of a registry page, with the session's CSRF token added by the template."""
+
+    key: str
+    url: str
+    heading: str
+    submit: str
+    fields: list[FormField] = field(default_factory=list)
+    hint: str = ""
+    danger: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """Something an action made that is shown only this once (a client secret, a password)."""
+
+    label: str
+    value: str
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a registry page says about the last action: done, refused, or fields to fix."""
+
+    notice: str | None = None
+    problem: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    """What was typed, by field id (never a password), to show the form again."""
+    secret: Secret | None = None
+
+
+Render = Callable[[Outcome, int], HTMLResponse]
+"""A page to show with the outcome of an action and a status code."""
+
+
 @dataclass(frozen=True, slots=True)
 class Filter:
     """One filter of a list: a text field (no choices) or a list of choices."""
@@ -96,6 +156,10 @@ class ListView:
     total: int
     page: int
     per_page: int = PER_PAGE
+    actions: list[ActionForm] = field(default_factory=list)
+    outcome: Outcome = field(default_factory=Outcome)
+    note: str = ""
+    """What the reader's role may not do here, when the page offers it to other roles."""
 
     @property
     def pages(self) -> int:
@@ -123,6 +187,10 @@ class ItemView:
     facts: list[tuple[str, Cell]]
     tables: list[Table] = field(default_factory=list)
     links: list[Cell] = field(default_factory=list)
+    actions: list[ActionForm] = field(default_factory=list)
+    outcome: Outcome = field(default_factory=Outcome)
+    note: str = ""
+    """What the reader's role may not do here, when the page offers it to other roles."""
 
 
 def page_number(value: str | None) -> int:
@@ -175,6 +243,7 @@ def render_view(
     language: Language,
     user: ConsoleUser,
     section: str,
+    status_code: int = 200,
 ) -> HTMLResponse:
     """The list or detail page of `view`, in the console layout."""
     if isinstance(view, ListView):
@@ -182,4 +251,12 @@ def render_view(
         template = LIST_TEMPLATE
     else:
         context, template = {"item": view}, ITEM_TEMPLATE
-    return render_console(request, template, context, language=language, user=user, section=section)
+    return render_console(
+        request,
+        template,
+        context,
+        language=language,
+        user=user,
+        section=section,
+        status_code=status_code,
+    )

@@ -2,9 +2,11 @@
 
 Sign-in (`auth_pages`), the dashboard (here), the curricula review queue (`review_pages`),
 credential search and status changes (`credential_pages`), the audit log
-(`audit_pages`), providers and standards (`registry_pages`), staff users and signing keys
-(`staff_pages`). Every page is in English, Spanish and French (`?lang=`), runs no script,
-and is answered by `ConsoleRoute`, which turns errors into pages.
+(`audit_pages`), and the registry with the actions the admin API allows on it: providers
+(`provider_pages`, `provider_actions`), standards (`standard_pages`), staff users
+(`user_pages`, `user_actions`) and signing keys (`key_pages`). Every page is in English,
+Spanish and French (`?lang=`), runs no script, and is answered by `ConsoleRoute`, which
+turns errors into pages.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ from app.console import (
     audit_pages,
     auth_pages,
     credential_pages,
-    registry_pages,
+    key_pages,
+    provider_actions,
+    provider_pages,
     report_pages,
     review_pages,
-    staff_pages,
+    standard_pages,
+    user_actions,
+    user_pages,
 )
 from app.console import service as console_service
 from app.console.dependencies import ConsoleDb, ConsoleReader
@@ -71,6 +77,10 @@ router.include_router(review_pages.router)
 router.include_router(credential_pages.router)
 router.include_router(audit_pages.router)
 router.include_router(report_pages.router)
-router.include_router(registry_pages.router)
-router.include_router(staff_pages.router)
+router.include_router(provider_pages.router)
+router.include_router(provider_actions.router)
+router.include_router(standard_pages.router)
+router.include_router(user_pages.router)
+router.include_router(user_actions.router)
+router.include_router(key_pages.router)
 router.include_router(not_found)

@@ -136,6 +136,7 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "credential.reinstate": N_("Credential reinstated"),
     "credential.claim-link-renew": N_("New claim link made"),
     "credential-batch.create": N_("Batch of credentials started"),
+    "curriculum.draft": N_("Curriculum draft saved"),
     "curriculum.submit": N_("Curriculum submitted"),
     "curriculum.revise": N_("Curriculum revised"),
     "curriculum.approve": N_("Curriculum approved"),

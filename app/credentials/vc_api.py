@@ -3,7 +3,7 @@
 https://w3c-ccg.github.io/vc-api/#issue-credential — `{credential, options}` in,
 `{verifiableCredential}` out. Unlike `POST /api/v1/credentials` (Open Badges built here
 from a curriculum), the caller brings the whole credential; this service checks it against
-the data model (`vc_api_input`), adds Bitstring Status List entries when asked, and secures
+the data model (`app.data_model`), adds Bitstring Status List entries when asked, and secures
 it with an `eddsa-rdfc-2022` proof (default) or as an enveloped `vc+jwt`
 (`securingMechanism: EnvelopingProof`).
 
@@ -31,15 +31,15 @@ from app.audit import service as audit_service
 from app.auth.roles import Principal
 from app.credentials.builder import xsd_datetime
 from app.credentials.signing import IssuerSigner
-from app.credentials.vc_api_input import (
+from app.crypto.errors import CryptoError, JoseError, UnknownContextError
+from app.crypto.rdfc import canonicalize
+from app.crypto.vcdm import ENVELOPED_VC_TYPE, VCDM_V1_CONTEXT, VCDM_V2_CONTEXT
+from app.data_model import (
     InvalidJsonLd,
     InvalidTypedEntry,
     as_list,
     check_credential,
 )
-from app.crypto.errors import CryptoError, JoseError, UnknownContextError
-from app.crypto.rdfc import canonicalize
-from app.crypto.vcdm import ENVELOPED_VC_TYPE, VCDM_V1_CONTEXT, VCDM_V2_CONTEXT
 from app.errors import ValidationFailed
 from app.status import service as status_service
 from app.status import vc_api_status

@@ -15,8 +15,10 @@ from app.standards.models import Standard
 
 
 class CurriculumStatus(StrEnum):
-    """Life cycle: submitted, then approved or rejected; a rejected one may be resubmitted."""
+    """Life cycle: an optional draft (the provider's alone, never reviewed), then submitted,
+    then approved or rejected; a rejected one may be resubmitted."""
 
+    draft = "draft"
     submitted = "submitted"
     approved = "approved"
     rejected = "rejected"

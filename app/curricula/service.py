@@ -1,4 +1,5 @@
-"""Curricula: providers submit and revise them; staff approve or reject them.
+"""Curricula: providers submit and revise them (or keep them as drafts until they are
+ready); staff approve or reject submitted ones.
 
 Every change is an audit event (`curriculum.*`, target `curriculum` / id) written in the
 same transaction; without a principal (scripts) the actor is `system`.
@@ -72,11 +73,16 @@ def _fill(
     modules: list[CurriculumModule],
     report: CoverageReport,
     now: datetime,
+    draft: bool,
 ) -> None:
     curriculum.title = title
     curriculum.modules = [module.model_dump(mode="json") for module in modules]
     curriculum.coverage = report.model_dump(mode="json")
     curriculum.total_hours = report.hours.total
+    if draft:
+        # A draft keeps the last review's reasons in view until the provider resubmits.
+        curriculum.status = CurriculumStatus.draft
+        return
     curriculum.status = CurriculumStatus.submitted
     curriculum.submitted_at = now
     curriculum.review_reasons = None
@@ -91,9 +97,11 @@ def submit_curriculum(
     data: CurriculumCreate,
     now: datetime,
     actor: Principal | None = None,
+    draft: bool = False,
 ) -> Curriculum:
     """An accredited provider submits a curriculum against a published standard version
-    (audited as `curriculum.submit`)."""
+    (audited as `curriculum.submit`), or with `draft` keeps it to itself with its coverage
+    computed (audited as `curriculum.draft`)."""
     provider = providers_service.require_accredited(session, provider_id=provider_id)
     standard = standards_service.get_standard(
         session, code=data.standard_code, version=data.standard_version
@@ -107,14 +115,15 @@ def submit_curriculum(
         provider_id=provider.id,
         standard_id=standard.id,
         created_at=now,
+        submitted_at=now,
     )
-    _fill(curriculum, title=data.title, modules=data.modules, report=report, now=now)
+    _fill(curriculum, title=data.title, modules=data.modules, report=report, now=now, draft=draft)
     session.add(curriculum)
     session.flush()
     audit_service.record_change(
         session,
         actor=actor,
-        action="curriculum.submit",
+        action="curriculum.draft" if draft else "curriculum.submit",
         target=(TARGET_TYPE, str(curriculum.id)),
         before=None,
         after=pick(curriculum, "standard_id", "version", "status"),
@@ -133,6 +142,17 @@ def get_curriculum(
     return curriculum
 
 
+def latest_of_lineage(session: Session, *, lineage_id: str) -> Curriculum | None:
+    """The newest version of a curriculum (an approved curriculum can be revised only while
+    it is the newest)."""
+    return session.scalar(
+        select(Curriculum)
+        .where(Curriculum.lineage_id == lineage_id)
+        .order_by(Curriculum.version.desc())
+        .limit(1)
+    )
+
+
 def revise_curriculum(
     session: Session,
     *,
@@ -141,8 +161,10 @@ def revise_curriculum(
     data: CurriculumCreate,
     now: datetime,
     actor: Principal | None = None,
+    draft: bool = False,
 ) -> Curriculum:
-    """Change a submitted or rejected curriculum in place; an approved one gets a new version.
+    """Change a draft, submitted or rejected curriculum in place and submit it (or, with
+    `draft`, keep it as a draft); an approved one gets a new version.
 
     Audited as `curriculum.revise` on the curriculum that was changed or created, with the
     one it revised as `before`.
@@ -157,24 +179,25 @@ def revise_curriculum(
         raise StandardNotOpen("A revision keeps its standard version; submit a new curriculum.")
     report = _coverage(standard, provider, data.modules)
     if current.status == CurriculumStatus.approved:
-        latest = session.scalar(
-            select(func.max(Curriculum.version)).where(Curriculum.lineage_id == current.lineage_id)
-        )
-        if latest != current.version:
-            raise CurriculumImmutable(f"Version {latest} of this curriculum already exists.")
+        latest = latest_of_lineage(session, lineage_id=current.lineage_id)
+        if latest is not None and latest.version != current.version:
+            raise CurriculumImmutable(
+                f"Version {latest.version} of this curriculum already exists."
+            )
         revision = Curriculum(
             lineage_id=current.lineage_id,
             version=current.version + 1,
             provider_id=provider.id,
             standard_id=standard.id,
             created_at=now,
+            submitted_at=now,
         )
-        _fill(revision, title=data.title, modules=data.modules, report=report, now=now)
+        _fill(revision, title=data.title, modules=data.modules, report=report, now=now, draft=draft)
         session.add(revision)
         session.flush()
     else:
         revision = current
-        _fill(current, title=data.title, modules=data.modules, report=report, now=now)
+        _fill(current, title=data.title, modules=data.modules, report=report, now=now, draft=draft)
         session.flush()
     audit_service.record_change(
         session,

@@ -49,11 +49,19 @@ class PublishedJwsKey:
     algorithm: str
 
 
-def build_did_document(did: str, keys: Sequence[PublishedJwsKey]) -> dict[str, Any]:
-    """The DID document: every published key (Ed25519 `z6Mk…`, P-256 `zDn…`) as a Multikey,
-    referenced from assertionMethod only: the keys sign credentials and status lists, never
-    authenticate the issuer (a key listed under `authentication` could sign presentations
-    as the issuer)."""
+def build_did_document(
+    did: str,
+    keys: Sequence[PublishedJwsKey],
+    authentication_keys: Sequence[PublishedJwsKey] = (),
+) -> dict[str, Any]:
+    """The DID document: every published key (Ed25519 `z6Mk…`, P-256 `zDn…`) as a Multikey.
+
+    The credential-signing `keys` are referenced from assertionMethod only: they sign
+    credentials and status lists, never authenticate the issuer (a key listed under
+    `authentication` could sign presentations as the issuer). The verifier's
+    `authentication_keys` sign OpenID4VP Request Objects (`decentralized_identifier:`) and
+    are referenced from `authentication` only, so no verifier takes a credential they sign.
+    """
     methods = [
         {
             "id": verification_method_id(did, key.kid),
@@ -61,15 +69,19 @@ def build_did_document(did: str, keys: Sequence[PublishedJwsKey]) -> dict[str, A
             "controller": did,
             "publicKeyMultibase": key.public_key_multibase,
         }
-        for key in keys
+        for key in (*keys, *authentication_keys)
     ]
-    method_ids = [method["id"] for method in methods]
-    return {
+    document: dict[str, Any] = {
         "@context": list(DID_CONTEXTS),
         "id": did,
         "verificationMethod": methods,
-        "assertionMethod": method_ids,
+        "assertionMethod": [verification_method_id(did, key.kid) for key in keys],
     }
+    if authentication_keys:
+        document["authentication"] = [
+            verification_method_id(did, key.kid) for key in authentication_keys
+        ]
+    return document
 
 
 def build_jwks(did: str, keys: Sequence[PublishedJwsKey]) -> dict[str, Any]:

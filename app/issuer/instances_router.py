@@ -6,10 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from app.auth.dependencies import AdminUser, SettingsDep, StaffReader
+from app.crypto.did import did_web_document_url
 from app.db import SessionDep, utcnow
 from app.issuer import instances
 from app.issuer.instance_schemas import IssuerInstanceCreate, IssuerInstanceList, IssuerInstanceRead
 from app.issuer.models import IssuerInstance
+from app.issuer.service import issuer_did
 from app.keys.dependencies import KeyStoreDep
 from app.routing import ProblemRoute
 
@@ -26,6 +28,7 @@ def _read(instance: IssuerInstance, base_url: str) -> IssuerInstanceRead:
         verification_method=instances.verification_method(instance),
         public_key_multibase=instance.public_key_multibase,
         issue_endpoint=f"{base_url}/instances/{instance.id}/credentials/issue",
+        did_document_url=did_web_document_url(instance.did) if instances.is_web(instance) else None,
         created_by=instance.created_by,
         created_at=instance.created_at,
     )
@@ -49,9 +52,18 @@ def create_issuer_instance(
     store: KeyStoreDep,
     admin: AdminUser,
 ) -> IssuerInstanceRead:
-    """Add a did:key instance with a new key, kept encrypted in the key store (admins)."""
+    """Add an instance with a new key, kept encrypted in the key store (admins): a did:key,
+    or a did:web (another host's, or one on this host; its DID document at
+    `/instances/{id}/did.json`)."""
     instance = instances.create_instance(
-        session, name=body.name, store=store, actor=admin, now=utcnow()
+        session,
+        name=body.name,
+        store=store,
+        actor=admin,
+        now=utcnow(),
+        own_did=issuer_did(settings),
+        did_method=body.did_method,
+        web_did=body.did,
     )
     return _read(instance, settings.public_base_url)
 

@@ -10,6 +10,7 @@ from app.config import Settings
 from app.crypto.did import did_web_from_url
 from app.issuer.identity import PublishedJwsKey, PublishedKey
 from app.keys import service as keys_service
+from app.keys.models import KeyPurpose
 
 
 def issuer_did(settings: Settings) -> str:
@@ -35,9 +36,10 @@ def published_identity(session: Session, *, settings: Settings) -> tuple[str, li
 
 
 def published_document_keys(
-    session: Session, *, settings: Settings
+    session: Session, *, settings: Settings, purpose: KeyPurpose = KeyPurpose.assertion
 ) -> tuple[str, list[PublishedJwsKey]]:
-    """The DID and every key the DID document and JWKS publish: Ed25519 and P-256 alike."""
+    """The DID and every key the DID document and JWKS publish: Ed25519 and P-256 alike
+    (the credential-signing keys, unless `purpose` names the verifier's)."""
     keys = [
         PublishedJwsKey(
             kid=key.kid,
@@ -45,6 +47,6 @@ def published_document_keys(
             public_key=keys_service.jws_public_key_of(key),
             algorithm=key.algorithm,
         )
-        for key in keys_service.published_keys(session, algorithm=None)
+        for key in keys_service.published_keys(session, algorithm=None, purpose=purpose)
     ]
     return issuer_did(settings), keys

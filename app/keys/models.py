@@ -27,15 +27,29 @@ class KeyAlgorithm(StrEnum):
     es256 = "ES256"
 
 
+class KeyPurpose(StrEnum):
+    """The DID document relationship a key is listed under, and what it may sign.
+
+    `assertion` keys (`assertionMethod`) sign credentials and status lists; the
+    `authentication` key signs the verifier's OpenID4VP Request Objects (client identifier
+    `decentralized_identifier:`) and nothing else: it is in neither `assertionMethod` nor the
+    JWKS, so no verifier (ours included) takes a credential it signed.
+    """
+
+    assertion = "assertion"
+    authentication = "authentication"
+
+
 class SigningKey(Base):
     """One Ed25519 or P-256 key of the issuer's DID document."""
 
     __tablename__ = "signing_key"
-    # At most one active key per algorithm, even if two rotations race.
+    # At most one active key per algorithm and purpose, even if two rotations race.
     __table_args__ = (
         Index(
             "uq_signing_key_one_active",
             "algorithm",
+            "purpose",
             "status",
             unique=True,
             sqlite_where=text("status = 'active'"),
@@ -48,6 +62,9 @@ class SigningKey(Base):
     public_key_multibase: Mapped[str] = mapped_column(String(128))
     algorithm: Mapped[str] = mapped_column(
         String(16), default=KeyAlgorithm.eddsa.value, server_default=KeyAlgorithm.eddsa.value
+    )
+    purpose: Mapped[str] = mapped_column(
+        String(16), default=KeyPurpose.assertion.value, server_default=KeyPurpose.assertion.value
     )
     status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

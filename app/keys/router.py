@@ -11,7 +11,7 @@ from app.crypto.did import did_web_from_url, verification_method_id
 from app.db import SessionDep, utcnow
 from app.keys import service
 from app.keys.dependencies import KeyCacheDep, KeyStoreDep
-from app.keys.models import KeyAlgorithm, SigningKey
+from app.keys.models import KeyAlgorithm, KeyPurpose, SigningKey
 from app.keys.schemas import KeyRetire, SigningKeyRead
 from app.routing import ProblemRoute
 
@@ -42,10 +42,21 @@ def rotate_key(
     algorithm: Annotated[
         KeyAlgorithm, Query(description="EdDSA (Ed25519, the default) or ES256 (P-256)")
     ] = KeyAlgorithm.eddsa,
+    purpose: Annotated[
+        KeyPurpose,
+        Query(
+            description="assertion (signs credentials, the default) or authentication (the "
+            "verifier's key for OpenID4VP Request Objects; ES256 only)"
+        ),
+    ] = KeyPurpose.assertion,
 ) -> SigningKeyRead:
     """Make a new key of one algorithm the signing key; earlier keys stay published so their
     credentials verify."""
-    key = service.rotate_key(session, store=store, now=utcnow(), actor=admin, algorithm=algorithm)
+    if purpose is KeyPurpose.authentication:
+        algorithm = KeyAlgorithm.es256
+    key = service.rotate_key(
+        session, store=store, now=utcnow(), actor=admin, algorithm=algorithm, purpose=purpose
+    )
     return _read(key, did_web_from_url(settings.public_base_url))
 
 

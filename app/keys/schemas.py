@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.keys.models import KeyAlgorithm, KeyStatus
+from app.keys.models import KeyAlgorithm, KeyPurpose, KeyStatus
 
 
 class SigningKeyRead(BaseModel):
@@ -18,6 +18,7 @@ class SigningKeyRead(BaseModel):
     verification_method: str = ""
     public_key_multibase: str
     algorithm: KeyAlgorithm
+    purpose: KeyPurpose
     status: KeyStatus
     created_at: datetime
     activated_at: datetime | None

@@ -5,7 +5,10 @@ active from the database on use, so a rotation done by one worker (or the CLI) i
 honoured by every worker on its next signature.
 
 The issuer has one active key per algorithm (`KeyAlgorithm`): Ed25519 signs everything,
-P-256 (ES256) signs only the wallet formats; both are published in the DID document.
+P-256 (ES256) signs only the wallet formats; both are published in the DID document, under
+`assertionMethod`. Apart from them, the verifier's P-256 key (`KeyPurpose.authentication`,
+`ensure_verifier_key`) signs OpenID4VP Request Objects only and is listed under
+`authentication` only.
 
 Every change is an audit event (`key.*`, target `signing_key` / kid) written last in the
 same transaction; without a principal (the command line) the actor is `system`.
@@ -36,7 +39,7 @@ from app.crypto.multikey import (
     public_key_to_multibase,
 )
 from app.errors import Conflict, NotFound, ServiceUnavailable
-from app.keys.models import KeyAlgorithm, KeyStatus, SigningKey
+from app.keys.models import KeyAlgorithm, KeyPurpose, KeyStatus, SigningKey
 from app.keys.store import KeyStore, KeyStoreError
 
 TARGET_TYPE = "signing_key"
@@ -128,6 +131,7 @@ def _generate(
     actor: Principal | None,
     action: str = "key.generate",
     algorithm: KeyAlgorithm = KeyAlgorithm.eddsa,
+    purpose: KeyPurpose = KeyPurpose.assertion,
 ) -> SigningKey:
     private_key, multibase = _new_key_pair(algorithm)
     # The key id is the multibase public key: unique by construction, self-describing.
@@ -137,13 +141,14 @@ def _generate(
         kid=kid,
         public_key_multibase=multibase,
         algorithm=algorithm.value,
+        purpose=purpose.value,
         status=KeyStatus.published.value,
         created_at=now,
     )
     session.add(key)
     session.flush()
     replaced = _activate(session, key, now=now) if activate else []
-    after: dict[str, Any] = pick(key, "status", "algorithm")
+    after: dict[str, Any] = pick(key, "status", "algorithm", "purpose")
     if replaced:
         after["replaces"] = replaced
     audit_service.record_change(
@@ -167,12 +172,14 @@ def _new_key_pair(algorithm: KeyAlgorithm) -> tuple[PrivateKey, str]:
 
 
 def _activate(session: Session, key: SigningKey, *, now: datetime) -> list[str]:
-    """Make `key` the active one of its algorithm; returns the key ids it replaced (now only
-    published)."""
+    """Make `key` the active one of its algorithm and purpose; returns the key ids it
+    replaced (now only published)."""
     replaced = []
     for current in session.scalars(
         select(SigningKey).where(
-            SigningKey.status == KeyStatus.active.value, SigningKey.algorithm == key.algorithm
+            SigningKey.status == KeyStatus.active.value,
+            SigningKey.algorithm == key.algorithm,
+            SigningKey.purpose == key.purpose,
         )
     ):
         if current.id != key.id:
@@ -185,9 +192,13 @@ def _activate(session: Session, key: SigningKey, *, now: datetime) -> list[str]:
     return replaced
 
 
-def _active_of(algorithm: KeyAlgorithm) -> Select[SigningKey]:
+def _active_of(
+    algorithm: KeyAlgorithm, purpose: KeyPurpose = KeyPurpose.assertion
+) -> Select[SigningKey]:
     return select(SigningKey).where(
-        SigningKey.status == KeyStatus.active.value, SigningKey.algorithm == algorithm.value
+        SigningKey.status == KeyStatus.active.value,
+        SigningKey.algorithm == algorithm.value,
+        SigningKey.purpose == purpose.value,
     )
 
 
@@ -198,13 +209,14 @@ def ensure_key(
     now: datetime,
     actor: Principal | None = None,
     algorithm: KeyAlgorithm = KeyAlgorithm.eddsa,
+    purpose: KeyPurpose = KeyPurpose.assertion,
 ) -> tuple[SigningKey, bool]:
-    """The active key of `algorithm`, creating one if none exists; the flag says whether one
-    was created.
+    """The active key of `algorithm` (and `purpose`), creating one if none exists; the flag
+    says whether one was created.
 
     Only a creation is audited (`key.create`).
     """
-    active = session.scalar(_active_of(algorithm))
+    active = session.scalar(_active_of(algorithm, purpose))
     if active is not None:
         store.load(active.kid)  # fails loudly if the private half is missing or unreadable
         return active, False
@@ -216,6 +228,7 @@ def ensure_key(
         actor=actor,
         action="key.create",
         algorithm=algorithm,
+        purpose=purpose,
     )
     return key, True
 
@@ -230,6 +243,20 @@ def ensure_keys(
     ]
 
 
+def ensure_verifier_key(
+    session: Session, *, store: KeyStore, now: datetime, actor: Principal | None = None
+) -> tuple[SigningKey, bool]:
+    """`ensure_key` for the verifier's P-256 key (`KeyPurpose.authentication`)."""
+    return ensure_key(
+        session,
+        store=store,
+        now=now,
+        actor=actor,
+        algorithm=KeyAlgorithm.es256,
+        purpose=KeyPurpose.authentication,
+    )
+
+
 def rotate_key(
     session: Session,
     *,
@@ -237,9 +264,10 @@ def rotate_key(
     now: datetime,
     actor: Principal | None = None,
     algorithm: KeyAlgorithm = KeyAlgorithm.eddsa,
+    purpose: KeyPurpose = KeyPurpose.assertion,
 ) -> SigningKey:
-    """A new active key of `algorithm`; the old one stays published for verification
-    (audited as `key.rotate`)."""
+    """A new active key of `algorithm` and `purpose`; the old one stays published for
+    verification (audited as `key.rotate`)."""
     return _generate(
         session,
         store=store,
@@ -248,6 +276,7 @@ def rotate_key(
         actor=actor,
         action="key.rotate",
         algorithm=algorithm,
+        purpose=purpose,
     )
 
 
@@ -294,12 +323,17 @@ def list_keys(session: Session) -> list[SigningKey]:
 
 
 def published_keys(
-    session: Session, *, algorithm: KeyAlgorithm | None = KeyAlgorithm.eddsa
+    session: Session,
+    *,
+    algorithm: KeyAlgorithm | None = KeyAlgorithm.eddsa,
+    purpose: KeyPurpose = KeyPurpose.assertion,
 ) -> list[SigningKey]:
     """The keys a verifier may use: active and published, oldest first; of one algorithm
-    (Ed25519 unless told), or of every algorithm with `algorithm=None`."""
+    (Ed25519 unless told), or of every algorithm with `algorithm=None`; credential-signing
+    keys unless `purpose` says otherwise."""
     query = select(SigningKey).where(
-        SigningKey.status.in_([KeyStatus.active.value, KeyStatus.published.value])
+        SigningKey.status.in_([KeyStatus.active.value, KeyStatus.published.value]),
+        SigningKey.purpose == purpose.value,
     )
     if algorithm is not None:
         query = query.where(SigningKey.algorithm == algorithm.value)
@@ -314,15 +348,19 @@ def active_key(session: Session, *, cache: KeyCache) -> ActiveKey:
     return ActiveKey(kid=active.kid, private_key=active.private_key)
 
 
-def active_jws_key(session: Session, *, cache: KeyCache, algorithm: KeyAlgorithm) -> ActiveJwsKey:
-    """The key of `algorithm` to sign with now."""
-    kid = session.scalar(
-        select(SigningKey.kid).where(
-            SigningKey.status == KeyStatus.active.value, SigningKey.algorithm == algorithm.value
-        )
-    )
+def active_jws_key(
+    session: Session,
+    *,
+    cache: KeyCache,
+    algorithm: KeyAlgorithm,
+    purpose: KeyPurpose = KeyPurpose.assertion,
+) -> ActiveJwsKey:
+    """The key of `algorithm` (and `purpose`) to sign with now."""
+    kid = session.scalar(_active_of(algorithm, purpose).with_only_columns(SigningKey.kid))
     if kid is None:
-        raise NoSigningKey(f"No {algorithm.value} key is active: run `nassc keys ensure`.")
+        raise NoSigningKey(
+            f"No {algorithm.value} {purpose.value} key is active: run `nassc keys ensure`."
+        )
     return ActiveJwsKey(kid=kid, algorithm=algorithm, private_key=cache.get(kid))
 
 

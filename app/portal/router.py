@@ -1,9 +1,9 @@
 """The provider portal at `/portal`: server-rendered pages over the API's own services.
 
-Sign-in and invitations (`auth_pages`), the dashboard (here) and the provider's users
-(`user_pages`). Every page is in English, Spanish and French (`?lang=`), runs no script,
-shows one provider's data only, and is answered by `PortalRoute`, which turns errors into
-pages.
+Sign-in and invitations (`auth_pages`), the dashboard (here), the provider's users
+(`user_pages`), curricula (`curriculum_pages`) and issuing (`issue_pages`). Every page is in
+English, Spanish and French (`?lang=`), runs no script, shows one provider's data only, and
+is answered by `PortalRoute`, which turns errors into pages.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.portal import auth_pages, issue_pages, user_pages
+from app.portal import auth_pages, curriculum_pages, issue_pages, user_pages
 from app.portal import service as portal_service
 from app.portal.dependencies import PortalDb, PortalReader
 from app.portal.pages import PORTAL_PATH, portal_path, render_portal, see_other
@@ -57,5 +57,6 @@ def unknown_page(request: Request, path: str, language: PageLanguage) -> Respons
 
 router.include_router(auth_pages.router)
 router.include_router(user_pages.router)
+router.include_router(curriculum_pages.router)
 router.include_router(issue_pages.router)
 router.include_router(not_found)

@@ -48,3 +48,88 @@ PAGE_ERRORS: Final[dict[str, str]] = {
     ),
 }
 """Explanations on portal error pages."""
+
+GAP_SENTENCES: Final[dict[str, str]] = {
+    "outcome-not-covered": N_("No module teaches outcome %(outcome)s of unit %(unit)s."),
+    "outcome-partially-covered": N_(
+        "Outcome %(outcome)s of unit %(unit)s is only partly taught: "
+        "at least one module must teach it in full."
+    ),
+    "electives-one": N_("Teach at least %(required)s elective unit in full (now: %(covered)s)."),
+    "electives-many": N_("Teach at least %(required)s elective units in full (now: %(covered)s)."),
+    "unknown-outcome": N_(
+        "Module %(module)s maps %(outcome)s, which is not an outcome of this standard."
+    ),
+    "no-delivery-profile": N_(
+        "The standard has no delivery rules for your country (%(country)s) yet, so it cannot "
+        "be approved there. Write to NASSC."
+    ),
+    "hours-below-minimum": N_(
+        "At least %(required)s hours are needed in all; the modules add up to %(total)s."
+    ),
+    "hours-above-maximum": N_(
+        "At most %(required)s hours are allowed in all; the modules add up to %(total)s."
+    ),
+    "practice-share-below-minimum": N_(
+        "Practice and work-based hours must be at least %(required)s of all hours; "
+        "they are %(share)s."
+    ),
+    "work-based-hours-below-minimum": N_(
+        "At least %(required)s hours must be work-based; the modules have %(hours)s."
+    ),
+    "modality-not-allowed": N_(
+        "Module %(module)s uses the delivery mode %(modality)s, which is not allowed in your "
+        "country; allowed modes: %(allowed)s."
+    ),
+    "language-not-allowed": N_(
+        "Module %(module)s is taught in %(taught_in)s, which is not allowed in your country; "
+        "allowed languages: %(allowed)s."
+    ),
+    "rule-hours": N_("from %(low)s to %(high)s"),
+    "rule-at-least": N_("at least %(value)s"),
+}
+"""A curriculum's gaps, one sentence each, by `GapKind` value (`app.portal.coverage_words`),
+and the words of the delivery rules beside them."""
+
+CURRICULUM_FORM_ERRORS: Final[dict[str, str]] = {
+    "title": N_("Enter the curriculum's title (up to 300 characters)."),
+    "code": N_(
+        "Enter a code for the module, such as MEC-101: letters without accents, digits, and "
+        "after the first character also . _ or - (up to 40 characters)."
+    ),
+    "code-repeated": N_("Another module has this code. Give each module its own code."),
+    "module-title": N_("Enter the module's title (up to 300 characters)."),
+    "hours": N_("Enter the hours as a whole number from 0 to 10000, such as 40."),
+    "hours-none": N_(
+        "Give the module at least one hour of theory, practice or work-based training."
+    ),
+    "modality": N_("Choose how the module is delivered."),
+    "language": N_("Choose the language the module is taught in."),
+    "modules-none": N_("Fill in at least one module."),
+    "in-module": N_("Module %(number)s: %(problem)s"),
+}
+"""Messages beside the fields of the curriculum form, by problem (`curriculum_form`)."""
+
+CURRICULUM_NOTICES: Final[dict[str, str]] = {
+    "saved": N_("Draft saved. The coverage report shows this version."),
+    "submitted": N_("Submitted for review. NASSC staff will approve it or say what to change."),
+}
+"""Messages after saving a curriculum, by the `done` parameter of its page."""
+
+CURRICULUM_PROBLEMS: Final[dict[str, str]] = {
+    "action": N_("Choose Save draft, Submit for review or Add a module."),
+    "curriculum-immutable": N_(
+        "A newer version of this curriculum exists: make your changes there."
+    ),
+    "standard-not-open": N_(
+        "This standard version no longer takes curricula. Start a new curriculum for a "
+        "published version."
+    ),
+    "unknown-outcome": N_("A module maps a learning outcome this standard does not have."),
+    "provider-not-accredited": N_(
+        "Your provider is not accredited at the moment, so it cannot submit curricula. "
+        "Write to NASSC."
+    ),
+    "refused": N_("The curriculum could not be saved."),
+}
+"""Why saving a curriculum was refused, by the service error's slug."""

@@ -23,6 +23,7 @@ from app.auth.dependencies import ClientAddressDep
 from app.db import SessionDep, utcnow
 from app.errors import AppError
 from app.fields import Country
+from app.issuer import service as issuer_service
 from app.presentations import authorization, service, views
 from app.presentations.dcql import Claim, Format
 from app.presentations.models import PresentationRequest, RequestStatus
@@ -153,7 +154,8 @@ def wallet_request_page(
     if found.status == RequestStatus.pending.value:
         base_url = setup.settings.public_base_url
         parameters = service.authorization_request(found, base_url=base_url)
-        context["qr"] = qr_data_uri(authorization.qr_link(parameters, base_url=base_url))
+        did = issuer_service.issuer_did(setup.settings)
+        context["qr"] = qr_data_uri(authorization.qr_link(parameters, base_url=base_url, did=did))
         context["open_url"] = _page_url(request, found, "/open")
         context["minutes"] = max(1, setup.settings.presentation_request_seconds // 60)
     else:

@@ -4,7 +4,9 @@
   wallet posts `vp_token` and `state` (or `error`), form-encoded; the answer is 200 with, for
   a request opened on the employer's own device, the `redirect_uri` that takes the browser
   back to the result. Errors are OpenID4VP's JSON errors (`invalid_request`).
-- `GET /openid4vp/requests/{state}`: the request by reference (`request_uri`), for QR codes.
+- `GET /openid4vp/requests/{state}`: the request by reference (`request_uri`), unsigned.
+- `GET|POST /openid4vp/signed-requests/{state}`: the request by reference, a Request Object
+  signed by our did:web (`decentralized_identifier:`), for QR codes.
 - `POST /api/v1/presentation-requests` (any API client or staff token) makes a request;
   `GET /api/v1/presentation-requests/{id}` reads it and, once answered, its result: only the
   client that made it may.
@@ -20,7 +22,9 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import AnyPrincipal, SettingsDep
+from app.crypto.did import did_web_from_url
 from app.db import SessionDep, utcnow
+from app.keys.dependencies import KeyCacheDep
 from app.presentations import authorization, service
 from app.presentations.errors import PresentationRequestNotFound
 from app.presentations.models import PresentationRequest
@@ -110,6 +114,46 @@ def request_object(state: str, session: SessionDep, settings: SettingsDep) -> Re
     )
 
 
+_SIGNED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {authorization.REQUEST_OBJECT_MEDIA_TYPE: {"schema": {"type": "string"}}},
+        "description": "The request as a Request Object signed by our did:web",
+    },
+    404: {"model": OAuthErrorRead, "description": "No such live request"},
+}
+
+
+@wallet_router.get(
+    authorization.SIGNED_REQUEST_OBJECT_PATH + "/{state}",
+    response_class=Response,
+    responses=_SIGNED_RESPONSES,
+    name="signed_request_object_get",
+)
+@wallet_router.post(
+    authorization.SIGNED_REQUEST_OBJECT_PATH + "/{state}",
+    response_class=Response,
+    responses=_SIGNED_RESPONSES,
+)
+def signed_request_object(
+    state: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    cache: KeyCacheDep,
+    wallet_nonce: Annotated[str | None, Form(max_length=200)] = None,
+) -> Response:
+    """The authorization request by reference, signed (client id `decentralized_identifier:`),
+    while it waits for an answer. A wallet may POST (`request_uri_method=post`) its
+    `wallet_nonce`, which the Request Object then carries (its `wallet_metadata` is not read:
+    the request is the same for every wallet)."""
+    found = service.pending_by_state(session, state, now=utcnow())
+    if found is None:
+        return OAuthError("invalid_request", "No such live request.", status=404).response()
+    signed = service.signed_request_object(
+        session, found, settings=settings, cache=cache, wallet_nonce=wallet_nonce, now=utcnow()
+    )
+    return Response(signed, media_type=authorization.REQUEST_OBJECT_MEDIA_TYPE, headers=NO_STORE)
+
+
 @api_router.post("", response_model=PresentationRequestRead, status_code=status.HTTP_201_CREATED)
 def create_presentation_request(
     body: PresentationRequestCreate,
@@ -164,6 +208,9 @@ def _read(request: PresentationRequest, *, base_url: str) -> PresentationRequest
         authorization_request=parameters,
         request_link=authorization.request_link(parameters),
         request_uri_link=authorization.reference_link(base_url=base_url, state=request.state),
+        signed_request_uri_link=authorization.signed_reference_link(
+            base_url=base_url, did=did_web_from_url(base_url), state=request.state
+        ),
         result=request.result,
         result_expires_at=request.result_expires_at,
     )

@@ -43,8 +43,15 @@ class PresentationRequestRead(BaseModel):
     )
     request_uri_link: str = Field(
         description=(
-            "The openid4vp:// link naming the request by reference (for a QR code when "
-            "request_link is too long for one)"
+            "The openid4vp:// link naming the request by reference, unsigned (client id "
+            "`redirect_uri:`; for wallets that take unsigned Request Objects)"
+        )
+    )
+    signed_request_uri_link: str = Field(
+        description=(
+            "The openid4vp:// link naming the request by reference, signed (client id "
+            "`decentralized_identifier:` and our did:web, `request_uri_method=post`): for a QR "
+            "code when request_link is too long for one"
         )
     )
     result: dict[str, Any] | None = None

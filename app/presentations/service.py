@@ -20,7 +20,13 @@ from typing import Any, Final
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.config import Settings
+from app.crypto.did import verification_method_id
 from app.fields import Country, Language
+from app.issuer import service as issuer_service
+from app.keys import service as keys_service
+from app.keys.models import KeyAlgorithm, KeyPurpose
+from app.keys.service import KeyCache
 from app.presentations import authorization, dcql, vp_tokens
 from app.presentations.dcql import Claim, Format
 from app.presentations.disclosed import disclosed_claims
@@ -112,6 +118,32 @@ def authorization_request(request: PresentationRequest, *, base_url: str) -> dic
     )
 
 
+def signed_request_object(
+    session: Session,
+    request: PresentationRequest,
+    *,
+    settings: Settings,
+    cache: KeyCache,
+    wallet_nonce: str | None,
+    now: datetime,
+) -> str:
+    """`request` as a Request Object signed by the verifier's key of our DID document
+    (`decentralized_identifier:`), valid until the request expires."""
+    active = keys_service.active_jws_key(
+        session, cache=cache, algorithm=KeyAlgorithm.es256, purpose=KeyPurpose.authentication
+    )
+    did = issuer_service.issuer_did(settings)
+    return authorization.signed_request_object(
+        authorization_request(request, base_url=settings.public_base_url),
+        did=did,
+        verification_method=verification_method_id(did, active.kid),
+        private_key=active.private_key,
+        issued_at=int(now.timestamp()),
+        expires_at=int(request.expires_at.timestamp()),
+        wallet_nonce=wallet_nonce,
+    )
+
+
 def find_request(session: Session, request_id: str, *, now: datetime) -> PresentationRequest | None:
     """The request `request_id`, unless it (or its result) has expired (purged first)."""
     purge_expired(session, now=now)
@@ -145,9 +177,12 @@ def receive_response(
     request = _pending(session, state, now=now)
     query_id, presentation = vp_tokens.parse_vp_token(vp_token, query=request.dcql_query)
     engine = build_engine(session, setup=setup, now=now)
+    settings = setup.settings
     expected = vp_tokens.Expected(
         nonce=request.nonce,
-        client_id=authorization.client_id(setup.settings.public_base_url),
+        client_ids=authorization.client_ids(
+            settings.public_base_url, issuer_service.issuer_did(settings)
+        ),
         dcql_query=request.dcql_query,
         now=now.timestamp(),
     )

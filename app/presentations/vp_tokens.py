@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from app.crypto.errors import JoseError
+from app.crypto.jose import decode_compact_jws
 from app.crypto.vcdm import ENVELOPED_VP_TYPE, VCDM_V2_CONTEXT, VP_JWT_DATA_URL
 from app.presentations import dcql
 from app.presentations.dcql import Format
@@ -29,7 +31,7 @@ from app.presentations.sd_jwt_presentations import check_sd_jwt_presentation
 from app.verification.checks import CheckStatus
 from app.verification.engine import VerificationEngine
 from app.verification.errors import DocumentTooLarge, PresentationTooLarge, UnverifiableInput
-from app.verification.forms import Form, presentation_from_value
+from app.verification.forms import Form, PresentationInput, presentation_from_value
 from app.verification.results import CredentialVerification
 from app.wallet.errors import OAuthError
 
@@ -40,12 +42,19 @@ W3C_FORMS: Final = {Format.ldp_vc: Form.data_integrity, Format.jwt_vc_json: Form
 
 @dataclass(frozen=True, slots=True)
 class Expected:
-    """What a response must be bound to: the request's nonce, our client id, its query."""
+    """What a response must be bound to: the request's nonce, one of our client ids (the
+    `redirect_uri:` one of a request by value or unsigned, the `decentralized_identifier:` one
+    of a signed request), its query."""
 
     nonce: str
-    client_id: str
+    client_ids: tuple[str, ...]
     dcql_query: Mapping[str, Any]
     now: float
+
+    def audience(self, named: Any) -> str:
+        """The client id a presentation must be bound to: the one it names when that is one
+        of ours, else our first (and its binding then fails as "another audience")."""
+        return named if isinstance(named, str) and named in self.client_ids else self.client_ids[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +111,7 @@ def check_presentation(
         checked = check_sd_jwt_presentation(
             engine,
             presentation,
-            audience=expected.client_id,
+            audience=expected.audience(_claimed_audience(presentation)),
             nonce=expected.nonce,
             now=expected.now,
         )
@@ -148,8 +157,9 @@ def _check_w3c(
         raise refused(f"The presentation cannot be read: {error.detail or error.title}") from None
     if len(parsed.credentials) != 1 or parsed.credentials[0].form is not W3C_FORMS[form]:
         raise refused(f"A {form.value} presentation holds one {form.value} credential.")
+    named = parsed.jws.payload.get("aud") if parsed.jws is not None else _proof_domain(parsed)
     verified = engine.verify_presentation(
-        parsed, challenge=expected.nonce, domain=expected.client_id
+        parsed, challenge=expected.nonce, domain=expected.audience(named)
     )
     if verified.proof.status is not CheckStatus.passed:
         raise refused(f"The holder's proof does not answer this request: {verified.proof.detail}")
@@ -172,3 +182,19 @@ def _check_w3c(
         document=document,
         holder_binding="holder-proof",
     )
+
+
+def _claimed_audience(presentation: str) -> Any:
+    """The `aud` an SD-JWT presentation's Key Binding JWT names (not verified: it only picks
+    which of our client ids the binding is then checked against)."""
+    *_, kb_text = presentation.strip().rsplit("~", 1)
+    try:
+        return decode_compact_jws(kb_text).payload.get("aud") if kb_text else None
+    except JoseError:
+        return None
+
+
+def _proof_domain(presentation: PresentationInput) -> Any:
+    """The `domain` a Data Integrity holder proof names (not verified, as above)."""
+    proof = presentation.document.get("proof")
+    return proof.get("domain") if isinstance(proof, dict) else None

@@ -35,11 +35,19 @@ class TypeMetadataSource(Protocol):
         """The Type Metadata document of `vct`, or None when the type is not known here."""
         ...
 
+    def standard_code_of(self, vct: str) -> str | None:
+        """The standard a `vct` of this service's form names (known or not), else None."""
+        ...
+
 
 class NoTypeMetadata:
     """A source that knows no type (every `vct` is then just a string)."""
 
     def lookup(self, vct: str) -> Mapping[str, Any] | None:
+        """Always None."""
+        return None
+
+    def standard_code_of(self, vct: str) -> str | None:
         """Always None."""
         return None
 

@@ -67,7 +67,7 @@ from app.verification.results import (
     credential_result,
     unverified_result,
 )
-from app.verification.sd_jwt_vc import verify_sd_jwt_vc
+from app.verification.sd_jwt_vc import asked_key_binding, verify_sd_jwt_vc
 from app.verification.status_check import StatusListSource, check_status
 from app.verification.trust import KeyResolver, TrustedKeys, TrustRegistry, resolve_did_key
 from app.verification.validity import check_validity
@@ -109,7 +109,8 @@ class VerificationEngine:
         """Every check of one credential, and its outcome (its proofs must carry `challenge`
         and `domain` when they are given)."""
         if item.form is Form.sd_jwt_vc:
-            return self.verify_sd_jwt_vc(item)
+            asked = asked_key_binding(item.token, challenge=challenge, domain=domain, now=self._now)
+            return self.verify_sd_jwt_vc(item, key_binding=asked)
         claimed_issuer = issuer_id(item.claimed)
         schema = check_schema(item.claimed, pinned=self._pinned)
         if claimed_issuer is None:

@@ -154,6 +154,35 @@ def parse_body(body: bytes, media_type: str) -> Submission:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HolderBinding:
+    """What the holder's proof must carry, as the verifier asks: a `challenge` (a Data
+    Integrity or JWT holder proof's challenge, an SD-JWT VC Key Binding JWT's `nonce`) and a
+    `domain` (its domain, the KB-JWT's `aud`). Nothing asked: None for both."""
+
+    challenge: str | None = None
+    domain: str | None = None
+
+
+def parse_request(body: bytes, media_type: str) -> tuple[Submission, HolderBinding]:
+    """`parse_body`, and the `challenge` and `domain` a wrapped JSON body asks for
+    (`{"credential": …, "challenge": …, "domain": …}`)."""
+    if media_type not in JSON_MEDIA_TYPES:
+        return parse_body(body, media_type), HolderBinding()
+    value = _json(body)
+    return submission_from_json(value), _holder_binding(value)
+
+
+def _holder_binding(value: Any) -> HolderBinding:
+    if not isinstance(value, dict) or not any(key in value for key in _WRAPPERS):
+        return HolderBinding()
+    asked = {name: value.get(name) for name in ("challenge", "domain")}
+    for name, given in asked.items():
+        if given is not None and (not isinstance(given, str) or not given):
+            raise UnverifiableInput(f"{name} must be a non-empty string.")
+    return HolderBinding(challenge=asked["challenge"], domain=asked["domain"])
+
+
 def submission_from_json(value: Any) -> Submission:
     """A credential or presentation from a JSON body, wrapped or bare."""
     if not isinstance(value, dict):

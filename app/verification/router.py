@@ -5,7 +5,9 @@
 - `POST /credentials/verify`, `POST /presentations/verify`: the VC API shape, for any
   conforming credential (did:key issuers resolved offline); trust and Open Badges
   conformance are warnings there (`app.verification.vc_api_responses`). Not verified: 400
-  with the same result body and a non-empty `errors`, as the W3C test suites expect.
+  with the same result body and a non-empty `errors`, as the W3C test suites expect; input
+  that breaks the data model's structural rules is refused first
+  (`app.verification.vc_api_input`).
 - `/api/v1/admin/trusted-issuers`: staff pin other issuers' DID documents.
 """
 
@@ -25,7 +27,15 @@ from app.errors import AppError, problem_type
 from app.fields import DbId
 from app.issuer import service as issuer_service
 from app.routing import ProblemRoute, media_type_of
-from app.verification import forms, lanes, registry, responses, service, vc_api_responses
+from app.verification import (
+    forms,
+    lanes,
+    registry,
+    responses,
+    service,
+    vc_api_input,
+    vc_api_responses,
+)
 from app.verification.dependencies import (
     AUDIENCE_PARAMETERS,
     AudienceDep,
@@ -209,6 +219,7 @@ async def verify_credential_vc_api(
     """
     try:
         item = forms.credential_from_value(body.verifiable_credential, legacy_jwt=True)
+        vc_api_input.require_conforming_credential(item)
     except AppError as error:
         raise _not_usable(error) from None
     options = body.options
@@ -241,6 +252,7 @@ async def verify_presentation_vc_api(
     asked for) and every credential it holds. Not verified: 400 with `errors`."""
     try:
         presentation = forms.presentation_from_value(body.verifiable_presentation, legacy_jwt=True)
+        vc_api_input.require_conforming_presentation(presentation)
     except AppError as error:
         raise _not_usable(error) from None
     options = body.options

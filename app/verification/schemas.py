@@ -30,6 +30,16 @@ class VerifyRequest(BaseModel):
 
     credential: dict[str, Any] | str | None = None
     presentation: dict[str, Any] | None = None
+    challenge: str | None = Field(
+        default=None,
+        description="The nonce the holder's proof must carry (an SD-JWT VC's Key Binding JWT "
+        "`nonce`, a presentation proof's `challenge`); asking makes the holder's proof required.",
+    )
+    domain: str | None = Field(
+        default=None,
+        description="The audience the holder's proof must name (a Key Binding JWT's `aud`, a "
+        "presentation proof's `domain`).",
+    )
 
 
 class CheckRead(BaseModel):

@@ -61,7 +61,11 @@ def verify_sd_jwt_vc(
     vct = payload.get("vct")
     metadata = types.lookup(vct) if isinstance(vct, str) else None
     schema = check_sd_jwt_vc_schema(
-        payload, presented, key_bound=kb_text is not None, known_type=metadata is not None
+        payload,
+        presented,
+        key_bound=kb_text is not None,
+        known_type=metadata is not None,
+        named_standard=types.standard_code_of(vct) if isinstance(vct, str) else None,
     )
     claimed = payload.get("iss")
     claimed_issuer = claimed if isinstance(claimed, str) and claimed else None
@@ -192,15 +196,42 @@ def _proof(
     return proof_passed(f"{signed} The holder's Key Binding JWT is valid, {said}."), bound
 
 
+def asked_key_binding(
+    serialized: str | None, *, challenge: str | None, domain: str | None, now: datetime
+) -> KeyBindingExpectation | None:
+    """The key binding a verifier asks for with the VC API's `challenge` (the KB-JWT's
+    `nonce`) and `domain` (its `aud`), fresh as OpenID4VP's; None when neither is asked.
+
+    One not asked for is not checked (the KB-JWT's own value is taken); asking for either
+    makes the Key Binding JWT required.
+    """
+    if challenge is None and domain is None:
+        return None
+    claims = _key_binding_claims(sd_jwt.split(serialized)[2] if serialized else None)
+    claimed_audience, claimed_nonce = claims.get("aud"), claims.get("nonce")
+    return KeyBindingExpectation(
+        audience=domain if domain is not None else str(claimed_audience),
+        nonce=challenge if challenge is not None else str(claimed_nonce),
+        now=now.timestamp(),
+    )
+
+
+def _key_binding_claims(kb_text: str | None) -> Mapping[str, Any]:
+    """What an unverified Key Binding JWT claims (nothing when there is none to read)."""
+    if kb_text is None:
+        return {}
+    try:
+        return jws.decode(kb_text).payload
+    except JoseError:
+        return {}
+
+
 def _unbound_expectation(kb_text: str | None, *, now: datetime) -> KeyBindingExpectation | None:
     """What an unverified Key Binding JWT claims, for checking its signature and sd_hash
     when the verifier asked for no audience or nonce (None when it claims none)."""
     if kb_text is None:
         return None
-    try:
-        claims: Mapping[str, Any] = jws.decode(kb_text).payload
-    except JoseError:
-        claims = {}
+    claims = _key_binding_claims(kb_text)
     audience, nonce = claims.get("aud"), claims.get("nonce")
     if not isinstance(audience, str) or not isinstance(nonce, str):
         return None

@@ -43,13 +43,16 @@ def check_sd_jwt_vc_schema(
     *,
     key_bound: bool,
     known_type: bool,
+    named_standard: str | None = None,
 ) -> Check:
     """The `schema` check of an SD-JWT VC from its issuer JWT payload and the disclosures
-    presented (not yet matched against the digests)."""
+    presented (not yet matched against the digests). `named_standard`: the standard code a
+    `vct` of this service's form names (`known_type` then says whether it exists)."""
     problems: list[str] = []
     vct = payload.get("vct")
     if not isinstance(vct, str) or not vct:
         problems.append("vct is missing or not a string")
+    problems.extend(_wrong_vct(payload, named_standard, known_type=known_type))
     if not isinstance(payload.get("iss"), str):
         problems.append("iss is missing or not a string")
     if payload.get("_sd_alg", SD_ALG) != SD_ALG:
@@ -76,3 +79,19 @@ def check_sd_jwt_vc_schema(
         Code.conformant,
         f"The SD-JWT VC follows the SD-JWT VC rules; its vct is {kind} ({vct}).",
     )
+
+
+def _wrong_vct(
+    payload: Mapping[str, Any], named_standard: str | None, *, known_type: bool
+) -> list[str]:
+    """A NASSC `vct` must name a standard that exists and the one the credential is for
+    (its `achievement.code`): the labels and meaning a wallet shows come from the `vct`."""
+    if named_standard is None:
+        return []
+    if not known_type:
+        return [f"vct names the standard {named_standard!r}, which NASSC does not have"]
+    achievement = payload.get("achievement")
+    code = achievement.get("code") if isinstance(achievement, Mapping) else None
+    if code != named_standard:
+        return [f"vct names the standard {named_standard!r}, but the credential is for {code!r}"]
+    return []

@@ -40,6 +40,7 @@ from app.verification.forms import (
     credential_from_sd_jwt,
     credential_from_token,
     parse_body,
+    parse_request,
 )
 from app.verification.named_standards import standard_of, standard_reference
 from app.verification.proofs import Proofs
@@ -154,10 +155,17 @@ def verify_body(
     audience: Audience,
     now: datetime,
 ) -> Report:
-    """Verify a request body (any form `forms.parse_body` reads); one event per credential."""
-    submission = parse_body(body, media_type)
+    """Verify a request body (any form `forms.parse_body` reads, with the holder binding a
+    JSON body asks for); one event per credential."""
+    submission, asked = parse_request(body, media_type)
     return verify_submission(
-        session, submission=submission, setup=setup, audience=audience, now=now
+        session,
+        submission=submission,
+        setup=setup,
+        audience=audience,
+        now=now,
+        challenge=asked.challenge,
+        domain=asked.domain,
     )
 
 
@@ -193,13 +201,32 @@ def verify_submission(
     setup: VerifierSetup,
     audience: Audience,
     now: datetime,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> Report:
-    """Verify a credential or presentation a client sent; one event per credential."""
+    """Verify a credential or presentation a client sent; one event per credential.
+
+    `challenge` and `domain`: what the holder's proof must carry (an SD-JWT VC's Key
+    Binding JWT: its `nonce` and `aud`, and then a fresh `iat`)."""
     if isinstance(submission, PresentationInput):
         return verify_presentation(
-            session, presentation=submission, setup=setup, audience=audience, now=now
+            session,
+            presentation=submission,
+            setup=setup,
+            audience=audience,
+            now=now,
+            challenge=challenge,
+            domain=domain,
         )
-    return verify_credential(session, item=submission, setup=setup, audience=audience, now=now)
+    return verify_credential(
+        session,
+        item=submission,
+        setup=setup,
+        audience=audience,
+        now=now,
+        challenge=challenge,
+        domain=domain,
+    )
 
 
 def verify_credential(

@@ -27,12 +27,17 @@ class StandardTypes:
         self._prefix = vct_url(base_url, "")
         self._found: dict[str, Mapping[str, Any] | None] = {}
 
+    def standard_code_of(self, vct: str) -> str | None:
+        """The standard code a `vct` under this service's `/vct/` names (whether or not such
+        a standard exists), else None."""
+        return vct.removeprefix(self._prefix) if vct.startswith(self._prefix) else None
+
     def lookup(self, vct: str) -> Mapping[str, Any] | None:
         """The Type Metadata of `vct` when it names one of our standards, else None."""
-        if self._session is None or not vct.startswith(self._prefix):
+        code = self.standard_code_of(vct)
+        if self._session is None or code is None:
             return None
         if vct not in self._found:
-            code = vct.removeprefix(self._prefix)
             try:
                 standard = standards_service.get_standard(self._session, code=code)
             except StandardNotFound:

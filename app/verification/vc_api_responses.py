@@ -43,6 +43,9 @@ REQUIRED_CHECKS: Final = (
     CheckName.suspension,
 )
 """What a VC API verifier must establish; the others (issuer, schema) are warnings."""
+SD_JWT_VC_REQUIRED_CHECKS: Final = (*REQUIRED_CHECKS, CheckName.schema)
+"""An SD-JWT VC's schema check is the SD-JWT VC rules (its structure and `vct`), not Open
+Badges conformance: breaking them is an error."""
 _STATUS_CHECKS: Final = (CheckName.revocation, CheckName.suspension)
 _ENVELOPING: Final = {Form.vc_jwt: VC_JWT_MEDIA_TYPE, Form.sd_jwt_vc: SD_JWT_VC_MEDIA_TYPE}
 
@@ -58,8 +61,9 @@ def problem_details(checks: tuple[Check, ...] | list[Check]) -> list[ProblemDeta
     return problems
 
 
-def _is_error(check: Check) -> bool:
-    if check.name not in REQUIRED_CHECKS or check.status is CheckStatus.passed:
+def _is_error(check: Check, form: Form) -> bool:
+    required = SD_JWT_VC_REQUIRED_CHECKS if form is Form.sd_jwt_vc else REQUIRED_CHECKS
+    if check.name not in required or check.status is CheckStatus.passed:
         return False
     # A status list that cannot be read leaves revocation unknown: a warning, not a failure.
     return not (check.name in _STATUS_CHECKS and check.status is CheckStatus.unknown)
@@ -67,11 +71,11 @@ def _is_error(check: Check) -> bool:
 
 def split_checks(result: CredentialVerification) -> tuple[list[Check], list[Check]]:
     """The checks that make the credential not verified, and those only worth a warning."""
-    errors = [check for check in result.checks if _is_error(check)]
+    errors = [check for check in result.checks if _is_error(check, result.form)]
     warnings = [
         check
         for check in result.checks
-        if check.status is not CheckStatus.passed and not _is_error(check)
+        if check.status is not CheckStatus.passed and not _is_error(check, result.form)
     ]
     return errors, warnings
 

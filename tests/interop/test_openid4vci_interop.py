@@ -218,6 +218,12 @@ def test_the_openwallet_client_receives_every_format_and_verifies_the_sd_jwt_vcs
     # Our verifier agrees on the same presentations.
     assert _verify_at_our_endpoint(client, presented[0]["presentation"])["outcome"] == "revoked"
     assert _verify_at_our_endpoint(client, presented[1]["presentation"])["outcome"] == "verified"
+    # And the Data Integrity form the wallet got shows it through its Bitstring Status List.
+    for result, outcome in ((by_reference, "revoked"), (by_value, "verified")):
+        document = result.raw["credentials"][LDP_VC][0]
+        answer = client.post("/api/v1/verify", json={"credential": document})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["outcome"] == outcome
 
 
 def _verify_at_our_endpoint(client: TestClient, presentation: str) -> dict[str, Any]:

@@ -30,21 +30,31 @@ def nassc(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRu
 
 
 def active(db: Session) -> dict[str, str]:
+    """The active key ids by "algorithm purpose"."""
     db.expire_all()
-    return {key.algorithm: key.kid for key in keys_service.list_keys(db) if key.status == "active"}
+    return {
+        f"{key.algorithm} {key.purpose}": key.kid
+        for key in keys_service.list_keys(db)
+        if key.status == "active"
+    }
 
 
-def test_ensure_makes_both_keys_once(nassc: CliRunner, db: Session) -> None:
+SIGNING = ("EdDSA assertion", "ES256 assertion")
+VERIFIER = "ES256 authentication"
+
+
+def test_ensure_makes_the_signing_keys_and_the_verifier_key_once(
+    nassc: CliRunner, db: Session
+) -> None:
     first = nassc.invoke(cli, ["keys", "ensure"])
     assert first.exit_code == 0, first.output
     kids = active(db)
-    assert set(kids) == {"EdDSA", "ES256"}
-    assert first.stdout == (
-        f"created EdDSA signing key {kids['EdDSA']}\ncreated ES256 signing key {kids['ES256']}\n"
-    )
+    assert set(kids) == {*SIGNING, VERIFIER}
+    order = (*SIGNING, VERIFIER)
+    assert first.stdout == "".join(f"created {name} key {kids[name]}\n" for name in order)
     again = nassc.invoke(cli, ["keys", "ensure"])
     assert again.exit_code == 0, again.output
-    assert again.stdout.count("using") == 2
+    assert again.stdout.count("using") == 3
     assert active(db) == kids
 
 
@@ -54,10 +64,12 @@ def test_rotate_rotates_both_or_one(nassc: CliRunner, db: Session) -> None:
     both = nassc.invoke(cli, ["keys", "rotate"])
     assert both.exit_code == 0, both.output
     rotated = active(db)
-    assert rotated["EdDSA"] != before["EdDSA"] and rotated["ES256"] != before["ES256"]
+    assert all(rotated[name] != before[name] for name in SIGNING)
+    assert rotated[VERIFIER] == before[VERIFIER]
     one = nassc.invoke(cli, ["keys", "rotate", "--algorithm", "ES256"])
     assert one.exit_code == 0, one.output
     after = active(db)
-    assert after["EdDSA"] == rotated["EdDSA"]
-    assert after["ES256"] != rotated["ES256"]
+    assert after["EdDSA assertion"] == rotated["EdDSA assertion"]
+    assert after["ES256 assertion"] != rotated["ES256 assertion"]
+    assert after[VERIFIER] == before[VERIFIER]
     assert len(keys_service.published_keys(db, algorithm=None)) == 5

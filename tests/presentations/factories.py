@@ -42,6 +42,7 @@ def worker_with_wallet(client: TestClient, app: FastAPI, db: Session) -> Worker:
     """A credential issued over the API and received by a wallet over OpenID4VCI."""
     setup = issuing_setup(client, app, db)
     keys_service.ensure_keys(db, store=app.state.key_store, now=utcnow())
+    keys_service.ensure_verifier_key(db, store=app.state.key_store, now=utcnow())
     db.commit()
     issued = client.post(
         "/api/v1/credentials", headers=setup.provider, json=issue_body(setup.curriculum_id)

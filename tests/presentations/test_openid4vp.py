@@ -247,6 +247,8 @@ def test_the_qr_code_holds_a_short_request_by_value_and_a_long_one_by_reference(
         )
         assert made.status_code == 201, made.text
         body = made.json()
-        link = authorization.qr_link(body["authorization_request"], base_url="http://testserver")
-        assert link == (body["request_link"] if by_value else body["request_uri_link"])
+        link = authorization.qr_link(
+            body["authorization_request"], base_url="http://testserver", did="did:web:testserver"
+        )
+        assert link == (body["request_link"] if by_value else body["signed_request_uri_link"])
         assert len(link) <= authorization.MAX_QR_BY_VALUE

@@ -1,4 +1,5 @@
-"""Who may call what: every route of the OpenAPI document × every kind of caller.
+"""Who may call what: every route of the OpenAPI document × every kind of caller, and the
+portal's curriculum pages × signed-in provider users.
 
 One table row per operation names the callers it admits; the test calls each operation as
 each caller and checks the answer was a refusal exactly where the row says so. A route
@@ -16,16 +17,25 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.fields import Country
+from app.keys.models import SigningKey
+from app.portal.pages import PORTAL_PATH
+from app.provider_users.models import ProviderRole
+from app.providers.models import TrainingProvider
 from app.users.models import StaffUser
+from tests.console.helpers import session_csrf, sign_in
 from tests.credentials.factories import issue_body, issuing_setup, rows
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import create_provider, create_staff_user, provider_headers, staff_headers
+from tests.portal.curriculum_forms import form_fields as portal_form_fields
+from tests.portal.helpers import session_csrf as portal_session_csrf
+from tests.portal.helpers import signed_in as portal_signed_in
 
 ANON, A, B, AUDITOR, REGISTRAR, ADMIN = (
     "anonymous",
@@ -134,6 +144,8 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     # Only an access token from the token endpoint is admitted, never a staff or client one.
     ("POST", "/openid4vci/credential"): Row(frozenset()),
     ("GET", "/openid4vp/requests/{state}"): Row(EVERYONE),
+    ("GET", "/openid4vp/signed-requests/{state}"): Row(EVERYONE),
+    ("POST", "/openid4vp/signed-requests/{state}"): Row(EVERYONE),
     ("POST", "/openid4vp/response"): Row(EVERYONE),
     # Any API client or staff user may ask a wallet; each reads only its own requests (404).
     ("POST", "/api/v1/presentation-requests"): Row(SIGNED_IN),
@@ -150,6 +162,7 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("POST", "/credentials/verify"): Row(EVERYONE),
     ("POST", "/credentials/issue"): Row(ISSUERS),
     ("POST", "/instances/{instance_id}/credentials/issue"): Row(ISSUERS),
+    ("GET", "/instances/{instance_id}/did.json"): Row(EVERYONE),
     ("POST", "/credentials/status"): Row(ISSUERS),
     ("GET", "/api/v1/admin/issuer-instances"): Row(STAFF_READERS),
     ("POST", "/api/v1/admin/issuer-instances"): Row(ADMIN_ONLY),
@@ -291,4 +304,150 @@ def test_authorization_matrix(client: TestClient, app: FastAPI, db: Session) -> 
                 verdict = "refused" if refused else "admitted"
                 wrong.append(f"{method} {template} as {caller}: {verdict} ({response.status_code})")
             assert response.status_code < 500, f"{method} {path} as {caller}: {response.text}"
+    assert wrong == []
+
+
+# The provider portal's curriculum pages (HTML, outside the OpenAPI document): signed-in
+# provider users of either role are admitted; anyone else is sent to the sign-in page; a
+# user of provider B is told 404 for provider A's curriculum, read or written.
+PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B = "portal staff A", "portal admin A", "portal admin B"
+PORTAL_CALLERS: Final = (ANON, PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B)
+PORTAL_USERS = frozenset({PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B})
+PORTAL_MATRIX: Final[dict[tuple[str, str], Row]] = {
+    ("GET", "/portal/curricula"): Row(PORTAL_USERS),
+    ("GET", "/portal/curricula/new"): Row(PORTAL_USERS),
+    ("POST", "/portal/curricula/new"): Row(PORTAL_USERS),
+    ("GET", "/portal/curricula/{curriculum_id}"): Row(PORTAL_USERS - {PORTAL_B}, owned=True),
+    ("POST", "/portal/curricula/{curriculum_id}"): Row(PORTAL_USERS - {PORTAL_B}, owned=True),
+}
+
+
+def test_every_portal_curricula_page_has_a_row(app: FastAPI) -> None:
+    operations = {
+        (method, str(route.path))
+        for route in iter_route_contexts(app.router.routes)
+        if str(getattr(route, "path", "")).startswith(f"{PORTAL_PATH}/curricula")
+        for method in getattr(route, "methods", None) or ()
+    }
+    assert operations == PORTAL_MATRIX.keys()
+
+
+def test_portal_curricula_matrix(client: TestClient, app: FastAPI, db: Session) -> None:
+    setup = issuing_setup(client, app, db)
+    mine = db.get(TrainingProvider, setup.provider_id)
+    assert mine is not None
+    theirs = create_provider(db, country=Country.mx.value)
+    sessions = {ANON: TestClient(app)}
+    for caller, provider, role in (
+        (PORTAL_STAFF, mine, ProviderRole.provider_staff),
+        (PORTAL_ADMIN, mine, ProviderRole.provider_admin),
+        (PORTAL_B, theirs, ProviderRole.provider_admin),
+    ):
+        sessions[caller] = TestClient(app)
+        portal_signed_in(sessions[caller], db, provider, role)
+    tokens = {
+        caller: portal_session_csrf(session) if caller != ANON else ""
+        for caller, session in sessions.items()
+    }
+    form = portal_form_fields(complete_curriculum_body(setup.standard, Country.mx))
+    form |= {"standard": f"{setup.standard.code}:{setup.standard.version}", "action": "add"}
+    wrong: list[str] = []
+    for (method, template), row in PORTAL_MATRIX.items():
+        path = template.format(curriculum_id=setup.curriculum_id)
+        for caller in PORTAL_CALLERS:
+            data = {**form, "csrf_token": tokens[caller]} if method == "POST" else None
+            response = sessions[caller].request(method, path, data=data, follow_redirects=False)
+            location = response.headers.get("location", "")
+            refused = (response.status_code == 303 and "/portal/login" in location) or (
+                row.owned and response.status_code == 404
+            )
+            if refused == (caller in row.allowed):
+                verdict = "refused" if refused else "admitted"
+                wrong.append(f"{method} {template} as {caller}: {verdict} ({response.status_code})")
+            assert response.status_code < 500, f"{method} {path} as {caller}: {response.text}"
+    for session in sessions.values():
+        session.close()
+    assert wrong == []
+
+
+# --- The staff console's forms ------------------------------------------------------------
+# Console pages are not in the OpenAPI document: their forms are listed here, each with the
+# staff roles the matching API route admits (providers never sign in to the console).
+
+CONSOLE_CALLERS: Final = (ANON, AUDITOR, REGISTRAR, ADMIN)
+CONSOLE_FORMS: Final[dict[str, frozenset[str]]] = {
+    "/console/curricula/{curriculum_id}": STAFF_WRITERS,
+    "/console/credentials/{credential_id}": STAFF_WRITERS,
+    "/console/credentials/{credential_id}/claim-link": STAFF_WRITERS,
+    "/console/audit/checkpoints": ADMIN_ONLY,
+    "/console/providers/{provider_id}/accreditation": STAFF_WRITERS,
+    "/console/providers/{provider_id}/clients": STAFF_WRITERS,
+    "/console/providers/{provider_id}/clients/rotate": STAFF_WRITERS,
+    "/console/providers/{provider_id}/clients/revoke": STAFF_WRITERS,
+    "/console/standards/{code}/{version}/{step}": STAFF_WRITERS,
+    "/console/users": ADMIN_ONLY,
+    "/console/users/{user_id}/role": ADMIN_ONLY,
+    "/console/users/{user_id}/disable": ADMIN_ONLY,
+    "/console/users/{user_id}/enable": ADMIN_ONLY,
+    "/console/users/{user_id}/password": ADMIN_ONLY,
+    "/console/keys/rotate": ADMIN_ONLY,
+    "/console/keys/{key_id}/retire": ADMIN_ONLY,
+}
+CONSOLE_OPEN_FORMS: Final = frozenset({"/console/login", "/console/logout"})
+"""Signing in (anyone) and out (any signed-in user): no role to check."""
+
+
+def _console_posts(app: FastAPI) -> set[str]:
+    return {
+        str(route.path)
+        for route in iter_route_contexts(app.router.routes)
+        if str(getattr(route, "path", "")).startswith("/console")
+        and "POST" in (getattr(route, "methods", None) or ())
+    }
+
+
+def test_every_console_form_has_a_row(app: FastAPI) -> None:
+    posts = _console_posts(app) - CONSOLE_OPEN_FORMS
+    assert sorted(posts - CONSOLE_FORMS.keys()) == [], "add a row to CONSOLE_FORMS"
+    assert sorted(CONSOLE_FORMS.keys() - posts) == [], "remove the rows of forms that are gone"
+
+
+def test_console_forms_admit_the_roles_the_api_admits(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup = issuing_setup(client, app, db)
+    issued = client.post(
+        "/api/v1/credentials", headers=setup.provider, json=issue_body(setup.curriculum_id)
+    )
+    assert issued.status_code == 201, issued.text
+    target = create_staff_user(db, Role.registrar)
+    values = {
+        "curriculum_id": str(setup.curriculum_id),
+        "credential_id": issued.json()["id"],
+        "provider_id": str(setup.provider_id),
+        "code": setup.standard.code,
+        "version": str(setup.standard.version),
+        "step": "retire",
+        "user_id": str(db.scalar(select(StaffUser.id).where(StaffUser.username == target))),
+        "key_id": str(db.scalar(select(SigningKey.id))),
+    }
+    wrong: list[str] = []
+    for caller in CONSOLE_CALLERS:
+        client.cookies.clear()
+        token = ""
+        if caller != ANON:
+            assert sign_in(client, create_staff_user(db, Role(caller))).status_code == 303
+            token = session_csrf(client)
+        for template, allowed in CONSOLE_FORMS.items():
+            response = client.post(
+                template.format(**values), data={"csrf_token": token}, follow_redirects=False
+            )
+            assert response.status_code < 500, f"{template} as {caller}: {response.text}"
+            location = response.headers.get("location", "")
+            refused = response.status_code == 403 or (
+                response.status_code == 303 and "/console/login" in location
+            )
+            if refused == (caller in allowed):
+                verdict = "refused" if refused else "admitted"
+                wrong.append(f"POST {template} as {caller}: {verdict} ({response.status_code})")
     assert wrong == []

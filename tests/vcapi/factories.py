@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
+from app.crypto.contexts import PinnedContexts
+from app.crypto.data_integrity import create_proof
+from app.crypto.multikey import did_key_from_public_key, did_key_verification_method
 from app.issuer.service import issuer_did
 from tests.factories import ensure_signing_key, staff_headers
 
@@ -92,3 +96,30 @@ def issued(
     assert set(response.json()) == {"verifiableCredential"}
     result: dict[str, Any] = response.json()["verifiableCredential"]
     return result
+
+
+class DidKey:
+    """A did:key signer, as the suites' own keys are."""
+
+    def __init__(self) -> None:
+        self.private_key = Ed25519PrivateKey.generate()
+        self.did = did_key_from_public_key(self.private_key.public_key())
+        self.method = did_key_verification_method(self.private_key.public_key())
+
+    def sign(
+        self, document: dict[str, Any], contexts: PinnedContexts, **options: Any
+    ) -> dict[str, Any]:
+        proof = create_proof(
+            {key: value for key, value in document.items() if key != "proof"},
+            {
+                "type": "DataIntegrityProof",
+                "cryptosuite": "eddsa-rdfc-2022",
+                "created": "2026-01-01T00:00:00Z",
+                "verificationMethod": self.method,
+                "proofPurpose": "assertionMethod",
+                **options,
+            },
+            private_key=self.private_key,
+            contexts=contexts,
+        )
+        return proof

@@ -140,6 +140,28 @@ def test_enveloping_proof_gives_an_enveloped_vc_jwt(
         ),
         ({"credentialStatus": {"id": "https://example.org/status/1"}}, "invalid-typed-entry"),
         ({"credentialStatus": {"id": "not a url", "type": "X"}}, "invalid-identifier"),
+        (
+            # The bitstring suite's MALFORMED_VALUE_ERROR fixture, as a status entry.
+            {
+                "credentialStatus": {
+                    "type": "BitstringStatusListEntry",
+                    "statusPurpose": "revocation",
+                    "statusListIndex": True,
+                    "statusListCredential": "https://example.com/status/1",
+                }
+            },
+            "invalid-typed-entry",
+        ),
+        (
+            {
+                "credentialStatus": {
+                    "type": "BitstringStatusListEntry",
+                    "statusListIndex": "12",
+                    "statusListCredential": "https://example.com/status/1",
+                }
+            },
+            "invalid-typed-entry",
+        ),
         ({"credentialSchema": {"type": "JsonSchema"}}, "invalid-identifier"),
         ({"credentialSchema": {"id": "https://example.org/schema"}}, "invalid-typed-entry"),
         ({"refreshService": {"id": "https://example.org/refresh"}}, "invalid-typed-entry"),

@@ -11,48 +11,26 @@ from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.crypto.contexts import PinnedContexts
 from app.crypto.data_integrity import add_proof, create_proof
-from app.crypto.multikey import did_key_from_public_key, did_key_verification_method
 from tests.helpers import assert_problem
-from tests.vcapi.factories import EXAMPLES_V2, VCDM_V1, VCDM_V2, credential, issued, issuing
+from tests.vcapi.factories import (
+    EXAMPLES_V2,
+    VCDM_V1,
+    VCDM_V2,
+    DidKey,
+    credential,
+    issued,
+    issuing,
+)
 
 VERIFY = "/credentials/verify"
 VERIFY_VP = "/presentations/verify"
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 PROOF_ERROR = "https://w3id.org/security#PROOF_VERIFICATION_ERROR"
-
-
-class DidKey:
-    """A did:key signer, as the suites' own keys are."""
-
-    def __init__(self) -> None:
-        self.private_key = Ed25519PrivateKey.generate()
-        self.did = did_key_from_public_key(self.private_key.public_key())
-        self.method = did_key_verification_method(self.private_key.public_key())
-
-    def sign(
-        self, document: dict[str, Any], contexts: PinnedContexts, **options: Any
-    ) -> dict[str, Any]:
-        proof = create_proof(
-            {key: value for key, value in document.items() if key != "proof"},
-            {
-                "type": "DataIntegrityProof",
-                "cryptosuite": "eddsa-rdfc-2022",
-                "created": "2026-01-01T00:00:00Z",
-                "verificationMethod": self.method,
-                "proofPurpose": "assertionMethod",
-                **options,
-            },
-            private_key=self.private_key,
-            contexts=contexts,
-        )
-        return proof
 
 
 def _verify(client: TestClient, document: Any, **options: Any) -> Any:

@@ -36,6 +36,7 @@ from app.db import utcnow
 from app.keys import service as keys_service
 from app.wallet.sd_jwt_vc import issue_sd_jwt_vc
 from tests.credentials.factories import IssuingSetup, issue_body, issuing_setup
+from tests.wallet.request_objects import DID_PREFIX, read_signed_request
 
 CREDENTIALS = "/api/v1/credentials"
 
@@ -243,11 +244,14 @@ def receive_over_openid4vci(
 
 def read_request_link(client: TestClient, link: str) -> dict[str, Any]:
     """The authorization request an `openid4vp://` link carries by value, or names by
-    reference (`request_uri`: an unsecured Request Object, decoded here by hand)."""
+    reference (`request_uri`: an unsecured Request Object, decoded here by hand, or a signed
+    one, checked as `tests.wallet.request_objects` says)."""
     assert link.startswith("openid4vp://?"), link
     parameters: dict[str, Any] = {
         name: values[0] for name, values in parse_qs(urlsplit(link).query).items()
     }
+    if "request_uri" in parameters and parameters["client_id"].startswith(DID_PREFIX):
+        return read_signed_request(client, parameters)
     if "request_uri" in parameters:
         fetched = client.get(path_of(parameters["request_uri"]))
         assert fetched.status_code == 200, fetched.text

@@ -22,6 +22,8 @@ from app.wallet.sd_jwt_vc import issue_sd_jwt_vc, jwk_thumbprint
 from tests.audit.helpers import events
 from tests.helpers import assert_problem
 from tests.interop.node_verifier import run_sd_jwt_verifier
+from tests.status.factories import set_bits
+from tests.verification.factories import VERIFY
 from tests.wallet.factories import (
     another_credential,
     holder_key,
@@ -132,9 +134,24 @@ def test_an_sd_jwt_vc_of_an_issued_credential_verifies_here_and_in_node(
     assert "score" not in node_bound.raw["claims"]
 
 
-def test_revoking_and_suspending_change_the_token_status_in_both_verifiers(
+def _bitstring_bits(client: TestClient, document: dict[str, Any]) -> dict[str, bool]:
+    """Whether the credential's bit is set in each Bitstring Status List it names."""
+    entries = document["credentialStatus"]
+    bits = {}
+    for entry in entries if isinstance(entries, list) else [entries]:
+        published = client.get(path_of(entry["statusListCredential"]))
+        assert published.status_code == 200, published.text
+        encoded = published.json()["credentialSubject"]["encodedList"]
+        bits[entry["statusPurpose"]] = int(entry["statusListIndex"]) in set_bits(encoded)
+    return bits
+
+
+def test_revoking_and_suspending_change_both_status_mechanisms_in_every_verifier(
     client: TestClient, app: FastAPI, db: Session
 ) -> None:
+    """One revoke or suspend changes the Bitstring Status Lists of the Open Badges credential
+    and the Token Status List of every SD-JWT VC copy; our verifier (both forms) and the
+    OpenWallet Foundation's status list library read the same."""
     setup, credential = issued_credential(client, app, db)
     other = another_credential(client, db, setup, name="Ana Ruiz")
     mine = wallet_copy(app, db, credential, holder_key())
@@ -144,12 +161,25 @@ def test_revoking_and_suspending_change_the_token_status_in_both_verifiers(
     def statuses() -> list[int]:
         return [token_status(client, item, now=time.time())[0] for item in (mine, second_copy)]
 
+    def outcomes() -> tuple[str, str]:
+        badge = client.post(VERIFY, json={"credential": credential.document}).json()
+        copy = client.post(VERIFY, json={"credential": mine}).json()
+        return badge["outcome"], copy["outcome"]
+
+    assert _bitstring_bits(client, credential.document) == {
+        "revocation": False,
+        "suspension": False,
+    }
+    assert outcomes() == ("verified", "verified")
+
     suspended = client.post(
         f"{ADMIN}/{credential.id}/suspend", headers=setup.staff, json={"reason": "Under review"}
     )
     assert suspended.status_code == 200, suspended.text
     assert any("/status/tsl/" in url for url in suspended.json()["lists_republished"])
     assert statuses() == [tsl.SUSPENDED, tsl.SUSPENDED]
+    assert _bitstring_bits(client, credential.document) == {"revocation": False, "suspension": True}
+    assert outcomes() == ("suspended", "suspended")
     assert token_status(client, bystander, now=time.time())[0] == tsl.VALID
     [node] = run_sd_jwt_verifier([_node_item(client, mine)])
     assert node.verified, node.error
@@ -158,12 +188,18 @@ def test_revoking_and_suspending_change_the_token_status_in_both_verifiers(
     reinstated = client.post(f"{ADMIN}/{credential.id}/reinstate", headers=setup.staff)
     assert reinstated.status_code == 200, reinstated.text
     assert statuses() == [tsl.VALID, tsl.VALID]
+    assert _bitstring_bits(client, credential.document) == {
+        "revocation": False,
+        "suspension": False,
+    }
 
     revoked = client.post(
         f"{ADMIN}/{credential.id}/revoke", headers=setup.staff, json={"reason": "Fraud"}
     )
     assert revoked.status_code == 200, revoked.text
     assert statuses() == [tsl.INVALID, tsl.INVALID]
+    assert _bitstring_bits(client, credential.document) == {"revocation": True, "suspension": False}
+    assert outcomes() == ("revoked", "revoked")
     assert token_status(client, bystander, now=time.time())[0] == tsl.VALID
     node_mine, node_second = run_sd_jwt_verifier(
         [_node_item(client, mine), _node_item(client, second_copy)]

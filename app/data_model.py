@@ -1,5 +1,6 @@
-"""What the W3C VC API issuer accepts: the VCDM 2.0 (and 1.1) rules a credential must meet
-before it is signed, each refused with its own problem type (422).
+"""The VCDM 2.0 (and 1.1) structural rules of credentials and presentations, each broken rule
+with its own problem type: what the W3C VC API issuer refuses to sign (422), and what the VC
+API verifier refuses to call verified (400, whoever signed it).
 
 https://www.w3.org/TR/vc-data-model-2.0/ — the checks are structural (the JSON shape the
 data model requires); what JSON-LD itself refuses (undefined terms, redefined protected
@@ -19,7 +20,7 @@ from typing import Any, Final
 
 from app.crypto.data_integrity import is_xsd_datetime
 from app.crypto.multibase import MultibaseError, decode_base58btc
-from app.crypto.vcdm import VC_TYPE, VCDM_V1_CONTEXT, VCDM_V2_CONTEXT
+from app.crypto.vcdm import VC_TYPE, VCDM_V1_CONTEXT, VCDM_V2_CONTEXT, VP_TYPE
 from app.errors import ValidationFailed
 
 BASE_CONTEXTS: Final = (VCDM_V2_CONTEXT, VCDM_V1_CONTEXT)
@@ -120,11 +121,14 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def check_credential(credential: Mapping[str, Any], *, issuer_did: str) -> None:
-    """Every structural rule of the data model an issued credential must meet (in order:
-    contexts, types, id, issuer, subject, dates, names, typed entries, related resources)."""
+def check_credential(credential: Mapping[str, Any], *, issuer_did: str | None) -> None:
+    """Every structural rule of the data model a credential must meet (in order: contexts,
+    types, id, issuer, subject, dates, names, typed entries, related resources).
+
+    `issuer_did`: the identity issuing it (its issuer must be that DID); None when verifying
+    (any URL)."""
     _check_context(credential.get("@context"))
-    _check_types(credential.get("type"))
+    _check_types(credential.get("type"), VC_TYPE)
     if "id" in credential and not is_url(credential["id"]):
         raise InvalidIdentifier("The credential's id must be a single URL.")
     check_issuer(credential.get("issuer"), issuer_did=issuer_did)
@@ -145,10 +149,23 @@ def check_credential(credential: Mapping[str, Any], *, issuer_did: str) -> None:
         check_related_resources(credential["relatedResource"])
 
 
-def _check_context(context: Any) -> None:
+def check_presentation(presentation: Mapping[str, Any]) -> None:
+    """The structural rules of a presentation itself (VCDM §4.13): its contexts, a type with
+    `VerifiablePresentation`, a URL `id` and `holder` (a URL or an object with a URL id)."""
+    _check_context(presentation.get("@context"), what="presentation")
+    _check_types(presentation.get("type"), VP_TYPE, what="presentation")
+    if "id" in presentation and not is_url(presentation["id"]):
+        raise InvalidIdentifier("The presentation's id must be a single URL.")
+    if "holder" in presentation:
+        holder = presentation["holder"]
+        if not is_url(holder.get("id") if isinstance(holder, Mapping) else holder):
+            raise InvalidIdentifier("The holder must be a URL, or an object with a URL id.")
+
+
+def _check_context(context: Any, *, what: str = "credential") -> None:
     contexts = as_list(context) if context is not None else []
     if not contexts or contexts[0] not in BASE_CONTEXTS:
-        raise InvalidCredentialContext(f"The first @context must be {VCDM_V2_CONTEXT}.")
+        raise InvalidCredentialContext(f"The {what}'s first @context must be {VCDM_V2_CONTEXT}.")
     for item in contexts[1:]:
         if isinstance(item, str):
             if not is_url(item):
@@ -157,20 +174,21 @@ def _check_context(context: Any) -> None:
             raise InvalidCredentialContext("Each @context is a URL or an object.")
 
 
-def _check_types(types: Any) -> None:
+def _check_types(types: Any, required: str, *, what: str = "credential") -> None:
     values = as_list(types) if types is not None else []
     if not all(isinstance(value, str) and value for value in values):
-        raise InvalidCredentialType("Each type is a non-empty string.")
-    if VC_TYPE not in values:
-        raise InvalidCredentialType(f"The type must include {VC_TYPE}.")
+        raise InvalidCredentialType(f"Each type of the {what} is a non-empty string.")
+    if required not in values:
+        raise InvalidCredentialType(f"The {what}'s type must include {required}.")
 
 
-def check_issuer(issuer: Any, *, issuer_did: str) -> None:
-    """The issuer is `issuer_did`, as a string or as an object whose `id` it is."""
+def check_issuer(issuer: Any, *, issuer_did: str | None) -> None:
+    """The issuer is a URL, as a string or as an object whose `id` it is; `issuer_did`, when
+    given, must be that URL."""
     issuer_id = issuer.get("id") if isinstance(issuer, Mapping) else issuer
     if not is_url(issuer_id):
         raise InvalidIssuer("The issuer must be a URL, or an object with a URL id.")
-    if issuer_id != issuer_did:
+    if issuer_did is not None and issuer_id != issuer_did:
         raise IssuerMismatch(f"This endpoint issues as {issuer_did}, not {issuer_id}.")
 
 

@@ -1,0 +1,172 @@
+"""A curriculum from draft to approval in headless Chromium, without any script: a provider
+user in Puebla builds it module by module ("Add a module" is a round trip), saves a draft
+with gaps and reads them in Spanish, fixes them and submits; staff approve it in the
+console; the provider sees it approved in Spanish, English and French. The form is
+photographed at 1280 and 390 px in the three languages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.select import Select
+from sqlalchemy.orm import Session
+
+from app.auth.roles import Role
+from app.curricula.models import Curriculum
+from app.db import utcnow
+from app.fields import Country
+from app.provider_users import service as provider_users_service
+from app.provider_users.models import ProviderRole
+from app.providers.models import TrainingProvider
+from tests.browser import LiveServer
+from tests.credentials.factories import issuing_setup
+from tests.curricula.factories import complete_curriculum_body
+from tests.factories import PASSWORD, create_staff_user
+from tests.portal.curriculum_forms import gapped_body
+from tests.portal.helpers import invite
+from tests.portal.test_portal_in_browser import SIZES, fits, submit, wait_for
+
+pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+APPROVED = {"es": "Aprobado", "en": "Approved", "fr": "Approuvé"}
+
+
+@pytest.fixture
+def api(app: FastAPI) -> Iterator[TestClient]:
+    """A client for building data; the live server runs the lifespan."""
+    client = TestClient(app)
+    yield client
+    client.close()
+
+
+def type_into(browser: WebDriver, field_id: str, value: object) -> None:
+    field = browser.find_element(By.ID, field_id)
+    field.clear()
+    field.send_keys(str(value))
+
+
+def choose(browser: WebDriver, field_id: str, value: str) -> None:
+    Select(browser.find_element(By.ID, field_id)).select_by_value(value)
+
+
+def open_outcomes(browser: WebDriver, number: int) -> None:
+    details = browser.find_element(By.CSS_SELECTOR, f"#module-{number} details")
+    if details.get_attribute("open") is None:
+        details.find_element(By.TAG_NAME, "summary").click()
+
+
+def fill_module(browser: WebDriver, number: int, module: dict[str, Any]) -> None:
+    """Type one module of a curriculum body (the API's JSON) into the form."""
+    for name in ("code", "title", "theory_hours", "practice_hours", "work_based_hours"):
+        type_into(browser, f"module-{number}-{name}", module[name])
+    choose(browser, f"module-{number}-modality", module["modality"])
+    choose(browser, f"module-{number}-language", module["language"])
+    open_outcomes(browser, number)
+    for mapping in module["outcomes"]:
+        choose(browser, f"module-{number}-outcome-{mapping['outcome_code']}", mapping["coverage"])
+
+
+def shoot(browser: WebDriver, folder: Path, name: str) -> None:
+    """Photograph the whole page at each width (the window made as tall as the page), after
+    checking it is no wider than the window."""
+    for width, height in SIZES:
+        browser.set_window_size(width, height)
+        fits(browser)
+        tall = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(width, min(int(tall), 8000))
+        browser.save_screenshot(str(folder / f"{name}-{width}.png"))
+    browser.set_window_size(*SIZES[0])
+
+
+def gap_texts(browser: WebDriver) -> list[str]:
+    return [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#gaps li")]
+
+
+def test_a_provider_user_fixes_the_gaps_and_staff_approve(
+    api: TestClient,
+    app: FastAPI,
+    db: Session,
+    live_server: LiveServer,
+    browser: WebDriver,
+    tmp_path: Path,
+) -> None:
+    setup = issuing_setup(api, app, db)
+    provider = db.get(TrainingProvider, setup.provider_id)
+    assert provider is not None
+    email, path = invite(db, provider, ProviderRole.provider_staff)
+    token = path.rsplit("/", 1)[1]
+    provider_users_service.accept_invitation(db, token=token, password=PASSWORD, now=utcnow())
+    db.commit()
+    gapped = gapped_body(setup.standard)
+    complete = complete_curriculum_body(setup.standard, Country.mx)
+    first, second = (outcome.code for outcome in setup.standard.units[0].outcomes[:2])
+
+    browser.set_window_size(1280, 900)
+    browser.get(f"{live_server.url}/portal?lang=es")
+    wait_for(browser, "input#email").send_keys(email)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.console-form button"))
+    submit(browser, browser.find_element(By.LINK_TEXT, "Planes de estudios"))
+    submit(browser, browser.find_element(By.ID, "new-curriculum"))
+    choose(browser, "standard-choice", f"{setup.standard.code}:{setup.standard.version}")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button"))
+    assert browser.find_element(By.ID, "no-report").text
+
+    type_into(browser, "title", "Técnico en ensamble aeroespacial — plan dual Puebla")
+    for number, module in enumerate(gapped["modules"], start=1):
+        if number > 1:
+            submit(browser, browser.find_element(By.ID, "add-module"))
+        fill_module(browser, number, module)
+    submit(browser, browser.find_element(By.ID, "save-draft"))
+    assert "Borrador guardado." in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    gaps = gap_texts(browser)
+    assert any(gap.startswith(f"Ningún módulo enseña el resultado {second}") for gap in gaps)
+    assert any(gap.startswith(f"El resultado {first} de la unidad") for gap in gaps)
+    assert any("El módulo M02 se imparte en inglés" in gap for gap in gaps)
+    assert any("deben ser en el lugar de trabajo" in gap for gap in gaps)
+    url = browser.current_url
+    curriculum_id = int(url.split("/curricula/")[1].split("?")[0])
+    shoot(browser, tmp_path, "curriculum-gaps-es")
+    for lang in ("en", "fr"):
+        browser.get(url.replace("lang=es", f"lang={lang}"))
+        wait_for(browser, "#gaps")
+        shoot(browser, tmp_path, f"curriculum-gaps-{lang}")
+    browser.get(url)
+    wait_for(browser, "#gaps")
+
+    fixed_first, fixed_second = complete["modules"][0], complete["modules"][1]
+    for name in ("theory_hours", "practice_hours", "work_based_hours"):
+        type_into(browser, f"module-1-{name}", fixed_first[name])
+    open_outcomes(browser, 1)
+    for mapping in fixed_first["outcomes"]:
+        choose(browser, f"module-1-outcome-{mapping['outcome_code']}", "full")
+    choose(browser, "module-2-language", fixed_second["language"])
+    choose(browser, "module-2-modality", fixed_second["modality"])
+    submit(browser, browser.find_element(By.ID, "submit-curriculum"))
+    assert browser.find_element(By.ID, "no-gaps").text.startswith("Sin brechas")
+    status = browser.find_element(By.ID, "curriculum-status").text
+    assert status.startswith("En espera de revisión")
+    shoot(browser, tmp_path, "curriculum-submitted-es")
+
+    registrar = create_staff_user(db, Role.registrar)
+    browser.get(f"{live_server.url}/console")
+    wait_for(browser, "input#username").send_keys(registrar)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.console-form button"))
+    browser.get(f"{live_server.url}/console/curricula/{curriculum_id}")
+    submit(browser, wait_for(browser, "button#approve"))
+    curriculum = db.get(Curriculum, curriculum_id)
+    assert curriculum is not None
+    db.refresh(curriculum)
+    assert curriculum.status == "approved"
+
+    for lang, word in APPROVED.items():
+        browser.get(f"{live_server.url}/portal/curricula/{curriculum_id}?lang={lang}")
+        assert wait_for(browser, "#curriculum-status").text.startswith(word)
+        shoot(browser, tmp_path, f"curriculum-approved-{lang}")
