@@ -186,6 +186,7 @@ EXTRA_RESPONSES: Final[dict[tuple[str, str], dict[str, str]]] = {
     ("get", "/claim/{token}"): {"410": "The claim link was used already, or has expired"},
     ("post", "/claim/{token}"): {
         "303": "Claimed: the personal page is at Location",
+        "307": "Claimed, and on to a wallet offer (`then=wallet`): post to Location",
         "410": "The claim link was used already, or has expired",
     },
     ("post", "/my/{holder_token}/regenerate"): {"303": "The new personal page is at Location"},

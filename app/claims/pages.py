@@ -4,9 +4,11 @@
   and a "Claim my credential" button. Looking spends nothing: mail scanners and browsers
   that prefetch links open them before the worker does, and a GET must be safe.
 - `POST /claim/{token}`: the button (a plain form, no JavaScript). It spends the
-  single-use secret and redirects (303) to the personal page. A used or expired secret
-  gets a 410 page, an unknown one a 404 page, each saying what to do, for GET and POST;
-  but the same form posted again (a double click) is sent to the same personal page.
+  single-use secret and redirects (303) to the personal page; its second button
+  (`then=wallet`) goes on (307) to a wallet offer, as the personal page's wallet button.
+  A used or expired secret gets a 410 page, an unknown one a 404 page, each saying what
+  to do, for GET and POST; but the same form posted again (a double click) is sent to
+  the same personal page.
 - `GET /api/v1/claims/{token}` and `POST /api/v1/claims/{token}` are the JSON equivalents:
   a look at the credential in both forms, then the claim, which adds the personal link.
 - `GET /my/{token}`: the personal page: the credential, its standing, downloads
@@ -144,8 +146,11 @@ def claim_credential_page(
     settings: SettingsDep,
     language: PageLanguage,
     attempt: Annotated[str | None, Form(max_length=200)] = None,
+    then: Annotated[str | None, Form(max_length=20)] = None,
 ) -> Response:
-    """Claim a credential (the link is then spent) and go to the personal page (303).
+    """Claim a credential (the link is then spent) and go to the personal page (303), or,
+    with `then=wallet` (the "Claim and add to a digital wallet" button), on to a wallet
+    offer of it (307: the browser posts to the personal page's wallet button).
 
     `attempt` is the form's own (fresh on each page): posting the same form again, as a
     double click does, leads to the same personal page.
@@ -156,6 +161,12 @@ def claim_credential_page(
         )
     except (ClaimGone, claims.ClaimNotFound) as error:
         return _claim_unavailable(request, language, error)
+    if then == "wallet":
+        return RedirectResponse(
+            _personal_url(request, link.holder_token, suffix="/wallet"),
+            status_code=status.HTTP_307_TEMPORARY_REDIRECT,
+            headers=PRIVATE,
+        )
     return _redirect_to_personal_page(request, link.holder_token)
 
 
@@ -314,8 +325,8 @@ def _redirect_to_personal_page(request: Request, holder_token: str) -> RedirectR
     )
 
 
-def _personal_url(request: Request, holder_token: str) -> str:
-    path = f"{_root_path(request)}/my/{quote(holder_token, safe='')}"
+def _personal_url(request: Request, holder_token: str, *, suffix: str = "") -> str:
+    path = f"{_root_path(request)}/my/{quote(holder_token, safe='')}{suffix}"
     return path + _lang_query(request)
 
 

@@ -63,6 +63,8 @@ NOTICES: Final[dict[str, str]] = {
     "accreditation": N_("The provider's accreditation has been changed."),
     "client-made": N_("The API client %(client)s has been made. Copy its secret now."),
     "client-rotated": N_("The secret of %(client)s has been replaced. Copy the new one now."),
+    "invited": N_("The invitation is ready. Send the person the link below."),
+    "invitation-mailed": N_("The invitation is on its way to %(email)s."),
     "client-revoked": N_("The API client has been revoked: its tokens no longer work."),
     "published": N_("The standard version has been published. From now on it never changes."),
     "retired": N_("The standard version has been retired: it no longer issues credentials."),
@@ -103,6 +105,7 @@ PROBLEMS: Final[dict[str, str]] = {
         "The active key cannot be retired: make a new key first, then retire this one."
     ),
     "api-client-not-found": N_("Choose one of this provider's active API clients."),
+    "provider-user-exists": N_("Someone with this email address already has an account."),
 }
 """Why the service refused an action, by problem slug."""
 
@@ -114,6 +117,8 @@ FIELD_ERRORS: Final[dict[str, str]] = {
     "username": N_("Give a username of 3 to 64 characters: letters, digits and . _ @ - only."),
     "new_password": N_("Give a password of at least 12 characters."),
     "confirm": N_("Tick the box to confirm."),
+    "person": N_("Enter the person's name."),
+    "email": N_("Enter an email address like name@example.org."),
 }
 """Messages beside the fields of action forms, by problem."""
 

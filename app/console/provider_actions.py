@@ -1,24 +1,31 @@
 """The actions of admins and registrars (the API's `StaffWriter`) on a training provider
 in the console, through the services the admin API calls and audited the same way: change
-the accreditation, make an API client, replace a client's secret, revoke a client. A new
-secret is shown once, on the answer to the form (`app.console.actions`)."""
+the accreditation, invite someone to the provider's portal, make an API client, replace a
+client's secret, revoke a client. A new secret or invitation link is shown once, on the
+answer to the form (`app.console.actions`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.audit.dependencies import SessionmakerDep
+from app.auth.dependencies import SettingsDep
 from app.console import actions
 from app.console import provider_pages as pages
 from app.console.dependencies import ConsoleDb, ConsoleWriter
 from app.console.registry_views import Outcome, Secret
 from app.console.routing import ConsoleRoute
 from app.db import utcnow
+from app.deliveries import invitations
+from app.deliveries.schedule import deliver_due
 from app.errors import AppError
 from app.fields import Language
+from app.provider_users import service as provider_users_service
+from app.provider_users.schemas import ProviderUserInvite
 from app.providers import service as providers_service
 from app.providers.models import ApiClient
 from app.providers.schemas import AccreditationChange, ApiClientCreate
@@ -141,3 +148,61 @@ def _with_secret(language: Language, done: str, client: ApiClient, secret: str) 
             ),
         ),
     )
+
+
+@router.post("/providers/{provider_id}/users")
+def invite_portal_user(
+    provider_id: int,
+    form: ProviderForm,
+    settings: SettingsDep,
+    sessions: SessionmakerDep,
+    background: BackgroundTasks,
+    name: FormText = None,
+    email: FormText = None,
+    role: FormText = None,
+    language: FormText = None,
+) -> HTMLResponse:
+    """Invite someone to the provider's portal (as the admin API): by mail when the service
+    sends mail, else with a single-use link shown on this answer only."""
+    data = {"name": (name or "").strip(), "email": (email or "").strip()}
+    data |= {"role": role or "", "language": language or ""}
+    body, problems = actions.checked(
+        ProviderUserInvite,
+        data,
+        {"name": "person", "email": "email", "role": "choice", "language": "choice"},
+    )
+    if body is None:
+        errors = actions.field_errors(form.language, "invite", problems)
+        values = {f"invite-{key}": str(value) for key, value in data.items()}
+        raise form.again(Outcome(errors=errors, values=values))
+    now = utcnow()
+    try:
+        invitation = provider_users_service.invite(
+            form.db,
+            provider_id=provider_id,
+            email=str(body.email),
+            name=body.name,
+            role=body.role,
+            language=body.language,
+            actor=form.user.principal,
+            now=now,
+        )
+    except AppError as error:
+        raise form.refused(error) from error
+    passed = invitations.pass_on(
+        form.db, settings, invitation, requested_by=form.user.principal.subject, now=now
+    )
+    if passed.delivery_id is not None:
+        background.add_task(deliver_due, sessions, settings, [passed.delivery_id])
+        notice = translate(form.language, actions.NOTICES["invitation-mailed"], email=body.email)
+        return form.render(Outcome(notice=notice), 200)
+    link = Secret(
+        label=translate(form.language, N_("Invitation link of %(name)s"), name=body.name),
+        value=passed.link or "",
+        hint=translate(
+            form.language,
+            N_("Shown only this once. It works once, within seven days: send it to the person."),
+        ),
+    )
+    notice = translate(form.language, actions.NOTICES["invited"])
+    return form.render(Outcome(notice=notice, secret=link), 200)

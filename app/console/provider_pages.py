@@ -1,10 +1,11 @@
 """Training providers in the console: a list filtered by country and accreditation, and a
-provider's page with its API clients, in English, Spanish and French
+provider's page with its API clients and portal users, in English, Spanish and French
 (`app.console.registry_views`).
 
 Admins and registrars (the API's `StaffWriter`) also act there, through the services the
-admin API calls: change the accreditation, make an API client, replace its secret, revoke
-it. A new secret is shown once, on the answer to the form. Auditors read only.
+admin API calls (`provider_actions`): change the accreditation, invite someone to the
+portal, make an API client, replace its secret, revoke it. A new secret or invitation link
+is shown once, on the answer to the form. Auditors read only.
 """
 
 from __future__ import annotations
@@ -21,12 +22,21 @@ from app.console.dependencies import ConsoleDb, ConsoleReader, ConsoleUser
 from app.console.registry_views import ActionForm, FormField, Outcome
 from app.console.routing import ConsoleRoute
 from app.fields import Country, Language
+from app.provider_users import service as provider_users_service
+from app.provider_users.models import ProviderRole
 from app.providers import service as providers_service
 from app.providers.models import ApiClient, TrainingProvider
 from app.providers.schemas import AccreditationStatus
 from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
 from app.web.vocabulary import COUNTRY_NAMES, N_
+
+PORTAL_ROLE_NAMES = {
+    ProviderRole.provider_admin.value: N_("Provider administrator"),
+    ProviderRole.provider_staff.value: N_("Provider staff"),
+}
+LANGUAGE_NAMES = {Language.en: "English", Language.es: "Español", Language.fr: "Français"}
+"""Each language by its own name (a choice of the language of someone else's mail)."""
 
 router = APIRouter(route_class=ConsoleRoute, default_response_class=HTMLResponse)
 
@@ -197,7 +207,8 @@ def _provider_view(
                     for client in clients
                 ],
                 empty=translate(language, N_("This provider has no API client.")),
-            )
+            ),
+            _portal_users_table(db, provider.id, language),
         ],
         links=[
             registry.Cell(
@@ -210,6 +221,31 @@ def _provider_view(
         note = N_("Your role can read this provider but not change it.")
         return replace(view, note=translate(language, note))
     return replace(view, actions=_provider_forms(request, provider, clients, language=language))
+
+
+def _portal_users_table(db: Session, provider_id: int, language: Language) -> registry.Table:
+    """The people who sign in to the provider's portal (never a password hash)."""
+    people = provider_users_service.list_users(db, provider_id=provider_id)
+    return registry.Table(
+        heading=translate(language, N_("Portal users")),
+        columns=registry.words(language, N_("Name"), N_("Email address"), N_("Role"), N_("State")),
+        rows=[
+            [
+                registry.Cell(person.name),
+                registry.Cell(person.email),
+                registry.word(language, PORTAL_ROLE_NAMES, person.role),
+                registry.Cell(translate(language, _state(person.password_hash, person.is_active))),
+            ]
+            for person in people
+        ],
+        empty=translate(language, N_("Nobody signs in to this provider's portal yet.")),
+    )
+
+
+def _state(password_hash: str | None, active: bool) -> str:
+    if password_hash is None:
+        return N_("Invited")
+    return N_("Active") if active else N_("Disabled")
 
 
 def _provider_forms(
@@ -268,6 +304,7 @@ def _provider_forms(
             ],
         ),
     ]
+    forms.insert(1, _invite_form(url(f"{base}/users"), language))
     if not active:
         return forms
     client_field = FormField(
@@ -311,3 +348,48 @@ def _provider_forms(
             ],
         ),
     ]
+
+
+def _invite_form(url: str, language: Language) -> ActionForm:
+    """Invite someone (usually the provider's first administrator) to the portal."""
+    return ActionForm(
+        key="invite",
+        url=url,
+        heading=translate(language, N_("Invite someone to the provider portal")),
+        hint=translate(
+            language,
+            N_(
+                "Usually the provider's first administrator, who then invites the others. "
+                "The invitation goes by email when this service sends mail; otherwise the "
+                "next page shows a single-use link to pass on."
+            ),
+        ),
+        submit=translate(language, N_("Invite")),
+        fields=[
+            FormField("name", translate(language, N_("Name")), required=True, max_length=200),
+            FormField(
+                "email",
+                translate(language, N_("Email address")),
+                kind="email",
+                required=True,
+                max_length=254,
+            ),
+            FormField(
+                "role",
+                translate(language, N_("Role")),
+                kind="select",
+                choices=registry.choices(language, PORTAL_ROLE_NAMES),
+                value=ProviderRole.provider_admin.value,
+            ),
+            FormField(
+                "language",
+                translate(language, N_("Language of their mail")),
+                kind="select",
+                choices=[
+                    registry.Choice(value=code.value, label=LANGUAGE_NAMES[code])
+                    for code in Language
+                ],
+                value=language.value,
+            ),
+        ],
+    )

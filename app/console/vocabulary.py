@@ -135,6 +135,8 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "credential.suspend": N_("Credential suspended"),
     "credential.reinstate": N_("Credential reinstated"),
     "credential.claim-link-renew": N_("New claim link made"),
+    "credential.vc-api-issue": N_("Credential issued through the VC API"),
+    "credential.wallet-issue": N_("Credential issued to a wallet"),
     "credential-batch.create": N_("Batch of credentials started"),
     "curriculum.draft": N_("Curriculum draft saved"),
     "curriculum.submit": N_("Curriculum submitted"),
@@ -147,6 +149,10 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "key.retire": N_("Signing key retired"),
     "provider.register": N_("Provider registered"),
     "provider.accreditation": N_("Provider accreditation changed"),
+    "provider_user.invited": N_("Invited to the provider portal"),
+    "provider_user.invitation-accepted": N_("Portal invitation accepted"),
+    "provider_user.enabled": N_("Portal user enabled"),
+    "provider_user.disabled": N_("Portal user disabled"),
     "standard.create": N_("Standard created"),
     "standard.update": N_("Standard updated"),
     "standard.publish": N_("Standard published"),
@@ -170,5 +176,6 @@ AUDIT_TARGETS: Final[dict[str, str]] = {
     "audit_log": N_("Audit log"),
     "training_provider": N_("Training provider"),
     "api_client": N_("API client"),
+    "provider_user": N_("Portal user"),
 }
 """The kinds of object an audit event is about, in words."""

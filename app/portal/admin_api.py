@@ -8,11 +8,9 @@ from fastapi import APIRouter, BackgroundTasks, status
 from app.audit.dependencies import SessionmakerDep
 from app.auth.dependencies import SettingsDep, StaffReader, StaffWriter
 from app.db import SessionDep, utcnow
-from app.deliveries import service as deliveries_service
+from app.deliveries import invitations
 from app.deliveries.schedule import deliver_due
 from app.fields import DbId
-from app.links import invitation_url
-from app.mail.smtp import smtp_config
 from app.provider_users import service
 from app.provider_users.models import ProviderUser
 from app.provider_users.schemas import ProviderUserInvite, ProviderUserInvited, ProviderUserRead
@@ -61,17 +59,12 @@ def invite_provider_user(
         actor=staff,
         now=now,
     )
-    mailed = smtp_config(settings) is not None
-    if mailed:
-        delivery = deliveries_service.queue_invitation(
-            session, user=invitation.user, requested_by=staff.subject, now=now
-        )
-        background.add_task(deliver_due, sessions, settings, [delivery.id])
+    passed = invitations.pass_on(session, settings, invitation, requested_by=staff.subject, now=now)
+    if passed.delivery_id is not None:
+        background.add_task(deliver_due, sessions, settings, [passed.delivery_id])
     return ProviderUserInvited(
         **ProviderUserRead.model_validate(invitation.user).model_dump(),
-        invitation_url=None
-        if mailed
-        else invitation_url(settings.public_base_url, invitation.token),
+        invitation_url=passed.link,
         invitation_expires_at=invitation.expires_at,
-        invitation_mailed=mailed,
+        invitation_mailed=passed.mailed,
     )

@@ -25,7 +25,7 @@ def words(text: str) -> str:
 
 
 def post_form(
-    client: TestClient, path: str, language: str, form_page: str, **data: str
+    client: TestClient, path: str, language: str, form_page: str, /, **data: str
 ) -> httpx2.Response:
     """Post `data` to `path` with the CSRF token of the session (read from `form_page`),
     in `language`, without following the redirect."""

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.config import Settings
+from app.fields import Language
 from app.providers.models import TrainingProvider
+from app.web.i18n import gettext
 from tests.console.actions_helpers import (
     LANGUAGES,
     errors_of,
@@ -28,6 +30,7 @@ from tests.console.actions_helpers import (
 )
 from tests.console.helpers import CONSOLE, page, session_csrf, signed_in
 from tests.factories import create_provider, staff_headers
+from tests.portal.helpers import accept
 from tests.standards.factories import seed_document
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
@@ -64,7 +67,7 @@ def test_a_registrar_changes_the_accreditation(
     signed_in(client, db, Role.registrar)
     path = f"{CONSOLE}/providers/{provider.id}"
     shown = page(client.get(path, params={"lang": language}))
-    assert form_keys(shown) == ["accreditation", "new-client"]
+    assert form_keys(shown) == ["accreditation", "invite", "new-client"]
     options = shown.find("select", id="accreditation-status").find_all("option")
     assert [option.attrs["value"] for option in options if "selected" in option.attrs] == [
         "pending"
@@ -117,6 +120,7 @@ def test_api_clients_are_made_rotated_and_revoked(
     assert secret not in client.get(path, params={"lang": language}).text
     assert form_keys(page(client.get(path))) == [
         "accreditation",
+        "invite",
         "new-client",
         "rotate-client",
         "revoke-client",
@@ -147,6 +151,41 @@ def test_api_clients_are_made_rotated_and_revoked(
     assert last_event(db, "api-client.revoke").target_id == client_id
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_registrar_invites_a_providers_first_admin(
+    client: TestClient, db: Session, provider: TrainingProvider, language: str
+) -> None:
+    reader = staff_headers(client, db, Role.auditor)
+    signed_in(client, db, Role.registrar)
+    path = f"{CONSOLE}/providers/{provider.id}"
+    email = f"ana.{language}@tec.example"
+    person = {"name": "Ana Pérez", "email": email, "role": "provider_admin", "language": "fr"}
+
+    bad = post_form(client, f"{path}/users", language, path, **{**person, "email": "ana@"})
+    refused = page(bad, 400)
+    assert errors_of(refused) == {"invite-email": field_error(language, "email")}
+    assert refused.find("input", id="invite-email").attrs["value"] == "ana@"
+
+    invited = page(post_form(client, f"{path}/users", language, path, **person))
+    assert notice_of(invited) == notice(language, "invited")
+    link = invited.find("code", id="shown-secret").text
+    assert link.startswith("http://testserver/portal/invitations/")
+    listed = client.get(f"/api/v1/admin/providers/{provider.id}/users", headers=reader).json()
+    assert [(user["email"], user["role"], user["language"]) for user in listed] == [
+        (email, "provider_admin", "fr")
+    ]
+    event = last_event(db, "provider_user.invited")
+    assert event.actor_role == "registrar"
+    assert link.rsplit("/", 1)[1] not in str(event.summary)
+    tables = page(client.get(path, params={"lang": language})).find_all("table")
+    assert [email in table.text for table in tables] == [True]
+    assert link not in client.get(path).text
+
+    assert accept(client, link.removeprefix("http://testserver")).status_code == 303
+    again = post_form(client, f"{path}/users", language, path, **person)
+    assert problem_of(page(again, 409)) == problem(language, "provider-user-exists")
+
+
 def test_an_auditor_reads_a_provider_but_cannot_act(
     client: TestClient, db: Session, provider: TrainingProvider
 ) -> None:
@@ -161,6 +200,7 @@ def test_an_auditor_reads_a_provider_but_cannot_act(
         ("clients", {"name": "Moodle"}),
         ("clients/rotate", {"client_id": "x"}),
         ("clients/revoke", {"client_id": "x", "confirm": "yes"}),
+        ("users", {"name": "Ana", "email": "ana@tec.example", "role": "provider_admin"}),
     ]:
         page(client.post(f"{path}/{action}", data={"csrf_token": token, **data}), 403)
     db.expire_all()
@@ -256,3 +296,17 @@ def test_an_auditor_cannot_publish_or_retire(
         page(client.post(f"{path}/{action}", data={"csrf_token": token, "confirm": "yes"}), 403)
     page(client.post(f"{path}/publish", data={"confirm": "yes"}), 403)
     assert standard_status(client, api, "NASSC-TEST-AUDIT") == "draft"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_audit_log_names_the_invitation_in_the_pages_language(
+    client: TestClient, db: Session, provider: TrainingProvider, language: str
+) -> None:
+    signed_in(client, db, Role.admin)
+    path = f"{CONSOLE}/providers/{provider.id}"
+    person = {"name": "Ana", "email": "ana@tec.example", "role": "provider_staff"}
+    page(post_form(client, f"{path}/users", language, path, language="es", **person))
+    log = page(client.get(f"{CONSOLE}/audit", params={"lang": language}))
+    words_of_log = words(log.find("main").text)
+    for message in ("Invited to the provider portal", "Portal user"):
+        assert words(gettext(Language(language), message)) in words_of_log

@@ -25,7 +25,9 @@ from app.fields import Language
 from app.mail.smtp import smtp_config
 from app.provider_users import service as provider_users_service
 from app.provider_users.models import ProviderRole
+from tests.console.actions_helpers import notice, notice_of, post_form
 from tests.console.helpers import page
+from tests.console.helpers import signed_in as console_signed_in
 from tests.credentials.factories import issuing_setup, rows
 from tests.factories import create_provider, staff_headers
 from tests.portal.helpers import PORTAL, STAFF, accept, session_csrf, sign_in, signed_in
@@ -111,6 +113,22 @@ def test_a_portal_admin_invites_a_colleague_by_mail(
     [message] = mail_server.received.messages
     assert message["Subject"] == "Votre invitation au portail des organismes NASSC"
     assert "Bonjour Agathe Roy," in message.get_content()
+
+
+def test_staff_invite_from_the_console_by_mail(
+    client: TestClient, db: Session, mail_server: SmtpServer
+) -> None:
+    provider = create_provider(db)
+    console_signed_in(client, db, Role.registrar)
+    path = f"/console/providers/{provider.id}"
+    person = {"name": "Lucía Ramírez", "email": "lucia@tec-puebla.example", "language": "es"}
+    answer = page(post_form(client, f"{path}/users", "fr", path, role="provider_admin", **person))
+    assert notice_of(answer) == notice("fr", "invitation-mailed", email=person["email"])
+    assert not answer.find_all("code", id="shown-secret")
+    [message] = mail_server.received.messages
+    assert message["To"] == person["email"]
+    assert message["Subject"] == "Su invitación al portal de proveedores NASSC"
+    assert accept(client, link_in(message.get_content())).status_code == 303
 
 
 def test_claim_links_reach_each_worker_in_their_language_and_claim(

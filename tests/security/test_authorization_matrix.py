@@ -384,6 +384,7 @@ CONSOLE_FORMS: Final[dict[str, frozenset[str]]] = {
     "/console/providers/{provider_id}/clients": STAFF_WRITERS,
     "/console/providers/{provider_id}/clients/rotate": STAFF_WRITERS,
     "/console/providers/{provider_id}/clients/revoke": STAFF_WRITERS,
+    "/console/providers/{provider_id}/users": STAFF_WRITERS,
     "/console/standards/{code}/{version}/{step}": STAFF_WRITERS,
     "/console/users": ADMIN_ONLY,
     "/console/users/{user_id}/role": ADMIN_ONLY,

@@ -85,3 +85,44 @@ def test_the_wallet_pages_speak_the_workers_language(
         assert gettext(language, "Add to a digital wallet") in text or (
             gettext(language, "Scan with your wallet") in text
         )
+
+
+@pytest.mark.parametrize("language", [Language.en, Language.es, Language.fr])
+def test_the_claim_page_claims_and_goes_on_to_a_wallet_offer(
+    client: TestClient, app: FastAPI, db: Session, language: Language
+) -> None:
+    _, issued = issued_credential(client, app, db)
+    token = claim_token(issued)
+    page = assert_page(client.get(f"/claim/{token}", params={"lang": language}))
+    form = page.find("section", class_="claim-action").find("form")
+    [wallet_button] = [
+        button for button in form.find_all("button") if button.attrs.get("name") == "then"
+    ]
+    assert wallet_button.attrs["value"] == "wallet"
+    assert wallet_button.text == gettext(language, "Claim and add to a digital wallet")
+    attempt = form.find("input").attrs["value"]
+
+    claimed = client.post(
+        str(form.attrs["action"]),
+        data={"attempt": attempt, "then": "wallet"},
+        follow_redirects=False,
+    )
+    assert claimed.status_code == 307, claimed.text
+    assert_private(claimed)
+    location = claimed.headers["location"]
+    assert location.startswith("/my/") and location.split("?")[0].endswith("/wallet")
+    assert f"lang={language}" in location
+    # The browser posts the form again to the personal page's wallet button.
+    offered = assert_page(client.post(location, data={"attempt": attempt, "then": "wallet"}))
+    link = str(offered.find("a", class_="button").attrs["href"])
+    assert link.startswith("openid-credential-offer://?credential_offer_uri=")
+    assert gettext(language, "Scan with your wallet") in offered.text
+    # The claim is spent, and the personal page is the one the offer page links back to.
+    assert client.post(f"/claim/{token}", follow_redirects=False).status_code == 410
+    personal = location.split("?")[0].removesuffix("/wallet")
+    [back] = [
+        node
+        for node in offered.find_all("a")
+        if node.text == gettext(language, "Back to your credential")
+    ]
+    assert str(back.attrs["href"]).split("?")[0] == personal
