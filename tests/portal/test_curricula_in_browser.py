@@ -114,6 +114,7 @@ def test_a_provider_user_fixes_the_gaps_and_staff_approve(
     submit(browser, browser.find_element(By.CSS_SELECTOR, "form.console-form button"))
     submit(browser, browser.find_element(By.LINK_TEXT, "Planes de estudios"))
     submit(browser, browser.find_element(By.ID, "new-curriculum"))
+    shoot(browser, tmp_path, "curriculum-new-es")
     choose(browser, "standard-choice", f"{setup.standard.code}:{setup.standard.version}")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button"))
     assert browser.find_element(By.ID, "no-report").text
@@ -170,3 +171,6 @@ def test_a_provider_user_fixes_the_gaps_and_staff_approve(
         browser.get(f"{live_server.url}/portal/curricula/{curriculum_id}?lang={lang}")
         assert wait_for(browser, "#curriculum-status").text.startswith(word)
         shoot(browser, tmp_path, f"curriculum-approved-{lang}")
+    browser.get(f"{live_server.url}/portal/curricula?lang=es")
+    assert "Aprobado" in wait_for(browser, "table#curricula").text
+    shoot(browser, tmp_path, "curricula-es")
