@@ -54,7 +54,7 @@ from app.i18n import negotiate_language
 from app.links import verify_url
 from app.routing import ProblemRoute
 from app.verification.dependencies import VerifierSetupDep
-from app.verification.pages import VerifyPage
+from app.verification.verify_page import VerifyPage
 from app.web.dependencies import PageCountry, PageLanguage
 from app.web.templates import render_page
 

@@ -213,6 +213,9 @@ def _key_view(
     )
     if user.role is not Role.admin:
         return replace(view, note=translate(language, ADMINS_ONLY))
+    if key.status == KeyStatus.active.value:
+        note = actions.PROBLEMS["active-key-cannot-be-retired"]
+        return replace(view, note=translate(language, note))
     if key.status != KeyStatus.published.value:
         return view
     return replace(view, actions=[_retire_form(request, key, language)])

@@ -12,7 +12,7 @@ turns errors into pages.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
 from app.console import (
     audit_pages,
@@ -29,11 +29,12 @@ from app.console import (
 )
 from app.console import service as console_service
 from app.console.dependencies import ConsoleDb, ConsoleReader
-from app.console.pages import CONSOLE_PATH, console_path, render_console, see_other
+from app.console.pages import CONSOLE_PATH, render_console
 from app.console.routing import ConsoleRoute
+from app.console.session import CONSOLE
 from app.db import utcnow
+from app.web import area_pages
 from app.web.dependencies import PageLanguage
-from app.web.templates import render_error_page
 
 router = APIRouter(
     prefix=CONSOLE_PATH,
@@ -60,17 +61,7 @@ def dashboard(
     )
 
 
-not_found = APIRouter(route_class=ConsoleRoute, default_response_class=HTMLResponse)
-
-
-@not_found.get("/{path:path}")
-def unknown_page(request: Request, path: str, language: PageLanguage) -> Response:
-    """Any other console address: a 404 page rather than a problem document
-    (`/console/` is the dashboard)."""
-    if not path:
-        return see_other(console_path(request, language=language))
-    return render_error_page(request, status_code=404, language=language)
-
+not_found = area_pages.unknown_page_router(CONSOLE, ConsoleRoute)
 
 router.include_router(auth_pages.router)
 router.include_router(review_pages.router)

@@ -90,6 +90,29 @@ def _fill(
     curriculum.reviewed_at = None
 
 
+def _new_version(
+    session: Session,
+    *,
+    lineage_id: str,
+    version: int,
+    provider_id: int,
+    standard_id: int,
+    now: datetime,
+) -> Curriculum:
+    """A new, empty version of a curriculum (the first of a new lineage, or a revision of an
+    approved one), added to the session for `_fill`."""
+    curriculum = Curriculum(
+        lineage_id=lineage_id,
+        version=version,
+        provider_id=provider_id,
+        standard_id=standard_id,
+        created_at=now,
+        submitted_at=now,
+    )
+    session.add(curriculum)
+    return curriculum
+
+
 def submit_curriculum(
     session: Session,
     *,
@@ -109,16 +132,15 @@ def submit_curriculum(
     if standard.status != StandardStatus.published.value:
         raise StandardNotOpen(f"{standard.code} v{standard.version} is {standard.status}.")
     report = _coverage(standard, provider, data.modules)
-    curriculum = Curriculum(
+    curriculum = _new_version(
+        session,
         lineage_id=str(uuid.uuid4()),
         version=1,
         provider_id=provider.id,
         standard_id=standard.id,
-        created_at=now,
-        submitted_at=now,
+        now=now,
     )
     _fill(curriculum, title=data.title, modules=data.modules, report=report, now=now, draft=draft)
-    session.add(curriculum)
     session.flush()
     audit_service.record_change(
         session,
@@ -159,9 +181,9 @@ def revise_curriculum(
     curriculum_id: int,
     provider_id: int,
     data: CurriculumCreate,
+    draft: bool = False,
     now: datetime,
     actor: Principal | None = None,
-    draft: bool = False,
 ) -> Curriculum:
     """Change a draft, submitted or rejected curriculum in place and submit it (or, with
     `draft`, keep it as a draft); an approved one gets a new version.
@@ -184,21 +206,18 @@ def revise_curriculum(
             raise CurriculumImmutable(
                 f"Version {latest.version} of this curriculum already exists."
             )
-        revision = Curriculum(
+        revision = _new_version(
+            session,
             lineage_id=current.lineage_id,
             version=current.version + 1,
             provider_id=provider.id,
             standard_id=standard.id,
-            created_at=now,
-            submitted_at=now,
+            now=now,
         )
-        _fill(revision, title=data.title, modules=data.modules, report=report, now=now, draft=draft)
-        session.add(revision)
-        session.flush()
     else:
         revision = current
-        _fill(current, title=data.title, modules=data.modules, report=report, now=now, draft=draft)
-        session.flush()
+    _fill(revision, title=data.title, modules=data.modules, report=report, now=now, draft=draft)
+    session.flush()
     audit_service.record_change(
         session,
         actor=actor,

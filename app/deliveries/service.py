@@ -52,22 +52,42 @@ def retry_delay(attempts: int) -> timedelta:
     return FIRST_RETRY * int(2 ** max(0, attempts - 1))
 
 
-def queue_invitation(
-    session: Session, *, user: ProviderUser, requested_by: str, now: datetime
+def _queued(
+    kind: MailKind,
+    *,
+    provider_id: int,
+    recipient: str,
+    language: str,
+    requested_by: str,
+    now: datetime,
 ) -> MailDelivery:
-    """Queue the invitation mail of a provider user (the link is made when it is sent)."""
-    delivery = MailDelivery(
-        kind=MailKind.invitation.value,
-        provider_id=user.provider_id,
-        provider_user_id=user.id,
-        recipient=user.email,
-        language=user.language,
+    """A new message of `kind`, queued to be sent now."""
+    return MailDelivery(
+        kind=kind.value,
+        provider_id=provider_id,
+        recipient=recipient,
+        language=language,
         requested_by=requested_by,
         status=DeliveryStatus.queued.value,
         next_attempt_at=now,
         created_at=now,
         updated_at=now,
     )
+
+
+def queue_invitation(
+    session: Session, *, user: ProviderUser, requested_by: str, now: datetime
+) -> MailDelivery:
+    """Queue the invitation mail of a provider user (the link is made when it is sent)."""
+    delivery = _queued(
+        MailKind.invitation,
+        provider_id=user.provider_id,
+        recipient=user.email,
+        language=user.language,
+        requested_by=requested_by,
+        now=now,
+    )
+    delivery.provider_user_id = user.id
     session.add(delivery)
     session.flush()
     return delivery
@@ -105,19 +125,15 @@ def queue_claim_links(
     for recipient in recipients:
         if recipient.row_number in already:
             continue
-        delivery = MailDelivery(
-            kind=MailKind.claim_link.value,
+        delivery = _queued(
+            MailKind.claim_link,
             provider_id=provider_id,
-            batch_id=batch_id,
-            row_number=recipient.row_number,
             recipient=recipient.email,
             language=recipient.language.value,
             requested_by=requested_by,
-            status=DeliveryStatus.queued.value,
-            next_attempt_at=now,
-            created_at=now,
-            updated_at=now,
+            now=now,
         )
+        delivery.batch_id, delivery.row_number = batch_id, recipient.row_number
         session.add(delivery)
         queued.append(delivery)
     session.flush()

@@ -260,11 +260,11 @@ def ensure_verifier_key(
 def rotate_key(
     session: Session,
     *,
+    algorithm: KeyAlgorithm = KeyAlgorithm.eddsa,
+    purpose: KeyPurpose = KeyPurpose.assertion,
     store: KeyStore,
     now: datetime,
     actor: Principal | None = None,
-    algorithm: KeyAlgorithm = KeyAlgorithm.eddsa,
-    purpose: KeyPurpose = KeyPurpose.assertion,
 ) -> SigningKey:
     """A new active key of `algorithm` and `purpose`; the old one stays published for
     verification (audited as `key.rotate`)."""

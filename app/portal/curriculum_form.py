@@ -162,18 +162,26 @@ Problems = dict[str, tuple[str, int | None]]
 """Field id -> (key of `CURRICULUM_FORM_ERRORS`, number of the module or None)."""
 
 
-def _problems(error: ValidationError, kept: list[ModuleFields]) -> Problems:
+def _key(key: str, value: str) -> str:
+    """The message for an empty field where there is one ("Enter the title.") rather than
+    the field's rules."""
+    missing = f"{key}-missing"
+    return missing if not value.strip() and missing in CURRICULUM_FORM_ERRORS else key
+
+
+def _problems(error: ValidationError, form: CurriculumForm, kept: list[ModuleFields]) -> Problems:
     """Each field in error with its message key and, for a module's field, its number."""
     found: Problems = {}
     for problem in error.errors():
         where = problem["loc"]
         if where[:1] == ("title",):
-            found.setdefault("title", ("title", None))
+            found.setdefault("title", (_key("title", form.title), None))
         elif where[:1] == ("modules",) and len(where) >= 2 and isinstance(where[1], int):
             module = kept[where[1]]
             name = str(where[2]) if len(where) >= 3 else ""
             if name in _ERROR_KEYS:
-                found.setdefault(module.id(name), (_ERROR_KEYS[name], module.number))
+                key = _key(_ERROR_KEYS[name], module.value(name))
+                found.setdefault(module.id(name), (key, module.number))
             elif not name:
                 found.setdefault(module.id("theory_hours"), ("hours-none", module.number))
     return found
@@ -199,14 +207,14 @@ def check(form: CurriculumForm, *, standard: tuple[str, int], language: Language
         message = translate(language, CURRICULUM_FORM_ERRORS["modules-none"])
         found = {anchor: message}
         if not form.title.strip():
-            title = translate(language, CURRICULUM_FORM_ERRORS["title"])
+            title = translate(language, CURRICULUM_FORM_ERRORS["title-missing"])
             return CheckedForm(None, {"title": title, **found}, {"title": title, **found})
         return CheckedForm(None, found, found)
     problems = _repeated_codes(kept)
     try:
         body = CurriculumCreate.model_validate(_body(form, kept, standard))
     except ValidationError as error:
-        problems = {**_problems(error, kept), **problems}
+        problems = {**_problems(error, form, kept), **problems}
         body = None
     if problems:
         body = None

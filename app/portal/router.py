@@ -9,15 +9,16 @@ is answered by `PortalRoute`, which turns errors into pages.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
 from app.portal import auth_pages, curriculum_pages, issue_pages, user_pages
 from app.portal import service as portal_service
 from app.portal.dependencies import PortalDb, PortalReader
-from app.portal.pages import PORTAL_PATH, portal_path, render_portal, see_other
+from app.portal.pages import PORTAL_PATH, render_portal
 from app.portal.routing import PortalRoute
+from app.portal.session import PORTAL
+from app.web import area_pages
 from app.web.dependencies import PageLanguage
-from app.web.templates import render_error_page
 
 router = APIRouter(
     prefix=PORTAL_PATH,
@@ -44,16 +45,7 @@ def dashboard(
     )
 
 
-not_found = APIRouter(route_class=PortalRoute, default_response_class=HTMLResponse)
-
-
-@not_found.get("/{path:path}")
-def unknown_page(request: Request, path: str, language: PageLanguage) -> Response:
-    """Any other portal address: a 404 page (`/portal/` is the dashboard)."""
-    if not path:
-        return see_other(portal_path(request, language=language))
-    return render_error_page(request, status_code=404, language=language)
-
+not_found = area_pages.unknown_page_router(PORTAL, PortalRoute)
 
 router.include_router(auth_pages.router)
 router.include_router(user_pages.router)

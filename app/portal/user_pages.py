@@ -15,10 +15,9 @@ from app.audit.dependencies import SessionmakerDep
 from app.auth.dependencies import SettingsDep
 from app.config import Settings
 from app.db import utcnow
-from app.deliveries import service as deliveries_service
+from app.deliveries import invitations
 from app.deliveries.schedule import deliver_due
 from app.fields import DbId, Language
-from app.links import invitation_url
 from app.mail.smtp import smtp_config
 from app.portal.dependencies import PortalAdminPoster, PortalAdminReader, PortalDb, PortalUser
 from app.portal.pages import form_errors, portal_path, render_portal, see_other
@@ -136,14 +135,13 @@ def invite(
         )
     except ProviderUserExists:
         raise PageReply(again({"email": "user-exists"})) from None
-    if smtp_config(settings) is not None:
-        delivery = deliveries_service.queue_invitation(
-            db, user=invitation.user, requested_by=user.principal.subject, now=now
-        )
-        background.add_task(deliver_due, sessions, settings, [delivery.id])
+    passed = invitations.pass_on(
+        db, settings, invitation, requested_by=user.principal.subject, now=now
+    )
+    if passed.delivery_id is not None:
+        background.add_task(deliver_due, sessions, settings, [passed.delivery_id])
         return page(notice=NOTICES["mailed"], notice_values={"email": invitation.user.email})
-    link = invitation_url(settings.public_base_url, invitation.token)
-    return page(notice=NOTICES["invited"], invited_link=link)
+    return page(notice=NOTICES["invited"], invited_link=passed.link)
 
 
 @router.post("/users/{user_id}/disable")

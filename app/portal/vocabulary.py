@@ -92,7 +92,10 @@ GAP_SENTENCES: Final[dict[str, str]] = {
 and the words of the delivery rules beside them."""
 
 CURRICULUM_FORM_ERRORS: Final[dict[str, str]] = {
+    "title-missing": N_("Enter the curriculum's title."),
     "title": N_("Enter the curriculum's title (up to 300 characters)."),
+    "code-missing": N_("Enter the module's code, such as MEC-101."),
+    "module-title-missing": N_("Enter the module's title."),
     "code": N_(
         "Enter a code for the module, such as MEC-101: letters without accents, digits, and "
         "after the first character also . _ or - (up to 40 characters)."

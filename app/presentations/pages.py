@@ -29,6 +29,7 @@ from app.presentations.dcql import Claim, Format
 from app.presentations.models import PresentationRequest, RequestStatus
 from app.presentations.throttle import CreationThrottle
 from app.routing import ProblemRoute
+from app.standards import service as standards_service
 from app.standards.enums import Sector
 from app.verification.dependencies import VerifierSetupDep
 from app.verification.qr import qr_data_uri
@@ -58,7 +59,7 @@ def wallet_request_form(
 ) -> HTMLResponse:
     """The form that asks a worker's wallet for a certification."""
     form = views.form_view(
-        service.published_standards(session),
+        standards_service.newest_published(session),
         language=language,
         country=country,
         action_url=_link(request, PAGE_PATH),
@@ -115,7 +116,7 @@ def wallet_request_create(
         else:
             return RedirectResponse(_page_url(request, made), status_code=303, headers=PRIVATE)
     form = views.form_view(
-        service.published_standards(session),
+        standards_service.newest_published(session),
         language=language,
         country=employer,
         action_url=_link(request, PAGE_PATH),

@@ -32,8 +32,8 @@ from app.presentations.dcql import Claim, Format
 from app.presentations.disclosed import disclosed_claims
 from app.presentations.errors import InvalidPresentationRequest
 from app.presentations.models import PresentationRequest, RequestStatus
-from app.standards.enums import Sector, StandardStatus
-from app.standards.models import Standard
+from app.standards import service as standards_service
+from app.standards.enums import Sector
 from app.standards.vct import vct_url
 from app.verification.events import EventRecorder
 from app.verification.named_standards import standard_of
@@ -270,20 +270,8 @@ def purge_expired(session: Session, *, now: datetime) -> int:
     return count
 
 
-def published_standards(session: Session) -> list[Standard]:
-    """The newest published version of each standard, by code (what a request may name)."""
-    newest: dict[str, Standard] = {}
-    for standard in session.scalars(
-        select(Standard)
-        .where(Standard.status == StandardStatus.published.value)
-        .order_by(Standard.version)
-    ):
-        newest[standard.code] = standard
-    return [newest[code] for code in sorted(newest)]
-
-
 def _standard_codes(session: Session, choice: RequestChoice) -> list[str]:
-    standards = published_standards(session)
+    standards = standards_service.newest_published(session)
     if choice.standard_code is not None:
         return [s.code for s in standards if s.code == choice.standard_code]
     return [s.code for s in standards if choice.sector and s.sector == choice.sector.value]

@@ -277,6 +277,19 @@ def list_standards(
     return Page(items=list(items), total=total)
 
 
+def newest_published(session: Session) -> list[Standard]:
+    """The newest published version of each standard, by code (what a presentation request
+    may name and a wallet may be offered)."""
+    newest: dict[str, Standard] = {}
+    for standard in session.scalars(
+        select(Standard)
+        .where(Standard.status == StandardStatus.published.value)
+        .order_by(Standard.version)
+    ):
+        newest[standard.code] = standard
+    return [newest[code] for code in sorted(newest)]
+
+
 @dataclass(frozen=True, slots=True)
 class SeedResult:
     """What seeding did with each file."""

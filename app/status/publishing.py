@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.credentials.models import Credential, CredentialStatus, VcApiCredential
@@ -35,6 +35,22 @@ class SecuringMechanism(StrEnum):
 
     data_integrity = "data_integrity"
     vc_jwt = "vc_jwt"
+
+
+def republish_changed_lists(
+    session: Session, *, list_ids: Iterable[int], signer: IssuerSigner, base_url: str, now: datetime
+) -> list[int]:
+    """Give each list whose bits a status change altered a new revision, then re-sign them
+    (`publish_lists`); returns the ids signed."""
+    ids = sorted(set(list_ids))
+    for list_id in ids:
+        session.execute(
+            update(StatusList)
+            .where(StatusList.id == list_id)
+            .values(revision=StatusList.revision + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return publish_lists(session, list_ids=ids, signer=signer, base_url=base_url, now=now)
 
 
 def publish_lists(

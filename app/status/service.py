@@ -42,12 +42,12 @@ from app.status.errors import (
     ReasonRequired,
     TooManyCredentials,
 )
-from app.status.models import StatusList
 from app.status.publishing import (
     LIST_TTL_MS,
     SecuringMechanism,
     publish_lists,
     published_lists,
+    republish_changed_lists,
     secured_list,
     signed_list,
 )
@@ -214,14 +214,7 @@ def change_statuses(
 
     token_lists = _token_lists_of(session, result.changed)
     affected_lists |= token_lists
-    for list_id in sorted(affected_lists):
-        session.execute(
-            update(StatusList)
-            .where(StatusList.id == list_id)
-            .values(revision=StatusList.revision + 1, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    republished = publish_lists(
+    republished = republish_changed_lists(
         session, list_ids=affected_lists, signer=signer, base_url=base_url, now=now
     )
     result.lists_republished = [

@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Final
+from typing import Final, TypedDict, Unpack
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit_service
@@ -28,8 +28,8 @@ from app.errors import AppError
 from app.status import service
 from app.status.allocation import Allocation
 from app.status.builder import list_url
-from app.status.models import StatusList, StatusPurpose
-from app.status.publishing import publish_lists
+from app.status.models import StatusPurpose
+from app.status.publishing import republish_changed_lists
 from app.status.schemas import StatusAction
 from app.status.service import CredentialStatusChange
 from app.status.transitions import TRANSITIONS
@@ -92,10 +92,10 @@ def change_status(
     credential_id: str,
     action: StatusAction,
     reason: str | None,
+    actor: Principal,
     signer: IssuerSigner,
     base_url: str,
     now: datetime,
-    actor: Principal,
 ) -> CredentialStatusChange:
     """Revoke, suspend or reinstate a tracked VC API credential and re-sign its lists.
 
@@ -126,14 +126,7 @@ def change_status(
     row.status_reason = reason
     row.status_changed_at = now
     session.flush()
-    for list_id in sorted(affected):
-        session.execute(
-            update(StatusList)
-            .where(StatusList.id == list_id)
-            .values(revision=StatusList.revision + 1, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    republished = publish_lists(
+    republished = republish_changed_lists(
         session, list_ids=affected, signer=signer, base_url=base_url, now=now
     )
     audit_service.record_change(
@@ -154,43 +147,30 @@ def change_status(
     )
 
 
+class OneStatusChange(TypedDict):
+    """What `change_any_status` passes on to the change of one credential, of either kind:
+    the change and who asks for it, then what re-signing its lists needs."""
+
+    credential_id: str
+    action: StatusAction
+    reason: str | None
+    actor: Principal
+    signer: IssuerSigner
+    base_url: str
+    now: datetime
+
+
 def change_any_status(
-    session: Session,
-    *,
-    credential_id: str,
-    action: StatusAction,
-    reason: str | None,
-    signer: IssuerSigner,
-    base_url: str,
-    now: datetime,
-    actor: Principal,
+    session: Session, **change: Unpack[OneStatusChange]
 ) -> CredentialStatusChange:
     """The admin API's change: our credential by that id, else a tracked VC API credential
     (the same rules; a reason is required to revoke or suspend either)."""
     try:
-        return service.change_credential_status(
-            session,
-            credential_id=credential_id,
-            action=action,
-            reason=reason,
-            signer=signer,
-            base_url=base_url,
-            now=now,
-            actor=actor,
-        )
+        return service.change_credential_status(session, **change)
     except CredentialNotFound:
-        if session.get(VcApiCredential, credential_id) is None:
+        if session.get(VcApiCredential, change["credential_id"]) is None:
             raise
-    return change_status(
-        session,
-        credential_id=credential_id,
-        action=action,
-        reason=reason,
-        signer=signer,
-        base_url=base_url,
-        now=now,
-        actor=actor,
-    )
+    return change_status(session, **change)
 
 
 def _audit_id(credential_id: str) -> str:

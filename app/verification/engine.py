@@ -46,14 +46,12 @@ from app.crypto.jws import PublicKey
 from app.crypto.multikey import DID_KEY_PREFIX, public_key_from_did_key
 from app.crypto.sd_jwt import KeyBindingExpectation
 from app.verification.checks import (
-    NOT_CHECKED_DETAIL,
     Check,
     CheckName,
     CheckStatus,
     Code,
     Outcome,
     most_severe,
-    outcome_of,
     outcome_of_proof,
 )
 from app.verification.conformance import check_schema
@@ -63,9 +61,14 @@ from app.verification.holder_jws import check_holder_jws, holder_of
 from app.verification.proof_checks import issuer_key, proof_failed, proof_passed
 from app.verification.proof_sets import ProofInput, check_proofs
 from app.verification.proofs import Proofs
-from app.verification.results import CredentialVerification, PresentationVerification
+from app.verification.results import (
+    CredentialVerification,
+    PresentationVerification,
+    credential_result,
+    unverified_result,
+)
 from app.verification.sd_jwt_vc import asked_key_binding, verify_sd_jwt_vc
-from app.verification.status_check import EntryResult, StatusListSource, check_status
+from app.verification.status_check import StatusListSource, check_status
 from app.verification.trust import KeyResolver, TrustedKeys, TrustRegistry, resolve_did_key
 from app.verification.validity import check_validity
 from app.verification.vc_jwt_v1 import MEDIA_TYPE as JWT_MEDIA_TYPE
@@ -174,7 +177,7 @@ class VerificationEngine:
         validity = check_validity(
             document, now=self._now, jwt_claims=item.jws.payload if item.jws else None
         )
-        return _result(
+        return credential_result(
             item,
             (proof_check, issuer_check, validity, status.revocation, status.suspension, schema),
             claimed_issuer,
@@ -209,22 +212,14 @@ class VerificationEngine:
         proof_input: ProofInput = None,
     ) -> CredentialVerification:
         """A credential whose proof did not pass: content checks are not made."""
-        if proof_check is None:
-            proof_check = Check.unknown(
-                CheckName.proof,
-                Code.not_checked,
-                "Not checked: there is no trusted key to check the signature with.",
-            )
-        validity, revocation, suspension = (
-            Check.unknown(name, Code.not_checked, NOT_CHECKED_DETAIL)
-            for name in (CheckName.validity, CheckName.revocation, CheckName.suspension)
-        )
-        return _result(
+        return unverified_result(
             item,
-            (proof_check, issuer_check, validity, revocation, suspension, schema),
-            claimed_issuer,
-            trusted,
-            proof=proof_input if proof_input is not None else _proof_input(item),
+            proof=proof_check,
+            issuer=issuer_check,
+            schema=schema,
+            claimed_issuer=claimed_issuer,
+            trusted=trusted,
+            proof_input=proof_input if proof_input is not None else _proof_input(item),
         )
 
     def _jwt_proof(
@@ -393,26 +388,3 @@ class VerificationEngine:
 def _proof_input(item: CredentialInput) -> ProofInput:
     proof = item.claimed.get("proof") if item.form is Form.data_integrity else None
     return proof if isinstance(proof, dict | list) else None
-
-
-def _result(
-    item: CredentialInput,
-    checks: tuple[Check, ...],
-    claimed_issuer: str | None,
-    trusted: TrustedKeys | None,
-    *,
-    document: dict[str, Any] | None = None,
-    proof: ProofInput = None,
-    status_entries: tuple[EntryResult, ...] = (),
-) -> CredentialVerification:
-    """The verification of `item` with its six checks, in order, and their outcome."""
-    return CredentialVerification(
-        form=item.form,
-        checks=checks,
-        outcome=outcome_of(checks),
-        claimed_issuer=claimed_issuer,
-        issuer=trusted,
-        document=document,
-        proof=proof,
-        status_entries=status_entries,
-    )

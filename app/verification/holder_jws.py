@@ -8,7 +8,7 @@ The challenge and domain a verifier asks for are the JWT `nonce` and `aud` claim
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -18,9 +18,39 @@ from app.crypto.jose import CompactJws, verify_vp_jwt
 from app.verification.checks import Check, CheckName, Code
 from app.verification.proof_checks import proof_failed, proof_passed
 
+Key = TypeVar("Key")
+
 
 def _audience_has(aud: Any, domain: str) -> bool:
     return aud == domain or (isinstance(aud, list) and domain in aud)
+
+
+def challenged_holder_key(
+    claims: Mapping[str, Any],
+    kid: str,
+    *,
+    challenge: str | None,
+    domain: str | None,
+    key_for: Callable[[str], Key | None],
+    jwt_kind: str,
+) -> Key | Check:
+    """The holder's key `kid` of a presentation JWT (`jwt_kind`: `vp+jwt`, `JWT`) once its
+    `nonce` and `aud` are the challenge and domain asked for; else the failed check."""
+    if (challenge is not None and claims.get("nonce") != challenge) or (
+        domain is not None and not _audience_has(claims.get("aud"), domain)
+    ):
+        return proof_failed(
+            Code.challenge_mismatch,
+            f"The {jwt_kind}'s nonce or aud is not the challenge or domain.",
+        )
+    key = key_for(kid)
+    if key is None:
+        return Check.unknown(
+            CheckName.proof,
+            Code.holder_key_unresolvable,
+            f"The holder key {kid} cannot be resolved offline (only did:key and trusted DIDs).",
+        )
+    return key
 
 
 def check_holder_jws(
@@ -37,20 +67,17 @@ def check_holder_jws(
         return proof_failed(Code.malformed_proof, "The vp+jwt header names no key (kid).")
     if holder is not None and did_of(kid) != holder:
         return proof_failed(Code.key_not_issuers, "The vp+jwt is not signed by the holder.")
-    claims = jws.payload
-    if (challenge is not None and claims.get("nonce") != challenge) or (
-        domain is not None and not _audience_has(claims.get("aud"), domain)
-    ):
-        return proof_failed(
-            Code.challenge_mismatch, "The vp+jwt's nonce or aud is not the challenge or domain."
-        )
-    key = key_for(kid)
-    if key is None:
-        return Check.unknown(
-            CheckName.proof,
-            Code.holder_key_unresolvable,
-            f"The holder key {kid} cannot be resolved offline (only did:key and trusted DIDs).",
-        )
+    found = challenged_holder_key(
+        jws.payload,
+        kid,
+        challenge=challenge,
+        domain=domain,
+        key_for=key_for,
+        jwt_kind="vp+jwt",
+    )
+    if isinstance(found, Check):
+        return found
+    key = found
 
     def resolve(requested: str) -> Ed25519PublicKey:
         if requested != kid:

@@ -9,6 +9,8 @@
 - `GET /verify/{id}/certificate`: a printable certificate; `GET /verify/{id}/qr.svg`: the
   QR code of the page's address.
 
+Each page opens with `app.verification.verify_page.VerifyPage`.
+
 Pages and API share the verification service, so they always give the same verdict.
 """
 
@@ -17,19 +19,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.db import SessionDep, utcnow
 from app.errors import NotFound
-from app.fields import Country, Language
+from app.fields import Country
 from app.i18n import negotiate_language
 from app.links import verify_url
 from app.routing import ProblemRoute
-from app.verification import certificate, qr, responses, service, views
+from app.verification import qr, responses, service, views
 from app.verification.dependencies import InvalidCountry, VerifierSetupDep, get_audience
 from app.verification.form_input import (
     SubmittedForm,
@@ -38,22 +39,25 @@ from app.verification.form_input import (
     result_link,
     submission_from_form,
 )
-from app.verification.page_labels import NO_SUCH_CREDENTIAL
 from app.verification.schemas import CredentialVerificationRead
-from app.verification.service import Audience, PresentationReport, VerifierSetup
-from app.verification.stored import StoredCredential
+from app.verification.service import Audience, PresentationReport
+from app.verification.verify_page import (
+    ALL_COUNTRIES,
+    NO_STORE,
+    ReaderCountry,
+    VerifyPageDep,
+    country_code,
+    root_path,
+    site_link,
+)
 from app.verification.views import CountryChoice, country_choices
-from app.web.dependencies import PageLanguage, page_country
+from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
 from app.web.negotiation import prefers_json
-from app.web.templates import render_error_page, render_page
+from app.web.templates import render_page
 
 router = APIRouter(tags=["pages"], route_class=ProblemRoute, default_response_class=HTMLResponse)
 
-ALL_COUNTRIES: Final = "all"
-"""`?country=all`: recognition in every country, whatever `Accept-Language` says."""
-NO_STORE: Final = {"Cache-Control": "no-store"}
-"""A verdict is true today: revocation or expiry may change it tomorrow."""
 NEGOTIATED: Final = {**NO_STORE, "Vary": "Accept, Accept-Language"}
 QR_HEADERS: Final = {
     # The image depends only on the credential id and the public base URL.
@@ -61,89 +65,6 @@ QR_HEADERS: Final = {
     "Content-Security-Policy": "default-src 'none'",
     "X-Content-Type-Options": "nosniff",
 }
-
-
-def reader_country(
-    request: Request,
-    country: Annotated[
-        str | None,
-        Query(description="Employer's country: US, MX, CA, or all (else from Accept-Language)"),
-    ] = None,
-) -> Country | None:
-    """The country whose recognition is shown; `all` (or nothing known) means every country."""
-    if country is not None and country.strip().lower() == ALL_COUNTRIES:
-        return None
-    return page_country(request, country)
-
-
-ReaderCountry = Annotated[Country | None, Depends(reader_country)]
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyPage:
-    """What every verification page opens with: the request, its session and verifier
-    set-up, and the reader's language and country."""
-
-    request: Request
-    session: Session
-    setup: VerifierSetup
-    language: Language
-    country: Country | None
-
-    def render(
-        self,
-        template: str,
-        context: dict[str, Any],
-        *,
-        headers: dict[str, str],
-        country: Country | None = None,
-        status_code: int = 200,
-    ) -> HTMLResponse:
-        """The page `template` in the reader's language (and `country`, else theirs)."""
-        return render_page(
-            self.request,
-            template,
-            context,
-            language=self.language,
-            country=_code(country or self.country),
-            status_code=status_code,
-            headers=headers,
-        )
-
-    def link(self, path: str) -> str:
-        """A link within the site that keeps a language chosen with `?lang=`."""
-        return _link(self.request, path)
-
-    def not_found(self) -> HTMLResponse:
-        """The page saying there is no such credential (404)."""
-        return _not_found(self.request, self.language)
-
-    def certificate(
-        self, credential: StoredCredential, *, result_url: str
-    ) -> certificate.CertificateView:
-        """The printable certificate of `credential`, checked now, linking to `result_url`."""
-        return certificate.certificate_view(
-            self.session,
-            credential=credential,
-            setup=self.setup,
-            language=self.language,
-            now=utcnow(),
-            result_url=result_url,
-        )
-
-
-def verify_page(
-    request: Request,
-    session: SessionDep,
-    setup: VerifierSetupDep,
-    language: PageLanguage,
-    country: ReaderCountry,
-) -> VerifyPage:
-    """The opening every verification page shares."""
-    return VerifyPage(request, session, setup, language, country)
-
-
-VerifyPageDep = Annotated[VerifyPage, Depends(verify_page)]
 
 
 async def api_audience(request: Request) -> Audience | InvalidCountry:
@@ -202,12 +123,16 @@ def verify_form_page(
 ) -> HTMLResponse:
     """The verification form: paste a credential or upload its file."""
     form = FormView(
-        action_url=_link(request, "/verify"),
+        action_url=site_link(request, "/verify"),
         countries=country_choices(country, language),
-        wallet_url=_link(request, "/verify/wallet"),
+        wallet_url=site_link(request, "/verify/wallet"),
     )
     return render_page(
-        request, "verify/form.html", {"form": form}, language=language, country=_code(country)
+        request,
+        "verify/form.html",
+        {"form": form},
+        language=language,
+        country=country_code(country),
     )
 
 
@@ -228,7 +153,7 @@ def verify_submission_page(form: SubmittedFormDep, page: VerifyPageDep) -> Respo
         lang = negotiate_language(requested, None) if requested else None
         all_countries = (form.country or "").strip().lower() == ALL_COUNTRIES
         country = chosen.value if chosen else (ALL_COUNTRIES if all_countries else None)
-        url = result_link(_root_path(page.request), reference, language=lang, country=country)
+        url = result_link(root_path(page.request), reference, language=lang, country=country)
         return RedirectResponse(url, status_code=303)
     try:
         submission = submission_from_form(form)
@@ -250,7 +175,7 @@ def verify_submission_page(form: SubmittedFormDep, page: VerifyPageDep) -> Respo
         audience=Audience(country=chosen, language=language),
         now=(now := utcnow()),
     )
-    root = _root_path(page.request)
+    root = root_path(page.request)
     context: dict[str, Any] = {
         "checked_at": now,
         "form_url": page.link("/verify"),
@@ -307,7 +232,7 @@ def verify_credential_page(
         )
     except NotFound:  # no such credential
         return page.not_found()
-    root = _root_path(page.request)
+    root = root_path(page.request)
     result = views.result_view(session, report, language=language, root_path=root)
     identifier = (result.credential.credential_id if result.credential else None) or credential_id
     context = {
@@ -360,10 +285,6 @@ def _form_country(value: str | None, *, default: Country | None) -> Country | No
         return default
 
 
-def _code(country: Country | None) -> str | None:
-    return country.value if country else None
-
-
 @dataclass(frozen=True, slots=True)
 class Resubmission:
     """What the language switcher of a posted form's result posts again (`fields` to
@@ -380,26 +301,3 @@ def _resubmission(form: SubmittedForm, *, action: str) -> Resubmission | None:
         return None
     country = (("country", form.country),) if form.country else ()
     return Resubmission(action=action, fields=(("credential", text), *country))
-
-
-def _root_path(request: Request) -> str:
-    return str(request.scope.get("root_path", ""))
-
-
-def _link(request: Request, path: str) -> str:
-    """A link within the site that keeps a language chosen with `?lang=`."""
-    requested = request.query_params.get("lang")
-    url = _root_path(request) + path
-    if requested:
-        url += f"?lang={negotiate_language(requested, None)}"
-    return url
-
-
-def _not_found(request: Request, language: Language) -> HTMLResponse:
-    return render_error_page(
-        request,
-        status_code=404,
-        language=language,
-        detail=translate(language, NO_SUCH_CREDENTIAL),
-        headers=NO_STORE,
-    )

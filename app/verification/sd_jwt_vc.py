@@ -29,11 +29,11 @@ from app.crypto import jws, sd_jwt
 from app.crypto.did import did_of
 from app.crypto.errors import JoseError, SdJwtError
 from app.crypto.sd_jwt import KeyBindingExpectation, VerifiedSdJwt
-from app.verification.checks import NOT_CHECKED_DETAIL, Check, CheckName, Code, outcome_of
+from app.verification.checks import Check, CheckName, Code
 from app.verification.disclosures import TypeMetadataSource, selective_disclosure
 from app.verification.forms import SD_JWT_VC_TYPS, CredentialInput
 from app.verification.proof_checks import proof_failed, proof_passed
-from app.verification.results import CredentialVerification
+from app.verification.results import CredentialVerification, credential_result, unverified_result
 from app.verification.sd_jwt_vc_rules import check_sd_jwt_vc_schema, issuer_did
 from app.verification.status_sources import StatusListSource
 from app.verification.token_status import check_token_status
@@ -86,12 +86,11 @@ def verify_sd_jwt_vc(
     validity = check_validity(verified.claims, now=now, jwt_claims=verified.claims)
     status = check_token_status(verified.claims, issuer=keys, source=status_lists, now=now)
     checks = (proof, issuer, validity, status.revocation, status.suspension, schema)
-    return CredentialVerification(
-        form=item.form,
-        checks=checks,
-        outcome=outcome_of(checks),
-        claimed_issuer=claimed_issuer,
-        issuer=trusted,
+    return credential_result(
+        item,
+        checks,
+        claimed_issuer,
+        trusted,
         document=verified.claims,
         proof=item.header,
         status_entries=status.entries,
@@ -253,22 +252,12 @@ def _unverified(
     proof: Check | None = None,
 ) -> CredentialVerification:
     """An SD-JWT VC whose proof did not pass: its content checks are not made."""
-    if proof is None:
-        proof = Check.unknown(
-            CheckName.proof,
-            Code.not_checked,
-            "Not checked: there is no trusted key to check the signature with.",
-        )
-    validity, revocation, suspension = (
-        Check.unknown(name, Code.not_checked, NOT_CHECKED_DETAIL)
-        for name in (CheckName.validity, CheckName.revocation, CheckName.suspension)
-    )
-    checks = (proof, issuer, validity, revocation, suspension, schema)
-    return CredentialVerification(
-        form=item.form,
-        checks=checks,
-        outcome=outcome_of(checks),
+    return unverified_result(
+        item,
+        proof=proof,
+        issuer=issuer,
+        schema=schema,
         claimed_issuer=claimed_issuer,
-        issuer=trusted,
-        proof=item.header,
+        trusted=trusted,
+        proof_input=item.header,
     )

@@ -9,19 +9,26 @@ The answer is 400 `nonconforming-input`, its `rule` the broken rule's problem ty
 issuer names it) and `errors` the same problem, like any other unusable input.
 
 Checked: credentials secured with Data Integrity or as a vc+jwt (its payload is the
-credential), on their own or held in a presentation, and every presentation's own
-structure. Not checked here: SD-JWT VCs (not the VC data model) and the `vc` claim of the
-VC Data Model 1.1 JWT encoding, whose issuer, id and dates are JWT claims
-(`app.verification.vc_jwt_v1` checks them). Our employer API and pages do not use this:
-a credential that breaks these rules is already `nonconformant` there (Open Badges 3.0
-requires more).
+credential), on their own or held in a presentation (a VC 1.1 one must also have its
+`issuanceDate`), and every presentation's own structure. Not checked here: SD-JWT VCs
+(not the VC data model) and the `vc` claim of the VC Data Model 1.1 JWT encoding, whose
+issuer, id and dates are JWT claims (`app.verification.vc_jwt_v1` checks them). Our
+employer API and pages do not use this: a credential that breaks these rules is already
+`nonconformant` there (Open Badges 3.0 requires more).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from app.data_model import InvalidCredential, check_credential, check_presentation
+from app.crypto.vcdm import VCDM_V1_CONTEXT
+from app.data_model import (
+    InvalidCredential,
+    InvalidValidityPeriod,
+    as_list,
+    check_credential,
+    check_presentation,
+)
 from app.errors import BadRequest, problem_type
 from app.verification.forms import CredentialInput, Form, PresentationInput
 
@@ -43,8 +50,17 @@ def require_conforming_credential(item: CredentialInput, *, where: str = "") -> 
         return
     try:
         check_credential(item.claimed, issuer_did=None)
+        _require_issuance_date(item.claimed)
     except InvalidCredential as error:
         raise _refused(error, where) from None
+
+
+def _require_issuance_date(credential: dict[str, object]) -> None:
+    """VC Data Model 1.1 §4.6: a 1.1 credential has an `issuanceDate` (the issuer adds it to
+    input that lacks one before signing; a signed one without it is malformed)."""
+    first = as_list(credential.get("@context"))[0]
+    if first == VCDM_V1_CONTEXT and "issuanceDate" not in credential:
+        raise InvalidValidityPeriod("A VC Data Model 1.1 credential needs an issuanceDate.")
 
 
 def require_conforming_presentation(presentation: PresentationInput) -> None:

@@ -25,8 +25,9 @@ from app.crypto import jws
 from app.crypto.did import did_of
 from app.crypto.errors import JoseError
 from app.crypto.jose import CompactJws, issuer_id
-from app.verification.checks import Check, CheckName, Code
+from app.verification.checks import Check, Code
 from app.verification.forms import CredentialInput
+from app.verification.holder_jws import challenged_holder_key
 from app.verification.proof_checks import proof_failed, proof_passed
 from app.verification.trust import TrustedKeys
 
@@ -88,20 +89,16 @@ def check_presentation_jwt(
         issuer is not None and did_of(kid) != issuer
     ):
         return proof_failed(Code.key_not_issuers, "The JWT is not signed by the holder (iss).")
-    claims = token.payload
-    if (challenge is not None and claims.get("nonce") != challenge) or (
-        domain is not None and not _audience_has(claims.get("aud"), domain)
-    ):
-        return proof_failed(
-            Code.challenge_mismatch, "The JWT's nonce or aud is not the challenge or domain."
-        )
-    key = key_for(kid)
-    if key is None:
-        return Check.unknown(
-            CheckName.proof,
-            Code.holder_key_unresolvable,
-            f"The holder key {kid} cannot be resolved offline (only did:key and trusted DIDs).",
-        )
+    key: jws.PublicKey | Check = challenged_holder_key(
+        token.payload,
+        kid,
+        challenge=challenge,
+        domain=domain,
+        key_for=key_for,
+        jwt_kind="JWT",
+    )
+    if isinstance(key, Check):
+        return key
     failed = _verify(token, key)
     return failed or proof_passed(f"The holder's JWT matches, signed with {kid}.")
 
@@ -140,7 +137,3 @@ def _claims_mismatch(claims: Mapping[str, Any], credential: Mapping[str, Any]) -
         if name in claims and value is not None and claims[name] != value:
             return f"The JWT's {name} claim does not match the credential."
     return None
-
-
-def _audience_has(aud: Any, domain: str) -> bool:
-    return aud == domain or (isinstance(aud, list) and domain in aud)

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from app.credentials.models import Credential, CredentialStatus
 from app.keys.service import KeyCache
-from app.standards.enums import StandardStatus
 from app.standards.models import Standard
 from app.wallet import metadata, offers
 from app.wallet.errors import OAuthError
@@ -91,18 +90,6 @@ def offered_configurations(session: Session, offer: CredentialOffer) -> list[str
         .where(Credential.id == offer.credential_id)
     )
     return metadata.offered_configurations(code) if code else list(metadata.CONFIGURATION_IDS)
-
-
-def published_standards(session: Session) -> list[Standard]:
-    """The newest published version of each standard, by code."""
-    newest: dict[str, Standard] = {}
-    for standard in session.scalars(
-        select(Standard)
-        .where(Standard.status == StandardStatus.published.value)
-        .order_by(Standard.version)
-    ):
-        newest[standard.code] = standard
-    return [newest[code] for code in sorted(newest)]
 
 
 def _jwt_proofs(request: dict[str, Any]) -> list[Any]:

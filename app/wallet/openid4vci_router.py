@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.auth.dependencies import SettingsDep
 from app.db import SessionDep, utcnow
 from app.keys.dependencies import KeyCacheDep
+from app.standards import service as standards_service
 from app.wallet import delivery, dpop, metadata, offers
 from app.wallet.errors import OAuthError
 from app.wallet.schemas import (
@@ -48,7 +49,7 @@ _OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
 def credential_issuer_metadata(session: SessionDep, settings: SettingsDep) -> JSONResponse:
     """The credential issuer's metadata: endpoints, configurations, display in en/es/fr."""
     document = metadata.credential_issuer_metadata(
-        settings.public_base_url, delivery.published_standards(session)
+        settings.public_base_url, standards_service.newest_published(session)
     )
     return JSONResponse(document, headers=METADATA_CACHE)
 

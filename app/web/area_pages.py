@@ -15,14 +15,16 @@ from functools import partial
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
-from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 
 from app.fields import Language
 from app.web import form_checks
+from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
 from app.web.sessions import SessionRealm
-from app.web.templates import render_page
+from app.web.templates import render_error_page, render_page
 
 QueryValue = str | int | None
 
@@ -139,6 +141,21 @@ def form_errors(
     """Error summary entries: each field (the id it links to) with its message translated;
     `problems` maps fields to keys of the area's `messages`."""
     return {name: translate(language, messages[key]) for name, key in problems.items()}
+
+
+def unknown_page_router(realm: SessionRealm, route_class: type[APIRoute]) -> APIRouter:
+    """The area's last route: any other address is a 404 page rather than a problem
+    document, and the area's root with a trailing slash is its first page."""
+    router = APIRouter(route_class=route_class, default_response_class=HTMLResponse)
+
+    @router.get("/{path:path}")
+    def unknown_page(request: Request, path: str, language: PageLanguage) -> Response:
+        """Any other address of the area: a 404 page (`<area>/` is its first page)."""
+        if not path:
+            return see_other(area_path(request, realm, language=language))
+        return render_error_page(request, status_code=404, language=language)
+
+    return router
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from app.claims import pages as claim_pages
 from app.db import utcnow
 from app.fields import Language
 from app.verification import pages as verify_pages
+from app.verification import verify_page
 from app.web.i18n import gettext
 from tests.verification.factories import issue, issued_credential
 from tests.web.helpers import Node, assert_page
@@ -106,6 +107,7 @@ def test_expired_credential_pages_say_so(
     later = utcnow() + timedelta(days=365 * setup.standard.validity_years + 30)
     monkeypatch.setattr(claim_pages, "utcnow", lambda: later)
     monkeypatch.setattr(verify_pages, "utcnow", lambda: later)
+    monkeypatch.setattr(verify_page, "utcnow", lambda: later)  # the certificate's check
     assert_truthful(client, path, english="Expired", slug="expired")
     for language in LANGUAGES:
         verified = assert_page(client.get(f"/verify/{issued['id']}", params={"lang": language}))

@@ -1,7 +1,8 @@
 """The registry's action forms in Debian's headless Chromium, in English, Spanish and
 French: an administrator changes a provider's accreditation, makes an API client (its
-secret shown once), publishes a draft standard, makes a staff account and a new signing
-key, by typing and clicking as a person would; the pages fit 1280 px and 390 px."""
+secret shown once), invites someone to the provider's portal, publishes a draft standard,
+makes a staff account and a new signing key, by typing and clicking as a person would;
+the pages fit 1280 px and 390 px."""
 
 from __future__ import annotations
 
@@ -82,6 +83,18 @@ def test_an_admin_acts_on_the_registry_in_each_language(
             for width in WIDTHS:
                 at_width(browser, width)
                 fits(browser, width, f"provider-{lang}", tmp_path)
+
+            at_width(browser, 1280)
+            browser.find_element(By.ID, "invite-name").send_keys("Lucía Ramírez")
+            browser.find_element(By.ID, "invite-email").send_keys(f"lucia.{lang}@tec.example")
+            Select(browser.find_element(By.ID, "invite-language")).select_by_value("es")
+            submit(browser, browser.find_element(By.ID, "invite-submit"))
+            assert shown_notice(browser) == notice(lang, "invited")
+            link = browser.find_element(By.ID, "shown-secret").text
+            assert "/portal/invitations/" in link
+            for width in WIDTHS:
+                at_width(browser, width)
+                fits(browser, width, f"invite-{lang}", tmp_path)
 
             at_width(browser, 1280)
             browser.get(f"{console}/standards/NASSC-BROWSER-{lang.upper()}/1?lang={lang}")

@@ -200,7 +200,10 @@ def test_an_admin_rotates_and_retires_keys(
     assert (event.target_id, event.actor_role) == (new, "admin")
 
     active_path = f"{KEYS}/{key_id_of(db, new)}"
-    assert forms.form_keys(page(client.get(active_path))) == []
+    active_page = page(client.get(active_path, params={"lang": language}))
+    assert forms.form_keys(active_page) == []
+    note = active_page.find("p", class_="console-note").text
+    assert note == forms.problem(language, "active-key-cannot-be-retired")
     active = forms.post_form(
         client, f"{active_path}/retire", language, active_path, reason="Test", confirm="yes"
     )

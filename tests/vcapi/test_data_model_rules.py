@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.helpers import assert_problem
-from tests.vcapi.factories import EXAMPLES_V2, VCDM_V2, DidKey
+from tests.vcapi.factories import EXAMPLES_V2, VCDM_V1, VCDM_V2, DidKey
 
 VERIFY = "/credentials/verify"
 VERIFY_VP = "/presentations/verify"
@@ -156,3 +156,18 @@ def test_a_presentation_with_a_bad_holder_or_a_broken_credential_is_refused(
     response = client.post(VERIFY_VP, json={"verifiablePresentation": holding})
     problem = _refused(response, "invalid-credential-subject")
     assert problem["detail"].startswith("verifiableCredential[0]: ")
+
+
+def test_a_vc_1_1_credential_needs_its_issuance_date(client: TestClient, app: FastAPI) -> None:
+    key = DidKey()
+    v1 = {
+        "@context": [VCDM_V1, "https://w3id.org/security/data-integrity/v2"],
+        "credentialSubject": {"id": "did:example:alice"},
+    }
+    dated = _credential(key, **v1, issuanceDate="2026-01-01T00:00:00Z")
+    undated = _credential(key, **v1)
+
+    accepted = client.post(VERIFY, json={"verifiableCredential": _signed(key, app, dated)})
+    assert accepted.status_code == 200, accepted.text
+    refused = client.post(VERIFY, json={"verifiableCredential": _signed(key, app, undated)})
+    assert "issuanceDate" in _refused(refused, "invalid-validity-period")["detail"]
