@@ -165,7 +165,9 @@ def signed_request_object(
     """The request as a Request Object signed by `private_key` (RFC 9101 §4, OpenID4VP §5.9.3):
     `typ` `oauth-authz-req+jwt`, `kid` its verification method of `did`; the client id is
     the DID's, `aud` the static discovery value, `iat`/`exp` its lifetime, and the wallet's
-    `wallet_nonce` when it posted one (§5.10)."""
+    `wallet_nonce` when it posted one (§5.10). No `iss`: OpenID4VP identifies the client by
+    `client_id`, and the OpenWallet library refuses a `did` signer whose `iss` is not the bare
+    DID, while RFC 9101 would make `iss` the client id (with its prefix)."""
     payload: dict[str, Any] = {
         **parameters,
         "client_id": did_client_id(did),

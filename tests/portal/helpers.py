@@ -58,6 +58,18 @@ def invite(
     return address, urlsplit(invitation_url("http://testserver", invitation.token)).path
 
 
+def ready_user(
+    db: Session, provider: TrainingProvider, role: ProviderRole = ProviderRole.provider_admin
+) -> str:
+    """A provider user who has set their password (through the service, committed), for
+    tests that sign in elsewhere (a browser); returns their email address."""
+    email, path = invite(db, provider, role)
+    token = path.rsplit("/", 1)[1]
+    provider_users_service.accept_invitation(db, token=token, password=PASSWORD, now=utcnow())
+    db.commit()
+    return email
+
+
 def accept(client: TestClient, path: str, password: str = PASSWORD) -> httpx2.Response:
     """Choose a password through the invitation form (the answer is not followed)."""
     form = page(client.get(path))

@@ -20,9 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.curricula.models import Curriculum
-from app.db import utcnow
 from app.fields import Country
-from app.provider_users import service as provider_users_service
 from app.provider_users.models import ProviderRole
 from app.providers.models import TrainingProvider
 from tests.browser import LiveServer
@@ -30,7 +28,7 @@ from tests.credentials.factories import issuing_setup
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import PASSWORD, create_staff_user
 from tests.portal.curriculum_forms import gapped_body
-from tests.portal.helpers import invite
+from tests.portal.helpers import ready_user
 from tests.portal.test_portal_in_browser import SIZES, fits, submit, wait_for
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
@@ -89,20 +87,17 @@ def gap_texts(browser: WebDriver) -> list[str]:
 
 
 def test_a_provider_user_fixes_the_gaps_and_staff_approve(
+    browser: WebDriver,
+    live_server: LiveServer,
     api: TestClient,
     app: FastAPI,
     db: Session,
-    live_server: LiveServer,
-    browser: WebDriver,
     tmp_path: Path,
 ) -> None:
     setup = issuing_setup(api, app, db)
     provider = db.get(TrainingProvider, setup.provider_id)
     assert provider is not None
-    email, path = invite(db, provider, ProviderRole.provider_staff)
-    token = path.rsplit("/", 1)[1]
-    provider_users_service.accept_invitation(db, token=token, password=PASSWORD, now=utcnow())
-    db.commit()
+    email = ready_user(db, provider, ProviderRole.provider_staff)
     gapped = gapped_body(setup.standard)
     complete = complete_curriculum_body(setup.standard, Country.mx)
     first, second = (outcome.code for outcome in setup.standard.units[0].outcomes[:2])

@@ -17,13 +17,11 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
-from app.provider_users import service as provider_users_service
 from app.providers.models import TrainingProvider
 from tests.browser import LiveServer, left_the_page
 from tests.credentials.factories import issuing_setup
 from tests.factories import PASSWORD
-from tests.portal.helpers import invite
+from tests.portal.helpers import ready_user
 from tests.portal.test_issuing import cohort
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
@@ -84,10 +82,7 @@ def test_a_provider_admin_issues_a_cohort_in_the_browser(
     setup = issuing_setup(api, app, db)
     provider = db.get(TrainingProvider, setup.provider_id)
     assert provider is not None
-    email, path = invite(db, provider)
-    token = path.rsplit("/", 1)[1]
-    provider_users_service.accept_invitation(db, token=token, password=PASSWORD, now=utcnow())
-    db.commit()
+    email = ready_user(db, provider)
     upload_file = tmp_path / "passed.csv"
     upload_file.write_text(cohort(8, bad={3: "Sin Correo,not-an-email,2026-11-20,80,es\n"}))
 
