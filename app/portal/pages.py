@@ -32,7 +32,12 @@ __all__ = ["PORTAL_PATH", "form_errors", "portal_path", "render_portal", "see_ot
 def _navigation(
     request: Request, user: PortalUser, *, language: Language, section: str
 ) -> list[NavLink]:
-    entries = [("dashboard", ""), ("curricula", "/curricula"), ("issue", "/issue")]
+    entries = [
+        ("dashboard", ""),
+        ("curricula", "/curricula"),
+        ("issue", "/issue"),
+        ("credentials", "/credentials"),
+    ]
     if user.is_admin:
         entries.append(("users", "/users"))
     return area_pages.navigation(request, PORTAL, entries, language=language, section=section)

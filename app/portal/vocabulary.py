@@ -136,3 +136,18 @@ CURRICULUM_PROBLEMS: Final[dict[str, str]] = {
     "refused": N_("The curriculum could not be saved."),
 }
 """Why saving a curriculum was refused, by the service error's slug."""
+
+CREDENTIAL_NOTICES: Final[dict[str, str]] = {
+    "claim-link": N_(
+        "A new claim link has been made and the old one no longer works. Send it to the "
+        "worker: it is shown only this once."
+    ),
+}
+"""Messages on a credential's page after one of its forms, by action."""
+
+CREDENTIAL_PROBLEMS: Final[dict[str, str]] = {
+    "already-claimed": N_(
+        "The worker has already claimed this credential: no claim link is needed."
+    ),
+}
+"""Why a credential's form was refused, by problem."""

@@ -319,21 +319,37 @@ PORTAL_MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("POST", "/portal/curricula/new"): Row(PORTAL_USERS),
     ("GET", "/portal/curricula/{curriculum_id}"): Row(PORTAL_USERS - {PORTAL_B}, owned=True),
     ("POST", "/portal/curricula/{curriculum_id}"): Row(PORTAL_USERS - {PORTAL_B}, owned=True),
+    ("GET", "/portal/credentials"): Row(PORTAL_USERS),
+    ("GET", "/portal/credentials/{credential_id}"): Row(PORTAL_USERS - {PORTAL_B}, owned=True),
+    ("POST", "/portal/credentials/{credential_id}/claim-link"): Row(
+        PORTAL_USERS - {PORTAL_B}, owned=True
+    ),
 }
 
 
-def test_every_portal_curricula_page_has_a_row(app: FastAPI) -> None:
+def test_every_portal_curricula_and_credentials_page_has_a_row(app: FastAPI) -> None:
     operations = {
         (method, str(route.path))
         for route in iter_route_contexts(app.router.routes)
-        if str(getattr(route, "path", "")).startswith(f"{PORTAL_PATH}/curricula")
+        if str(getattr(route, "path", "")).startswith(
+            (f"{PORTAL_PATH}/curricula", f"{PORTAL_PATH}/credentials")
+        )
         for method in getattr(route, "methods", None) or ()
     }
     assert operations == PORTAL_MATRIX.keys()
 
 
-def test_portal_curricula_matrix(client: TestClient, app: FastAPI, db: Session) -> None:
+def test_portal_curricula_and_credentials_matrix(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
     setup = issuing_setup(client, app, db)
+    issued = client.post(
+        "/api/v1/credentials",
+        headers={**setup.provider, "Idempotency-Key": "portal-matrix"},
+        json=issue_body(setup.curriculum_id),
+    )
+    assert issued.status_code == 201, issued.text
+    credential_id = str(issued.json()["id"]).removeprefix("urn:uuid:")
     mine = db.get(TrainingProvider, setup.provider_id)
     assert mine is not None
     theirs = create_provider(db, country=Country.mx.value)
@@ -353,7 +369,7 @@ def test_portal_curricula_matrix(client: TestClient, app: FastAPI, db: Session) 
     form |= {"standard": f"{setup.standard.code}:{setup.standard.version}", "action": "add"}
     wrong: list[str] = []
     for (method, template), row in PORTAL_MATRIX.items():
-        path = template.format(curriculum_id=setup.curriculum_id)
+        path = template.format(curriculum_id=setup.curriculum_id, credential_id=credential_id)
         for caller in PORTAL_CALLERS:
             data = {**form, "csrf_token": tokens[caller]} if method == "POST" else None
             response = sessions[caller].request(method, path, data=data, follow_redirects=False)
