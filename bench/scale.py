@@ -55,14 +55,15 @@ class Size:
 
 def timed_rate(operation: Callable[[int], object], seconds: float, limit: int = 100_000) -> float:
     """Calls per second of `operation(n)`, one at a time, for about `seconds` (at least 3),
-    after three calls to warm up."""
+    after three calls (n = 0, 1, 2) to warm up."""
     for n in range(3):
-        operation(-1 - n)
+        operation(n)
     started = time.perf_counter()
-    n = 0
-    while n < 3 or (time.perf_counter() - started < seconds and n < limit):
+    n = 3
+    while n < 6 or (time.perf_counter() - started < seconds and n < limit):
         operation(n)
         n += 1
+    n -= 3
     return n / (time.perf_counter() - started)
 
 
