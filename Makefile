@@ -114,6 +114,7 @@ bench: setup interop
 	$(BIN)/python bench/overhead.py
 	$(BIN)/python bench/http_issuance.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(INTEROP)/node_modules
