@@ -28,7 +28,7 @@ from app.errors import AppError
 from app.fields import Language
 from app.keys import service as keys_service
 from app.keys.dependencies import KeyCacheDep, KeyStoreDep
-from app.keys.models import KeyAlgorithm, KeyStatus, SigningKey
+from app.keys.models import KeyAlgorithm, KeyPurpose, KeyStatus, SigningKey
 from app.keys.schemas import KeyRetire
 from app.keys.service import KeyNotFound
 from app.web.dependencies import PageLanguage
@@ -41,6 +41,16 @@ ADMINS_ONLY = N_("Only administrators make and retire signing keys.")
 ALGORITHMS = {
     KeyAlgorithm.eddsa: N_("EdDSA (Ed25519): Data Integrity proofs and JWTs"),
     KeyAlgorithm.es256: N_("ES256 (P-256): JWTs for wallets that need it"),
+}
+VERIFIER_KEY = "verifier"
+"""The rotation form's choice for the verifier's key (ES256, `authentication`)."""
+KEY_KINDS: dict[str, str] = {
+    **{algorithm.value: label for algorithm, label in ALGORITHMS.items()},
+    VERIFIER_KEY: N_("ES256 (P-256): the verifier's key, signs requests to wallets"),
+}
+PURPOSES = {
+    KeyPurpose.assertion.value: N_("Signs credentials and status lists (assertionMethod)"),
+    KeyPurpose.authentication.value: N_("Signs requests to wallets (authentication)"),
 }
 
 
@@ -115,6 +125,7 @@ def _keys_view(
             language,
             N_("Key ID"),
             N_("Algorithm"),
+            N_("Used for"),
             N_("Status"),
             N_("Created on"),
             N_("Retired on"),
@@ -123,6 +134,7 @@ def _keys_view(
             [
                 registry.Cell(key.kid, url=link(f"/keys/{key.id}"), code=True),
                 registry.Cell(key.algorithm),
+                registry.word(language, PURPOSES, key.purpose),
                 registry.word(language, registry.KEY_STATUS_NAMES, key.status),
                 registry.when(key.created_at),
                 registry.when(key.retired_at),
@@ -188,6 +200,7 @@ def _key_view(
                     language,
                     N_("Key ID"),
                     N_("Algorithm"),
+                    N_("Used for"),
                     N_("Status"),
                     N_("Public key (multibase)"),
                     N_("Created on"),
@@ -199,6 +212,7 @@ def _key_view(
                 [
                     registry.Cell(key.kid, code=True),
                     registry.Cell(key.algorithm),
+                    registry.word(language, PURPOSES, key.purpose),
                     registry.word(language, registry.KEY_STATUS_NAMES, key.status),
                     registry.Cell(key.public_key_multibase, code=True),
                     registry.when(key.created_at),
@@ -239,7 +253,7 @@ def _rotate_form(request: Request, language: Language) -> ActionForm:
                 "algorithm",
                 translate(language, N_("Algorithm")),
                 kind="select",
-                choices=registry.choices(language, ALGORITHMS),
+                choices=registry.choices(language, KEY_KINDS),
                 value=KeyAlgorithm.eddsa.value,
                 required=True,
             )
@@ -290,8 +304,14 @@ def rotate_key(
     language: PageLanguage,
     algorithm: FormText = None,
 ) -> Response:
-    """Make a new signing key of the algorithm chosen (as the admin API's rotation)."""
-    chosen = registry.chosen(KeyAlgorithm, algorithm)
+    """Make a new signing key of the algorithm chosen, or a new verifier key (as the admin
+    API's rotation with `purpose=authentication`)."""
+    purpose = KeyPurpose.authentication if algorithm == VERIFIER_KEY else KeyPurpose.assertion
+    chosen = (
+        KeyAlgorithm.es256
+        if algorithm == VERIFIER_KEY
+        else registry.chosen(KeyAlgorithm, algorithm)
+    )
     if chosen is None:
 
         def render(outcome: Outcome, status_code: int) -> HTMLResponse:
@@ -302,7 +322,9 @@ def rotate_key(
 
         errors = actions.field_errors(language, "rotate", {"algorithm": "choice"})
         raise actions.reply(render, Outcome(errors=errors), 400)
-    keys_service.rotate_key(db, store=store, now=utcnow(), actor=user.principal, algorithm=chosen)
+    keys_service.rotate_key(
+        db, store=store, now=utcnow(), actor=user.principal, algorithm=chosen, purpose=purpose
+    )
     return see_other(console_path(request, "/keys", language=language, done="rotated"))
 
 

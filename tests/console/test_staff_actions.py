@@ -15,8 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
+from app.console import key_pages
+from app.fields import Language
 from app.keys.models import SigningKey
 from app.users.models import StaffUser
+from app.web.i18n import gettext as translate
 from tests.console import actions_helpers as forms
 from tests.console.helpers import CONSOLE, page, session_csrf, sign_in, signed_in
 from tests.factories import create_staff_user, ensure_signing_key, password_token, staff_headers
@@ -241,6 +244,32 @@ def test_es256_keys_are_rotated_on_their_own(client: TestClient, app: FastAPI, d
     )
     active = db.scalars(select(SigningKey).where(SigningKey.status == "active")).all()
     assert sorted(key.algorithm for key in active) == ["ES256", "EdDSA"]
+
+
+@pytest.mark.parametrize("language", forms.LANGUAGES)
+def test_the_verifier_key_is_made_apart_and_named_by_its_use(
+    client: TestClient, app: FastAPI, db: Session, language: str
+) -> None:
+    ensure_signing_key(app, db)
+    signed_in(client, db, Role.admin)
+    made = forms.post_form(client, f"{KEYS}/rotate", language, KEYS, algorithm="verifier")
+    forms.followed(client, made, language)
+    db.expire_all()
+    active = db.scalars(select(SigningKey).where(SigningKey.status == "active")).all()
+    assert sorted((key.algorithm, key.purpose) for key in active) == [
+        ("ES256", "authentication"),
+        ("EdDSA", "assertion"),
+    ]
+    listing = page(client.get(KEYS, params={"lang": language}))
+    uses = {
+        row.find("code").text: row.find_all("td")[1].text.strip()
+        for row in listing.find("tbody").find_all("tr")
+    }
+    verifier = next(key.kid for key in active if key.purpose == "authentication")
+    signer = next(key.kid for key in active if key.purpose == "assertion")
+    assert uses[verifier] == translate(Language(language), key_pages.PURPOSES["authentication"])
+    assert uses[signer] == translate(Language(language), key_pages.PURPOSES["assertion"])
+    assert uses[verifier].endswith("(authentication)")
 
 
 @pytest.mark.parametrize("role", [Role.registrar, Role.auditor])
