@@ -200,6 +200,16 @@ class ListFiller:
             )
 
 
+CHUNK = 5000
+"""Rows sent to COPY at a time."""
+
+
+def _copy_line(*values: object) -> str:
+    """One row in COPY's text format. Every value here is ours: none holds a tab, a
+    newline or a backslash (documents are dumped without ASCII escapes), so none is escaped."""
+    return "\t".join("\\N" if value is None else str(value) for value in values) + "\n"
+
+
 CREDENTIAL_COLUMNS = (
     "id, standard_id, provider_id, issued_by, subject_name, subject_email_hash, issued_at, "
     "valid_from, valid_until, status, status_reason, status_changed_at, revocation_list_id, "
@@ -220,6 +230,7 @@ def load(url: str, count: int, *, force: bool = False, seed: int = 17) -> float:
         suspension = ListFiller(connection, "suspension", now, count)
         started = time.perf_counter()
         run = uuid.uuid4().hex[:8]
+        lines: list[str] = []
         with connection.cursor().copy(f"COPY credential ({CREDENTIAL_COLUMNS}) FROM STDIN") as copy:
             for n in range(count):
                 standard = standards[n % len(standards)]
@@ -244,8 +255,8 @@ def load(url: str, count: int, *, force: bool = False, seed: int = 17) -> float:
                     "type": ["VerifiableCredential", "NASSCCredential"],
                     "credentialSubject": {"name": name, "achievement": standard.code},
                 }
-                copy.write_row(
-                    (
+                lines.append(
+                    _copy_line(
                         credential_id,
                         standard.id,
                         provider_id,
@@ -263,10 +274,14 @@ def load(url: str, count: int, *, force: bool = False, seed: int = 17) -> float:
                         suspension_list,
                         suspension_index,
                         key_id,
-                        json.dumps(document, separators=(",", ":")),
+                        json.dumps(document, separators=(",", ":"), ensure_ascii=False),
                         jwt,
                     )
                 )
+                if len(lines) == CHUNK:
+                    copy.write("".join(lines))
+                    lines.clear()
+            copy.write("".join(lines))
         revocation.close()
         suspension.close()
         _load_events(connection, count, standards, rng, now)
@@ -289,13 +304,14 @@ def _load_events(
     """One anonymous verification event per credential, over the last year."""
     outcomes = ("verified",) * 17 + ("expired", "revoked", "suspended")
     columns = "standard_code, sector, issuing_country, employer_country, outcome, occurred_at"
+    lines: list[str] = []
     with connection.cursor().copy(f"COPY verification_event ({columns}) FROM STDIN") as copy:
         for n in range(count):
             standard = standards[n % len(standards)]
             issuing = rng.choice(COUNTRIES)
             employer = issuing if rng.random() < 0.8 else rng.choice((*COUNTRIES, None))
-            copy.write_row(
-                (
+            lines.append(
+                _copy_line(
                     standard.code,
                     standard.sector,
                     issuing,
@@ -304,6 +320,10 @@ def _load_events(
                     now - timedelta(seconds=rng.randrange(365 * 86400)),
                 )
             )
+            if len(lines) == CHUNK:
+                copy.write("".join(lines))
+                lines.clear()
+        copy.write("".join(lines))
 
 
 def main() -> None:

@@ -30,6 +30,19 @@ class Credential(Base):
         UniqueConstraint("suspension_list_id", "suspension_index", name="uq_credential_suspension"),
         UniqueConstraint("batch_id", "batch_row", name="uq_credential_batch_row"),
         Index("ix_credential_provider_issued", "provider_id", "issued_at"),
+        # Re-signing a list reads its set bits; the credentials report scans this index
+        # alone. PostgreSQL also has `ix_credential_holder_trgm` for the holder-name search
+        # (an expression index the migration makes: pg_trgm, and not on SQLite).
+        Index("ix_credential_revocation_bits", "revocation_list_id", "status", "revocation_index"),
+        Index("ix_credential_suspension_bits", "suspension_list_id", "status", "suspension_index"),
+        Index(
+            "ix_credential_report",
+            "issued_at",
+            "standard_id",
+            "provider_id",
+            "status",
+            "valid_until",
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

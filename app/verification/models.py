@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, JSONDocument, utcnow
@@ -34,6 +34,17 @@ class VerificationEvent(Base):
     """
 
     __tablename__ = "verification_event"
+    # The mobility report's counts scan this index alone.
+    __table_args__ = (
+        Index(
+            "ix_verification_event_report",
+            "occurred_at",
+            "employer_country",
+            "issuing_country",
+            "sector",
+            "outcome",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     standard_code: Mapped[str | None] = mapped_column(String(64), index=True)
