@@ -1,8 +1,8 @@
 """Providers' requests that the Division revoke a credential
 
 Revision ID: 7c2d9a4e6b13
-Revises: 5b8e1f3c7a20
-Create Date: 2026-12-03 16:30:00.000000+00:00
+Revises: 7c3a9e51d2b4
+Create Date: 2026-12-03 16:40:00.000000+00:00
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '7c2d9a4e6b13'
-down_revision: str | None = '5b8e1f3c7a20'
+down_revision: str | None = '7c3a9e51d2b4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
