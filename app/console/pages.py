@@ -35,6 +35,7 @@ def _navigation(
     request: Request, user: ConsoleUser, *, language: Language, section: str
 ) -> list[NavLink]:
     entries = [("dashboard", ""), ("curricula", "/curricula"), ("credentials", "/credentials")]
+    entries += [("revocation-requests", "/revocation-requests")]
     entries += [("providers", "/providers"), ("standards", "/standards")]
     if user.role is Role.admin:
         entries.append(("users", "/users"))

@@ -23,6 +23,7 @@ from app.console import (
     provider_pages,
     report_pages,
     review_pages,
+    revocation_request_pages,
     standard_pages,
     user_actions,
     user_pages,
@@ -66,6 +67,7 @@ not_found = area_pages.unknown_page_router(CONSOLE, ConsoleRoute)
 router.include_router(auth_pages.router)
 router.include_router(review_pages.router)
 router.include_router(credential_pages.router)
+router.include_router(revocation_request_pages.router)
 router.include_router(audit_pages.router)
 router.include_router(report_pages.router)
 router.include_router(provider_pages.router)

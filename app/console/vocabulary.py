@@ -135,6 +135,7 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "credential.suspend": N_("Credential suspended"),
     "credential.reinstate": N_("Credential reinstated"),
     "credential.claim-link-renew": N_("New claim link made"),
+    "credential.revocation-request": N_("Revocation requested by the provider"),
     "credential.vc-api-issue": N_("Credential issued through the VC API"),
     "credential.wallet-issue": N_("Credential issued to a wallet"),
     "credential-batch.create": N_("Batch of credentials started"),

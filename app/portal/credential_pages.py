@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -27,9 +27,10 @@ from app.db import utcnow
 from app.fields import Language
 from app.links import claim_url
 from app.portal.dependencies import PortalDb, PortalPoster, PortalReader, PortalUser
-from app.portal.pages import portal_path, render_portal
+from app.portal.pages import form_errors, portal_path, render_portal, see_other
 from app.portal.routing import PortalRoute
 from app.portal.vocabulary import CREDENTIAL_NOTICES, CREDENTIAL_PROBLEMS
+from app.status import revocation_requests
 from app.web.dependencies import PageLanguage
 from app.web.i18n import gettext as translate
 from app.web.page_errors import PageReply
@@ -39,6 +40,7 @@ router = APIRouter(
     prefix="/credentials", route_class=PortalRoute, default_response_class=HTMLResponse
 )
 
+Reason = Annotated[str | None, Form(max_length=4000)]
 PER_PAGE: Final = 20
 MAX_PAGE: Final = 10_000
 MAX_FILTER: Final = 100
@@ -135,6 +137,7 @@ def own_credential(db: Session, user: PortalUser, credential_id: str) -> Credent
 
 def _credential_page(
     request: Request,
+    db: Session,
     credential: Credential,
     *,
     user: PortalUser,
@@ -153,8 +156,12 @@ def _credential_page(
             "verify_url": f"{request.scope.get('root_path', '')}/verify/{credential.id}"
             f"?lang={language}",
             "claim_link_url": portal_path(request, f"{path}/claim-link", language=language),
+            "revocation_url": portal_path(request, f"{path}/revocation-request", language=language),
+            "revocation_request": revocation_requests.open_request_for(db, credential.id),
             "notice": None,
             "problem": None,
+            "errors": {},
+            "reason": "",
             "new_claim_url": None,
             **shown,
         },
@@ -165,6 +172,22 @@ def _credential_page(
     )
 
 
+def _refusal(
+    request: Request,
+    db: Session,
+    credential: Credential,
+    user: PortalUser,
+    language: Language,
+    status_code: int,
+    **shown: Any,
+) -> PageReply:
+    """The credential's page again, with why a form was refused."""
+    page = _credential_page(
+        request, db, credential, user=user, language=language, status_code=status_code, **shown
+    )
+    return PageReply(page)
+
+
 @router.get("/{credential_id}", name="portal_credential")
 def credential_page(
     credential_id: str,
@@ -172,10 +195,19 @@ def credential_page(
     db: PortalDb,
     user: PortalReader,
     language: PageLanguage,
+    done: str | None = None,
 ) -> HTMLResponse:
     """One of the provider's credentials: holder, standard, dates, standing, claim."""
     credential = own_credential(db, user, credential_id)
-    return _credential_page(request, credential, user=user, language=language)
+    notice = CREDENTIAL_NOTICES["requested"] if done == "requested" else None
+    return _credential_page(
+        request,
+        db,
+        credential,
+        user=user,
+        language=language,
+        notice=translate(language, notice) if notice else None,
+    )
 
 
 @router.post("/{credential_id}/claim-link")
@@ -193,13 +225,10 @@ def renew_claim_link(
     token = issuance.renew_claim_token(db, credential, actor=user.principal, now=utcnow())
     if token is None:
         problem = translate(language, CREDENTIAL_PROBLEMS["already-claimed"])
-        raise PageReply(
-            _credential_page(
-                request, credential, user=user, language=language, status_code=409, problem=problem
-            )
-        )
+        raise _refusal(request, db, credential, user, language, 409, problem=problem)
     response = _credential_page(
         request,
+        db,
         credential,
         user=user,
         language=language,
@@ -208,3 +237,32 @@ def renew_claim_link(
     )
     response.headers["Cache-Control"] = "no-store"  # the page holds a secret
     return response
+
+
+@router.post("/{credential_id}/revocation-request")
+def request_revocation(
+    credential_id: str,
+    request: Request,
+    db: PortalDb,
+    user: PortalPoster,
+    language: PageLanguage,
+    reason: Reason = None,
+) -> Response:
+    """Ask the Division to revoke the credential, with a reason (staff see it in the
+    console and revoke through the usual status change)."""
+    credential = own_credential(db, user, credential_id)
+    text = " ".join((reason or "").split())
+    if not revocation_requests.MIN_REASON <= len(text) <= revocation_requests.MAX_REASON:
+        errors = form_errors(language, {"reason": "revocation-reason"})
+        raise _refusal(
+            request, db, credential, user, language, 400, errors=errors, reason=reason or ""
+        )
+    try:
+        revocation_requests.request_revocation(
+            db, credential, reason=text, actor=user.principal, now=utcnow()
+        )
+    except revocation_requests.RequestNotPossible as error:
+        problem = translate(language, CREDENTIAL_PROBLEMS["request-not-possible"])
+        raise _refusal(request, db, credential, user, language, 409, problem=problem) from error
+    path = f"/credentials/{credential.id}"
+    return see_other(portal_path(request, path, language=language, done="requested"))

@@ -22,6 +22,9 @@ FORM_ERRORS: Final[dict[str, str]] = {
     "password-short": N_("Choose a password of at least 12 characters."),
     "password-mismatch": N_("The two passwords are not the same."),
     "user-exists": N_("Someone with this email address already has an account."),
+    "revocation-reason": N_(
+        "Say why NASSC should revoke this credential, in 3 to 1,000 characters."
+    ),
 }
 """Messages beside form fields, by problem."""
 
@@ -142,12 +145,19 @@ CREDENTIAL_NOTICES: Final[dict[str, str]] = {
         "A new claim link has been made and the old one no longer works. Send it to the "
         "worker: it is shown only this once."
     ),
+    "requested": N_(
+        "Your request has been sent. NASSC staff will review it and revoke the credential "
+        "if it is justified."
+    ),
 }
 """Messages on a credential's page after one of its forms, by action."""
 
 CREDENTIAL_PROBLEMS: Final[dict[str, str]] = {
     "already-claimed": N_(
         "The worker has already claimed this credential: no claim link is needed."
+    ),
+    "request-not-possible": N_(
+        "This credential is already revoked, or a request to revoke it is waiting."
     ),
 }
 """Why a credential's form was refused, by problem."""

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import LargeBinary, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, JSONDocument, utcnow
@@ -45,3 +45,21 @@ class StatusList(Base):
     """A `token` list's signed Status List Token (`statuslist+jwt`)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RevocationRequest(Base):
+    """A provider's request that the Division revoke one of its credentials, with a reason.
+
+    It is open while the credential is not revoked: staff revoke it through the usual status
+    change (`app.status.service`), and the request leaves their queue with it.
+    """
+
+    __tablename__ = "revocation_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_id: Mapped[str] = mapped_column(ForeignKey("credential.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("training_provider.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    """The subject of the provider user who asked."""
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -443,7 +443,12 @@ def test_signing_keys(client: TestClient, app: FastAPI, db: Session) -> None:
     assert as_seen(event) == seen("key.rotate", admin_who, "signing_key", second)
     assert event.summary == {
         "before": None,
-        "after": {"status": "active", "algorithm": "EdDSA", "replaces": [first]},
+        "after": {
+            "status": "active",
+            "algorithm": "EdDSA",
+            "purpose": "assertion",
+            "replaces": [first],
+        },
     }
 
     retired = client.post(

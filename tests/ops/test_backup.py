@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from app import migrate
 from app.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from app.auth.models import EndedSession
-from app.auth.roles import Role
+from app.auth.roles import Principal, Role
 from app.cli import app as cli
 from app.config import Settings, get_settings
 from app.credentials.models import Credential
@@ -35,6 +35,7 @@ from app.main import create_app
 from app.ops.backup import backup_tables, export_backup, import_backup
 from app.ops.errors import BackupError
 from app.provider_users.models import ProviderUser
+from app.status import revocation_requests
 from app.verification.models import TrustedIssuer, VerificationEvent
 from app.wallet.sd_jwt_vc import issue_sd_jwt_vc
 from tests.conftest import settings_for
@@ -172,6 +173,19 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
         base_url=app.state.settings.public_base_url,
         now=utcnow(),
         keys=app.state.key_cache,
+    )
+    # A provider's request that the Division revoke one of its credentials.
+    revocation_requests.request_revocation(
+        db,
+        db.scalars(select(Credential).where(Credential.id == ids[2])).one(),
+        reason="Issued to the wrong worker",
+        actor=Principal(
+            subject="provider_user:1",
+            role=Role.provider,
+            name="Registrar",
+            provider_id=setup.provider_id,
+        ),
+        now=utcnow(),
     )
     db.commit()
     instance = client.post(

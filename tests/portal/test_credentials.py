@@ -1,6 +1,7 @@
 """The provider's credentials in the portal: the search (holder names in any case and with
 or without accents, standard, standing), one credential's page, a new claim link for the
-worker (the old one stops working), and another provider's credentials never found."""
+worker (the old one stops working), a request that the Division revoke it (seen and acted on
+in the console), and another provider's credentials never found."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit_service
+from app.auth.roles import Role
 from app.providers.models import TrainingProvider
+from app.status import revocation_requests
 from tests.conftest import ENGINES
+from tests.console import helpers as console
 from tests.console.helpers import page
 from tests.credentials.factories import IssuingSetup, issue_body, issuing_setup
 from tests.factories import create_provider
@@ -121,6 +125,9 @@ def test_another_providers_credential_is_not_found(
     page(client.get(path), 404)
     token = session_csrf(client, f"{PORTAL}/credentials")
     page(client.post(f"{path}/claim-link", data={"csrf_token": token}), 404)
+    asked = client.post(f"{path}/revocation-request", data={"csrf_token": token, "reason": "Wrong"})
+    page(asked, 404)
+    assert revocation_requests.open_requests(db) == []
 
 
 @pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
@@ -132,4 +139,64 @@ def test_forms_without_the_session_token_are_refused(
     path = f"{PORTAL}/credentials/{ids[0]}"
     for data in ({}, {"csrf_token": "forged"}):
         page(client.post(f"{path}/claim-link", data=data), 403)
+        page(client.post(f"{path}/revocation-request", data={**data, "reason": "Wrong"}), 403)
+    assert revocation_requests.open_requests(db) == []
     assert page(client.get(path)).find("form", id="claim-link-form")
+
+
+@pytest.mark.parametrize("migrated_database", ENGINES, indirect=True)
+def test_a_revocation_request_reaches_the_console_and_staff_revoke(
+    client: TestClient, app: FastAPI, db: Session
+) -> None:
+    setup, ids = issue_three(client, app, db)
+    me = signed_in(client, db, provider_of(db, setup))
+    path = f"{PORTAL}/credentials/{ids[1]}"
+    token = session_csrf(client, path)
+    empty = page(client.post(f"{path}/revocation-request?lang=es", data={"csrf_token": token}), 400)
+    assert (
+        "Indique por qué NASSC debe revocar esta credencial"
+        in empty.find("div", class_="console-error-summary").text
+    )
+    reason = "Emitida por error: la persona no terminó la práctica."
+    sent = client.post(
+        f"{path}/revocation-request?lang=fr",
+        data={"csrf_token": token, "reason": reason},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    shown = page(client.get(sent.headers["location"]))
+    assert "Votre demande a été envoyée." in shown.text
+    assert shown.find("section", id="revocation-request").find("blockquote").text == reason
+    assert not shown.find_all("form", id="revocation-request-form")
+    again = client.post(f"{path}/revocation-request", data={"csrf_token": token, "reason": "Again"})
+    assert "a request to revoke it is waiting" in page(again, 409).text
+    [event] = audit_service.list_events(
+        db, action="credential.revocation-request", target_id=ids[1]
+    ).items
+    assert event.actor == f"provider_user:{me.user_id}"
+
+    staff = TestClient(app)
+    console.signed_in(staff, db, Role.registrar)
+    listing = page(staff.get("/console/revocation-requests", params={"lang": "es"}))
+    [row] = listing.find("table", id="revocation-requests").find("tbody").find_all("tr")
+    assert row.find("td", class_="reason").text == reason
+    assert HOLDERS[1] in row.text
+    credential_page = str(row.find("a").attrs["href"])
+    revoked = staff.post(
+        credential_page,
+        data={
+            "csrf_token": console.session_csrf(staff, credential_page),
+            "action": "revoke",
+            "reason": "Requested by the provider",
+            "confirm": "yes",
+        },
+        follow_redirects=False,
+    )
+    assert revoked.status_code == 303, revoked.text
+    emptied = page(staff.get("/console/revocation-requests"))
+    assert "No request is waiting." in emptied.text
+    staff.close()
+    after = page(client.get(path))
+    assert after.find("dd", id="credential-status").text.strip() == "Revoked"
+    assert not after.find_all("form", id="revocation-request-form")
+    assert not after.find_all("form", id="claim-link-form")

@@ -324,6 +324,9 @@ PORTAL_MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("POST", "/portal/credentials/{credential_id}/claim-link"): Row(
         PORTAL_USERS - {PORTAL_B}, owned=True
     ),
+    ("POST", "/portal/credentials/{credential_id}/revocation-request"): Row(
+        PORTAL_USERS - {PORTAL_B}, owned=True
+    ),
 }
 
 
@@ -367,6 +370,7 @@ def test_portal_curricula_and_credentials_matrix(
     }
     form = portal_form_fields(complete_curriculum_body(setup.standard, Country.mx))
     form |= {"standard": f"{setup.standard.code}:{setup.standard.version}", "action": "add"}
+    form |= {"reason": "Issued to the wrong worker"}
     wrong: list[str] = []
     for (method, template), row in PORTAL_MATRIX.items():
         path = template.format(curriculum_id=setup.curriculum_id, credential_id=credential_id)
