@@ -26,7 +26,13 @@ from app.credentials.models import Credential
 from app.db import utcnow
 from app.fields import Language
 from app.links import claim_url
-from app.portal.dependencies import PortalDb, PortalPoster, PortalReader, PortalUser
+from app.portal.dependencies import (
+    PortalDb,
+    PortalPageDep,
+    PortalPoster,
+    PortalReader,
+    PortalUser,
+)
 from app.portal.pages import form_errors, portal_path, render_portal, see_other
 from app.portal.routing import PortalRoute
 from app.portal.vocabulary import CREDENTIAL_NOTICES, CREDENTIAL_PROBLEMS
@@ -190,23 +196,18 @@ def _refusal(
 
 @router.get("/{credential_id}", name="portal_credential")
 def credential_page(
-    credential_id: str,
-    request: Request,
-    db: PortalDb,
-    user: PortalReader,
-    language: PageLanguage,
-    done: str | None = None,
+    credential_id: str, page: PortalPageDep, done: str | None = None
 ) -> HTMLResponse:
     """One of the provider's credentials: holder, standard, dates, standing, claim."""
-    credential = own_credential(db, user, credential_id)
+    credential = own_credential(page.db, page.user, credential_id)
     notice = CREDENTIAL_NOTICES["requested"] if done == "requested" else None
     return _credential_page(
-        request,
-        db,
+        page.request,
+        page.db,
         credential,
-        user=user,
-        language=language,
-        notice=translate(language, notice) if notice else None,
+        user=page.user,
+        language=page.language,
+        notice=translate(page.language, notice) if notice else None,
     )
 
 

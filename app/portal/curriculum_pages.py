@@ -24,7 +24,13 @@ from app.errors import AppError
 from app.fields import DbId, Language
 from app.portal import curriculum_form
 from app.portal.curriculum_view import EditorState, editor_context, standard_choices
-from app.portal.dependencies import PortalDb, PortalPoster, PortalReader, PortalUser
+from app.portal.dependencies import (
+    PortalDb,
+    PortalPageDep,
+    PortalPoster,
+    PortalReader,
+    PortalUser,
+)
 from app.portal.pages import portal_path, render_portal, see_other
 from app.portal.routing import PortalRoute
 from app.portal.vocabulary import CURRICULUM_NOTICES, CURRICULUM_PROBLEMS
@@ -128,29 +134,24 @@ def new_curriculum(
 
 @router.get("/curricula/{curriculum_id}")
 def curriculum_page(
-    curriculum_id: DbId,
-    request: Request,
-    db: PortalDb,
-    user: PortalReader,
-    language: PageLanguage,
-    done: str | None = None,
+    curriculum_id: DbId, page: PortalPageDep, done: str | None = None
 ) -> HTMLResponse:
     """One of the provider's curricula: its status, the reviewer's comments, the coverage
     report and the form to revise it."""
     curriculum = curricula_service.get_curriculum(
-        db, curriculum_id=curriculum_id, provider_id=user.provider_id
+        page.db, curriculum_id=curriculum_id, provider_id=page.user.provider_id
     )
     form = curriculum_form.stored_form(curriculum.title, curriculum.modules)
     state = EditorState(
         standard=curriculum.standard,
         form=form.with_spare_modules(1),
         curriculum=curriculum,
-        latest=curricula_service.latest_of_lineage(db, lineage_id=curriculum.lineage_id),
-        notice=translate(language, CURRICULUM_NOTICES[done])
+        latest=curricula_service.latest_of_lineage(page.db, lineage_id=curriculum.lineage_id),
+        notice=translate(page.language, CURRICULUM_NOTICES[done])
         if done in CURRICULUM_NOTICES
         else None,
     )
-    return _editor(request, user, state, language=language)
+    return _editor(page.request, page.user, state, language=page.language)
 
 
 async def _posted(request: Request) -> dict[str, str]:

@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SettingsDep
 from app.auth.roles import Principal
+from app.fields import Language
 from app.portal.session import PORTAL
 from app.provider_users import service as provider_users_service
 from app.provider_users.models import ProviderRole, ProviderUser
 from app.providers import service as providers_service
 from app.web import session_users, sessions
+from app.web.dependencies import PageLanguage
 from app.web.page_errors import RoleNotAllowed
 from app.web.page_route import PageDb
 
@@ -102,3 +105,24 @@ def admin_poster(user: PortalPoster) -> PortalUser:
 
 PortalAdminReader = Annotated[PortalUser, Depends(admin_reader)]
 PortalAdminPoster = Annotated[PortalUser, Depends(admin_poster)]
+
+
+@dataclass(frozen=True, slots=True)
+class PortalPage:
+    """What a provider user's page opens with: the request, its database session, the
+    signed-in user (`PortalReader`) and the page's language."""
+
+    request: Request
+    db: Session
+    user: PortalUser
+    language: Language
+
+
+def portal_page(
+    request: Request, db: PortalDb, user: PortalReader, language: PageLanguage
+) -> PortalPage:
+    """The opening of a page every provider user may read."""
+    return PortalPage(request=request, db=db, user=user, language=language)
+
+
+PortalPageDep = Annotated[PortalPage, Depends(portal_page)]
