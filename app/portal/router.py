@@ -12,6 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from app.db import utcnow
 from app.portal import auth_pages, credential_pages, curriculum_pages, issue_pages, user_pages
 from app.portal import service as portal_service
 from app.portal.dependencies import PortalDb, PortalReader
@@ -33,9 +34,9 @@ router = APIRouter(
 def dashboard(
     request: Request, db: PortalDb, user: PortalReader, language: PageLanguage
 ) -> HTMLResponse:
-    """The provider's figures at a glance: credentials by status, curricula by review
-    status, the latest batches."""
-    figures = portal_service.dashboard(db, provider_id=user.provider_id)
+    """The provider's figures at a glance: credentials by standing, curricula by review
+    status, the latest batches, the credentials about to expire."""
+    figures = portal_service.dashboard(db, provider_id=user.provider_id, now=utcnow())
     return render_portal(
         request,
         "portal/dashboard.html",

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from fastapi import FastAPI
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions
@@ -14,7 +15,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy.orm import Session
 
 from app.credentials.models import Credential
-from tests.browser import LiveServer
+from tests.browser import LiveServer, left_the_page
 from tests.credentials.factories import HOLDER, issue_with_claim_link
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
@@ -94,11 +95,16 @@ def test_language_switch_after_a_pasted_verification_keeps_the_result(
         expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, "[data-verdict]"))
     )
     switcher = browser.find_element(By.CSS_SELECTOR, ".language-switcher")
-    switcher.find_element(By.XPATH, f".//button[normalize-space()='{then}']").click()
-    WebDriverWait(browser, 20).until(
+    button = switcher.find_element(By.XPATH, f".//button[normalize-space()='{then}']")
+    button.click()
+    # Wait for the old page to go first: read mid-navigation, its <html> can turn stale.
+    WebDriverWait(browser, 20).until(left_the_page(button))
+    WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda driver: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") != first
     )
-    verdict = browser.find_element(By.CSS_SELECTOR, "[data-verdict]")
+    verdict = WebDriverWait(browser, 20).until(
+        expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, "[data-verdict]"))
+    )
     assert verdict.get_attribute("data-verdict") == "verified"
     assert verdict.text.endswith(word)
     assert browser.find_element(By.CSS_SELECTOR, ".credential-facts__holder").text == HOLDER
