@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import tempfile
 import threading
 import time
@@ -18,11 +17,18 @@ from collections.abc import Callable, Iterator
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
+
+from tests.faults.servers import free_port
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM_FLAGS = (
@@ -36,6 +42,8 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--disable-dev-shm-usage",
 )
+WAIT_SECONDS = 30
+"""How long a page test waits for a condition before it fails."""
 
 
 def left_the_page(element: WebElement) -> Callable[[object], bool]:
@@ -59,18 +67,38 @@ def left_the_page(element: WebElement) -> Callable[[object], bool]:
     return gone
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+def wait_for(browser: WebDriver, css: str) -> WebElement:
+    """The element matching `css` once it is on the page."""
+    located = WebDriverWait(browser, WAIT_SECONDS).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
+    )
+    assert isinstance(located, WebElement)
+    return located
+
+
+def submit(browser: WebDriver, button: WebElement) -> None:
+    """Press a form's button (or follow a link) and wait for the page it leads to."""
+    button.click()
+    WebDriverWait(browser, WAIT_SECONDS).until(left_the_page(button))
+    wait_for(browser, "main h1")
+
+
+def sign_in_form(browser: WebDriver, url: str, *, account: tuple[str, str], password: str) -> None:
+    """Open `url` (the console or the portal, which send a stranger to their sign-in form),
+    type `account` (the field's id and the value) and `password`, and sign in."""
+    field, value = account
+    browser.get(url)
+    wait_for(browser, f"input#{field}").send_keys(value)
+    browser.find_element(By.ID, "password").send_keys(password)
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.console-form button"))
 
 
 class LiveServer:
-    """The app served by Uvicorn in a thread, on a free loopback port."""
+    """The app served by Uvicorn in a thread, on a loopback port (a free one by default;
+    choose it when the app's settings must know its address, as its public base URL)."""
 
-    def __init__(self, app: FastAPI) -> None:
-        self.port = _free_port()
+    def __init__(self, app: FastAPI, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_config=None, access_log=False
@@ -97,6 +125,15 @@ def live_server(app: FastAPI) -> Iterator[LiveServer]:
     """The test app on a real socket."""
     with LiveServer(app) as server:
         yield server
+
+
+@pytest.fixture
+def api(app: FastAPI) -> Iterator[TestClient]:
+    """A client for building data through the API beside a live server (which runs the
+    app's lifespan, so this client does not)."""
+    client = TestClient(app)
+    yield client
+    client.close()
 
 
 def _missing_browser() -> str | None:
