@@ -75,7 +75,7 @@ def test_set_get_clear() -> None:
 
 
 def test_set_all_sets_what_set_sets_one_by_one() -> None:
-    indexes = random.Random(7).sample(range(MIN_LENGTH_BITS), 3000) + [0, MIN_LENGTH_BITS - 1]
+    indexes = [*random.Random(7).sample(range(MIN_LENGTH_BITS), 3000), 0, MIN_LENGTH_BITS - 1]
     one_by_one, at_once = Bitstring(), Bitstring()
     for index in indexes:
         one_by_one.set(index)
