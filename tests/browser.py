@@ -19,9 +19,15 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -48,15 +54,38 @@ def left_the_page(element: WebElement) -> Callable[[object], bool]:
     def gone(_driver: object) -> bool:
         try:
             element.is_enabled()
-        except StaleElementReferenceException:
-            return True
         except WebDriverException as error:
-            if "does not belong to the document" in str(error):
+            if _replaced(error):
                 return True
             raise
         return False
 
     return gone
+
+
+def _replaced(error: WebDriverException) -> bool:
+    """Whether `error` says the node read belongs to a page that has since been replaced."""
+    return isinstance(error, StaleElementReferenceException | NoSuchElementException) or (
+        "does not belong to the document" in str(error)
+    )
+
+
+def attribute_becomes(css: str, attribute: str, value: str) -> Callable[[WebDriver], bool]:
+    """A wait condition: the element at `css` has `attribute` equal to `value`.
+
+    For a page that refreshes itself (a batch's progress): between finding the element and
+    reading it the page may be replaced, which counts as "not yet", not as a failure.
+    """
+
+    def holds(driver: WebDriver) -> bool:
+        try:
+            return driver.find_element(By.CSS_SELECTOR, css).get_attribute(attribute) == value
+        except WebDriverException as error:
+            if _replaced(error):
+                return False
+            raise
+
+    return holds
 
 
 def _free_port() -> int:
