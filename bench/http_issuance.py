@@ -24,6 +24,7 @@ Loopback only; each measure is bounded by time and by request count.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -55,6 +56,7 @@ from app.keys.service import KeyCache
 from app.keys.store import FileKeyStore
 from app.standards import service as standards_service
 from app.users import service as users_service
+from app.users.service import UsernameTaken
 from bench import harness
 from bench.loadgen import LoadResult, request_bytes, run_load
 
@@ -102,13 +104,15 @@ def prepare(settings: Settings) -> Setup:
         standards_service.seed_standards(session, directory=settings.curricula_dir, now=now)
         keys_service.ensure_key(session, store=store, now=now)
         standard = standards_service.list_standards(session, limit=1).items[0]
-        users_service.create_user(
-            session,
-            username="bench",
-            password=PASSWORD,
-            role=Role.registrar,
-            now=now - timedelta(seconds=5),
-        )
+        # A database kept from an earlier run (`scale.py --preload`) has its user already.
+        with contextlib.suppress(UsernameTaken):
+            users_service.create_user(
+                session,
+                username="bench",
+                password=PASSWORD,
+                role=Role.registrar,
+                now=now - timedelta(seconds=5),
+            )
         principal = Principal(subject="user:bench", role=Role.registrar, name="bench")
         signer = current_signer(
             session, settings=settings, cache=KeyCache(store), contexts=contexts

@@ -19,10 +19,12 @@ Loopback only; PostgreSQL is required (NASSC_BENCH_POSTGRES_URL).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,9 +150,24 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000, help="first size (default 10k)")
     parser.add_argument("--large", type=int, default=1_000_000, help="second size (default 1M)")
     parser.add_argument("--seconds", type=float, default=5.0, help="per operation (default 5)")
+    parser.add_argument(
+        "--preload",
+        type=Path,
+        metavar="DIR",
+        help="only make a database of --large rows, kept (its URL, keys and secret in DIR)",
+    )
+    parser.add_argument(
+        "--large-from",
+        type=Path,
+        metavar="DIR",
+        help="measure the large size on the database --preload kept in DIR (then drop it)",
+    )
     args = parser.parse_args()
     if not harness.postgres_reachable():
         raise SystemExit(f"PostgreSQL at {harness.POSTGRES_ADMIN_URL} is unreachable")
+    if args.preload:
+        preload(args.preload, args.large)
+        return
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     sizes: list[Size] = []
     with (
@@ -160,28 +177,88 @@ def main() -> None:
         with psycopg.connect(libpq_url(url), autocommit=True) as connection:
             mark_synthetic(connection)
         port = harness.free_port()
-        env = harness.environment(url, Path(name), port)
-        setup = prepare(_settings(env))
-        engine = make_engine(url)
-        sessions = make_sessionmaker(engine)
-        loaded = 0
+        steps = [(args.small, url, Path(name), harness.SECRET, port)]
+        if args.large_from:
+            kept = json.loads((args.large_from / STATE).read_text())
+            steps.append((kept["rows"], kept["url"], args.large_from, kept["secret"], kept["port"]))
+        else:
+            steps.append((args.large, url, Path(name), harness.SECRET, port))
+        loaded = {url: 0}
+        for rows, step_url, folder, secret, step_port in steps:
+            sizes.append(_size(rows, step_url, folder, secret, step_port, loaded, args.seconds))
+            print(f"load average after {rows:,} rows: {os.getloadavg()[0]:.1f}", flush=True)
+    if args.large_from:
+        _drop(steps[1][1])
+    _report(sizes)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+STATE = "scale-database.json"
+
+
+def _size(
+    rows: int,
+    url: str,
+    folder: Path,
+    secret: str,
+    port: int,
+    loaded: dict[str, int],
+    seconds: float,
+) -> Size:
+    """Load `url` up to `rows` (unless already loaded) and measure it with its own server."""
+    env = harness.environment(
+        url, folder, port, NASSC_KEY_PASSPHRASE=secret, NASSC_TOKEN_SECRET=secret
+    )
+    setup = prepare(_settings(env))
+    if url in loaded:
+        started = time.perf_counter()
+        rate = load(url, rows - loaded[url])
+        print(
+            f"loaded {rows - loaded[url]:,} credentials (+ as many verification events) "
+            f"in {time.perf_counter() - started:.0f} s: {rate:,.0f} rows/s",
+            flush=True,
+        )
+        loaded[url] = rows
+    engine = make_engine(url)
+    try:
         with (
             harness.serve(env, port, workers=1),
             httpx.Client(base_url=f"http://{harness.HOST}:{port}", timeout=120) as client,
         ):
-            for rows in (args.small, args.large):
-                started = time.perf_counter()
-                rate = load(url, rows - loaded)
-                print(
-                    f"loaded {rows - loaded:,} credentials (+ as many verification events) "
-                    f"in {time.perf_counter() - started:.0f} s: {rate:,.0f} rows/s"
-                )
-                loaded = rows
-                rates, report_seconds = measure(client, setup, sessions, url, args.seconds)
-                sizes.append(Size(rows, rates, report_seconds))
+            rates, report_seconds = measure(client, setup, make_sessionmaker(engine), url, seconds)
+    finally:
         engine.dispose()
-    _report(sizes)
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    return Size(rows, rates, report_seconds)
+
+
+def preload(folder: Path, rows: int) -> None:
+    """A database of `rows` synthetic credentials that outlives this run, described in
+    `folder` (URL, secret, keys) for `--large-from`: a large load takes minutes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"nassc_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(harness.POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = harness.POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(libpq_url(url), autocommit=True) as connection:
+        mark_synthetic(connection)
+    # The port is kept too: it is in the issuer's did:web, which signed the status lists.
+    port = harness.free_port()
+    state = {"url": url, "secret": harness.SECRET, "rows": rows, "port": port}
+    (folder / STATE).write_text(json.dumps(state))
+    env = harness.environment(url, folder, port)
+    prepare(_settings(env))
+    started = time.perf_counter()
+    rate = load(url, rows)
+    print(
+        f"kept {url}: {rows:,} credentials in {time.perf_counter() - started:.0f} s, "
+        f"{rate:,.0f} rows/s"
+    )
+
+
+def _drop(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(harness.POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _report(sizes: list[Size]) -> None:

@@ -19,7 +19,11 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -56,10 +60,8 @@ def left_the_page(element: WebElement) -> Callable[[object], bool]:
     def gone(_driver: object) -> bool:
         try:
             element.is_enabled()
-        except StaleElementReferenceException:
-            return True
         except WebDriverException as error:
-            if "does not belong to the document" in str(error):
+            if _replaced(error):
                 return True
             raise
         return False
@@ -91,6 +93,45 @@ def sign_in_form(browser: WebDriver, url: str, *, account: tuple[str, str], pass
     wait_for(browser, f"input#{field}").send_keys(value)
     browser.find_element(By.ID, "password").send_keys(password)
     submit(browser, browser.find_element(By.CSS_SELECTOR, "form.console-form button"))
+
+
+def _replaced(error: WebDriverException) -> bool:
+    """Whether `error` says the node read belongs to a page that has since been replaced."""
+    return isinstance(error, StaleElementReferenceException | NoSuchElementException) or (
+        "does not belong to the document" in str(error)
+    )
+
+
+def attribute_becomes(css: str, attribute: str, value: str) -> Callable[[WebDriver], bool]:
+    """A wait condition: the element at `css` has `attribute` equal to `value`.
+
+    For a page that refreshes itself (a batch's progress): between finding the element and
+    reading it the page may be replaced, which counts as "not yet", not as a failure.
+    """
+    return _reads(css, lambda element: element.get_attribute(attribute) == value)
+
+
+def text_becomes(css: str, text: str) -> Callable[[WebDriver], bool]:
+    """A wait condition: the element at `css` reads `text` (no-break spaces read as spaces),
+    on a page that may be replaced meanwhile, as `attribute_becomes`."""
+    return _reads(css, lambda element: spaced(element.text) == text)
+
+
+def spaced(text: str) -> str:
+    """`text` with no-break spaces (French puts them before colons) as plain ones."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _reads(css: str, check: Callable[[WebElement], bool]) -> Callable[[WebDriver], bool]:
+    def holds(driver: WebDriver) -> bool:
+        try:
+            return check(driver.find_element(By.CSS_SELECTOR, css))
+        except WebDriverException as error:
+            if _replaced(error):
+                return False
+            raise
+
+    return holds
 
 
 class LiveServer:

@@ -6,6 +6,12 @@ that row's lock on PostgreSQL (the SQLite write lock on SQLite) until the caller
 transaction ends. A concurrent transaction waits there and then reads the head this one
 left, so the chain never forks; a rolled-back transaction takes its sequence numbers with
 it, so no gap appears either.
+
+`record_at_commit` appends the same way, but as the last step before the caller's
+transaction commits (a `before_commit` hook), so the head is held only for the append and
+the commit, not through the rest of the transaction's work (signing, storing: issuance).
+The events are still written in the caller's transaction, under the head lock held until
+it ends, so every guarantee above holds, and sequence order stays commit order.
 """
 
 from __future__ import annotations
@@ -15,9 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+from sqlalchemy.sql.dml import Update
 
 from app.audit.chain import GENESIS_HASH, EventFields, event_hash
 from app.audit.models import AuditEvent, AuditHead
@@ -70,6 +77,17 @@ class AuditEntry:
             before=before,
             after=after,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    entry: AuditEntry
+    now: datetime
+    request_id: str | None
+
+
+_PENDING = "nassc.audit.pending"
+"""The `Session.info` key of the events `record_at_commit` holds until the commit."""
 
 
 def record(
@@ -127,38 +145,99 @@ def record_many(
     """Append several events (in order) in the caller's transaction, under one head update."""
     if not entries:
         return []
+    _check_time(now)
+    request_id = request_id_var.get()
+    fields = _chain(session, [_Pending(entry, now, request_id) for entry in entries])
+    events = [_event(item, hash_) for item, hash_ in fields]
+    session.add_all(events)
+    session.flush()
+    session.execute(_head_hash_update(fields[-1][1]))
+    return events
+
+
+def record_at_commit(session: Session, entries: Sequence[AuditEntry], *, now: datetime) -> None:
+    """Append events (in order) to the chain as the caller's transaction commits.
+
+    For a transaction that does slow work after deciding what to audit (issuance signs
+    and stores): the head row is locked from the append to the commit only, so concurrent
+    transactions do not queue on it through that work. The events roll back with the
+    transaction. Inside a savepoint they are appended at once, so that rolling the
+    savepoint back takes them with it.
+    """
+    if not entries:
+        return
+    _check_time(now)
+    if session.in_nested_transaction():
+        record_many(session, entries, now=now)
+        return
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even with nothing written yet, drops them
+    request_id = request_id_var.get()
+    pending: list[_Pending] = session.info.setdefault(_PENDING, [])
+    pending.extend(_Pending(entry, now, request_id) for entry in entries)
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    fields = _chain(session, pending)
+    rows = [{**item.model_dump(), "hash": hash_} for item, hash_ in fields]
+    head_hash = fields[-1][1]
+    if session.get_bind().dialect.name == "postgresql":
+        # One round trip while the head is held: the insert rides along with the update.
+        appended = insert(AuditEvent).values(rows).cte("appended")
+        session.execute(_head_hash_update(head_hash).add_cte(appended))
+    else:
+        session.execute(insert(AuditEvent).values(rows))
+        session.execute(_head_hash_update(head_hash))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # rolled back or closed: its events go with it
+        session.info.pop(_PENDING, None)
+
+
+def _check_time(now: datetime) -> None:
     if now.tzinfo is None:
         raise ValueError("audit timestamps must be timezone-aware")
-    request_id = request_id_var.get()
-    last_seq, prev_hash = _advance_head(session, count=len(entries))
-    seq = last_seq - len(entries)
-    events: list[AuditEvent] = []
-    for entry in entries:
+
+
+def _chain(session: Session, items: Sequence[_Pending]) -> list[tuple[EventFields, str]]:
+    """Advance the head by `len(items)` and chain the events after it: (fields, hash)."""
+    last_seq, prev_hash = _advance_head(session, count=len(items))
+    seq = last_seq - len(items)
+    chained: list[tuple[EventFields, str]] = []
+    for item in items:
+        entry = item.entry
         seq += 1
         actor, role = _actor(entry)
         fields = EventFields(
             seq=seq,
-            occurred_at=now,
+            occurred_at=item.now,
             actor=actor,
             actor_role=role,
             action=entry.action,
             target_type=entry.target_type,
             target_id=None if entry.target_id is None else entry.target_id[:_TARGET_ID_MAX],
             summary={"before": redact(entry.before), "after": redact(entry.after)},
-            request_id=request_id,
+            request_id=item.request_id,
             prev_hash=prev_hash,
         )
         prev_hash = event_hash(fields)
-        events.append(_event(fields, prev_hash))
-    session.add_all(events)
-    session.flush()
-    session.execute(
+        chained.append((fields, prev_hash))
+    return chained
+
+
+def _head_hash_update(head_hash: str) -> Update:
+    return (
         update(AuditHead)
         .where(AuditHead.id == HEAD_ID)
-        .values(head_hash=prev_hash)
+        .values(head_hash=head_hash)
         .execution_options(synchronize_session=False)
     )
-    return events
 
 
 def record_detached(sessions: sessionmaker[Session], entry: AuditEntry, *, now: datetime) -> None:

@@ -4,7 +4,6 @@ the same transaction)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -22,7 +21,7 @@ from app.console.dependencies import ConsoleDb, ConsoleReader, ConsoleUser, Cons
 from app.console.pages import console_path, form_errors, render_console, see_other
 from app.console.routing import ConsoleRoute
 from app.console.vocabulary import NOTICES, STATUS_CHANGE_PROBLEMS
-from app.credentials import issuance
+from app.credentials import issuance, paging
 from app.credentials import service as credentials_service
 from app.credentials.dependencies import SignerDep
 from app.credentials.models import Credential, CredentialStatus
@@ -73,6 +72,8 @@ def search_credentials(
     issued_from: str | None = None,
     issued_to: str | None = None,
     page: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
     credential_id: str | None = None,
 ) -> Response:
     """Issued credentials, newest first, by standard, status, provider, holder name and issue
@@ -102,8 +103,7 @@ def search_credentials(
         any_accents=True,
         issued_from=filters.period.start,
         issued_to=filters.period.end,
-        offset=(filters.page - 1) * filters.per_page,
-        limit=filters.per_page,
+        **paging.window(page=filters.page, per_page=filters.per_page, after=after, before=before),
     )
     raw = {
         "standard_code": standard_code or "",
@@ -125,8 +125,10 @@ def search_credentials(
             "provider_names": console_service.provider_names(
                 db, (credential.provider_id for credential in result.items)
             ),
-            "total": result.total,
-            "pages": max(1, math.ceil(result.total / filters.per_page)),
+            "result": result,
+            "pages": paging.page_count(
+                total=result.total, more=result.more, per_page=filters.per_page
+            ),
             "statuses": FILTERABLE,
         },
         language=language,

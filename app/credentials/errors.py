@@ -33,3 +33,8 @@ class IdempotencyKeyReused(ValidationFailed):
 class InvalidIdempotencyKey(ValidationFailed):
     slug = "invalid-idempotency-key"
     title = "The Idempotency-Key header must be 1 to 200 visible characters"
+
+
+class InvalidCursor(ValidationFailed):
+    slug = "invalid-cursor"
+    title = "The cursor is not one a page of this list gave"

@@ -6,7 +6,9 @@ the status allocation run in the database transaction, `prepare` builds and `sig
 
 Each issued credential is an audit event (`credential.issue`, target `credential` / id) in
 the transaction that stores it, naming what it was issued for and the signing key, never
-the worker's name or email.
+the worker's name or email. A single issuance appends it as the transaction commits
+(`audit_service.record_at_commit`), so concurrent issuances do not wait on the audit chain's
+head while others sign.
 """
 
 from __future__ import annotations
@@ -344,7 +346,7 @@ def issue_credential(
         session, prepared=prepared, signed=signed, issued_by=principal.subject
     )
     entry = audit_entry(prepared, key_id=signed.key_id, actor=principal)
-    audit_service.record_many(session, [entry], now=now)
+    audit_service.record_at_commit(session, [entry], now=now)
     return credential, token
 
 

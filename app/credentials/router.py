@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import CredentialReader, SettingsDep
 from app.auth.roles import Principal, Role
-from app.credentials import idempotency, issuance, responses, service
+from app.credentials import idempotency, issuance, paging, responses, service
 from app.credentials.dependencies import IssuingCallDep, SignerDep
 from app.credentials.models import CredentialStatus
 from app.credentials.schemas import CredentialIssue, CredentialIssued, CredentialPage
@@ -85,6 +85,13 @@ def list_credentials(
     batch_id: Annotated[str | None, Query(max_length=36)] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=60,
+            description="the `next_cursor` of the page before (then `page` only labels it)",
+        ),
+    ] = None,
 ) -> CredentialPage:
     """Issued credentials, newest first (staff, auditors included); providers see only
     their own."""
@@ -97,14 +104,15 @@ def list_credentials(
         issued_to=issued_to,
         holder=holder,
         batch_id=batch_id,
-        offset=(page - 1) * per_page,
-        limit=per_page,
+        **paging.window(page=page, per_page=per_page, after=after, before=None, strict=True),
     )
     return CredentialPage(
         items=[responses.summary(c, base_url=settings.public_base_url) for c in result.items],
         page=page,
         per_page=per_page,
         total=result.total,
+        total_capped=result.more,
+        next_cursor=result.next.token if result.next else None,
     )
 
 

@@ -130,9 +130,21 @@ class CredentialSummary(BaseModel):
 
 
 class CredentialPage(BaseModel):
-    """A page of credentials."""
+    """A page of credentials, newest first. Page through all of them with `after`: pass each
+    page's `next_cursor` to get the next one (constant time at any depth); `page` still works
+    but reads and skips every earlier row."""
 
     items: list[CredentialSummary]
     page: int
     per_page: int
-    total: int
+    total: int = Field(
+        description="How many credentials match, counted up to 1,000; "
+        "past that, `total_capped` is true and `total` is 1,000."
+    )
+    total_capped: bool = Field(
+        default=False, description="More credentials match than `total` says."
+    )
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as `after` to read the next page; null on the last page.",
+    )

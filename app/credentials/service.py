@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.auth.roles import Principal, Role
+from app.credentials import paging
 from app.credentials.errors import CredentialNotFound
 from app.credentials.models import Credential, CredentialStatus
+from app.credentials.paging import Cursor
 from app.db import fold_text, folded
 from app.providers.models import TrainingProvider
 from app.standards.models import Standard
@@ -24,6 +26,12 @@ class CredentialPage:
 
     items: list[Credential]
     total: int
+    more: bool = False
+    """More than `total` matched (the count stopped at its cap)."""
+    next: Cursor | None = None
+    """The cursor of the page after this one, if any."""
+    previous: Cursor | None = None
+    """The cursor of the page before this one, if any."""
 
 
 def get_credential(
@@ -53,12 +61,20 @@ def list_credentials(
     standing: Standing | None = None,
     now: datetime | None = None,
     any_accents: bool = False,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
     offset: int = 0,
     limit: int = 20,
+    count_cap: int | None = None,
 ) -> CredentialPage:
     """Credentials, newest first, filtered (`holder`: part of the holder's name in any case;
     with `any_accents`, each of its words with or without accents;
-    `standing`: active, expired, not yet valid, suspended or revoked at `now`)."""
+    `standing`: active, expired, not yet valid, suspended or revoked at `now`).
+
+    The page is the `limit` credentials right `after` (or `before`) a cursor, else after
+    skipping `offset` (kept for page-numbered links; deep offsets grow with the table); the
+    total is counted up to `count_cap` (default `paging.COUNT_CAP`; `more` says there are
+    more)."""
     query = select(Credential)
     if holder is not None and any_accents:
         # Each word, in any case and with or without accents: "jose hernandez" finds
@@ -85,14 +101,66 @@ def list_credentials(
         query = query.where(Credential.issued_at >= issued_from)
     if issued_to is not None:
         query = query.where(Credential.issued_at < issued_to)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = session.scalars(
-        query.options(joinedload(Credential.standard))
-        .order_by(Credential.issued_at.desc(), Credential.id)
-        .offset(offset)
-        .limit(limit)
+    count_cap = paging.COUNT_CAP if count_cap is None else count_cap
+    counted = paging.bounded_count(session, query, cap=count_cap)
+    page = _page(session, query, after=after, before=before, offset=offset, limit=limit)
+    return CredentialPage(
+        items=page.items,
+        total=min(counted, count_cap),
+        more=counted > count_cap,
+        next=page.next,
+        previous=page.previous,
     )
-    return CredentialPage(items=list(items), total=total)
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    items: list[Credential]
+    next: Cursor | None
+    previous: Cursor | None
+
+
+def _page(
+    session: Session,
+    query: Select[Credential],
+    *,
+    after: Cursor | None,
+    before: Cursor | None,
+    offset: int,
+    limit: int,
+) -> _Page:
+    """One page of `query` newest first, read one row past its edge to know if more follow."""
+    query = query.options(joinedload(Credential.standard))
+    if before is not None:
+        # Read backwards from the cursor, then turn the rows round.
+        rows = list(
+            session.scalars(
+                query.where(paging.before(before))
+                .order_by(Credential.issued_at, Credential.id.desc())
+                .limit(limit + 1)
+            )
+        )
+        items = rows[:limit][::-1]
+        return _Page(
+            items=items,
+            next=Cursor.of(items[-1]) if items else None,
+            previous=Cursor.of(items[0]) if len(rows) > limit else None,
+        )
+    if after is not None:
+        query, offset = query.where(paging.after(after)), 0
+    rows = list(
+        session.scalars(
+            query.order_by(Credential.issued_at.desc(), Credential.id)
+            .offset(offset)
+            .limit(limit + 1)
+        )
+    )
+    items = rows[:limit]
+    return _Page(
+        items=items,
+        next=Cursor.of(items[-1]) if len(rows) > limit else None,
+        previous=Cursor.of(items[0]) if items and (after is not None or offset > 0) else None,
+    )
 
 
 def standing_clause(standing: Standing, *, now: datetime) -> ColumnElement[bool]:

@@ -235,8 +235,7 @@ def issue(
                 now=now,
             )
     secured = _secure(document, signer=signer, enveloping=request.enveloping, now=now)
-    audit_service.record(
-        session,
+    entry = audit_service.AuditEntry(
         actor=principal,
         action="credential.vc-api-issue",
         target_type=TARGET_TYPE,
@@ -246,8 +245,8 @@ def issue(
             "verification_method": signer.verification_method,
             "securing": "vc+jwt" if request.enveloping else "eddsa-rdfc-2022",
         },
-        now=now,
     )
+    audit_service.record_at_commit(session, [entry], now=now)
     return secured
 
 

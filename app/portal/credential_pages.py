@@ -10,7 +10,6 @@ console's are (the services record the events).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Final
@@ -20,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SettingsDep
-from app.credentials import issuance
+from app.credentials import issuance, paging
 from app.credentials import service as credentials_service
 from app.credentials.models import Credential
 from app.db import utcnow
@@ -102,6 +101,8 @@ def search_credentials(
     standard_code: str | None = None,
     status: str | None = None,
     page: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
 ) -> HTMLResponse:
     """The provider's credentials, newest first, by holder name, standard and standing."""
     search = read_search(holder=holder, standard_code=standard_code, status=status, page=page)
@@ -114,8 +115,7 @@ def search_credentials(
         now=now,
         holder=search.holder,
         any_accents=True,
-        offset=(search.page - 1) * PER_PAGE,
-        limit=PER_PAGE,
+        **paging.window(page=search.page, per_page=PER_PAGE, after=after, before=before),
     )
     return render_portal(
         request,
@@ -124,8 +124,8 @@ def search_credentials(
             "search": search,
             "raw": {"holder": holder or "", "standard_code": standard_code or ""},
             "credentials": [(item, standing_now(item, now=now)) for item in result.items],
-            "total": result.total,
-            "pages": max(1, math.ceil(result.total / PER_PAGE)),
+            "result": result,
+            "pages": paging.page_count(total=result.total, more=result.more, per_page=PER_PAGE),
             "statuses": FILTERABLE,
         },
         language=language,
@@ -163,7 +163,7 @@ def _credential_page(
             f"?lang={language}",
             "claim_link_url": portal_path(request, f"{path}/claim-link", language=language),
             "revocation_url": portal_path(request, f"{path}/revocation-request", language=language),
-            "revocation_request": revocation_requests.open_request_for(db, credential.id),
+            "revocation_request": revocation_requests.latest_request_for(db, credential.id),
             "notice": None,
             "problem": None,
             "errors": {},

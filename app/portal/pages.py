@@ -39,7 +39,7 @@ def _navigation(
         ("credentials", "/credentials"),
     ]
     if user.is_admin:
-        entries.append(("users", "/users"))
+        entries += [("users", "/users"), ("clients", "/clients")]
     return area_pages.navigation(request, PORTAL, entries, language=language, section=section)
 
 

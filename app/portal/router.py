@@ -1,10 +1,10 @@
 """The provider portal at `/portal`: server-rendered pages over the API's own services.
 
 Sign-in and invitations (`auth_pages`), the dashboard (here), the provider's users
-(`user_pages`), curricula (`curriculum_pages`), issuing (`issue_pages`) and the issued credentials
-(`credential_pages`). Every page is in
-English, Spanish and French (`?lang=`), runs no script, shows one provider's data only, and
-is answered by `PortalRoute`, which turns errors into pages.
+(`user_pages`) and API clients (`client_pages`), curricula (`curriculum_pages`), issuing
+(`issue_pages`) and the issued credentials (`credential_pages`). Every page is in English,
+Spanish and French (`?lang=`), runs no script, shows one provider's data only, and is
+answered by `PortalRoute`, which turns errors into pages.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.db import utcnow
-from app.portal import auth_pages, credential_pages, curriculum_pages, issue_pages, user_pages
+from app.portal import (
+    auth_pages,
+    client_pages,
+    credential_pages,
+    curriculum_pages,
+    issue_pages,
+    user_pages,
+)
 from app.portal import service as portal_service
 from app.portal.dependencies import PortalDb, PortalReader
 from app.portal.pages import PORTAL_PATH, render_portal
@@ -51,6 +58,7 @@ not_found = area_pages.unknown_page_router(PORTAL, PortalRoute)
 
 router.include_router(auth_pages.router)
 router.include_router(user_pages.router)
+router.include_router(client_pages.router)
 router.include_router(curriculum_pages.router)
 router.include_router(issue_pages.router)
 router.include_router(credential_pages.router)

@@ -25,6 +25,8 @@ FORM_ERRORS: Final[dict[str, str]] = {
     "revocation-reason": N_(
         "Say why NASSC should revoke this credential, in 3 to 1,000 characters."
     ),
+    "client-name": N_("Give a name of 2 to 200 characters."),
+    "confirm": N_("Tick the box to confirm."),
 }
 """Messages beside form fields, by problem."""
 
@@ -161,3 +163,11 @@ CREDENTIAL_PROBLEMS: Final[dict[str, str]] = {
     ),
 }
 """Why a credential's form was refused, by problem."""
+
+CLIENT_NOTICES: Final[dict[str, str]] = {
+    "made": N_("The API client %(client)s has been made. Copy its secret now."),
+    "rotated": N_("The secret of %(client)s has been replaced. Copy the new one now."),
+    "revoked": N_("The API client has been revoked: its tokens no longer work."),
+}
+"""Messages on the API clients page after one of its forms, by action (the console's
+words for the same actions)."""

@@ -186,7 +186,9 @@ def create_api_client(
     return client, secret
 
 
-def _client(session: Session, *, provider_id: int, client_id: str) -> ApiClient:
+def get_api_client(session: Session, *, provider_id: int, client_id: str) -> ApiClient:
+    """One of the provider's API clients (`ApiClientNotFound`, a 404, if the provider has
+    no client of that id, even when another provider has)."""
     client = session.scalar(
         select(ApiClient).where(
             ApiClient.client_id == client_id, ApiClient.provider_id == provider_id
@@ -218,7 +220,7 @@ def rotate_api_client_secret(
     """Replace a client's secret; the old one, and every access token issued before now,
     stop working at once (audited as `api-client.rotate-secret`, without either secret)."""
     now = now or utcnow()
-    client = _client(session, provider_id=provider_id, client_id=client_id)
+    client = get_api_client(session, provider_id=provider_id, client_id=client_id)
     secret = secrets.token_urlsafe(32)
     client.secret_hash = hash_secret(secret)
     client.secret_issued_at = now
@@ -244,7 +246,7 @@ def revoke_api_client(
 ) -> ApiClient:
     """Revoke a client (audited as `api-client.revoke`); its tokens stop working on their
     next request."""
-    client = _client(session, provider_id=provider_id, client_id=client_id)
+    client = get_api_client(session, provider_id=provider_id, client_id=client_id)
     before = pick(client, "is_active")
     client.is_active = False
     client.revoked_at = now

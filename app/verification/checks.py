@@ -284,8 +284,8 @@ _PROBLEM_TYPES: Final[dict[Code, tuple[str, str]]] = {
     Code.revoked: (VERIFICATION_PROBLEMS + "revoked", "The credential has been revoked"),
     Code.suspended: (VERIFICATION_PROBLEMS + "suspended", "The credential is suspended"),
     Code.nonconformant: (
-        VCDM_ERRORS + "PARSING_ERROR",
-        "The credential lacks required Open Badges 3.0 properties",
+        VERIFICATION_PROBLEMS + "nonconformant",
+        "The credential breaks the rules of its format (Open Badges 3.0 or SD-JWT VC)",
     ),
     Code.not_checked: (VERIFICATION_PROBLEMS + "not-checked", "Not checked"),
     Code.status_list_unavailable: (

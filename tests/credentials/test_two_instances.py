@@ -2,7 +2,8 @@
 an app of its own (its engine, connection pool, caches, batch runner), the same database and
 key folder. Requests run concurrently from threads, half through each instance.
 
-- concurrent issuance allocates every status index once (no duplicate, none lost);
+- concurrent issuance allocates every status index once (no duplicate, none lost) and
+  leaves one valid audit chain;
 - an `Idempotency-Key` retried on the other instance, even at the same moment, issues once;
 - a revocation through one instance is in the other's answers and status list at once;
 - a batch both batch runners work on at once issues every row exactly once.
@@ -25,6 +26,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import verification
+from app.audit.models import AuditEvent
 from app.config import Settings
 from app.credentials.models import Credential
 from app.main import create_app
@@ -103,6 +106,13 @@ def test_concurrent_issuance_on_two_instances_allocates_each_status_index_once(
         for entry in r.json()["credential"]["credentialStatus"]
     ]
     assert len(set(entries)) == 32
+    # Each issuance appended its event as it committed: one chain, unforked, no gap.
+    report = verification.verify_chain(db)
+    assert report.ok, report
+    issued_events = db.scalars(
+        select(AuditEvent.target_id).where(AuditEvent.action == "credential.issue")
+    ).all()
+    assert set(issued_events) == ids
 
 
 def test_an_idempotency_key_sent_to_both_instances_at_once_issues_once(

@@ -21,7 +21,6 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
@@ -36,7 +35,16 @@ from app.crypto.hashing import email_identity_hash
 from app.fields import Country, Language
 from app.provider_users.models import ProviderRole
 from app.standards.schemas import StandardRead
-from tests.browser import WAIT_SECONDS, LiveServer, sign_in_form, submit, wait_for
+from tests.browser import (
+    WAIT_SECONDS,
+    LiveServer,
+    attribute_becomes,
+    sign_in_form,
+    spaced,
+    submit,
+    text_becomes,
+    wait_for,
+)
 from tests.credentials.factories import ready_to_issue
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import PASSWORD, create_provider, create_staff_user
@@ -164,20 +172,13 @@ def live_server(app: FastAPI, port: int) -> Iterator[LiveServer]:
 
 
 def text_of(browser: WebDriver, css: str) -> str:
-    """The text of an element, spaces as typed (French puts no-break spaces before colons)."""
-    return wait_for(browser, css).text.replace("\u00a0", " ").replace("\u202f", " ")
+    """The text of an element, no-break spaces as plain ones."""
+    return spaced(wait_for(browser, css).text)
 
 
-def until_shown(browser: WebDriver, css: str, text: str) -> None:
-    """Wait until the element matching `css` reads `text` (on a page that reloads itself)."""
-
-    def shown(driver: WebDriver) -> bool:
-        found = driver.find_elements(By.CSS_SELECTOR, css)
-        return bool(found) and found[0].text.replace("\u00a0", " ") == text
-
-    WebDriverWait(
-        browser, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)
-    ).until(shown, f"{css} never read {text!r}")
+def until(browser: WebDriver, condition: Callable[[WebDriver], bool], what: str) -> None:
+    """Wait for `condition` on a page that refreshes itself."""
+    WebDriverWait(browser, WAIT_SECONDS).until(condition, what)
 
 
 def build_curriculum(
@@ -215,7 +216,7 @@ def build_curriculum(
     assert gaps["outcome-not-covered"].startswith(
         reader.missing_outcome.format(outcome=missing, unit=unit.code)
     )
-    assert gaps["language-not-allowed"].replace("\u00a0", " ").startswith(reader.foreign_module)
+    assert spaced(gaps["language-not-allowed"]).startswith(reader.foreign_module)
 
     fix_gaps(browser, complete_curriculum_body(standard, reader.country))
     submit(browser, browser.find_element(By.ID, "submit-curriculum"))
@@ -237,17 +238,18 @@ def approve_in_console(
     assert browser.find_elements(By.ID, "approve") == []
 
 
-def issue_cohort(browser: WebDriver, url: str, lang: str, reader: Reader, upload: Path) -> str:
+def issue_cohort(browser: WebDriver, url: str, lang: str, reader: Reader, upload: Path) -> None:
     """Upload the cohort, read the preview's two problem rows, issue the rest, and watch
-    the batch page until every credential is issued and every mail sent; the batch page."""
+    the batch page (which refreshes itself) until every credential is issued and every
+    mail sent."""
     browser.get(f"{url}/portal/issue?lang={lang}")
     wait_for(browser, "input#upload").send_keys(str(upload))
     submit(browser, browser.find_element(By.CSS_SELECTOR, "form.console-form button"))
     assert text_of(browser, "#preview-summary") == reader.preview
     problems = {
-        int(row.find_element(By.CSS_SELECTOR, "td").text): row.find_element(
-            By.CSS_SELECTOR, "td:last-child"
-        ).text.replace("\u00a0", " ")
+        int(row.find_element(By.CSS_SELECTOR, "td").text): spaced(
+            row.find_element(By.CSS_SELECTOR, "td:last-child").text
+        )
         for row in browser.find_elements(By.CSS_SELECTOR, "#preview-rows tr.row--problem")
     }
     assert problems == {137: reader.email_problem, 402: reader.date_problem}
@@ -257,13 +259,9 @@ def issue_cohort(browser: WebDriver, url: str, lang: str, reader: Reader, upload
         browser,
         browser.find_element(By.CSS_SELECTOR, "form[action*='/issue/confirm'] button"),
     )
-    batch_page = browser.current_url
-    WebDriverWait(
-        browser, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)
-    ).until(lambda driver: driver.find_element(By.ID, "progress").get_attribute("value") == "100")
-    until_shown(browser, "#batch-figures", reader.figures)
-    until_shown(browser, "#mail-figures li", reader.sent)
-    return batch_page
+    until(browser, attribute_becomes("#progress", "value", "100"), "progress at 100%")
+    until(browser, text_becomes("#batch-figures", reader.figures), reader.figures)
+    until(browser, text_becomes("#mail-figures li", reader.sent), reader.sent)
 
 
 def worker_rows(db: Session) -> dict[str, CredentialBatchRow]:

@@ -15,7 +15,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy.orm import Session
 
 from app.providers.models import TrainingProvider
-from tests.browser import WAIT_SECONDS, LiveServer, submit, wait_for
+from tests.browser import WAIT_SECONDS, LiveServer, attribute_becomes, submit, wait_for
 from tests.credentials.factories import issuing_setup
 from tests.factories import PASSWORD
 from tests.portal.helpers import ready_user
@@ -86,9 +86,7 @@ def test_a_provider_admin_issues_a_cohort_in_the_browser(
         By.CSS_SELECTOR, "form[action*='/issue/confirm'] button[type=submit]"
     )
     submit(browser, confirm)
-    WebDriverWait(browser, WAIT_SECONDS).until(
-        lambda driver: driver.find_element(By.ID, "progress").get_attribute("value") == "100"
-    )
+    WebDriverWait(browser, WAIT_SECONDS).until(attribute_becomes("#progress", "value", "100"))
     figures = browser.find_element(By.ID, "batch-figures").text
     assert figures.replace("\u00a0", " ") == "Lignes : 8. Délivrées : 7. Non délivrées : 1."
     shoot(browser, tmp_path, "batch-fr")

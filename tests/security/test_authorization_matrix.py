@@ -22,17 +22,26 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.roles import Role
+from app.auth.roles import Principal, Role
+from app.credentials.models import Credential
+from app.db import utcnow
 from app.fields import Country
 from app.keys.models import SigningKey
 from app.portal.pages import PORTAL_PATH
 from app.provider_users.models import ProviderRole
 from app.providers.models import TrainingProvider
+from app.status import revocation_requests
 from app.users.models import StaffUser
 from tests.console.helpers import session_csrf, sign_in
 from tests.credentials.factories import issue_body, issuing_setup, rows
 from tests.curricula.factories import complete_curriculum_body
-from tests.factories import create_provider, create_staff_user, provider_headers, staff_headers
+from tests.factories import (
+    client_credentials,
+    create_provider,
+    create_staff_user,
+    provider_headers,
+    staff_headers,
+)
 from tests.portal.curriculum_forms import form_fields as portal_form_fields
 from tests.portal.helpers import session_csrf as portal_session_csrf
 from tests.portal.helpers import signed_in as portal_signed_in
@@ -307,12 +316,15 @@ def test_authorization_matrix(client: TestClient, app: FastAPI, db: Session) -> 
     assert wrong == []
 
 
-# The provider portal's curriculum pages (HTML, outside the OpenAPI document): signed-in
-# provider users of either role are admitted; anyone else is sent to the sign-in page; a
-# user of provider B is told 404 for provider A's curriculum, read or written.
+# The provider portal's curriculum, credential and API client pages (HTML, outside the
+# OpenAPI document): signed-in provider users of either role are admitted (the API clients'
+# pages: administrators only, staff get a 403); anyone else is sent to the sign-in page; a
+# user of provider B is told 404 for provider A's curriculum, credential or client.
 PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B = "portal staff A", "portal admin A", "portal admin B"
 PORTAL_CALLERS: Final = (ANON, PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B)
 PORTAL_USERS = frozenset({PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B})
+PORTAL_ADMINS = frozenset({PORTAL_ADMIN, PORTAL_B})
+"""Provider administrators (of either provider): the API clients pages; staff get a 403."""
 PORTAL_MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/portal/curricula"): Row(PORTAL_USERS),
     ("GET", "/portal/curricula/new"): Row(PORTAL_USERS),
@@ -327,6 +339,10 @@ PORTAL_MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("POST", "/portal/credentials/{credential_id}/revocation-request"): Row(
         PORTAL_USERS - {PORTAL_B}, owned=True
     ),
+    ("GET", "/portal/clients"): Row(PORTAL_ADMINS),
+    ("POST", "/portal/clients"): Row(PORTAL_ADMINS),
+    ("POST", "/portal/clients/{client_id}/rotate"): Row(PORTAL_ADMINS - {PORTAL_B}, owned=True),
+    ("POST", "/portal/clients/{client_id}/revoke"): Row(PORTAL_ADMINS - {PORTAL_B}, owned=True),
 }
 
 
@@ -335,7 +351,7 @@ def test_every_portal_curricula_and_credentials_page_has_a_row(app: FastAPI) -> 
         (method, str(route.path))
         for route in iter_route_contexts(app.router.routes)
         if str(getattr(route, "path", "")).startswith(
-            (f"{PORTAL_PATH}/curricula", f"{PORTAL_PATH}/credentials")
+            (f"{PORTAL_PATH}/curricula", f"{PORTAL_PATH}/credentials", f"{PORTAL_PATH}/clients")
         )
         for method in getattr(route, "methods", None) or ()
     }
@@ -356,6 +372,7 @@ def test_portal_curricula_and_credentials_matrix(
     mine = db.get(TrainingProvider, setup.provider_id)
     assert mine is not None
     theirs = create_provider(db, country=Country.mx.value)
+    client_id, _ = client_credentials(db, mine)
     sessions = {ANON: TestClient(app)}
     for caller, provider, role in (
         (PORTAL_STAFF, mine, ProviderRole.provider_staff),
@@ -373,13 +390,17 @@ def test_portal_curricula_and_credentials_matrix(
     form |= {"reason": "Issued to the wrong worker"}
     wrong: list[str] = []
     for (method, template), row in PORTAL_MATRIX.items():
-        path = template.format(curriculum_id=setup.curriculum_id, credential_id=credential_id)
+        path = template.format(
+            curriculum_id=setup.curriculum_id, credential_id=credential_id, client_id=client_id
+        )
         for caller in PORTAL_CALLERS:
             data = {**form, "csrf_token": tokens[caller]} if method == "POST" else None
             response = sessions[caller].request(method, path, data=data, follow_redirects=False)
             location = response.headers.get("location", "")
-            refused = (response.status_code == 303 and "/portal/login" in location) or (
-                row.owned and response.status_code == 404
+            refused = (
+                (response.status_code == 303 and "/portal/login" in location)
+                or response.status_code == 403
+                or (row.owned and response.status_code == 404)
             )
             if refused == (caller in row.allowed):
                 verdict = "refused" if refused else "admitted"
@@ -399,6 +420,7 @@ CONSOLE_FORMS: Final[dict[str, frozenset[str]]] = {
     "/console/curricula/{curriculum_id}": STAFF_WRITERS,
     "/console/credentials/{credential_id}": STAFF_WRITERS,
     "/console/credentials/{credential_id}/claim-link": STAFF_WRITERS,
+    "/console/revocation-requests/{request_id}/decline": STAFF_WRITERS,
     "/console/audit/checkpoints": ADMIN_ONLY,
     "/console/providers/{provider_id}/accreditation": STAFF_WRITERS,
     "/console/providers/{provider_id}/clients": STAFF_WRITERS,
@@ -442,7 +464,17 @@ def test_console_forms_admit_the_roles_the_api_admits(
     )
     assert issued.status_code == 201, issued.text
     target = create_staff_user(db, Role.registrar)
+    credential = db.get(Credential, str(issued.json()["id"]).removeprefix("urn:uuid:"))
+    assert credential is not None
+    asker = Principal(
+        subject="provider_user:0", role=Role.provider, name="P", provider_id=setup.provider_id
+    )
+    waiting = revocation_requests.request_revocation(
+        db, credential, reason="Issued by mistake", actor=asker, now=utcnow()
+    )
+    db.commit()
     values = {
+        "request_id": str(waiting.id),
         "curriculum_id": str(setup.curriculum_id),
         "credential_id": issued.json()["id"],
         "provider_id": str(setup.provider_id),

@@ -25,6 +25,7 @@ IDENTICAL_ALLOWED: frozenset[tuple[Language, str]] = frozenset(
         (Language.fr, "Signature"),
         (Language.fr, "Suspension"),
         (Language.fr, "Pagination"),
+        (Language.fr, "Page %(page)s"),
         (Language.es, "Auditor"),
         (Language.es, "Error:"),
         (Language.es, "No"),
