@@ -61,7 +61,7 @@ def test_the_api_pages_by_cursor_in_the_order_of_page_numbers(
     ]
     walked, cursor, pages = [], None, 0
     while True:
-        after = {"after": cursor} if cursor else {}
+        after: dict[str, str] = {"after": cursor} if cursor else {}
         body = api_page(client, setup, per_page=2, holder="worker", **after)
         walked += [item["id"] for item in body["items"]]
         pages += 1
