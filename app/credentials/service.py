@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from app.auth.roles import Principal, Role
 from app.credentials import paging
@@ -199,7 +199,10 @@ def _rows(
         )
     else:
         query = window(query, Credential.issued_at, Credential.id)
-    return list(session.scalars(query.options(joinedload(Credential.standard))))
+    # A listing shows neither the document nor the vc+jwt: left unread, their TOAST pages
+    # (kilobytes a row, scattered through a table far larger than the cache) are not fetched.
+    listing = (joinedload(Credential.standard), defer(Credential.document), defer(Credential.jwt))
+    return list(session.scalars(query.options(*listing)))
 
 
 def _window(
