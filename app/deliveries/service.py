@@ -27,9 +27,10 @@ from app.db import utcnow
 from app.deliveries import texts
 from app.deliveries.models import DeliveryStatus, MailDelivery, MailKind
 from app.fields import Language
-from app.links import claim_url, invitation_url
+from app.links import claim_url, invitation_url, password_reset_url
 from app.mail.message import build_message
 from app.mail.smtp import MailError, MailSession, SmtpConfig
+from app.provider_users import password_resets
 from app.provider_users import service as provider_users_service
 from app.provider_users.models import ProviderUser
 from app.providers.models import TrainingProvider
@@ -79,8 +80,28 @@ def queue_invitation(
     session: Session, *, user: ProviderUser, requested_by: str, now: datetime
 ) -> MailDelivery:
     """Queue the invitation mail of a provider user (the link is made when it is sent)."""
+    return _queue_for_user(
+        session, MailKind.invitation, user=user, requested_by=requested_by, now=now
+    )
+
+
+def queue_password_reset(session: Session, *, user: ProviderUser, now: datetime) -> MailDelivery:
+    """Queue the password reset mail a provider user asked for (the link is made when it
+    is sent)."""
+    return _queue_for_user(
+        session,
+        MailKind.password_reset,
+        user=user,
+        requested_by=provider_users_service.principal_of(user).subject,
+        now=now,
+    )
+
+
+def _queue_for_user(
+    session: Session, kind: MailKind, *, user: ProviderUser, requested_by: str, now: datetime
+) -> MailDelivery:
     delivery = _queued(
-        MailKind.invitation,
+        kind,
         provider_id=user.provider_id,
         recipient=user.email,
         language=user.language,
@@ -275,6 +296,20 @@ def _prepare(
                 provider=provider.name,
                 link=invitation_url(base_url, invitation.token),
                 expires=invitation.expires_at,
+            )
+            sender, reply_to = config.sender, None
+        elif delivery.kind == MailKind.password_reset.value:
+            reset = password_resets.renew_link(
+                session, user_id=delivery.provider_user_id or 0, now=now
+            )
+            if reset is None:
+                delivery.status = DeliveryStatus.cancelled.value
+                return DeliveryStatus.cancelled
+            text = texts.password_reset(
+                language=language,
+                name=reset.user.name,
+                provider=provider.name,
+                link=password_reset_url(base_url, reset.token),
             )
             sender, reply_to = config.sender, None
         else:
