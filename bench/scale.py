@@ -176,15 +176,16 @@ def main() -> None:
     ):
         with psycopg.connect(libpq_url(url), autocommit=True) as connection:
             mark_synthetic(connection)
-        steps = [(args.small, url, Path(name), harness.SECRET)]
+        port = harness.free_port()
+        steps = [(args.small, url, Path(name), harness.SECRET, port)]
         if args.large_from:
             kept = json.loads((args.large_from / STATE).read_text())
-            steps.append((kept["rows"], kept["url"], args.large_from, kept["secret"]))
+            steps.append((kept["rows"], kept["url"], args.large_from, kept["secret"], kept["port"]))
         else:
-            steps.append((args.large, url, Path(name), harness.SECRET))
+            steps.append((args.large, url, Path(name), harness.SECRET, port))
         loaded = {url: 0}
-        for rows, step_url, folder, secret in steps:
-            sizes.append(_size(rows, step_url, folder, secret, loaded, args.seconds))
+        for rows, step_url, folder, secret, step_port in steps:
+            sizes.append(_size(rows, step_url, folder, secret, step_port, loaded, args.seconds))
             print(f"load average after {rows:,} rows: {os.getloadavg()[0]:.1f}", flush=True)
     if args.large_from:
         _drop(steps[1][1])
@@ -196,10 +197,15 @@ STATE = "scale-database.json"
 
 
 def _size(
-    rows: int, url: str, folder: Path, secret: str, loaded: dict[str, int], seconds: float
+    rows: int,
+    url: str,
+    folder: Path,
+    secret: str,
+    port: int,
+    loaded: dict[str, int],
+    seconds: float,
 ) -> Size:
     """Load `url` up to `rows` (unless already loaded) and measure it with its own server."""
-    port = harness.free_port()
     env = harness.environment(
         url, folder, port, NASSC_KEY_PASSPHRASE=secret, NASSC_TOKEN_SECRET=secret
     )
@@ -235,8 +241,11 @@ def preload(folder: Path, rows: int) -> None:
     url = harness.POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     with psycopg.connect(libpq_url(url), autocommit=True) as connection:
         mark_synthetic(connection)
-    (folder / STATE).write_text(json.dumps({"url": url, "secret": harness.SECRET, "rows": rows}))
-    env = harness.environment(url, folder, harness.free_port())
+    # The port is kept too: it is in the issuer's did:web, which signed the status lists.
+    port = harness.free_port()
+    state = {"url": url, "secret": harness.SECRET, "rows": rows, "port": port}
+    (folder / STATE).write_text(json.dumps(state))
+    env = harness.environment(url, folder, port)
     prepare(_settings(env))
     started = time.perf_counter()
     rate = load(url, rows)

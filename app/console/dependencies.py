@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
 from app.auth.dependencies import SettingsDep
 from app.auth.roles import Principal, Role
 from app.console.session import CONSOLE
+from app.fields import Language
 from app.web import session_users
+from app.web.dependencies import PageLanguage
 from app.web.page_errors import RoleNotAllowed
 from app.web.page_route import PageDb
 from app.web.sessions import PageSession
@@ -112,3 +115,24 @@ def poster_with_roles(*roles: Role) -> Callable[[ConsoleUser], ConsoleUser]:
 ConsoleAuditReader = Annotated[ConsoleUser, Depends(reader_with_roles(*AUDIT_ROLES))]
 ConsoleWriter = Annotated[ConsoleUser, Depends(poster_with_roles(*WRITER_ROLES))]
 ConsoleAdminPoster = Annotated[ConsoleUser, Depends(poster_with_roles(Role.admin))]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsolePage:
+    """What a staff page opens with: the request, its database session, the signed-in user
+    (`ConsoleReader`) and the page's language."""
+
+    request: Request
+    db: Session
+    user: ConsoleUser
+    language: Language
+
+
+def console_page(
+    request: Request, db: ConsoleDb, user: ConsoleReader, language: PageLanguage
+) -> ConsolePage:
+    """The opening of a page every staff role may read."""
+    return ConsolePage(request=request, db=db, user=user, language=language)
+
+
+ConsolePageDep = Annotated[ConsolePage, Depends(console_page)]

@@ -63,6 +63,14 @@ STATUS_CHANGE_PROBLEMS: Final[dict[str, str]] = {
 }
 """Why a status change was refused, by problem slug."""
 
+REVOCATION_REQUEST_PROBLEMS: Final[dict[str, str]] = {
+    "revocation-request-not-open": N_(
+        "This request has been decided already: declined, or its credential revoked. "
+        "Reload the page."
+    ),
+}
+"""Why declining a revocation request was refused, by problem slug."""
+
 REVIEW_PROBLEMS: Final[dict[str, str]] = {
     "curriculum-has-gaps": N_(
         "This curriculum cannot be approved: it does not fully cover the standard. "
@@ -90,6 +98,9 @@ NOTICES: Final[dict[str, str]] = {
         "A new claim link has been made and the old one no longer works. Send it to the "
         "worker: it is shown only this once."
     ),
+    "declined": N_(
+        "The request has been declined. The provider sees your reason and may ask again."
+    ),
 }
 """What the page says after an action succeeded, by the `done` slug of the redirect."""
 
@@ -100,6 +111,9 @@ FORM_ERRORS: Final = {
     "password": N_("Enter your password."),
     "reason": N_("Give a reason of at most 1,000 characters."),
     "reason_missing": N_("Give the reason for this change: it is kept in the audit log."),
+    "decline_reason": N_(
+        "Say why you decline the request, in at most 1,000 characters: the provider reads it."
+    ),
     "confirm": N_("Tick the box to confirm that the revocation is permanent."),
     "reasons": N_(
         "Give at least one reason, one per line: each of 3 to 1,000 characters, at most 50 lines."

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final, TypedDict
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.credentials.errors import InvalidCursor
@@ -57,23 +57,20 @@ class Cursor:
         return f"{(self.issued_at - _EPOCH) // timedelta(microseconds=1)}.{self.id}"
 
 
-def after(cursor: Cursor) -> ColumnElement[bool]:
-    """Credentials after `cursor` in the newest-first order (older, or as old with a greater
-    id). Written with `<=` first so an index on `issued_at` bounds the scan on both engines."""
-    issued_at = Credential.issued_at
-    return and_(
-        issued_at <= cursor.issued_at,
-        or_(issued_at < cursor.issued_at, Credential.id > cursor.id),
-    )
+def after(
+    cursor: Cursor, issued_at: SQLColumnExpression[datetime], id_: SQLColumnExpression[str]
+) -> ColumnElement[bool]:
+    """Rows after `cursor` in the newest-first order of (`issued_at`, `id_`): older, or as
+    old with a greater id. Written with `<=` first so an index on `issued_at` bounds the scan
+    on both engines."""
+    return and_(issued_at <= cursor.issued_at, or_(issued_at < cursor.issued_at, id_ > cursor.id))
 
 
-def before(cursor: Cursor) -> ColumnElement[bool]:
-    """Credentials before `cursor` in the newest-first order."""
-    issued_at = Credential.issued_at
-    return and_(
-        issued_at >= cursor.issued_at,
-        or_(issued_at > cursor.issued_at, Credential.id < cursor.id),
-    )
+def before(
+    cursor: Cursor, issued_at: SQLColumnExpression[datetime], id_: SQLColumnExpression[str]
+) -> ColumnElement[bool]:
+    """Rows before `cursor` in the newest-first order of (`issued_at`, `id_`)."""
+    return and_(issued_at >= cursor.issued_at, or_(issued_at > cursor.issued_at, id_ < cursor.id))
 
 
 def bounded_count(session: Session, query: Select[Credential], *, cap: int) -> int:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.auth.roles import Principal, Role
@@ -18,6 +20,8 @@ from app.db import fold_text, folded
 from app.providers.models import TrainingProvider
 from app.standards.models import Standard
 from app.web.standing import Standing
+
+S = TypeVar("S", bound=Select[Any])
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +107,15 @@ def list_credentials(
         query = query.where(Credential.issued_at < issued_to)
     count_cap = paging.COUNT_CAP if count_cap is None else count_cap
     counted = paging.bounded_count(session, query, cap=count_cap)
-    page = _page(session, query, after=after, before=before, offset=offset, limit=limit)
+    page = _page(
+        session,
+        query,
+        after=after,
+        before=before,
+        offset=offset,
+        limit=limit,
+        by_name=holder is not None,
+    )
     return CredentialPage(
         items=page.items,
         total=min(counted, count_cap),
@@ -128,32 +140,20 @@ def _page(
     before: Cursor | None,
     offset: int,
     limit: int,
+    by_name: bool,
 ) -> _Page:
     """One page of `query` newest first, read one row past its edge to know if more follow."""
-    query = query.options(joinedload(Credential.standard))
     if before is not None:
         # Read backwards from the cursor, then turn the rows round.
-        rows = list(
-            session.scalars(
-                query.where(paging.before(before))
-                .order_by(Credential.issued_at, Credential.id.desc())
-                .limit(limit + 1)
-            )
-        )
+        rows = _rows(session, query, edge=before, backwards=True, limit=limit, by_name=by_name)
         items = rows[:limit][::-1]
         return _Page(
             items=items,
             next=Cursor.of(items[-1]) if items else None,
             previous=Cursor.of(items[0]) if len(rows) > limit else None,
         )
-    if after is not None:
-        query, offset = query.where(paging.after(after)), 0
-    rows = list(
-        session.scalars(
-            query.order_by(Credential.issued_at.desc(), Credential.id)
-            .offset(offset)
-            .limit(limit + 1)
-        )
+    rows = _rows(
+        session, query, edge=after, offset=0 if after else offset, limit=limit, by_name=by_name
     )
     items = rows[:limit]
     return _Page(
@@ -161,6 +161,64 @@ def _page(
         next=Cursor.of(items[-1]) if len(rows) > limit else None,
         previous=Cursor.of(items[0]) if items and (after is not None or offset > 0) else None,
     )
+
+
+def _rows(
+    session: Session,
+    query: Select[Credential],
+    *,
+    edge: Cursor | None,
+    limit: int,
+    by_name: bool,
+    backwards: bool = False,
+    offset: int = 0,
+) -> list[Credential]:
+    """`limit + 1` rows of `query` past `edge` in the newest-first order (or, `backwards`,
+    before it in the reverse order).
+
+    `by_name`: the matches of a holder-name search are found first (PostgreSQL: through the
+    trigram index, `MATERIALIZED`) and then ordered. Left to itself the planner walks
+    `issued_at` newest first and tests every name until it has a page, expecting many
+    matches: at a million rows a name with a thousand of them took 260 ms instead of 20."""
+    window = partial(_window, edge=edge, backwards=backwards, offset=offset, limit=limit)
+    if by_name:
+        found = (
+            query.with_only_columns(Credential.id, Credential.issued_at)
+            .cte("found")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        )
+        ids = window(select(found.c.id), found.c.issued_at, found.c.id)
+        query = _window(
+            select(Credential).where(Credential.id.in_(ids.scalar_subquery())),
+            Credential.issued_at,
+            Credential.id,
+            edge=None,
+            backwards=backwards,
+            offset=0,
+            limit=limit,
+        )
+    else:
+        query = window(query, Credential.issued_at, Credential.id)
+    return list(session.scalars(query.options(joinedload(Credential.standard))))
+
+
+def _window(
+    query: S,
+    issued_at: SQLColumnExpression[datetime],
+    id_: SQLColumnExpression[str],
+    *,
+    edge: Cursor | None,
+    backwards: bool,
+    offset: int,
+    limit: int,
+) -> S:
+    """`query` past `edge`, ordered newest first by (`issued_at`, `id_`) (or the reverse),
+    `limit + 1` rows after `offset`."""
+    if edge is not None:
+        side = paging.before if backwards else paging.after
+        query = query.where(side(edge, issued_at, id_))
+    order = (issued_at.asc(), id_.desc()) if backwards else (issued_at.desc(), id_.asc())
+    return query.order_by(*order).offset(offset).limit(limit + 1)
 
 
 def standing_clause(standing: Standing, *, now: datetime) -> ColumnElement[bool]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
+from collections.abc import Iterable
 
 from app.crypto.errors import MalformedValueError, StatusIndexRangeError, StatusListLengthError
 from app.crypto.multibase import MultibaseError, decode_base64url, encode_base64url
@@ -67,6 +68,20 @@ class Bitstring:
             self._bits[byte] |= mask
         else:
             self._bits[byte] &= ~mask & 0xFF
+
+    def set_all(self, indexes: Iterable[int]) -> None:
+        """Set every bit in `indexes` to 1: `set` for each, checked once for the whole lot
+        (a full list re-signed after one change sets thousands of bits)."""
+        wanted = list(indexes)
+        if not wanted:
+            return
+        if any(isinstance(index, bool) or not isinstance(index, int) for index in wanted):
+            raise MalformedValueError("status indexes are integers")
+        if min(wanted) < 0 or max(wanted) >= self.length:
+            raise StatusIndexRangeError(f"an index is outside a list of {self.length} bits")
+        bits = self._bits
+        for index in wanted:
+            bits[index >> 3] |= 0x80 >> (index & 7)
 
     def clear(self, index: int) -> None:
         """Set bit `index` to 0."""

@@ -163,7 +163,7 @@ def _credential_page(
             f"?lang={language}",
             "claim_link_url": portal_path(request, f"{path}/claim-link", language=language),
             "revocation_url": portal_path(request, f"{path}/revocation-request", language=language),
-            "revocation_request": revocation_requests.open_request_for(db, credential.id),
+            "revocation_request": revocation_requests.latest_request_for(db, credential.id),
             "notice": None,
             "problem": None,
             "errors": {},

@@ -47,11 +47,19 @@ class StatusList(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class RequestOutcome(StrEnum):
+    """How staff closed a revocation request."""
+
+    revoked = "revoked"
+    declined = "declined"
+
+
 class RevocationRequest(Base):
     """A provider's request that the Division revoke one of its credentials, with a reason.
 
-    It is open while the credential is not revoked: staff revoke it through the usual status
-    change (`app.status.service`), and the request leaves their queue with it.
+    It is open until staff decide: they revoke the credential through the usual status
+    change (`app.status.service`), which closes the request as `revoked`, or decline it with
+    a reason (`declined`); the provider may then ask again, in a new request.
     """
 
     __tablename__ = "revocation_request"
@@ -63,3 +71,11 @@ class RevocationRequest(Base):
     requested_by: Mapped[str] = mapped_column(String(100))
     """The subject of the provider user who asked."""
     requested_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    """None while open; then a `RequestOutcome` value."""
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    """The subject of the staff user who decided (None for a revocation made by a script)."""
+    decided_by_name: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    """Why staff declined (a revocation's reason is the credential's status reason)."""

@@ -153,9 +153,7 @@ def _bitstring(session: Session, status_list: StatusList) -> Bitstring:
                 model.suspension_list_id == status_list.id,
                 model.status == CredentialStatus.suspended.value,
             )
-        for index in session.scalars(indexes):
-            if index is not None:
-                bits.set(index)
+        bits.set_all(index for index in session.scalars(indexes) if index is not None)
     return bits
 
 

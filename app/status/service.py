@@ -35,6 +35,7 @@ from app.credentials.models import Credential, CredentialStatus, WalletCredentia
 from app.credentials.signing import IssuerSigner
 from app.errors import ValidationFailed
 from app.standards.models import Standard
+from app.status import revocation_requests
 from app.status.allocation import LIST_SIZE, Allocation, allocate, status_entries
 from app.status.builder import SecuredList, list_url
 from app.status.errors import (
@@ -212,6 +213,9 @@ def change_statuses(
             if len(updated) != len(chunk):
                 raise ConcurrentStatusChange()
 
+    if action is StatusAction.revoke:
+        for chunk in _chunks(result.changed):
+            revocation_requests.close_revoked(session, list(chunk), actor=actor, now=now)
     token_lists = _token_lists_of(session, result.changed)
     affected_lists |= token_lists
     republished = republish_changed_lists(

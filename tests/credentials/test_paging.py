@@ -10,10 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.credentials import paging
+from app.credentials.models import Credential
+from app.credentials.paging import Cursor
 from app.portal import credential_pages as portal_pages
 from app.providers.models import TrainingProvider
 from tests.conftest import ENGINES
@@ -58,7 +61,8 @@ def test_the_api_pages_by_cursor_in_the_order_of_page_numbers(
     ]
     walked, cursor, pages = [], None, 0
     while True:
-        body = api_page(client, setup, per_page=2, **({"after": cursor} if cursor else {}))
+        after: dict[str, str] = {"after": cursor} if cursor else {}
+        body = api_page(client, setup, per_page=2, holder="worker", **after)
         walked += [item["id"] for item in body["items"]]
         pages += 1
         assert (body["total"], body["total_capped"]) == (5, False)
@@ -106,7 +110,7 @@ def test_the_console_search_links_next_and_previous_pages_keeping_filters(
     setup = issue_batch(client, app, db, 21)
     console.signed_in(client, db, Role.auditor)
     path = f"{console.CONSOLE}/credentials"
-    filters = {"standard_code": setup.standard.code, "status": "active"}
+    filters = {"standard_code": setup.standard.code, "status": "active", "holder": "worker"}
 
     first = console.page(client.get(path, params=filters))
     heading = first.find("h2", id="credential-results-heading").text
@@ -122,6 +126,13 @@ def test_the_console_search_links_next_and_previous_pages_keeping_filters(
     assert "after" not in back and "before" not in back and back["status"] == "active"
     shown = holders(first) + holders(second)
     assert len(shown) == 21 == len(set(shown))
+    # The page before the oldest credential is the first page (read backwards from a cursor).
+    oldest = db.scalars(
+        select(Credential).order_by(Credential.issued_at, Credential.id.desc())
+    ).first()
+    assert oldest is not None
+    before = {**filters, "before": Cursor.of(oldest).token, "page": "2"}
+    assert holders(console.page(client.get(path, params=before))) == holders(first)
 
 
 def test_a_total_past_the_cap_reads_more_than_in_each_language(

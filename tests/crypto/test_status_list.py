@@ -74,6 +74,28 @@ def test_set_get_clear() -> None:
     assert bits.get(43)
 
 
+def test_set_all_sets_what_set_sets_one_by_one() -> None:
+    indexes = [*random.Random(7).sample(range(MIN_LENGTH_BITS), 3000), 0, MIN_LENGTH_BITS - 1]
+    one_by_one, at_once = Bitstring(), Bitstring()
+    for index in indexes:
+        one_by_one.set(index)
+
+    at_once.set_all(iter(indexes))
+
+    assert at_once == one_by_one
+    at_once.set_all([])
+    assert at_once == one_by_one
+
+
+@pytest.mark.parametrize("indexes", [[5, -1], [MIN_LENGTH_BITS], [3, True], [2.0]])
+def test_set_all_refuses_a_bad_index_and_sets_none(indexes: list[int]) -> None:
+    bits = Bitstring()
+
+    with pytest.raises((StatusIndexRangeError, MalformedValueError)):
+        bits.set_all(indexes)
+    assert bits == Bitstring()
+
+
 @pytest.mark.parametrize("index", [-1, MIN_LENGTH_BITS, 10**9])
 def test_an_index_outside_the_list_is_a_range_error(index: int) -> None:
     bits = Bitstring()

@@ -22,12 +22,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.roles import Role
+from app.auth.roles import Principal, Role
+from app.credentials.models import Credential
+from app.db import utcnow
 from app.fields import Country
 from app.keys.models import SigningKey
 from app.portal.pages import PORTAL_PATH
 from app.provider_users.models import ProviderRole
 from app.providers.models import TrainingProvider
+from app.status import revocation_requests
 from app.users.models import StaffUser
 from tests.console.helpers import session_csrf, sign_in
 from tests.credentials.factories import issue_body, issuing_setup, rows
@@ -417,6 +420,7 @@ CONSOLE_FORMS: Final[dict[str, frozenset[str]]] = {
     "/console/curricula/{curriculum_id}": STAFF_WRITERS,
     "/console/credentials/{credential_id}": STAFF_WRITERS,
     "/console/credentials/{credential_id}/claim-link": STAFF_WRITERS,
+    "/console/revocation-requests/{request_id}/decline": STAFF_WRITERS,
     "/console/audit/checkpoints": ADMIN_ONLY,
     "/console/providers/{provider_id}/accreditation": STAFF_WRITERS,
     "/console/providers/{provider_id}/clients": STAFF_WRITERS,
@@ -460,7 +464,17 @@ def test_console_forms_admit_the_roles_the_api_admits(
     )
     assert issued.status_code == 201, issued.text
     target = create_staff_user(db, Role.registrar)
+    credential = db.get(Credential, str(issued.json()["id"]).removeprefix("urn:uuid:"))
+    assert credential is not None
+    asker = Principal(
+        subject="provider_user:0", role=Role.provider, name="P", provider_id=setup.provider_id
+    )
+    waiting = revocation_requests.request_revocation(
+        db, credential, reason="Issued by mistake", actor=asker, now=utcnow()
+    )
+    db.commit()
     values = {
+        "request_id": str(waiting.id),
         "curriculum_id": str(setup.curriculum_id),
         "credential_id": issued.json()["id"],
         "provider_id": str(setup.provider_id),
