@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import tempfile
 import threading
 import time
@@ -18,6 +17,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from selenium import webdriver
 from selenium.common.exceptions import (
     NoSuchElementException,
@@ -29,6 +29,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
+
+from tests.faults.servers import free_port
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM_FLAGS = (
@@ -42,6 +46,8 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--disable-dev-shm-usage",
 )
+WAIT_SECONDS = 30
+"""How long a page test waits for a condition before it fails."""
 
 
 def left_the_page(element: WebElement) -> Callable[[object], bool]:
@@ -63,6 +69,32 @@ def left_the_page(element: WebElement) -> Callable[[object], bool]:
     return gone
 
 
+def wait_for(browser: WebDriver, css: str) -> WebElement:
+    """The element matching `css` once it is on the page."""
+    located = WebDriverWait(browser, WAIT_SECONDS).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
+    )
+    assert isinstance(located, WebElement)
+    return located
+
+
+def submit(browser: WebDriver, button: WebElement) -> None:
+    """Press a form's button (or follow a link) and wait for the page it leads to."""
+    button.click()
+    WebDriverWait(browser, WAIT_SECONDS).until(left_the_page(button))
+    wait_for(browser, "main h1")
+
+
+def sign_in_form(browser: WebDriver, url: str, *, account: tuple[str, str], password: str) -> None:
+    """Open `url` (the console or the portal, which send a stranger to their sign-in form),
+    type `account` (the field's id and the value) and `password`, and sign in."""
+    field, value = account
+    browser.get(url)
+    wait_for(browser, f"input#{field}").send_keys(value)
+    browser.find_element(By.ID, "password").send_keys(password)
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.console-form button"))
+
+
 def _replaced(error: WebDriverException) -> bool:
     """Whether `error` says the node read belongs to a page that has since been replaced."""
     return isinstance(error, StaleElementReferenceException | NoSuchElementException) or (
@@ -76,10 +108,24 @@ def attribute_becomes(css: str, attribute: str, value: str) -> Callable[[WebDriv
     For a page that refreshes itself (a batch's progress): between finding the element and
     reading it the page may be replaced, which counts as "not yet", not as a failure.
     """
+    return _reads(css, lambda element: element.get_attribute(attribute) == value)
 
+
+def text_becomes(css: str, text: str) -> Callable[[WebDriver], bool]:
+    """A wait condition: the element at `css` reads `text` (no-break spaces read as spaces),
+    on a page that may be replaced meanwhile, as `attribute_becomes`."""
+    return _reads(css, lambda element: spaced(element.text) == text)
+
+
+def spaced(text: str) -> str:
+    """`text` with no-break spaces (French puts them before colons) as plain ones."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _reads(css: str, check: Callable[[WebElement], bool]) -> Callable[[WebDriver], bool]:
     def holds(driver: WebDriver) -> bool:
         try:
-            return driver.find_element(By.CSS_SELECTOR, css).get_attribute(attribute) == value
+            return check(driver.find_element(By.CSS_SELECTOR, css))
         except WebDriverException as error:
             if _replaced(error):
                 return False
@@ -88,18 +134,12 @@ def attribute_becomes(css: str, attribute: str, value: str) -> Callable[[WebDriv
     return holds
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 class LiveServer:
-    """The app served by Uvicorn in a thread, on a free loopback port."""
+    """The app served by Uvicorn in a thread, on a loopback port (a free one by default;
+    choose it when the app's settings must know its address, as its public base URL)."""
 
-    def __init__(self, app: FastAPI) -> None:
-        self.port = _free_port()
+    def __init__(self, app: FastAPI, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_config=None, access_log=False
@@ -126,6 +166,15 @@ def live_server(app: FastAPI) -> Iterator[LiveServer]:
     """The test app on a real socket."""
     with LiveServer(app) as server:
         yield server
+
+
+@pytest.fixture
+def api(app: FastAPI) -> Iterator[TestClient]:
+    """A client for building data through the API beside a live server (which runs the
+    app's lifespan, so this client does not)."""
+    client = TestClient(app)
+    yield client
+    client.close()
 
 
 def _missing_browser() -> str | None:

@@ -71,14 +71,18 @@ def staff_headers(client: TestClient, db: Session, role: Role) -> dict[str, str]
 
 
 def create_provider(
-    db: Session, *, country: str = "MX", accreditation_status: str = "accredited"
+    db: Session,
+    *,
+    country: str = "MX",
+    accreditation_status: str = "accredited",
+    region: str | None = None,
 ) -> TrainingProvider:
-    """A committed training provider."""
+    """A committed training provider (in Puebla or Alberta unless `region` says)."""
     n = next(_counter)
     provider = TrainingProvider(
         name=f"Instituto Técnico {n}",
         country=country,
-        region="Puebla" if country == "MX" else "Alberta",
+        region=region or ("Puebla" if country == "MX" else "Alberta"),
         identifier=f"ID-{n:05d}",
         contact_name="Ana Pérez",
         contact_email=f"contact{n}@provider.example",

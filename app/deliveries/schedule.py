@@ -1,20 +1,43 @@
 """Retrying mail: each server runs one `MailSchedule` thread (when mail is configured) that
 delivers every message due, at start and then every `NASSC_MAIL_RETRY_SECONDS`. Messages
 are usually sent at once, after the request that queued them; this pass retries the ones
-that failed for a reason that may pass and takes up those whose worker stopped."""
+that failed for a reason that may pass and takes up those whose worker stopped.
+
+A pass over every due message runs once at a time in a process: a page that asks for one
+while one runs (the batch page does on each refresh while its mail waits) leaves it to the
+running pass, which looks for due messages again before it ends."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import weakref
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.deliveries import service
-from app.mail.smtp import smtp_config
+from app.mail.smtp import SmtpConfig, smtp_config
 
 logger = logging.getLogger("app.deliveries")
+
+
+class _Passes:
+    """One pass over the due messages at a time; a pass asked for meanwhile is run by the
+    running one once it is done (`asked` is set again, so it goes round once more)."""
+
+    def __init__(self) -> None:
+        self.running = threading.Lock()
+        self.asked = threading.Event()
+
+
+_passes: weakref.WeakKeyDictionary[sessionmaker[Session], _Passes] = weakref.WeakKeyDictionary()
+_passes_lock = threading.Lock()
+
+
+def _passes_of(sessions: sessionmaker[Session]) -> _Passes:
+    with _passes_lock:
+        return _passes.setdefault(sessions, _Passes())
 
 
 def deliver_due(
@@ -25,6 +48,24 @@ def deliver_due(
     config = smtp_config(settings)
     if config is None:
         return
+    if ids is not None:
+        _deliver(sessions, settings, config, ids)
+        return
+    passes = _passes_of(sessions)
+    passes.asked.set()
+    while passes.asked.is_set():
+        if not passes.running.acquire(blocking=False):
+            return  # the running pass goes round again
+        try:
+            passes.asked.clear()
+            _deliver(sessions, settings, config, None)
+        finally:
+            passes.running.release()
+
+
+def _deliver(
+    sessions: sessionmaker[Session], settings: Settings, config: SmtpConfig, ids: list[int] | None
+) -> None:
     try:
         service.deliver(sessions, config=config, base_url=settings.public_base_url, ids=ids)
     except Exception:  # a failed pass must not take the server down; the next one retries

@@ -5,7 +5,9 @@ A delivery pass is safe to run in any number of threads and processes at once: a
 takes a message with a conditional update (`queued`, or `sending` whose holder stopped
 reporting, and due now), so each attempt belongs to exactly one worker. The link is made,
 and committed, just before the message is handed to the server, and never stored in the
-clear: a retry makes a new one, and the undelivered one stops working.
+clear: a retry makes a new one, and the undelivered one stops working. Messages are taken,
+written and recorded a chunk at a time (`app.deliveries.preparing`): a batch's 500 claim
+links cost a few dozen transactions, not a thousand.
 """
 
 from __future__ import annotations
@@ -15,36 +17,26 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, parseaddr
-from typing import Final, Literal
+from typing import Final
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from app.credentials import issuance
-from app.credentials.models import Credential, CredentialBatchRow, CredentialStatus, RowStatus
+from app.credentials.models import CredentialBatchRow, RowStatus
 from app.db import utcnow
-from app.deliveries import texts
 from app.deliveries.models import DeliveryStatus, MailDelivery, MailKind
+from app.deliveries.preparing import CHUNK, OPEN, prepare, release
 from app.fields import Language
-from app.links import claim_url, invitation_url
-from app.mail.message import build_message
 from app.mail.smtp import MailError, MailSession, SmtpConfig
 from app.provider_users import service as provider_users_service
 from app.provider_users.models import ProviderUser
-from app.providers.models import TrainingProvider
 
 logger = logging.getLogger("app.deliveries")
 
 MAX_ATTEMPTS: Final = 5
 """A message that has failed this many times (for reasons that may pass) is given up."""
-SENDING_LEASE: Final = timedelta(minutes=5)
-"""How long a worker holds a message it is sending before another may try it."""
 FIRST_RETRY: Final = timedelta(minutes=1)
 """The wait after a first failure; it doubles with each further one."""
-NOT_ISSUED_WAIT: Final = timedelta(seconds=5)
-"""How long a claim-link mail waits for its batch row to be issued before looking again."""
-OPEN: Final = (DeliveryStatus.queued.value, DeliveryStatus.sending.value)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -79,8 +71,28 @@ def queue_invitation(
     session: Session, *, user: ProviderUser, requested_by: str, now: datetime
 ) -> MailDelivery:
     """Queue the invitation mail of a provider user (the link is made when it is sent)."""
+    return _queue_for_user(
+        session, MailKind.invitation, user=user, requested_by=requested_by, now=now
+    )
+
+
+def queue_password_reset(session: Session, *, user: ProviderUser, now: datetime) -> MailDelivery:
+    """Queue the password reset mail a provider user asked for (the link is made when it
+    is sent)."""
+    return _queue_for_user(
+        session,
+        MailKind.password_reset,
+        user=user,
+        requested_by=provider_users_service.principal_of(user).subject,
+        now=now,
+    )
+
+
+def _queue_for_user(
+    session: Session, kind: MailKind, *, user: ProviderUser, requested_by: str, now: datetime
+) -> MailDelivery:
     delivery = _queued(
-        MailKind.invitation,
+        kind,
         provider_id=user.provider_id,
         recipient=user.email,
         language=user.language,
@@ -163,10 +175,20 @@ def issued_recipients(
 
 
 def due_ids(session: Session, *, now: datetime, limit: int = 1000) -> list[int]:
-    """Messages waiting for an attempt now, oldest first."""
+    """Messages waiting for an attempt now, oldest first; a claim link whose batch row is
+    still being issued waits for it (it is not due until it can be written)."""
+    row = aliased(CredentialBatchRow)
     query = (
         select(MailDelivery.id)
-        .where(MailDelivery.status.in_(OPEN), MailDelivery.next_attempt_at <= now)
+        .outerjoin(
+            row,
+            and_(row.batch_id == MailDelivery.batch_id, row.row_number == MailDelivery.row_number),
+        )
+        .where(
+            MailDelivery.status.in_(OPEN),
+            MailDelivery.next_attempt_at <= now,
+            or_(row.status.is_(None), row.status != RowStatus.pending.value),
+        )
         .order_by(MailDelivery.next_attempt_at, MailDelivery.id)
         .limit(limit)
     )
@@ -191,131 +213,75 @@ def deliver(
     ids: Iterable[int] | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> DeliveryPass:
-    """Try to send the given messages (all that are due, without `ids`) on one connection."""
+    """Try to send the given messages (all that are due, without `ids`) on one connection,
+    `CHUNK` at a time: a chunk is taken and its links made in one transaction, then sent,
+    and the messages the server accepted are recorded in one more."""
     if ids is None:
         with sessions() as session:
             ids = due_ids(session, now=clock())
+    wanted = list(ids)
     outcome = DeliveryPass()
     connection = MailSession(config)
     try:
-        for delivery_id in ids:
-            message = _prepare(sessions, delivery_id, config=config, base_url=base_url, now=clock())
-            if message is None:
-                continue
-            if message is DeliveryStatus.cancelled:
-                outcome.cancelled.append(delivery_id)
-                continue
-            try:
-                connection.send(message)
-            except MailError as error:
-                status = _record_failure(sessions, delivery_id, error, now=clock())
-                (outcome.failed if status is DeliveryStatus.failed else outcome.retrying).append(
-                    delivery_id
-                )
-                logger.warning(
-                    "mail not delivered",
-                    extra={"delivery_id": delivery_id, "reason": error.reason},
-                )
-                if not error.permanent and not connection.is_open:
-                    break  # the server is unreachable: the rest stay due for the next pass
-                continue
-            _record(sessions, delivery_id, status=DeliveryStatus.sent, now=clock())
-            outcome.sent.append(delivery_id)
+        for start in range(0, len(wanted), CHUNK):
+            prepared = prepare(
+                sessions,
+                wanted[start : start + CHUNK],
+                config=config,
+                base_url=base_url,
+                now=clock(),
+            )
+            outcome.cancelled.extend(prepared.cancelled)
+            if not _send_chunk(sessions, connection, prepared.messages, outcome, clock=clock):
+                break  # the server is unreachable: the rest stay due for the next pass
     finally:
         connection.close()
     return outcome
 
 
-def _prepare(
+def _send_chunk(
     sessions: sessionmaker[Session],
-    delivery_id: int,
+    connection: MailSession,
+    messages: list[tuple[int, EmailMessage]],
+    outcome: DeliveryPass,
     *,
-    config: SmtpConfig,
-    base_url: str,
-    now: datetime,
-) -> EmailMessage | Literal[DeliveryStatus.cancelled] | None:
-    """Take the message (None if another worker has it or it is not due) and make its
-    link, committed before it is sent; `cancelled` when it is no longer needed."""
+    clock: Callable[[], datetime],
+) -> bool:
+    """Send a prepared chunk and record it; False when the server could not be reached
+    (the chunk's unsent messages are then handed back, due again at once)."""
+    sent: list[int] = []
+    reachable = True
+    for index, (delivery_id, message) in enumerate(messages):
+        try:
+            connection.send(message)
+        except MailError as error:
+            status = _record_failure(sessions, delivery_id, error, now=clock())
+            (outcome.failed if status is DeliveryStatus.failed else outcome.retrying).append(
+                delivery_id
+            )
+            logger.warning(
+                "mail not delivered", extra={"delivery_id": delivery_id, "reason": error.reason}
+            )
+            if not error.permanent and not connection.is_open:
+                release(sessions, [later for later, _ in messages[index + 1 :]], now=clock())
+                reachable = False
+                break
+            continue
+        sent.append(delivery_id)
+    _record_sent(sessions, sent, now=clock())
+    outcome.sent.extend(sent)
+    return reachable
+
+
+def _record_sent(sessions: sessionmaker[Session], ids: list[int], *, now: datetime) -> None:
+    if not ids:
+        return
     with sessions.begin() as session:
-        taken = session.execute(
+        session.execute(
             update(MailDelivery)
-            .where(
-                MailDelivery.id == delivery_id,
-                MailDelivery.status.in_(OPEN),
-                MailDelivery.next_attempt_at <= now,
-            )
-            .values(
-                status=DeliveryStatus.sending.value,
-                next_attempt_at=now + SENDING_LEASE,
-                attempts=MailDelivery.attempts + 1,
-                updated_at=now,
-            )
+            .where(MailDelivery.id.in_(ids))
+            .values(status=DeliveryStatus.sent.value, sent_at=now, updated_at=now)
             .execution_options(synchronize_session=False)
-        )
-        if getattr(taken, "rowcount", 0) != 1:
-            return None
-        delivery = session.get(MailDelivery, delivery_id)
-        provider = session.get(TrainingProvider, delivery.provider_id) if delivery else None
-        if delivery is None or provider is None:
-            return None
-        language = Language(delivery.language)
-        if delivery.kind == MailKind.invitation.value:
-            invitation = provider_users_service.renew_invitation(
-                session,
-                user_id=delivery.provider_user_id or 0,
-                invited_by=delivery.requested_by,
-                now=now,
-            )
-            if invitation is None:
-                delivery.status = DeliveryStatus.cancelled.value
-                return DeliveryStatus.cancelled
-            text = texts.invitation(
-                language=language,
-                name=invitation.user.name,
-                provider=provider.name,
-                link=invitation_url(base_url, invitation.token),
-                expires=invitation.expires_at,
-            )
-            sender, reply_to = config.sender, None
-        else:
-            if delivery.credential_id is None:
-                row = session.scalar(
-                    select(CredentialBatchRow).where(
-                        CredentialBatchRow.batch_id == delivery.batch_id,
-                        CredentialBatchRow.row_number == delivery.row_number,
-                    )
-                )
-                if row is not None and row.status == RowStatus.pending.value:
-                    # Not issued yet: wait for the batch, without spending an attempt.
-                    delivery.status = DeliveryStatus.queued.value
-                    delivery.attempts -= 1
-                    delivery.next_attempt_at = now + NOT_ISSUED_WAIT
-                    return None
-                delivery.credential_id = row.credential_id if row is not None else None
-            credential = session.get(Credential, delivery.credential_id or "")
-            token = None
-            if credential is not None and credential.status == CredentialStatus.active.value:
-                [token] = issuance.renew_claim_tokens(session, [credential], actor=None, now=now)
-            if credential is None or token is None or credential.claim_expires_at is None:
-                delivery.status = DeliveryStatus.cancelled.value
-                return DeliveryStatus.cancelled
-            text = texts.claim_link(
-                language=language,
-                name=credential.subject_name,
-                provider=provider.name,
-                link=claim_url(base_url, token),
-                expires=credential.claim_expires_at,
-            )
-            sender = formataddr((f"{provider.name} via NASSC", parseaddr(config.sender)[1]))
-            reply_to = provider.contact_email
-        return build_message(
-            sender=sender,
-            recipient=delivery.recipient,
-            subject=text.subject,
-            text=text.text,
-            language=delivery.language,
-            now=now,
-            reply_to=reply_to,
         )
 
 
@@ -338,8 +304,6 @@ def _record(
             delivery.last_error = error[:500]
         if next_attempt_at is not None:
             delivery.next_attempt_at = next_attempt_at
-        if status is DeliveryStatus.sent:
-            delivery.sent_at = now
 
 
 def _record_failure(

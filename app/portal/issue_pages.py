@@ -193,13 +193,16 @@ def batch_page(
     user: PortalReader,
     language: PageLanguage,
 ) -> HTMLResponse:
-    """A batch's progress, each row's outcome and each mail's delivery."""
+    """A batch's progress, each row's outcome and each mail's delivery; the page refreshes
+    itself while rows are being issued or mail waits to go."""
     batch = batches.get_batch(db, batch_id=batch_id, principal=user.principal)
     rows, _ = batches.row_page(db, batch_id=batch.id, status=None, offset=0, limit=MAX_SHOWN_ROWS)
     finished = batch.done + batch.failed
     percent = round(100 * finished / batch.total) if batch.total else 100
     mail = deliveries_service.batch_deliveries(db, batch_id=batch.id, provider_id=user.provider_id)
-    if smtp_config(settings) is not None and (mail.counts["queued"] or mail.counts["sending"]):
+    sends_mail = smtp_config(settings) is not None
+    mailing = sends_mail and bool(mail.counts["queued"] or mail.counts["sending"])
+    if mailing:
         background.add_task(deliver_due, sessions, settings)
     running = batch.status != BatchStatus.completed.value
     return render_portal(
@@ -210,9 +213,10 @@ def batch_page(
             "rows": [(row, issuing.problems_of(row.errors, language=language)) for row in rows],
             "percent": percent,
             "running": running,
-            "refresh_seconds": REFRESH_SECONDS,
+            "mailing": mailing,
+            "refresh_seconds": REFRESH_SECONDS if running or mailing else None,
             "mail": mail,
-            "sends_mail": smtp_config(settings) is not None,
+            "sends_mail": sends_mail,
             "base_url": settings.public_base_url,
         },
         language=language,

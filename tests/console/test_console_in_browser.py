@@ -4,22 +4,19 @@ running app: reviewing a curriculum, and revoking a credential."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.credentials.models import Credential
 from app.curricula.models import Curriculum
-from tests.browser import LiveServer, left_the_page
+from tests.browser import WAIT_SECONDS, LiveServer, left_the_page, sign_in_form, submit, wait_for
 from tests.console.helpers import issue, submit_gapped_curriculum
 from tests.credentials.factories import issuing_setup
 from tests.factories import PASSWORD, create_staff_user
@@ -27,39 +24,12 @@ from tests.status.factories import set_bits
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 
-WAIT_SECONDS = 20
-
-
-@pytest.fixture
-def api(app: FastAPI) -> Iterator[TestClient]:
-    """A client for building data through the API; the live server runs the lifespan."""
-    client = TestClient(app)
-    yield client
-    client.close()
-
-
-def wait_for(browser: WebDriver, css: str) -> WebElement:
-    """The element matching `css` once it is on the page."""
-    located = WebDriverWait(browser, WAIT_SECONDS).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
-    )
-    assert isinstance(located, WebElement)
-    return located
-
-
-def submit(browser: WebDriver, button: WebElement) -> None:
-    """Press a form's button and wait for the page it leads to."""
-    button.click()
-    WebDriverWait(browser, WAIT_SECONDS).until(left_the_page(button))
-    wait_for(browser, "main h1")
-
 
 def sign_in(browser: WebDriver, server: LiveServer, username: str) -> None:
     """Open the console, get sent to the sign-in form, and sign in."""
-    browser.get(f"{server.url}/console")
-    wait_for(browser, "input#username").send_keys(username)
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.console-form button"))
+    sign_in_form(
+        browser, f"{server.url}/console", account=("username", username), password=PASSWORD
+    )
     assert browser.find_element(By.CSS_SELECTOR, "main h1").text == "Dashboard"
 
 

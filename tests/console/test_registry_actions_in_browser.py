@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
 from app.fields import Language
-from tests.browser import LiveServer
+from tests.browser import LiveServer, submit, wait_for
 from tests.console.actions_helpers import notice, words
-from tests.console.test_console_in_browser import sign_in, submit, wait_for
+from tests.console.test_console_in_browser import sign_in
 from tests.credentials.factories import issuing_setup
 from tests.factories import create_staff_user, staff_headers
 from tests.standards.factories import seed_document

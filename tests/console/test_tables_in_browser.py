@@ -12,9 +12,9 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
-from tests.browser import LiveServer
+from tests.browser import LiveServer, wait_for
 from tests.console.helpers import issue
-from tests.console.test_console_in_browser import sign_in, wait_for
+from tests.console.test_console_in_browser import sign_in
 from tests.credentials.factories import issuing_setup
 from tests.factories import create_staff_user
 
@@ -29,14 +29,6 @@ for (const table of document.querySelectorAll("main table")) {
 }
 return wide;
 """
-
-
-@pytest.fixture
-def api(app: FastAPI) -> Iterator[TestClient]:
-    """A client for building data through the API; the live server runs the lifespan."""
-    client = TestClient(app)
-    yield client
-    client.close()
 
 
 @pytest.fixture

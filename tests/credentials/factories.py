@@ -35,10 +35,8 @@ class IssuingSetup:
     standard: StandardRead
 
 
-def issuing_setup(
-    client: TestClient, app: FastAPI, db: Session, *, country: Country = Country.mx, index: int = 0
-) -> IssuingSetup:
-    """Seeded standards, a signing key, and an approved curriculum of an accredited provider."""
+def ready_to_issue(app: FastAPI, db: Session, *, index: int = 0) -> StandardRead:
+    """Seeded standards (once) and a signing key; returns the standard at `index`."""
     if standards_service.list_standards(db, limit=1).total == 0:
         standards_service.seed_standards(
             db, directory=app.state.settings.curricula_dir, now=utcnow()
@@ -46,7 +44,14 @@ def issuing_setup(
         db.commit()
     ensure_signing_key(app, db)
     standards = standards_service.list_standards(db, limit=100).items
-    standard = standards_service.to_schema(standards[index])
+    return standards_service.to_schema(standards[index])
+
+
+def issuing_setup(
+    client: TestClient, app: FastAPI, db: Session, *, country: Country = Country.mx, index: int = 0
+) -> IssuingSetup:
+    """Seeded standards, a signing key, and an approved curriculum of an accredited provider."""
+    standard = ready_to_issue(app, db, index=index)
     provider = create_provider(db, country=country.value)
     headers = provider_headers(client, db, provider)
     staff = staff_headers(client, db, Role.registrar)

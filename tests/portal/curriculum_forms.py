@@ -1,5 +1,6 @@
 """Helpers for the portal's curriculum tests: the form fields of a curriculum body (the
-provider API's JSON), and posting them as a browser would."""
+provider API's JSON), posting them as a browser would, and typing them into the form in
+a real browser."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from typing import Any
 
 import httpx2
 from fastapi.testclient import TestClient
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.select import Select
 
-from app.fields import Country
+from app.fields import Country, Language
 from app.standards.schemas import StandardRead
 from tests.curricula.factories import complete_curriculum_body
 from tests.portal.helpers import PORTAL, session_csrf
@@ -36,17 +40,21 @@ def form_fields(body: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
-def gapped_body(standard: StandardRead) -> dict[str, Any]:
-    """A Mexican curriculum with gaps of several kinds: its first outcome taught only in
-    part, its second not at all, too few hours and work-based hours, and one module taught
-    in English and online."""
-    body = complete_curriculum_body(standard, Country.mx)
+def gapped_body(standard: StandardRead, country: Country = Country.mx) -> dict[str, Any]:
+    """A curriculum for a provider in `country` with gaps of several kinds: its first
+    outcome taught only in part, its second not at all, too few hours (and work-based hours
+    where the country asks for some), and its second module taught online in a language the
+    country does not allow."""
+    body = complete_curriculum_body(standard, country)
+    profile = standard.delivery_profile_for(country)
+    assert profile is not None
     first = body["modules"][0]
     first["outcomes"][0]["coverage"] = "partial"
     del first["outcomes"][1]
     first["work_based_hours"] = 0
     first["practice_hours"] = 10
-    body["modules"][1]["language"] = "en"
+    [foreign, *_] = [code for code in Language if code not in profile.languages]
+    body["modules"][1]["language"] = foreign.value
     body["modules"][1]["modality"] = "online"
     return body
 
@@ -67,3 +75,47 @@ def post_curriculum(
         data={**fields, "action": action, "csrf_token": csrf},
         follow_redirects=False,
     )
+
+
+def type_into(browser: WebDriver, field_id: str, value: object) -> None:
+    field = browser.find_element(By.ID, field_id)
+    field.clear()
+    field.send_keys(str(value))
+
+
+def choose(browser: WebDriver, field_id: str, value: str) -> None:
+    Select(browser.find_element(By.ID, field_id)).select_by_value(value)
+
+
+def open_outcomes(browser: WebDriver, number: int) -> None:
+    details = browser.find_element(By.CSS_SELECTOR, f"#module-{number} details")
+    if details.get_attribute("open") is None:
+        details.find_element(By.TAG_NAME, "summary").click()
+
+
+def fill_module(browser: WebDriver, number: int, module: dict[str, Any]) -> None:
+    """Type one module of a curriculum body (the API's JSON) into the form."""
+    for name in ("code", "title", "theory_hours", "practice_hours", "work_based_hours"):
+        type_into(browser, f"module-{number}-{name}", module[name])
+    choose(browser, f"module-{number}-modality", module["modality"])
+    choose(browser, f"module-{number}-language", module["language"])
+    open_outcomes(browser, number)
+    for mapping in module["outcomes"]:
+        choose(browser, f"module-{number}-outcome-{mapping['outcome_code']}", mapping["coverage"])
+
+
+def gap_texts(browser: WebDriver) -> list[str]:
+    return [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#gaps li")]
+
+
+def fix_gaps(browser: WebDriver, complete: dict[str, Any]) -> None:
+    """Type over the gaps of `gapped_body` the values of the `complete` body it came from:
+    the first module's hours and outcomes, the second module's language and modality."""
+    fixed_first, fixed_second = complete["modules"][0], complete["modules"][1]
+    for name in ("theory_hours", "practice_hours", "work_based_hours"):
+        type_into(browser, f"module-1-{name}", fixed_first[name])
+    open_outcomes(browser, 1)
+    for mapping in fixed_first["outcomes"]:
+        choose(browser, f"module-1-outcome-{mapping['outcome_code']}", "full")
+    choose(browser, "module-2-language", fixed_second["language"])
+    choose(browser, "module-2-modality", fixed_second["modality"])

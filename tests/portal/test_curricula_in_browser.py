@@ -6,16 +6,13 @@ photographed at 1280 and 390 px in the three languages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.select import Select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Role
@@ -23,51 +20,23 @@ from app.curricula.models import Curriculum
 from app.fields import Country
 from app.provider_users.models import ProviderRole
 from app.providers.models import TrainingProvider
-from tests.browser import LiveServer
+from tests.browser import LiveServer, sign_in_form, submit, wait_for
 from tests.credentials.factories import issuing_setup
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import PASSWORD, create_staff_user
-from tests.portal.curriculum_forms import gapped_body
+from tests.portal.curriculum_forms import (
+    choose,
+    fill_module,
+    fix_gaps,
+    gap_texts,
+    gapped_body,
+    type_into,
+)
 from tests.portal.helpers import ready_user
-from tests.portal.test_portal_in_browser import SIZES, fits, submit, wait_for
+from tests.portal.test_portal_in_browser import SIZES, fits
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
 APPROVED = {"es": "Aprobado", "en": "Approved", "fr": "Approuvé"}
-
-
-@pytest.fixture
-def api(app: FastAPI) -> Iterator[TestClient]:
-    """A client for building data; the live server runs the lifespan."""
-    client = TestClient(app)
-    yield client
-    client.close()
-
-
-def type_into(browser: WebDriver, field_id: str, value: object) -> None:
-    field = browser.find_element(By.ID, field_id)
-    field.clear()
-    field.send_keys(str(value))
-
-
-def choose(browser: WebDriver, field_id: str, value: str) -> None:
-    Select(browser.find_element(By.ID, field_id)).select_by_value(value)
-
-
-def open_outcomes(browser: WebDriver, number: int) -> None:
-    details = browser.find_element(By.CSS_SELECTOR, f"#module-{number} details")
-    if details.get_attribute("open") is None:
-        details.find_element(By.TAG_NAME, "summary").click()
-
-
-def fill_module(browser: WebDriver, number: int, module: dict[str, Any]) -> None:
-    """Type one module of a curriculum body (the API's JSON) into the form."""
-    for name in ("code", "title", "theory_hours", "practice_hours", "work_based_hours"):
-        type_into(browser, f"module-{number}-{name}", module[name])
-    choose(browser, f"module-{number}-modality", module["modality"])
-    choose(browser, f"module-{number}-language", module["language"])
-    open_outcomes(browser, number)
-    for mapping in module["outcomes"]:
-        choose(browser, f"module-{number}-outcome-{mapping['outcome_code']}", mapping["coverage"])
 
 
 def shoot(browser: WebDriver, folder: Path, name: str) -> None:
@@ -80,10 +49,6 @@ def shoot(browser: WebDriver, folder: Path, name: str) -> None:
         browser.set_window_size(width, min(int(tall), 8000))
         browser.save_screenshot(str(folder / f"{name}-{width}.png"))
     browser.set_window_size(*SIZES[0])
-
-
-def gap_texts(browser: WebDriver) -> list[str]:
-    return [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#gaps li")]
 
 
 def test_a_provider_user_fixes_the_gaps_and_staff_approve(
@@ -103,10 +68,9 @@ def test_a_provider_user_fixes_the_gaps_and_staff_approve(
     first, second = (outcome.code for outcome in setup.standard.units[0].outcomes[:2])
 
     browser.set_window_size(1280, 900)
-    browser.get(f"{live_server.url}/portal?lang=es")
-    wait_for(browser, "input#email").send_keys(email)
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit(browser, browser.find_element(By.CSS_SELECTOR, "form.console-form button"))
+    sign_in_form(
+        browser, f"{live_server.url}/portal?lang=es", account=("email", email), password=PASSWORD
+    )
     submit(browser, browser.find_element(By.LINK_TEXT, "Planes de estudios"))
     submit(browser, browser.find_element(By.ID, "new-curriculum"))
     shoot(browser, tmp_path, "curriculum-new-es")
@@ -143,14 +107,7 @@ def test_a_provider_user_fixes_the_gaps_and_staff_approve(
     browser.get(url)
     wait_for(browser, "#gaps")
 
-    fixed_first, fixed_second = complete["modules"][0], complete["modules"][1]
-    for name in ("theory_hours", "practice_hours", "work_based_hours"):
-        type_into(browser, f"module-1-{name}", fixed_first[name])
-    open_outcomes(browser, 1)
-    for mapping in fixed_first["outcomes"]:
-        choose(browser, f"module-1-outcome-{mapping['outcome_code']}", "full")
-    choose(browser, "module-2-language", fixed_second["language"])
-    choose(browser, "module-2-modality", fixed_second["modality"])
+    fix_gaps(browser, complete)
     submit(browser, browser.find_element(By.ID, "submit-curriculum"))
     assert browser.find_element(By.ID, "no-gaps").text.startswith("Sin brechas")
     status = browser.find_element(By.ID, "curriculum-status").text

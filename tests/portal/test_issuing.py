@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.credentials.models import Credential, CredentialBatch
+from app.deliveries.models import DeliveryStatus, MailDelivery
 from app.providers.models import TrainingProvider
 from tests.console.helpers import Element, page
 from tests.credentials.factories import IssuingSetup, issuing_setup
@@ -207,3 +208,23 @@ class TestWithMail:
         assert "bounce@example.com" in failures
         assert "550" in failures
         assert len(mail_server.received.messages) == 1
+
+    def test_the_batch_page_refreshes_itself_while_claim_links_wait_to_go(
+        self, client: TestClient, app: FastAPI, db: Session, mail_server: SmtpServer
+    ) -> None:
+        setup = issuing_setup(client, app, db)
+        signed_in(client, db, _provider(db, setup))
+        text = cohort(2, bad={2: "Luego,later@example.com,2026-11-20,80,es\n"})
+        batch_path = confirm(client, upload(client, setup, text))
+        batch = page(client.get(f"{batch_path}&lang=es"))
+        assert batch.find("progress").attrs["value"] == "100"
+        # Issued, but the server asked to try one mail again later: the page keeps looking.
+        assert "Enviados: 1" in batch.find("ul", id="mail-figures").text
+        assert batch.find_all("meta", content="3")
+        status = batch.find("p", role="status").text
+        assert status == (
+            "Se están enviando por correo los enlaces de reclamo; esta página se actualiza sola."
+        )
+        db.execute(update(MailDelivery).values(status=DeliveryStatus.failed.value))
+        db.commit()
+        assert not page(client.get(batch_path)).find_all("meta", content="3")

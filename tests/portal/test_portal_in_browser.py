@@ -4,7 +4,6 @@ the rest and watches the batch page refresh itself to 100% (no JavaScript)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,48 +11,23 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 from sqlalchemy.orm import Session
 
 from app.providers.models import TrainingProvider
-from tests.browser import LiveServer, attribute_becomes, left_the_page
+from tests.browser import WAIT_SECONDS, LiveServer, attribute_becomes, submit, wait_for
 from tests.credentials.factories import issuing_setup
 from tests.factories import PASSWORD
 from tests.portal.helpers import ready_user
 from tests.portal.test_issuing import cohort
 
 pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
-WAIT_SECONDS = 30
 SIZES = ((1280, 900), (390, 844))
 HEADINGS = {
     "en": "Issue credentials",
     "es": "Emitir credenciales",
     "fr": "Délivrer des attestations",
 }
-
-
-@pytest.fixture
-def api(app: FastAPI) -> Iterator[TestClient]:
-    """A client for building data; the live server runs the lifespan."""
-    client = TestClient(app)
-    yield client
-    client.close()
-
-
-def wait_for(browser: WebDriver, css: str) -> WebElement:
-    located = WebDriverWait(browser, WAIT_SECONDS).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
-    )
-    assert isinstance(located, WebElement)
-    return located
-
-
-def submit(browser: WebDriver, button: WebElement) -> None:
-    button.click()
-    WebDriverWait(browser, WAIT_SECONDS).until(left_the_page(button))
-    wait_for(browser, "main h1")
 
 
 def fits(browser: WebDriver) -> None:
