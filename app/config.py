@@ -70,6 +70,15 @@ class Settings(BaseSettings):
             "0 = check them in the server process"
         ),
     )
+    issuing_lanes: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description=(
+            "Single issuances (API and VC API) a server process works on at once; more wait "
+            "their turn without holding a worker thread"
+        ),
+    )
     verification_event_buffer_seconds: float = Field(
         default=1.0,
         ge=0,

@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.batch_schedule.start()
         app.state.checkpoint_schedule.start()
         app.state.mail_schedule.start()
+        app.state.issuing_limiter = anyio.CapacityLimiter(settings.issuing_lanes)
         app.state.verification_limiter = anyio.CapacityLimiter(
             _verification_lanes(app.state.proof_checker)
         )

@@ -187,10 +187,13 @@ def _append_pending(session: Session) -> None:
     head_hash = fields[-1][1]
     if session.get_bind().dialect.name == "postgresql":
         # One round trip while the head is held: the insert rides along with the update.
-        appended = insert(AuditEvent).values(rows).cte("appended")
+        # A one-row VALUES (the usual case) compiles once and is cached; a multi-row one
+        # is compiled on every call.
+        values = rows[0] if len(rows) == 1 else rows
+        appended = insert(AuditEvent).values(values).cte("appended")
         session.execute(_head_hash_update(head_hash).add_cte(appended))
     else:
-        session.execute(insert(AuditEvent).values(rows))
+        session.execute(insert(AuditEvent), rows)
         session.execute(_head_hash_update(head_hash))
 
 

@@ -1,11 +1,13 @@
 """Request dependencies for issuing: the pinned contexts, the issuer's current signer, and
-the issuing call (who asks, under which retry key)."""
+the issuing call (who asks, under which retry key), in one of the process's issuing lanes."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
@@ -45,6 +47,25 @@ def get_signer(
 SignerDep = Annotated[IssuerSigner, Depends(get_signer)]
 
 
+async def issuing_lane(request: Request) -> AsyncIterator[None]:
+    """Hold one of the process's issuing lanes (`Settings.issuing_lanes`) from before the
+    request's session opens until it has committed.
+
+    An issuance waits on database locks (status lists, the audit chain's head) that other
+    issuances hold while they compute; unbounded, the waiters took every worker thread, and
+    verifications queued behind them. A request waiting for a lane waits on the event loop,
+    holding no thread, no connection and no lock, and the few that hold a lane get the GIL
+    (and their locks back) sooner (`bench/http_issuance.py`, `bench/load.py`).
+    """
+    limiter: anyio.CapacityLimiter = request.app.state.issuing_limiter
+    lane = object()
+    await limiter.acquire_on_behalf_of(lane)
+    try:
+        yield
+    finally:
+        limiter.release_on_behalf_of(lane)
+
+
 @dataclass(frozen=True)
 class IssuingCall:
     """One request to issue: its session, the settings, who asks, and its retry key."""
@@ -56,12 +77,14 @@ class IssuingCall:
 
 
 def get_issuing_call(
+    _lane: Annotated[None, Depends(issuing_lane, scope="function")],
     session: SessionDep,
     settings: SettingsDep,
     principal: IssuingPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> IssuingCall:
-    """The issuing call; the principal is checked before any signer is looked up."""
+    """The issuing call, in an issuing lane; the principal is checked before any signer is
+    looked up."""
     return IssuingCall(session, settings, principal, idempotency_key)
 
 
