@@ -17,3 +17,8 @@ def claim_url(base_url: str, token: str) -> str:
 def invitation_url(base_url: str, token: str) -> str:
     """A provider user's single-use invitation link to the provider portal."""
     return f"{base_url}/portal/invitations/{token}"
+
+
+def password_reset_url(base_url: str, token: str) -> str:
+    """A provider user's single-use link to choose a new password."""
+    return f"{base_url}/portal/password-reset/{token}"

@@ -16,6 +16,7 @@ class MailKind(StrEnum):
 
     invitation = "invitation"
     claim_link = "claim_link"
+    password_reset = "password_reset"  # noqa: S105 - a kind of mail, not a secret
 
 
 class DeliveryStatus(StrEnum):

@@ -25,9 +25,10 @@ from app.credentials.models import Credential, CredentialBatchRow, CredentialSta
 from app.deliveries import texts
 from app.deliveries.models import DeliveryStatus, MailDelivery, MailKind
 from app.fields import Language
-from app.links import claim_url, invitation_url
+from app.links import claim_url, invitation_url, password_reset_url
 from app.mail.message import build_message
 from app.mail.smtp import SmtpConfig
+from app.provider_users import password_resets
 from app.provider_users import service as provider_users_service
 from app.providers.models import TrainingProvider
 
@@ -169,6 +170,23 @@ class _Writer:
         )
         return self._message(delivery, text, sender=self.config.sender, reply_to=None)
 
+    def password_reset(
+        self, session: Session, delivery: MailDelivery, provider: TrainingProvider
+    ) -> EmailMessage | None:
+        """The password reset mail with a fresh link; None once the user cannot reset."""
+        reset = password_resets.renew_link(
+            session, user_id=delivery.provider_user_id or 0, now=self.now
+        )
+        if reset is None:
+            return None
+        text = texts.password_reset(
+            language=Language(delivery.language),
+            name=reset.user.name,
+            provider=provider.name,
+            link=password_reset_url(self.base_url, reset.token),
+        )
+        return self._message(delivery, text, sender=self.config.sender, reply_to=None)
+
     def claim_link(
         self,
         delivery: MailDelivery,
@@ -242,6 +260,8 @@ def prepare(
                 message = None
             elif delivery.kind == MailKind.invitation.value:
                 message = writer.invitation(session, delivery, provider)
+            elif delivery.kind == MailKind.password_reset.value:
+                message = writer.password_reset(session, delivery, provider)
             else:
                 key = delivery.credential_id or ""
                 message = writer.claim_link(

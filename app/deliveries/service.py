@@ -28,6 +28,7 @@ from app.deliveries.models import DeliveryStatus, MailDelivery, MailKind
 from app.deliveries.preparing import CHUNK, OPEN, prepare, release
 from app.fields import Language
 from app.mail.smtp import MailError, MailSession, SmtpConfig
+from app.provider_users import service as provider_users_service
 from app.provider_users.models import ProviderUser
 
 logger = logging.getLogger("app.deliveries")
@@ -70,8 +71,28 @@ def queue_invitation(
     session: Session, *, user: ProviderUser, requested_by: str, now: datetime
 ) -> MailDelivery:
     """Queue the invitation mail of a provider user (the link is made when it is sent)."""
+    return _queue_for_user(
+        session, MailKind.invitation, user=user, requested_by=requested_by, now=now
+    )
+
+
+def queue_password_reset(session: Session, *, user: ProviderUser, now: datetime) -> MailDelivery:
+    """Queue the password reset mail a provider user asked for (the link is made when it
+    is sent)."""
+    return _queue_for_user(
+        session,
+        MailKind.password_reset,
+        user=user,
+        requested_by=provider_users_service.principal_of(user).subject,
+        now=now,
+    )
+
+
+def _queue_for_user(
+    session: Session, kind: MailKind, *, user: ProviderUser, requested_by: str, now: datetime
+) -> MailDelivery:
     delivery = _queued(
-        MailKind.invitation,
+        kind,
         provider_id=user.provider_id,
         recipient=user.email,
         language=user.language,

@@ -20,6 +20,15 @@ INVITATION_TEXT: Final = N_(
     "%(link)s\n\n"
     "If you did not expect this invitation, you can ignore this message."
 )
+RESET_SUBJECT: Final = N_("Choose a new password for the NASSC provider portal")
+RESET_TEXT: Final = N_(
+    "Hello %(name)s,\n\n"
+    "Someone asked to reset the password of your account in the NASSC provider portal of "
+    "%(provider)s.\n\n"
+    "Choose a new password with this link. It works once, within an hour:\n\n"
+    "%(link)s\n\n"
+    "If you did not ask for this, you can ignore this message: your password stays as it is."
+)
 CLAIM_SUBJECT: Final = N_("Your NASSC credential is ready")
 CLAIM_TEXT: Final = N_(
     "Hello %(name)s,\n\n"
@@ -74,4 +83,12 @@ def claim_link(
             link=link,
             expires=_when(expires, language),
         ),
+    )
+
+
+def password_reset(*, language: Language, name: str, provider: str, link: str) -> MailText:
+    """The mail that lets a provider user choose a new password."""
+    return MailText(
+        subject=translate(language, RESET_SUBJECT),
+        text=translate(language, RESET_TEXT, name=name, provider=provider, link=link),
     )

@@ -1,13 +1,15 @@
 """Signing in to the portal and out of it (`app.web.sign_in_pages` with provider users'
 accounts, by email address, and the portal's words), and accepting an invitation (choosing a
-password)."""
+password; a forgotten one is reset in `password_reset_pages`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Final
 
-from fastapi import Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -22,11 +24,15 @@ from app.portal.routing import PortalRoute
 from app.portal.session import PORTAL
 from app.portal.vocabulary import FORM_ERRORS, NOTICES
 from app.provider_users import service as provider_users_service
+from app.provider_users.models import ProviderUser
 from app.web.dependencies import PageLanguage
 from app.web.sign_in_pages import SessionOwner, SignInPages, render_sign_in_form, sign_in_router
 
 Password = Annotated[str, Form(max_length=1024)]
-SIGN_IN_NOTICES = ("signed-out", "expired", "welcome")
+SIGN_IN_NOTICES = ("signed-out", "expired", "welcome", "password-reset")
+MAX_TOKEN: Final = 200
+"""Longer link tokens are cut (ours are 43 characters)."""
+INVITATION: Final = "portal/invitation.html"
 
 
 def _sign_in(db: Session, *, identifier: str, password: str, now: datetime) -> SessionOwner:
@@ -52,32 +58,90 @@ SIGN_IN_PAGES = SignInPages(
 router = sign_in_router(SIGN_IN_PAGES)
 
 
-def _invitation_page(
+def password_problem(password: str, confirmation: str) -> dict[str, str] | None:
+    """What is wrong with a chosen password and its confirmation (field to problem), if
+    anything."""
+    if len(password) < provider_users_service.MIN_PASSWORD_LENGTH:
+        return {"password": "password-short"}
+    if password != confirmation:
+        return {"confirmation": "password-mismatch"}
+    return None
+
+
+def signed_out_form_page(
     request: Request,
     settings: Settings,
+    template: str,
+    context: Mapping[str, Any],
     *,
-    token: str,
-    name: str,
-    email: str,
     language: Language,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    context = {
-        "invitee_name": name,
-        "invitee_email": email,
-        "errors": errors or {},
-        "action_url": portal_path(request, f"/invitations/{token}", language=language),
-    }
+    """A page whose form is posted before signing in (an invitation, a forgotten password):
+    it carries the sign-in page's CSRF token (`render_sign_in_form`), and `errors`."""
     return render_sign_in_form(
         SIGN_IN_PAGES,
         request,
         settings,
-        "portal/invitation.html",
-        context,
+        template,
+        {"errors": errors or {}, **context},
         language=language,
         status_code=status_code,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenPassword:
+    """A posted form that chooses a password with a single-use link's `token`."""
+
+    request: Request
+    token: str
+    db: Session
+    settings: Settings
+    language: Language
+    password: str
+    confirmation: str
+
+    def page(self, template: str, context: Mapping[str, Any], **shown: Any) -> HTMLResponse:
+        """The link's page again (`signed_out_form_page`)."""
+        return signed_out_form_page(
+            self.request, self.settings, template, context, language=self.language, **shown
+        )
+
+
+def chosen_password(
+    request: Request,
+    token: str,
+    db: PortalDb,
+    settings: SettingsDep,
+    language: PageLanguage,
+    password: Password = "",
+    confirmation: Password = "",
+) -> ChosenPassword:
+    """The posted password form of a link (the token cut to `MAX_TOKEN`)."""
+    return ChosenPassword(
+        request=request,
+        token=token[:MAX_TOKEN],
+        db=db,
+        settings=settings,
+        language=language,
+        password=password,
+        confirmation=confirmation,
+    )
+
+
+ChosenPasswordForm = Annotated[ChosenPassword, Depends(chosen_password)]
+
+
+def _invitation_context(
+    request: Request, token: str, user: ProviderUser, language: Language
+) -> dict[str, str]:
+    return {
+        "invitee_name": user.name,
+        "invitee_email": user.email,
+        "action_url": portal_path(request, f"/invitations/{token}", language=language),
+    }
 
 
 @router.get("/invitations/{token}")
@@ -86,40 +150,22 @@ def invitation_form(
 ) -> Response:
     """The invitee chooses a password (opening the link spends nothing: mail scanners
     open links too)."""
-    user = provider_users_service.open_invitation(db, token=token[:200], now=utcnow())
-    return _invitation_page(
-        request, settings, token=token, name=user.name, email=user.email, language=language
-    )
+    user = provider_users_service.open_invitation(db, token=token[:MAX_TOKEN], now=utcnow())
+    context = _invitation_context(request, token, user, language)
+    return signed_out_form_page(request, settings, INVITATION, context, language=language)
 
 
 @router.post("/invitations/{token}", dependencies=[SignInForm])
-def accept_invitation(
-    request: Request,
-    token: str,
-    db: PortalDb,
-    settings: SettingsDep,
-    language: PageLanguage,
-    password: Password = "",
-    confirmation: Password = "",
-) -> Response:
+def accept_invitation(form: ChosenPasswordForm) -> Response:
     """Set the password and spend the invitation; then sign in with it."""
     now = utcnow()
-    user = provider_users_service.open_invitation(db, token=token[:200], now=now)
-    problem = None
-    if len(password) < provider_users_service.MIN_PASSWORD_LENGTH:
-        problem = {"password": "password-short"}
-    elif password != confirmation:
-        problem = {"confirmation": "password-mismatch"}
+    user = provider_users_service.open_invitation(form.db, token=form.token, now=now)
+    problem = password_problem(form.password, form.confirmation)
     if problem:
-        return _invitation_page(
-            request,
-            settings,
-            token=token,
-            name=user.name,
-            email=user.email,
-            language=language,
-            errors=form_errors(language, problem),
-            status_code=400,
-        )
-    provider_users_service.accept_invitation(db, token=token[:200], password=password, now=now)
-    return see_other(portal_path(request, "/login", language=language, done="welcome"))
+        context = _invitation_context(form.request, form.token, user, form.language)
+        errors = form_errors(form.language, problem)
+        return form.page(INVITATION, context, errors=errors, status_code=400)
+    provider_users_service.accept_invitation(
+        form.db, token=form.token, password=form.password, now=now
+    )
+    return see_other(portal_path(form.request, "/login", language=form.language, done="welcome"))

@@ -1,10 +1,11 @@
 """The provider portal at `/portal`: server-rendered pages over the API's own services.
 
-Sign-in and invitations (`auth_pages`), the dashboard (here), the provider's users
-(`user_pages`) and API clients (`client_pages`), curricula (`curriculum_pages`), issuing
-(`issue_pages`) and the issued credentials (`credential_pages`). Every page is in English,
-Spanish and French (`?lang=`), runs no script, shows one provider's data only, and is
-answered by `PortalRoute`, which turns errors into pages.
+Sign-in and invitations (`auth_pages`), forgotten passwords (`password_reset_pages`), the
+dashboard (here), the provider's users (`user_pages`) and API clients (`client_pages`),
+curricula (`curriculum_pages`), issuing (`issue_pages`) and the issued credentials
+(`credential_pages`). Every page is in English, Spanish and French (`?lang=`), runs no
+script, shows one provider's data only, and is answered by `PortalRoute`, which turns errors
+into pages.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.portal import (
     credential_pages,
     curriculum_pages,
     issue_pages,
+    password_reset_pages,
     user_pages,
 )
 from app.portal import service as portal_service
@@ -57,6 +59,7 @@ def dashboard(
 not_found = area_pages.unknown_page_router(PORTAL, PortalRoute)
 
 router.include_router(auth_pages.router)
+router.include_router(password_reset_pages.router)
 router.include_router(user_pages.router)
 router.include_router(client_pages.router)
 router.include_router(curriculum_pages.router)

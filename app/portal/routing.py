@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.portal.session import PORTAL
 from app.portal.vocabulary import PAGE_ERRORS
-from app.provider_users.errors import InvitationNotValid
+from app.provider_users.errors import InvitationNotValid, ResetLinkNotValid
 from app.web.page_errors import CsrfRejected, RoleNotAllowed
 from app.web.page_route import SessionPageRoute
 
@@ -18,4 +18,5 @@ class PortalRoute(SessionPageRoute):
         (CsrfRejected, PAGE_ERRORS["csrf"]),
         (RoleNotAllowed, PAGE_ERRORS["role"]),
         (InvitationNotValid, PAGE_ERRORS["invitation"]),
+        (ResetLinkNotValid, PAGE_ERRORS["reset-link"]),
     )

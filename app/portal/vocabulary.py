@@ -26,6 +26,7 @@ FORM_ERRORS: Final[dict[str, str]] = {
         "Say why NASSC should revoke this credential, in 3 to 1,000 characters."
     ),
     "client-name": N_("Give a name of 2 to 200 characters."),
+    "reset-throttled": N_("Too many requests. Wait a few minutes and try again."),
     "confirm": N_("Tick the box to confirm."),
 }
 """Messages beside form fields, by problem."""
@@ -38,6 +39,13 @@ NOTICES: Final[dict[str, str]] = {
     "mailed": N_("The invitation is on its way to %(email)s."),
     "disabled": N_("The user is disabled and signed out."),
     "enabled": N_("The user can sign in again."),
+    "reset-sent": N_(
+        "If an account uses this address, a link to choose a new password is on its way "
+        "to it. The link works once, within an hour."
+    ),
+    "password-reset": N_(
+        "Your new password is set, and every other session of yours has ended. Sign in with it."
+    ),
 }
 """Messages shown after an action, by the `done` parameter of the page."""
 
@@ -50,6 +58,10 @@ PAGE_ERRORS: Final[dict[str, str]] = {
     "invitation": N_(
         "This invitation link is unknown, has been used or has expired. "
         "Ask your provider's administrator for a new one."
+    ),
+    "reset-link": N_(
+        "This link to choose a new password is unknown, has been used or has expired. "
+        "Ask for a new one on the sign-in page."
     ),
 }
 """Explanations on portal error pages."""

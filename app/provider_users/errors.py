@@ -19,3 +19,9 @@ class InvitationNotValid(AppError):
     slug = "invitation-not-valid"
     title = "This invitation link is unknown, used or expired"
     status = 410
+
+
+class ResetLinkNotValid(AppError):
+    slug = "password-reset-link-not-valid"
+    title = "This password reset link is unknown, used or expired"
+    status = 410

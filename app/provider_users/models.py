@@ -56,3 +56,21 @@ class ProviderInvitation(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class ProviderPasswordReset(Base):
+    """A single-use link, valid for an hour, that lets a provider user who forgot their
+    password choose a new one.
+
+    Only a SHA-256 digest of the token is stored. Each mail makes a new link and voids the
+    earlier ones; setting the password spends it and ends the user's sessions.
+    """
+
+    __tablename__ = "provider_password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("provider_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

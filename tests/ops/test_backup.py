@@ -34,6 +34,7 @@ from app.keys import service as keys_service
 from app.main import create_app
 from app.ops.backup import backup_tables, export_backup, import_backup
 from app.ops.errors import BackupError
+from app.provider_users import password_resets
 from app.provider_users.models import ProviderUser
 from app.status import revocation_requests
 from app.verification.models import TrustedIssuer, VerificationEvent
@@ -233,12 +234,11 @@ def build_registry(client: TestClient, app: FastAPI, db: Session) -> IssuingSetu
     )
     assert invited.status_code == 201, invited.text
     # This app sends no mail; the invitation's mail is queued as a server with SMTP would.
-    deliveries_service.queue_invitation(
-        db,
-        user=db.scalars(select(ProviderUser)).one(),
-        requested_by="user:1",
-        now=utcnow(),
-    )
+    invitee = db.scalars(select(ProviderUser)).one()
+    deliveries_service.queue_invitation(db, user=invitee, requested_by="user:1", now=utcnow())
+    # A password reset link, as its mail would make it once the invitee has a password.
+    invitee.password_hash = "not-a-real-hash"
+    assert password_resets.renew_link(db, user_id=invitee.id, now=utcnow()) is not None
     db.commit()
     db.add_all(
         [

@@ -178,3 +178,9 @@ def test_pages_are_in_spanish_and_french(client: TestClient, db: Session) -> Non
     assert login_fr.find("h1").text == "Connexion au portail des organismes"
     signed_in(client, db, create_provider(db))
     assert page(client.get(f"{PORTAL_PATH}?lang=fr")).find("h2").text == "Attestations délivrées"
+
+
+def test_without_mail_the_password_reset_page_says_to_ask_for_help(client: TestClient) -> None:
+    document = page(client.get(f"{PORTAL_PATH}/password-reset"))
+    assert "This service sends no mail" in document.text
+    assert not document.find_all("input", name="email")
