@@ -13,6 +13,11 @@ at the large size (target: under 1 s). Measured, one request at a time:
   calls it, first page and total), the credentials report and the mobility report.
 
 Run: `.venv/bin/python bench/scale.py [--small 10000] [--large 1000000] [--seconds 5]`.
+A million rows take 6-17 minutes to load, so the large size can be loaded ahead, while
+code changes: `scale.py --preload DIR` makes a database of `--large` rows and keeps it
+(its URL, keys, secret and port in DIR); `scale.py --large-from DIR` then measures the
+small size on a new database and the large one on the kept database, migrated to the
+current head, with the current code, and drops it at the end.
 Loopback only; PostgreSQL is required (NASSC_BENCH_POSTGRES_URL).
 """
 
