@@ -262,6 +262,8 @@ def store(
     token, token_hash = new_claim_token()
     values = _credential_values(prepared, signed, issued_by=issued_by, batch=None)
     credential = Credential(**{**values, "claim_token_hash": token_hash})
+    # The response names the standard: set, not loaded again by a query of its own.
+    credential.standard = prepared.source.standard
     session.add(credential)
     session.flush()
     return credential, token

@@ -95,7 +95,6 @@ def _sentence(
 
     kind = gap.kind
     anchor = module_anchors.get(gap.module_code or "")
-    words = GAP_SENTENCES[kind.value]
     if kind is GapKind.electives_below_minimum:
         required = int(gap.expected) if isinstance(gap.expected, int | float) else 0
         sentence = ngettext(
@@ -130,7 +129,8 @@ def _sentence(
             "allowed": _names(gap.expected, Language, language),
         }
     quote = outcome_texts.get(gap.outcome_code or "") if gap.outcome_code else None
-    return GapWords(kind.value, translate(language, words, **values), quote=quote, anchor=anchor)
+    sentence = translate(language, GAP_SENTENCES[kind.value], **values)
+    return GapWords(kind.value, sentence, quote=quote, anchor=anchor)
 
 
 def gap_words(

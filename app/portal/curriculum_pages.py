@@ -3,8 +3,10 @@ by module with its coverage report beside it (through `app.curricula.service`, a
 provider API does, and audited the same way).
 
 "Save draft" stores the curriculum as a draft with its coverage computed; "Submit for
-review" puts it in the staff's review queue; "Add a module" only shows the form again with
-one more empty module. Another provider's curriculum is not found (404), read or written.
+review" puts it in the staff's review queue; "Add a module" saves nothing: it shows the form
+again with one more empty module and, beside it, the coverage of the form as it stands
+(modules marked for removal left out), so a change can be judged before it is saved.
+Another provider's curriculum is not found (404), read or written.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.curricula import service as curricula_service
+from app.curricula.coverage import compute_coverage
 from app.curricula.errors import CurriculumImmutable, StandardNotOpen, UnknownOutcome
 from app.curricula.models import Curriculum
-from app.curricula.schemas import CurriculumCreate
+from app.curricula.schemas import CoverageReport, CurriculumCreate
 from app.db import utcnow
 from app.errors import AppError
-from app.fields import DbId, Language
+from app.fields import Country, DbId, Language
 from app.portal import curriculum_form
 from app.portal.curriculum_view import EditorState, editor_context, standard_choices
 from app.portal.dependencies import (
@@ -202,12 +205,16 @@ def _act(
     codes = [outcome.code for _, outcome in standards_service.to_schema(standard).iter_outcomes()]
     form = curriculum_form.posted_form(posted, codes)
     action = posted.get("action", "")
-    if action == "add":
-        added = replace(state, form=form.with_spare_modules(form.spares + 1))
-        return _editor(request, user, added, language=language)
     checked = curriculum_form.check(
         form, standard=(standard.code, standard.version), language=language
     )
+    if action == "add":
+        added = replace(
+            state,
+            form=form.with_spare_modules(form.spares + 1),
+            draft_report=_draft_coverage(standard, checked, country=user.provider_country),
+        )
+        return _editor(request, user, added, language=language)
     shown = form.with_spare_modules(1)
     if checked.body is None or action not in ("save", "submit"):
         problem = None if action in ("save", "submit") else CURRICULUM_PROBLEMS["action"]
@@ -228,6 +235,20 @@ def _act(
         ) from None
     done = "saved" if action == "save" else "submitted"
     return see_other(portal_path(request, f"/curricula/{saved.id}", language=language, done=done))
+
+
+def _draft_coverage(
+    standard: Standard, checked: curriculum_form.CheckedForm, *, country: str
+) -> CoverageReport | None:
+    """The coverage of a form that is complete enough to be saved, without saving it (None
+    for a form with problems: the page keeps the last saved report)."""
+    if checked.body is None:
+        return None
+    return compute_coverage(
+        standard=standards_service.to_schema(standard),
+        country=Country(country),
+        modules=checked.body.modules,
+    )
 
 
 def _refusal(error: AppError, language: Language) -> str:

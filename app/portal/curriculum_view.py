@@ -36,6 +36,8 @@ class EditorState:
     summary: dict[str, str] = field(default_factory=dict)
     notice: str | None = None
     problem: str | None = None
+    draft_report: CoverageReport | None = None
+    """The coverage of the form as it stands, unsaved ("Add a module" shows it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ def editor_context(state: EditorState, *, language: Language, country: str) -> d
     standard = standards_service.to_schema(state.standard)
     curriculum = state.curriculum
     form = state.form
-    report = _report(curriculum)
+    report = state.draft_report or _report(curriculum)
     anchors = {
         module.value("code").strip(): module.id("code")
         for module in form.modules
@@ -110,6 +112,7 @@ def editor_context(state: EditorState, *, language: Language, country: str) -> d
         "notice": state.notice,
         "problem": state.problem,
         "report": report,
+        "unsaved_report": state.draft_report is not None,
         "gaps": gap_words(report, standard, language=language, module_anchors=anchors)
         if report
         else [],

@@ -8,7 +8,8 @@ The counter value goes through the list's keyed permutation to give the index.
 The `UPDATE` holds the list's row until the transaction ends, and issuance signs and stores
 the credential in between; so on PostgreSQL a transaction takes the first open list no other
 transaction holds (`SKIP LOCKED`), opening another while fewer than `MAX_OPEN_LISTS` are
-open, and concurrent issuances do not queue on one row (`bench/http_issuance.py`).
+open, and concurrent issuances do not queue on one row (`bench/http_issuance.py`). There,
+taking a free list and reserving on it is one statement (`_take_free`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class Allocation:
     index: int
 
 
+Reserved = tuple[int, bytes, int, int]
+"""Counter values reserved on one list: (list id, permutation key, first value, end)."""
+
+
 @lru_cache(maxsize=64)
 def _permutation(key: bytes) -> FeistelPermutation:
     return FeistelPermutation(key)
@@ -69,25 +74,81 @@ def allocate(
         raise ValueError(f"list_size must be in [1, {DOMAIN_SIZE}], got {list_size}")
     allocations: list[Allocation] = []
     remaining = count
+    postgresql = session.get_bind().dialect.name == "postgresql"
     for _attempt in range(MAX_RESERVE_ATTEMPTS):
         if not remaining:
             return allocations
-        candidate = _candidate(session, purpose)
-        if candidate is None:
-            new_list = _open_list(session, purpose=purpose, size=list_size, now=now)
-            list_id, size, allocated, key = new_list.id, new_list.size, 0, new_list.permutation_key
-        else:
-            list_id, size, allocated, key = candidate
-        take = min(remaining, size - allocated)
-        end = _reserve(session, list_id=list_id, count=take, now=now)
-        if end is None:
+        reserved: Reserved | None = None
+        if postgresql:
+            reserved = _take_free(session, purpose=purpose, count=remaining, now=now)
+        if reserved is None:
+            reserved = _reserve_on_candidate(
+                session, purpose=purpose, count=remaining, list_size=list_size, now=now
+            )
+        if reserved is None:
             continue  # someone else took the room since we looked: look again
+        list_id, key, start, end = reserved
         permute = _permutation(key)
-        allocations.extend(Allocation(list_id, permute(c)) for c in range(end - take, end))
-        remaining -= take
+        allocations.extend(Allocation(list_id, permute(c)) for c in range(start, end))
+        remaining -= end - start
     if remaining:
         raise RuntimeError("status list allocation did not converge")
     return allocations
+
+
+def _reserve_on_candidate(
+    session: Session, *, purpose: StatusPurpose, count: int, list_size: int, now: datetime
+) -> Reserved | None:
+    """Reserve up to `count` on `_candidate`'s list, or on a new one; None if another
+    transaction took the room meanwhile."""
+    candidate = _candidate(session, purpose)
+    if candidate is None:
+        new_list = _open_list(session, purpose=purpose, size=list_size, now=now)
+        list_id, size, allocated, key = new_list.id, new_list.size, 0, new_list.permutation_key
+    else:
+        list_id, size, allocated, key = candidate
+    take = min(count, size - allocated)
+    end = _reserve(session, list_id=list_id, count=take, now=now)
+    return None if end is None else (list_id, key, end - take, end)
+
+
+def _take_free(
+    session: Session, *, purpose: StatusPurpose, count: int, now: datetime
+) -> Reserved | None:
+    """On PostgreSQL, reserve up to `count` on the first open list of `purpose` no other
+    transaction holds, in one statement: (list id, permutation key, first counter value,
+    end); None when every open list is held or none is open (`_candidate` decides then).
+
+    The same row lock and conditional counter as `_candidate` then `_reserve`, in one round
+    trip instead of two: the sub-select locks the row (`SKIP LOCKED`) and reads its counter
+    as this transaction holds it, and the update advances it by what still fits.
+    """
+    picked = (
+        select(StatusList.id, StatusList.allocated)
+        .where(StatusList.purpose == purpose.value, StatusList.allocated < StatusList.size)
+        .order_by(StatusList.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .cte("picked")
+    )
+    statement = (
+        update(StatusList)
+        .where(StatusList.id == picked.c.id)
+        .values(
+            allocated=StatusList.allocated
+            + func.least(count, StatusList.size - picked.c.allocated),
+            updated_at=now,
+        )
+        .returning(
+            StatusList.id, StatusList.permutation_key, picked.c.allocated, StatusList.allocated
+        )
+        .execution_options(synchronize_session=False)
+    )
+    row = session.execute(statement).one_or_none()
+    if row is None:
+        return None
+    list_id, key, start, end = row
+    return int(list_id), bytes(key), int(start), int(end)
 
 
 def _candidate(session: Session, purpose: StatusPurpose) -> Row[int, int, int, bytes] | None:

@@ -54,4 +54,3 @@ def test_issuances_beyond_the_lanes_wait_without_a_connection_and_then_issue(
 
         assert statuses == [201] * WAITING
         assert limiter.borrowed_tokens == 0
-

@@ -370,3 +370,33 @@ def test_the_dashboard_counts_drafts_and_links_to_the_curricula(
     dashboard = page(client.get("/portal?lang=es"))
     assert "Borradores: 1" in dashboard.text and "Aprobados: 1" in dashboard.text
     assert dashboard.find("a", id="curricula-link").attrs["href"] == f"{CURRICULA}?lang=es"
+
+
+@pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+def test_add_a_module_shows_the_coverage_of_the_unsaved_form(
+    client: TestClient, db: Session, setup: IssuingSetup
+) -> None:
+    staff_member(client, db, setup)
+    complete = complete_curriculum_body(setup.standard, Country.mx)
+    fields = {**form_fields(complete), "standard": standard_choice(setup)}
+    shown = page(post_curriculum(client, "/new", fields, action="add", lang="es"))
+    assert shown.find("p", id="unsaved-report").text.startswith("Este informe corresponde")
+    assert shown.find("p", id="no-gaps").text.startswith("Sin brechas")
+    # Marking the last module (the elective unit's) for removal: the elective and its hour
+    # are missing, still unsaved (the electives gap was a server error on the portal).
+    last = len(complete["modules"])
+    removed = {**fields, f"module-{last}-remove": "1"}
+    shown = page(post_curriculum(client, "/new", removed, action="add"))
+    assert shown.find("p", id="unsaved-report")
+    assert gap_texts(shown) == [
+        "Teach at least 1 elective unit in full (now: 0).",
+        "At least 200 hours are needed in all; the modules add up to 199.",
+    ]
+    assert "checked" in shown.find("input", id=f"module-{last}-remove").attrs
+    # A form that could not be saved keeps the last saved report (none yet).
+    half = {**fields, f"module-{last + 1}-code": "M99"}
+    shown = page(post_curriculum(client, "/new", half, action="add"))
+    assert not shown.find_all("p", id="unsaved-report")
+    assert shown.find("p", id="no-report")
+    db.expire_all()
+    assert db.query(Curriculum).count() == 1

@@ -93,7 +93,7 @@ def test_a_forgotten_password_is_reset_with_the_mailed_link(
     [message] = mail_server.received.messages
     assert message["To"] == me.email
     # The invitation helper chose Spanish for the person's mail.
-    assert message["Subject"] == "Elija una nueva contraseña para el portal de proveedores NASSC"
+    assert message["Subject"] == "Elija una nueva contraseña para el portal de instituciones NASSC"
     text = message.get_content()
     assert provider.name in text and "durante una hora" in text
     [link] = LINK.findall(text)
