@@ -74,7 +74,7 @@ def test_staff_invitation_is_mailed_in_the_invitees_language(
     assert mail_server.received.tls == [True]
     assert message["To"] == "lucia@tec-puebla.example"
     assert message["From"] == "NASSC <no-reply@nassc.example>"
-    assert message["Subject"] == "Su invitación al portal de proveedores NASSC"
+    assert message["Subject"] == "Su invitación al portal de instituciones NASSC"
     assert message["Content-Language"] == "es"
     assert message["Message-ID"].endswith("@nassc.example>")
     text = message.get_content()
@@ -127,7 +127,7 @@ def test_staff_invite_from_the_console_by_mail(
     assert not answer.find_all("code", id="shown-secret")
     [message] = mail_server.received.messages
     assert message["To"] == person["email"]
-    assert message["Subject"] == "Su invitación al portal de proveedores NASSC"
+    assert message["Subject"] == "Su invitación al portal de instituciones NASSC"
     assert accept(client, link_in(message.get_content())).status_code == 303
 
 

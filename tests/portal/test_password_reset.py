@@ -93,7 +93,7 @@ def test_a_forgotten_password_is_reset_with_the_mailed_link(
     [message] = mail_server.received.messages
     assert message["To"] == me.email
     # The invitation helper chose Spanish for the person's mail.
-    assert message["Subject"] == "Elija una nueva contraseña para el portal de proveedores NASSC"
+    assert message["Subject"] == "Elija una nueva contraseña para el portal de instituciones NASSC"
     text = message.get_content()
     assert provider.name in text and "durante una hora" in text
     [link] = LINK.findall(text)
@@ -172,6 +172,8 @@ def test_requests_are_throttled_like_sign_in(
     assert "Too many requests." in page(refused, 429).text
     assert refused.headers["retry-after"] == "2"
     assert len(mail_server.received.messages) == 5
+    [throttled] = events(db, action="auth.throttled")
+    assert (throttled.target_type, throttled.summary["after"]["failures"]) == ("provider_user", 5)
 
 
 def test_the_request_form_needs_its_csrf_token(

@@ -173,7 +173,7 @@ def test_console_and_portal_sessions_do_not_open_each_other(
 
 def test_pages_are_in_spanish_and_french(client: TestClient, db: Session) -> None:
     login_es = page(client.get(f"{LOGIN}?lang=es"))
-    assert login_es.find("h1").text == "Iniciar sesión en el portal de proveedores"
+    assert login_es.find("h1").text == "Iniciar sesión en el portal de instituciones"
     login_fr = page(client.get(LOGIN, headers={"Accept-Language": "fr-CA"}))
     assert login_fr.find("h1").text == "Connexion au portail des organismes"
     signed_in(client, db, create_provider(db))
