@@ -40,23 +40,39 @@ def attempt(
         signed_in = authenticate()
     except InvalidGrant as error:
         record_failed_login(sessions, target, error, now=now)
-        for lockout in throttle.failed(account=account, address=address):
-            entry = audit_service.AuditEntry(
-                actor=None,
-                action="auth.throttled",
-                target_type=target[0] if lockout.scope == "account" else "client_address",
-                target_id=None,
-                after={
-                    "scope": lockout.scope,
-                    "key": lockout.key,
-                    "failures": lockout.failures,
-                    "wait_seconds": lockout.seconds,
-                },
-            )
-            audit_service.record_detached(sessions, entry, now=now)
+        count_failure(
+            throttle, sessions, account=account, address=address, target_type=target[0], now=now
+        )
         raise
     throttle.succeeded(account=account)
     return signed_in
+
+
+def count_failure(
+    throttle: LoginThrottle,
+    sessions: sessionmaker[Session],
+    *,
+    account: str,
+    address: str,
+    target_type: str,
+    now: datetime,
+) -> None:
+    """Count a failure against the account and the address; each key that now has to wait
+    is audited as `auth.throttled`, in a transaction of its own (`record_detached`)."""
+    for lockout in throttle.failed(account=account, address=address):
+        entry = audit_service.AuditEntry(
+            actor=None,
+            action="auth.throttled",
+            target_type=target_type if lockout.scope == "account" else "client_address",
+            target_id=None,
+            after={
+                "scope": lockout.scope,
+                "key": lockout.key,
+                "failures": lockout.failures,
+                "wait_seconds": lockout.seconds,
+            },
+        )
+        audit_service.record_detached(sessions, entry, now=now)
 
 
 def record_failed_login(

@@ -4,7 +4,8 @@ for a link by email, and the link's form that sets a new password.
 Both forms are sign-in forms (the sign-in page's CSRF token, our origin only). Asking for a
 link answers the same whether or not the address has an account, and is throttled with
 the sign-in throttle: every request counts as a failure against the address asked for and
-the client's address, so the form can neither guess accounts nor flood anyone's mailbox.
+the client's address (a key that must then wait is audited as `auth.throttled`), so the
+form can neither guess accounts nor flood anyone's mailbox.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic.networks import EmailStr
 
 from app.audit.dependencies import SessionmakerDep
+from app.auth import login as auth_login
 from app.auth.dependencies import ClientAddressDep, LoginThrottleDep, SettingsDep
 from app.auth.throttle import LoginThrottled
 from app.config import Settings
@@ -118,9 +120,16 @@ def request_reset(
         )
         refused.headers["Retry-After"] = str(throttled.retry_after)
         return refused
-    throttle.failed(account=account, address=client_address)
+    now = utcnow()
+    auth_login.count_failure(
+        throttle,
+        sessions,
+        account=account,
+        address=client_address,
+        target_type=password_resets.TARGET,
+        now=now,
+    )
     if smtp_config(settings) is not None:
-        now = utcnow()
         user = password_resets.account_for_reset(db, email=address, now=now)
         if user is not None:
             delivery = deliveries_service.queue_password_reset(db, user=user, now=now)

@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 from app.config import Settings
+from tests.browser import LiveServer
 from tests.conftest import settings_for
-from tests.portal.smtp_server import HOST, PASSWORD, USERNAME, SmtpServer, smtp_server
+from tests.portal.smtp_server import HOST, PASSWORD, USERNAME, SmtpServer, free_port, smtp_server
 
 
 @pytest.fixture
@@ -51,3 +53,32 @@ def mailing_settings(
     """Settings for one test that sends mail through `mail_server`."""
     database_emptier()
     return mail_settings(migrated_database, tmp_path, mail_server)
+
+
+@pytest.fixture
+def live_port() -> int:
+    """The live server's port, chosen before the app so that its links point at it."""
+    return free_port()
+
+
+@pytest.fixture
+def live_mail_settings(
+    migrated_database: str,
+    database_emptier: Callable[[], None],
+    tmp_path: Path,
+    mail_server: SmtpServer,
+    live_port: int,
+) -> Settings:
+    """Settings that mail through `mail_server`, with links to `live_server` (a module
+    makes them its `settings`)."""
+    database_emptier()
+    return mail_settings(
+        migrated_database, tmp_path, mail_server, public_base_url=f"http://127.0.0.1:{live_port}"
+    )
+
+
+@pytest.fixture
+def live_server(app: FastAPI, live_port: int) -> Iterator[LiveServer]:
+    """The app on the port its `live_mail_settings` name (over `tests.browser`'s)."""
+    with LiveServer(app, port=live_port) as server:
+        yield server

@@ -13,7 +13,7 @@ worker's credential once (one in the browser, the rest over HTTP) and never agai
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -49,8 +49,6 @@ from tests.browser import (
 from tests.credentials.factories import ready_to_issue
 from tests.curricula.factories import complete_curriculum_body
 from tests.factories import PASSWORD, create_provider, create_staff_user
-from tests.faults.servers import free_port
-from tests.portal.conftest import mail_settings
 from tests.portal.curriculum_forms import choose, fill_module, fix_gaps, gapped_body, type_into
 from tests.portal.helpers import ready_user
 from tests.portal.smtp_server import SmtpServer
@@ -145,31 +143,9 @@ ROW_LANGUAGES = {"fr": Language.fr, "en": Language.en}
 
 
 @pytest.fixture
-def port() -> int:
-    """The live server's port, chosen before the app so its links point at it."""
-    return free_port()
-
-
-@pytest.fixture
-def settings(
-    migrated_database: str,
-    database_emptier: Callable[[], None],
-    tmp_path: Path,
-    mail_server: SmtpServer,
-    port: int,
-) -> Settings:
-    """Mail through the local SMTP server; links to the live server."""
-    database_emptier()
-    return mail_settings(
-        migrated_database, tmp_path, mail_server, public_base_url=f"http://127.0.0.1:{port}"
-    )
-
-
-@pytest.fixture
-def live_server(app: FastAPI, port: int) -> Iterator[LiveServer]:
-    """The app on the port its settings name."""
-    with LiveServer(app, port=port) as server:
-        yield server
+def settings(live_mail_settings: Settings) -> Settings:
+    """Mail through the local SMTP server; links to the live server (`live_server`)."""
+    return live_mail_settings
 
 
 def text_of(browser: WebDriver, css: str) -> str:

@@ -172,6 +172,8 @@ def test_requests_are_throttled_like_sign_in(
     assert "Too many requests." in page(refused, 429).text
     assert refused.headers["retry-after"] == "2"
     assert len(mail_server.received.messages) == 5
+    [throttled] = events(db, action="auth.throttled")
+    assert (throttled.target_type, throttled.summary["after"]["failures"]) == ("provider_user", 5)
 
 
 def test_the_request_form_needs_its_csrf_token(
