@@ -40,6 +40,7 @@ class PortalUser:
     provider_id: int
     provider_name: str
     provider_country: str
+    provider_region: str
     time_zone: str
     """The IANA zone the portal shows their times in (their provider's region's)."""
     name: str
@@ -73,6 +74,7 @@ def portal_user(request: Request, db: PortalDb, settings: SettingsDep) -> Portal
         provider_id=provider.id,
         provider_name=provider.name,
         provider_country=provider.country,
+        provider_region=provider.region,
         time_zone=provider_time_zone(provider.country, provider.region),
         name=user.name,
         email=user.email,

@@ -100,7 +100,7 @@ async def preview(
         return _issue_form(
             request, db, user, language=language, problem=error.detail, status_code=400
         )
-    default = issuing.default_language(user.provider_country)
+    default = issuing.default_language(user.provider_country, user.provider_region)
     shown = issuing.preview_rows(rows, parsed, default=default, language=language)
     valid = sum(1 for row in shown if not row.problems)
     return render_portal(
@@ -160,7 +160,7 @@ def confirm(
     )
     background.add_task(request.app.state.batch_runner.run, batch.id)
     if smtp_config(settings) is not None:
-        default = issuing.default_language(user.provider_country)
+        default = issuing.default_language(user.provider_country, user.provider_region)
         recipients = [
             deliveries_service.ClaimRecipient(
                 row_number=row.number,

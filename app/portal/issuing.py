@@ -20,7 +20,8 @@ COUNTRY_LANGUAGES: Final = {
     Country.us: Language.en,
     Country.ca: Language.en,
 }
-"""The language of a worker's mail when their row names none: the provider country's."""
+"""The language of a worker's mail when their row names none: the provider country's
+(but see `FRENCH_REGIONS`)."""
 
 COLUMN_PROBLEM: Final = N_("Column %(column)s: the value is missing or not valid.")
 LANGUAGE_PROBLEM: Final = N_("Column language: write en, es or fr.")
@@ -37,12 +38,20 @@ _COLUMNS_BY_FIELD: Final = {
 }
 
 
-def default_language(country: str) -> Language:
-    """The mail language of workers of a provider in `country`."""
+FRENCH_REGIONS: Final = frozenset({"QC", "Québec", "Quebec"})
+"""Canadian regions whose workers read French unless their row says otherwise."""
+
+
+def default_language(country: str, region: str = "") -> Language:
+    """The mail language of workers of a provider in `region` of `country`: the country's,
+    and French in Québec."""
     try:
-        return COUNTRY_LANGUAGES[Country(country)]
+        known = Country(country)
     except ValueError:
         return Language.en
+    if known is Country.ca and region.strip().casefold() in {r.casefold() for r in FRENCH_REGIONS}:
+        return Language.fr
+    return COUNTRY_LANGUAGES[known]
 
 
 @dataclass(frozen=True, slots=True)

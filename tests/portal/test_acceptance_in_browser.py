@@ -116,8 +116,8 @@ READERS = {
     ),
     "fr": Reader(
         country=Country.ca,
-        region="Alberta",
-        mail_default=Language.en,
+        region="Québec",
+        mail_default=Language.fr,
         missing_outcome="Aucun module n’enseigne le résultat {outcome} de l’unité {unit}.",
         foreign_module="Le module M02 est donné en espagnol, ce qui n’est pas permis",
         draft_saved="Brouillon enregistré.",
