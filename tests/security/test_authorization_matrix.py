@@ -392,9 +392,7 @@ def test_every_portal_page_has_a_row(app: FastAPI) -> None:
     assert operations - PORTAL_PUBLIC == PORTAL_MATRIX.keys()
 
 
-def test_portal_matrix(
-    client: TestClient, app: FastAPI, db: Session
-) -> None:
+def test_portal_matrix(client: TestClient, app: FastAPI, db: Session) -> None:
     setup = issuing_setup(client, app, db)
     issued = client.post(
         "/api/v1/credentials",
