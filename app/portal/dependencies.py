@@ -22,6 +22,7 @@ from app.portal.session import PORTAL
 from app.provider_users import service as provider_users_service
 from app.provider_users.models import ProviderRole, ProviderUser
 from app.providers import service as providers_service
+from app.providers.time_zones import provider_time_zone
 from app.web import session_users, sessions
 from app.web.dependencies import PageLanguage
 from app.web.page_errors import RoleNotAllowed
@@ -39,6 +40,8 @@ class PortalUser:
     provider_id: int
     provider_name: str
     provider_country: str
+    time_zone: str
+    """The IANA zone the portal shows their times in (their provider's region's)."""
     name: str
     email: str
     role: ProviderRole
@@ -70,6 +73,7 @@ def portal_user(request: Request, db: PortalDb, settings: SettingsDep) -> Portal
         provider_id=provider.id,
         provider_name=provider.name,
         provider_country=provider.country,
+        time_zone=provider_time_zone(provider.country, provider.region),
         name=user.name,
         email=user.email,
         role=ProviderRole(user.role),

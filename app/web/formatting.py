@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import dates, localedata, numbers
 
@@ -65,6 +67,23 @@ def format_datetime(
     zone = _zone_label(moment, timezone=timezone, locale=locale)
     pattern = str(dates.get_datetime_format(format, locale=locale))
     return pattern.replace("{1}", day).replace("{0}", f"{time} {zone}")
+
+
+@lru_cache(maxsize=64)
+def time_zone(name: str) -> tzinfo:
+    """The IANA time zone `name` (UTC if this system's time zone data lacks it)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def time_zone_name(name: str, *, locale: str) -> str:
+    """What people call the zone `name` in `locale` ("Eastern Time", "hora central")."""
+    zone = time_zone(name)
+    if zone is UTC:
+        return "UTC"
+    return str(dates.get_timezone_name(zone, locale=locale))
 
 
 def _zone_label(moment: datetime, *, timezone: tzinfo, locale: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache, partial
 from pathlib import Path
@@ -237,8 +237,13 @@ def _date_filter(context: Context, value: date | datetime, format: str = "long")
 
 @pass_context
 def _datetime_filter(context: Context, value: datetime, format: str = "medium") -> str:
+    # A page whose reader has a time zone (the portal's: their provider's) sets `time_zone`.
+    zone = context.get("time_zone")
     return formatting.format_datetime(
-        value, locale=_locale_of(context), format=_date_format(format)
+        value,
+        locale=_locale_of(context),
+        format=_date_format(format),
+        timezone=formatting.time_zone(zone) if isinstance(zone, str) else UTC,
     )
 
 

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.credentials.models import CredentialBatch
 from app.db import utcnow
 from app.portal import service as portal_service
 from tests.console.helpers import page
@@ -78,3 +79,47 @@ def test_another_providers_dashboard_lists_none_of_them(
     )
     figures = portal_service.dashboard(db, provider_id=setup.provider_id, now=utcnow())
     assert figures.credentials["active"] == 1
+
+
+@pytest.mark.parametrize(
+    ("country", "region", "lang", "zone", "words", "local"),
+    [
+        ("MX", "Puebla", "es", "America/Mexico_City", "Zona horaria: hora central", "12:05"),
+        ("CA", "AB", "fr", "America/Edmonton", "Fuseau horaire : heure des Rocheuses", "11 h 05"),
+        ("US", "California", "en", "America/Los_Angeles", "Time zone: Pacific Time", "10:05"),
+    ],
+)
+def test_portal_times_are_in_the_providers_time_zone_which_is_named(
+    client: TestClient,
+    app: FastAPI,
+    db: Session,
+    country: str,
+    region: str,
+    lang: str,
+    zone: str,
+    words: str,
+    local: str,
+) -> None:
+    """The batch made at 18:05 UTC on December 1 is listed at the provider's local time."""
+    provider = create_provider(db, country=country, region=region)
+    signed_in(client, db, provider)
+    at = utcnow().replace(month=12, day=1, hour=18, minute=5, second=0, microsecond=0)
+    db.add(
+        CredentialBatch(
+            id="b" * 36,
+            provider_id=provider.id,
+            requested_by="provider_user:1",
+            requested_by_role="provider",
+            status="completed",
+            total=1,
+            done=1,
+            failed=0,
+            created_at=at,
+            updated_at=at,
+        )
+    )
+    db.commit()
+    shown = page(client.get(PORTAL, params={"lang": lang}))
+    assert shown.find("p", id="time-zone").text.replace("\u00a0", " ") == (f"{words} ({zone}).")
+    [link] = [a for a in shown.find_all("a") if "/batches/" in str(a.attrs.get("href"))]
+    assert local in link.text, link.text
