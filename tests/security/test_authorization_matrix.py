@@ -43,8 +43,11 @@ from tests.factories import (
     staff_headers,
 )
 from tests.portal.curriculum_forms import form_fields as portal_form_fields
+from tests.portal.helpers import account as portal_account
 from tests.portal.helpers import session_csrf as portal_session_csrf
 from tests.portal.helpers import signed_in as portal_signed_in
+from tests.portal.test_issuing import cohort, upload
+from tests.portal.test_issuing import confirm as confirm_upload
 
 ANON, A, B, AUDITOR, REGISTRAR, ADMIN = (
     "anonymous",
@@ -316,16 +319,31 @@ def test_authorization_matrix(client: TestClient, app: FastAPI, db: Session) -> 
     assert wrong == []
 
 
-# The provider portal's curriculum, credential and API client pages (HTML, outside the
-# OpenAPI document): signed-in provider users of either role are admitted (the API clients'
-# pages: administrators only, staff get a 403); anyone else is sent to the sign-in page; a
-# user of provider B is told 404 for provider A's curriculum, credential or client.
+# Every page of the provider portal a signed-in user reaches (HTML, outside the OpenAPI
+# document): provider users of either role are admitted (the users' and API clients' pages:
+# administrators only, staff get a 403); anyone else is sent to the sign-in page; a user of
+# provider B is told 404 for provider A's curriculum, credential, batch, user or client.
 PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B = "portal staff A", "portal admin A", "portal admin B"
 PORTAL_CALLERS: Final = (ANON, PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B)
 PORTAL_USERS = frozenset({PORTAL_STAFF, PORTAL_ADMIN, PORTAL_B})
 PORTAL_ADMINS = frozenset({PORTAL_ADMIN, PORTAL_B})
 """Provider administrators (of either provider): the API clients pages; staff get a 403."""
 PORTAL_MATRIX: Final[dict[tuple[str, str], Row]] = {
+    ("GET", "/portal"): Row(PORTAL_USERS),
+    ("GET", "/portal/issue"): Row(PORTAL_USERS),
+    ("POST", "/portal/issue"): Row(PORTAL_USERS),
+    ("POST", "/portal/issue/confirm"): Row(PORTAL_USERS),
+    ("GET", "/portal/batches/{batch_id}"): Row(PORTAL_USERS - {PORTAL_B}, owned=True),
+    ("POST", "/portal/batches/{batch_id}/claim-links.csv"): Row(
+        PORTAL_USERS - {PORTAL_B}, owned=True
+    ),
+    ("GET", "/portal/batches/{batch_id}/credentials.csv"): Row(
+        PORTAL_USERS - {PORTAL_B}, owned=True
+    ),
+    ("GET", "/portal/users"): Row(PORTAL_ADMINS),
+    ("POST", "/portal/users"): Row(PORTAL_ADMINS),
+    ("POST", "/portal/users/{user_id}/disable"): Row(PORTAL_ADMINS - {PORTAL_B}, owned=True),
+    ("POST", "/portal/users/{user_id}/enable"): Row(PORTAL_ADMINS - {PORTAL_B}, owned=True),
     ("GET", "/portal/curricula"): Row(PORTAL_USERS),
     ("GET", "/portal/curricula/new"): Row(PORTAL_USERS),
     ("POST", "/portal/curricula/new"): Row(PORTAL_USERS),
@@ -346,21 +364,35 @@ PORTAL_MATRIX: Final[dict[tuple[str, str], Row]] = {
 }
 
 
-def test_every_portal_curricula_and_credentials_page_has_a_row(app: FastAPI) -> None:
+PORTAL_PUBLIC: Final = frozenset(
+    {
+        ("GET", "/portal/login"),
+        ("POST", "/portal/login"),
+        ("POST", "/portal/logout"),
+        ("GET", "/portal/invitations/{token}"),
+        ("POST", "/portal/invitations/{token}"),
+        ("GET", "/portal/password-reset"),
+        ("POST", "/portal/password-reset"),
+        ("GET", "/portal/password-reset/{token}"),
+        ("POST", "/portal/password-reset/{token}"),
+        ("GET", "/portal/{path:path}"),
+    }
+)
+"""Portal routes anyone may reach: signing in and out, an invitation or a reset link (the
+token is the proof), and the unknown-page answer."""
+
+
+def test_every_portal_page_has_a_row(app: FastAPI) -> None:
     operations = {
         (method, str(route.path))
         for route in iter_route_contexts(app.router.routes)
-        if str(getattr(route, "path", "")).startswith(
-            (f"{PORTAL_PATH}/curricula", f"{PORTAL_PATH}/credentials", f"{PORTAL_PATH}/clients")
-        )
+        if str(getattr(route, "path", "")).startswith(PORTAL_PATH)
         for method in getattr(route, "methods", None) or ()
     }
-    assert operations == PORTAL_MATRIX.keys()
+    assert operations - PORTAL_PUBLIC == PORTAL_MATRIX.keys()
 
 
-def test_portal_curricula_and_credentials_matrix(
-    client: TestClient, app: FastAPI, db: Session
-) -> None:
+def test_portal_matrix(client: TestClient, app: FastAPI, db: Session) -> None:
     setup = issuing_setup(client, app, db)
     issued = client.post(
         "/api/v1/credentials",
@@ -373,6 +405,7 @@ def test_portal_curricula_and_credentials_matrix(
     assert mine is not None
     theirs = create_provider(db, country=Country.mx.value)
     client_id, _ = client_credentials(db, mine)
+    colleague = portal_account(TestClient(app), db, mine, ProviderRole.provider_staff)
     sessions = {ANON: TestClient(app)}
     for caller, provider, role in (
         (PORTAL_STAFF, mine, ProviderRole.provider_staff),
@@ -387,11 +420,19 @@ def test_portal_curricula_and_credentials_matrix(
     }
     form = portal_form_fields(complete_curriculum_body(setup.standard, Country.mx))
     form |= {"standard": f"{setup.standard.code}:{setup.standard.version}", "action": "add"}
-    form |= {"reason": "Issued to the wrong worker"}
+    form |= {"reason": "Issued to the wrong worker", "curriculum_id": str(setup.curriculum_id)}
+    form |= {"email": "colleague@example.com", "name": "A Colleague", "role": "provider_staff"}
+    batch_id = confirm_upload(
+        sessions[PORTAL_ADMIN], upload(sessions[PORTAL_ADMIN], setup, cohort(2))
+    ).rsplit("/", 1)[-1]
     wrong: list[str] = []
     for (method, template), row in PORTAL_MATRIX.items():
         path = template.format(
-            curriculum_id=setup.curriculum_id, credential_id=credential_id, client_id=client_id
+            curriculum_id=setup.curriculum_id,
+            credential_id=credential_id,
+            client_id=client_id,
+            batch_id=batch_id.split("?")[0],
+            user_id=colleague.user_id,
         )
         for caller in PORTAL_CALLERS:
             data = {**form, "csrf_token": tokens[caller]} if method == "POST" else None
