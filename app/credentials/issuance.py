@@ -326,14 +326,15 @@ def issue_credential(
     [suspension] = status_service.allocate(
         session, purpose=StatusPurpose.suspension, count=1, now=now
     )
-    status_service.publish_lists(
-        session,
-        list_ids=[revocation.list_id, suspension.list_id],
-        signer=signer,
-        base_url=base_url,
-        now=now,
-        only_new=True,
-    )
+    if not (revocation.published and suspension.published):
+        status_service.publish_lists(
+            session,
+            list_ids=[revocation.list_id, suspension.list_id],
+            signer=signer,
+            base_url=base_url,
+            now=now,
+            only_new=True,
+        )
     prepared = prepare(
         source=source,
         request=request,

@@ -19,7 +19,7 @@ from app.errors import ServiceUnavailable
 from app.issuer.models import IssuerInstance
 from app.keys import service as keys_service
 from app.keys.models import KeyAlgorithm
-from app.keys.service import KeyCache, NoSigningKey
+from app.keys.service import ActiveJwsKey, KeyCache, NoSigningKey
 from app.keys.store import KeyStore, KeyStoreError
 
 
@@ -78,15 +78,19 @@ class IssuerSigner:
 def current_signer(
     session: Session, *, settings: Settings, cache: KeyCache, contexts: PinnedContexts
 ) -> IssuerSigner:
-    """A signer with the key that is active now."""
-    active = keys_service.active_key(session, cache=cache)
+    """A signer with the keys that are active now (both looked up in one statement)."""
+    keys = keys_service.active_jws_keys(
+        session, cache=cache, algorithms=(KeyAlgorithm.eddsa, KeyAlgorithm.es256)
+    )
+    active = keys_service.ed25519_key(keys_service.required_key(keys, algorithm=KeyAlgorithm.eddsa))
     did = did_web_from_url(settings.public_base_url)
+    token_key = keys.get(KeyAlgorithm.es256)
     return IssuerSigner(
         did=did,
         kid=active.kid,
         private_key=active.private_key,
         contexts=contexts,
-        token_signer=jws_signer(session, did=did, cache=cache, algorithm=KeyAlgorithm.es256),
+        token_signer=None if token_key is None else _jws_signer_of(did, token_key),
     )
 
 
@@ -98,7 +102,13 @@ def jws_signer(
         active = keys_service.active_jws_key(session, cache=cache, algorithm=algorithm)
     except NoSigningKey:
         return None
-    return JwsSigner(verification_method_id(did, active.kid), algorithm.value, active.private_key)
+    return _jws_signer_of(did, active)
+
+
+def _jws_signer_of(did: str, active: ActiveJwsKey) -> JwsSigner:
+    return JwsSigner(
+        verification_method_id(did, active.kid), active.algorithm.value, active.private_key
+    )
 
 
 def instance_signer(

@@ -16,6 +16,7 @@ same transaction; without a principal (the command line) the actor is `system`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -342,7 +343,11 @@ def published_keys(
 
 def active_key(session: Session, *, cache: KeyCache) -> ActiveKey:
     """The Ed25519 key to sign with now (Data Integrity, vc+jwt, status lists)."""
-    active = active_jws_key(session, cache=cache, algorithm=KeyAlgorithm.eddsa)
+    return ed25519_key(active_jws_key(session, cache=cache, algorithm=KeyAlgorithm.eddsa))
+
+
+def ed25519_key(active: ActiveJwsKey) -> ActiveKey:
+    """`active` as the Ed25519 key it must be (`KeyStoreError` if its private half is not)."""
     if not isinstance(active.private_key, Ed25519PrivateKey):
         raise KeyStoreError(f"the private key {active.kid} is not an Ed25519 key")
     return ActiveKey(kid=active.kid, private_key=active.private_key)
@@ -356,12 +361,46 @@ def active_jws_key(
     purpose: KeyPurpose = KeyPurpose.assertion,
 ) -> ActiveJwsKey:
     """The key of `algorithm` (and `purpose`) to sign with now."""
-    kid = session.scalar(_active_of(algorithm, purpose).with_only_columns(SigningKey.kid))
-    if kid is None:
+    keys = active_jws_keys(session, cache=cache, algorithms=(algorithm,), purpose=purpose)
+    return required_key(keys, algorithm=algorithm, purpose=purpose)
+
+
+def active_jws_keys(
+    session: Session,
+    *,
+    cache: KeyCache,
+    algorithms: Sequence[KeyAlgorithm],
+    purpose: KeyPurpose = KeyPurpose.assertion,
+) -> dict[KeyAlgorithm, ActiveJwsKey]:
+    """The active key of each of `algorithms` (and `purpose`), in one statement; an
+    algorithm with no active key is left out."""
+    rows = session.execute(
+        select(SigningKey.kid, SigningKey.algorithm).where(
+            SigningKey.status == KeyStatus.active.value,
+            SigningKey.algorithm.in_([algorithm.value for algorithm in algorithms]),
+            SigningKey.purpose == purpose.value,
+        )
+    )
+    keys: dict[KeyAlgorithm, ActiveJwsKey] = {}
+    for kid, value in rows:
+        algorithm = KeyAlgorithm(value)
+        keys.setdefault(algorithm, ActiveJwsKey(kid, algorithm, cache.get(kid)))
+    return keys
+
+
+def required_key(
+    keys: dict[KeyAlgorithm, ActiveJwsKey],
+    *,
+    algorithm: KeyAlgorithm,
+    purpose: KeyPurpose = KeyPurpose.assertion,
+) -> ActiveJwsKey:
+    """The key of `algorithm` among `keys`, or `NoSigningKey` (503) when none is active."""
+    active = keys.get(algorithm)
+    if active is None:
         raise NoSigningKey(
             f"No {algorithm.value} {purpose.value} key is active: run `nassc keys ensure`."
         )
-    return ActiveJwsKey(kid=kid, algorithm=algorithm, private_key=cache.get(kid))
+    return active
 
 
 def public_key_of(key: SigningKey) -> Ed25519PublicKey:

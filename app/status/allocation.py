@@ -15,7 +15,7 @@ taking a free list and reserving on it is one statement (`_take_free`).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
@@ -42,10 +42,14 @@ class Allocation:
 
     list_id: int
     index: int
+    published: bool = field(default=False, compare=False)
+    """The list was known to be published when the entry was reserved (False: not known,
+    so `publishing.publish_lists(only_new=True)` looks)."""
 
 
-Reserved = tuple[int, bytes, int, int]
-"""Counter values reserved on one list: (list id, permutation key, first value, end)."""
+Reserved = tuple[int, bytes, int, int, bool]
+"""Counter values reserved on one list: (list id, permutation key, first value, end,
+whether the list is known to be published)."""
 
 
 @lru_cache(maxsize=64)
@@ -87,9 +91,9 @@ def allocate(
             )
         if reserved is None:
             continue  # someone else took the room since we looked: look again
-        list_id, key, start, end = reserved
+        list_id, key, start, end, published = reserved
         permute = _permutation(key)
-        allocations.extend(Allocation(list_id, permute(c)) for c in range(start, end))
+        allocations.extend(Allocation(list_id, permute(c), published) for c in range(start, end))
         remaining -= end - start
     if remaining:
         raise RuntimeError("status list allocation did not converge")
@@ -109,7 +113,7 @@ def _reserve_on_candidate(
         list_id, size, allocated, key = candidate
     take = min(count, size - allocated)
     end = _reserve(session, list_id=list_id, count=take, now=now)
-    return None if end is None else (list_id, key, end - take, end)
+    return None if end is None else (list_id, key, end - take, end, False)
 
 
 def _take_free(
@@ -117,7 +121,9 @@ def _take_free(
 ) -> Reserved | None:
     """On PostgreSQL, reserve up to `count` on the first open list of `purpose` no other
     transaction holds, in one statement: (list id, permutation key, first counter value,
-    end); None when every open list is held or none is open (`_candidate` decides then).
+    end, published); None when every open list is held or none is open (`_candidate`
+    decides then). Whether the list is published comes back with it, so issuance skips the
+    look for a list to publish when it is.
 
     The same row lock and conditional counter as `_candidate` then `_reserve`, in one round
     trip instead of two: the sub-select locks the row (`SKIP LOCKED`) and reads its counter
@@ -140,15 +146,19 @@ def _take_free(
             updated_at=now,
         )
         .returning(
-            StatusList.id, StatusList.permutation_key, picked.c.allocated, StatusList.allocated
+            StatusList.id,
+            StatusList.permutation_key,
+            picked.c.allocated,
+            StatusList.allocated,
+            StatusList.signed_credential.is_not(None) | StatusList.signed_token.is_not(None),
         )
         .execution_options(synchronize_session=False)
     )
     row = session.execute(statement).one_or_none()
     if row is None:
         return None
-    list_id, key, start, end = row
-    return int(list_id), bytes(key), int(start), int(end)
+    list_id, key, start, end, published = row
+    return int(list_id), bytes(key), int(start), int(end), bool(published)
 
 
 def _candidate(session: Session, purpose: StatusPurpose) -> Row[int, int, int, bytes] | None:
