@@ -33,7 +33,7 @@ from tests.factories import create_provider, staff_headers
 from tests.portal.helpers import PORTAL, STAFF, accept, session_csrf, sign_in, signed_in
 from tests.portal.smtp_server import SmtpServer, free_port
 
-pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite", "postgres"], indirect=True)
 LINK = re.compile(r"http://testserver/\S+")
 
 
