@@ -37,7 +37,7 @@ from app.reports.schemas import (
     ProviderReport,
     ProviderReportRow,
 )
-from app.reports.sql import utc_month
+from app.reports.sql import month_text, utc_month_start
 from app.standards.models import Standard
 from app.verification.models import VerificationEvent
 
@@ -92,7 +92,7 @@ def credential_report(
     Each row counts the credentials issued in that month and where they stand at `now`:
     active, expired (active but past `valid_until`), suspended or revoked.
     """
-    month = utc_month(Credential.issued_at)
+    month = utc_month_start(Credential.issued_at)
     active = Credential.status == CredentialStatus.active
     lapsed = and_(Credential.valid_until.is_not(None), Credential.valid_until < now)
     current = or_(Credential.valid_until.is_(None), Credential.valid_until >= now)
@@ -105,7 +105,8 @@ def credential_report(
         conditions.append(Standard.code == standard_code)
     # Counted per (month, standard, provider) over the credentials alone first (an
     # index-only scan of `ix_credential_report` and a hash of small keys), then labelled:
-    # grouping every credential by the joined text columns sorted them all.
+    # grouping every credential by the joined text columns sorted them all, and writing
+    # each one's month as text cost a third of the time at 1M rows (`utc_month_start`).
     counts = (
         select(
             month.label("month"),
@@ -125,7 +126,7 @@ def credential_report(
     if country is not None:
         counts = counts.join(TrainingProvider, Credential.provider_id == TrainingProvider.id)
     grouped = counts.subquery()
-    labels = (grouped.c.month, Standard.sector, Standard.code, Standard.version)
+    labels = (month_text(grouped.c.month), Standard.sector, Standard.code, Standard.version)
     statement = (
         select(
             *labels,
@@ -264,11 +265,20 @@ def mobility_report(
     ]
     flows.sort(key=lambda f: _nulls_last(f.employer_country, f.issuing_country, f.sector))
 
-    month = utc_month(event.occurred_at)
-    month_statement = (
-        select(month, func.count(), _count_where(known), _count_where(crossing))
+    month = utc_month_start(event.occurred_at)
+    by_month = (
+        select(
+            month.label("month"),
+            func.count().label("total"),
+            _count_where(known).label("placed"),
+            _count_where(crossing).label("crossed"),
+        )
         .where(*conditions)
         .group_by(month)
+        .subquery()
+    )
+    month_statement = select(
+        month_text(by_month.c.month), by_month.c.total, by_month.c.placed, by_month.c.crossed
     )
     months = [
         MobilityMonth(

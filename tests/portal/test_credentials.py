@@ -67,6 +67,12 @@ def test_search_reads_names_in_any_case_and_accents(
     assert listed_holders(client, holder="emilie") == ["Émilie Tremblay"]
     assert len(listed_holders(client, status="active")) == 3
     assert listed_holders(client, status="revoked") == []
+    asked = page(client.get(f"{PORTAL}/credentials", params={"status": "revoked", "holder": "Ana"}))
+    chosen = [
+        o for o in asked.find("select", id="status").find_all("option") if "selected" in o.attrs
+    ]
+    assert [option.attrs["value"] for option in chosen] == ["revoked"], "the search asked for"
+    assert asked.find("input", id="holder").attrs["value"] == "Ana"
     assert len(listed_holders(client, standard_code=setup.standard.code.lower())) == 3
     assert listed_holders(client, standard_code="NO-SUCH-STANDARD") == []
     for language, claim in (("en", "Not claimed yet"), ("es", "Aún no obtenida")):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.auth.roles import Role
 from app.config import Settings
 from app.db import make_sessionmaker, utcnow
+from app.deliveries import schedule
 from app.deliveries import service as deliveries_service
 from app.deliveries.models import DeliveryStatus, MailDelivery
 from app.fields import Language
@@ -33,7 +34,7 @@ from tests.factories import create_provider, staff_headers
 from tests.portal.helpers import PORTAL, STAFF, accept, session_csrf, sign_in, signed_in
 from tests.portal.smtp_server import SmtpServer, free_port
 
-pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("migrated_database", ["sqlite", "postgres"], indirect=True)
 LINK = re.compile(r"http://testserver/\S+")
 
 
@@ -308,3 +309,24 @@ def test_two_workers_never_send_the_same_message(
     )
     assert taken.sent == [delivery.id]
     assert len(mail_server.received.messages) == before + 1
+
+
+def test_a_pass_asked_for_while_one_runs_is_left_to_the_running_one(
+    app: FastAPI, client: TestClient, db: Session, mail_server: SmtpServer
+) -> None:
+    _invite_to(client, db, "someone@provider.example")
+    for delivery in deliveries(db):
+        delivery.status = DeliveryStatus.queued
+        delivery.next_attempt_at = utcnow()
+    db.commit()
+    mail_server.received.messages.clear()
+    sessions = app.state.sessionmaker
+    passes = schedule._passes_of(sessions)
+    with passes.running:  # a pass over the due mail is running in this process
+        schedule.deliver_due(sessions, app.state.settings)
+    # This pass left the message to the running one, and asked it to go round again.
+    assert mail_server.received.messages == []
+    assert passes.asked.is_set()
+    schedule.deliver_due(sessions, app.state.settings)
+    assert [m["To"] for m in mail_server.received.messages] == ["someone@provider.example"]
+    assert not passes.asked.is_set()
