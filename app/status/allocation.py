@@ -17,9 +17,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Integer, Row, Update, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.status.builder import status_entry
@@ -129,21 +129,39 @@ def _take_free(
     trip instead of two: the sub-select locks the row (`SKIP LOCKED`) and reads its counter
     as this transaction holds it, and the update advances it by what still fits.
     """
+    row = session.execute(
+        _take_free_statement(), {"wanted_purpose": purpose.value, "wanted_count": count, "at": now}
+    ).one_or_none()
+    if row is None:
+        return None
+    list_id, key, start, end, published = row
+    return int(list_id), bytes(key), int(start), int(end), bool(published)
+
+
+@cache
+def _take_free_statement() -> Update:
+    """`_take_free`'s statement, built once (building it was ~0.4 ms a call), with the
+    purpose, count and time as parameters."""
     picked = (
         select(StatusList.id, StatusList.allocated)
-        .where(StatusList.purpose == purpose.value, StatusList.allocated < StatusList.size)
+        .where(
+            StatusList.purpose == bindparam("wanted_purpose"),
+            StatusList.allocated < StatusList.size,
+        )
         .order_by(StatusList.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .cte("picked")
     )
-    statement = (
+    return (
         update(StatusList)
         .where(StatusList.id == picked.c.id)
         .values(
             allocated=StatusList.allocated
-            + func.least(count, StatusList.size - picked.c.allocated),
-            updated_at=now,
+            + func.least(
+                bindparam("wanted_count", type_=Integer), StatusList.size - picked.c.allocated
+            ),
+            updated_at=bindparam("at"),
         )
         .returning(
             StatusList.id,
@@ -154,11 +172,6 @@ def _take_free(
         )
         .execution_options(synchronize_session=False)
     )
-    row = session.execute(statement).one_or_none()
-    if row is None:
-        return None
-    list_id, key, start, end, published = row
-    return int(list_id), bytes(key), int(start), int(end), bool(published)
 
 
 def _candidate(session: Session, purpose: StatusPurpose) -> Row[int, int, int, bytes] | None:
