@@ -18,14 +18,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit_service
-from app.auth.passwords import hash_secret
 from app.provider_users.errors import ResetLinkNotValid
 from app.provider_users.models import ProviderPasswordReset, ProviderUser
-from app.provider_users.service import normalize_email, principal_of, token_digest
+from app.provider_users.service import (
+    normalize_email,
+    set_password_by_link,
+    token_digest,
+    void_links,
+)
 
 RESET_MINUTES: Final = 60
 """How long a reset link works."""
@@ -63,21 +67,13 @@ def account_for_reset(session: Session, *, email: str, now: datetime) -> Provide
     return user
 
 
-def _void_links(session: Session, *, user_id: int, now: datetime) -> None:
-    session.execute(
-        update(ProviderPasswordReset)
-        .where(ProviderPasswordReset.user_id == user_id, ProviderPasswordReset.used_at.is_(None))
-        .values(used_at=now)
-    )
-
-
 def renew_link(session: Session, *, user_id: int, now: datetime) -> ResetLink | None:
     """A new link for the user (their earlier ones stop working), as the mail is sent;
     None when they can no longer reset (disabled meanwhile)."""
     user = session.get(ProviderUser, user_id)
     if user is None or not _can_reset(user):
         return None
-    _void_links(session, user_id=user.id, now=now)
+    void_links(session, ProviderPasswordReset, user_id=user.id, now=now)
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(minutes=RESET_MINUTES)
     session.add(
@@ -105,27 +101,14 @@ def open_link(session: Session, *, token: str, now: datetime) -> ProviderUser:
 def reset_password(session: Session, *, token: str, password: str, now: datetime) -> ProviderUser:
     """Spend the link and set the new password; every session of the user ends."""
     user = open_link(session, token=token, now=now)
-    spent = session.execute(
-        update(ProviderPasswordReset)
-        .where(
-            ProviderPasswordReset.token_hash == token_digest(token),
-            ProviderPasswordReset.used_at.is_(None),
-        )
-        .values(used_at=now)
-    )
-    # Two tabs posting the same link at once: only the first one's update matches.
-    if getattr(spent, "rowcount", 1) != 1:
-        raise ResetLinkNotValid("This password reset link has just been used.")
-    _void_links(session, user_id=user.id, now=now)
-    user.password_hash = hash_secret(password)
-    user.updated_at = now
-    audit_service.record(
+    set_password_by_link(
         session,
-        actor=principal_of(user),
-        action="provider_user.password-reset",
-        target_type=TARGET,
-        target_id=str(user.id),
+        ProviderPasswordReset,
+        user=user,
+        token=token,
+        password=password,
         now=now,
+        action="provider_user.password-reset",
+        already_used=ResetLinkNotValid("This password reset link has just been used."),
     )
-    session.flush()
     return user

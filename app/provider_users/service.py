@@ -19,7 +19,12 @@ from app.auth.roles import Principal, Role
 from app.auth.service import InvalidGrant
 from app.fields import Language
 from app.provider_users.errors import InvitationNotValid, ProviderUserExists, ProviderUserNotFound
-from app.provider_users.models import ProviderInvitation, ProviderRole, ProviderUser
+from app.provider_users.models import (
+    ProviderInvitation,
+    ProviderPasswordReset,
+    ProviderRole,
+    ProviderUser,
+)
 from app.providers import service as providers_service
 
 SUBJECT_PREFIX: Final = "provider_user:"
@@ -93,7 +98,7 @@ def invite(
         session.flush()
     else:
         user.name, user.role, user.language = name.strip(), role.value, language.value
-        _void_invitations(session, user_id=user.id, now=now)
+        void_links(session, ProviderInvitation, user_id=user.id, now=now)
     token, expires_at = _new_link(session, user=user, invited_by=actor.subject, now=now)
     audit_service.record(
         session,
@@ -139,17 +144,55 @@ def renew_invitation(
     user = session.get(ProviderUser, user_id)
     if user is None or user.password_hash is not None or not user.is_active:
         return None
-    _void_invitations(session, user_id=user.id, now=now)
+    void_links(session, ProviderInvitation, user_id=user.id, now=now)
     token, expires_at = _new_link(session, user=user, invited_by=invited_by, now=now)
     return Invitation(user=user, token=token, expires_at=expires_at)
 
 
-def _void_invitations(session: Session, *, user_id: int, now: datetime) -> None:
+OneTimeLink = type[ProviderInvitation] | type[ProviderPasswordReset]
+"""A table of single-use links that set a provider user's password."""
+
+
+def void_links(session: Session, link: OneTimeLink, *, user_id: int, now: datetime) -> None:
+    """Every unused link of the user's in `link`'s table stops working."""
     session.execute(
-        update(ProviderInvitation)
-        .where(ProviderInvitation.user_id == user_id, ProviderInvitation.used_at.is_(None))
+        update(link).where(link.user_id == user_id, link.used_at.is_(None)).values(used_at=now)
+    )
+
+
+def set_password_by_link(
+    session: Session,
+    link: OneTimeLink,
+    *,
+    user: ProviderUser,
+    token: str,
+    password: str,
+    now: datetime,
+    action: str,
+    already_used: Exception,
+) -> None:
+    """Spend `token`'s link and set the user's password, audited as `action`: the user's
+    other links of that kind are voided; of two posts of one link at once only the first
+    spends it, the other gets `already_used`."""
+    spent = session.execute(
+        update(link)
+        .where(link.token_hash == token_digest(token), link.used_at.is_(None))
         .values(used_at=now)
     )
+    if getattr(spent, "rowcount", 1) != 1:
+        raise already_used
+    void_links(session, link, user_id=user.id, now=now)
+    user.password_hash = hash_secret(password)
+    user.updated_at = now
+    audit_service.record(
+        session,
+        actor=principal_of(user),
+        action=action,
+        target_type="provider_user",
+        target_id=str(user.id),
+        now=now,
+    )
+    session.flush()
 
 
 def open_invitation(session: Session, *, token: str, now: datetime) -> ProviderUser:
@@ -170,29 +213,16 @@ def accept_invitation(
 ) -> ProviderUser:
     """Spend an invitation: the invitee's password is set and every link of theirs voided."""
     user = open_invitation(session, token=token, now=now)
-    spent = session.execute(
-        update(ProviderInvitation)
-        .where(
-            ProviderInvitation.token_hash == token_digest(token),
-            ProviderInvitation.used_at.is_(None),
-        )
-        .values(used_at=now)
-    )
-    # Two tabs posting the same link at once: only the first one's update matches.
-    if getattr(spent, "rowcount", 1) != 1:
-        raise InvitationNotValid("This invitation link has just been used.")
-    _void_invitations(session, user_id=user.id, now=now)
-    user.password_hash = hash_secret(password)
-    user.updated_at = now
-    audit_service.record(
+    set_password_by_link(
         session,
-        actor=principal_of(user),
-        action="provider_user.invitation-accepted",
-        target_type="provider_user",
-        target_id=str(user.id),
+        ProviderInvitation,
+        user=user,
+        token=token,
+        password=password,
         now=now,
+        action="provider_user.invitation-accepted",
+        already_used=InvitationNotValid("This invitation link has just been used."),
     )
-    session.flush()
     return user
 
 
