@@ -34,6 +34,7 @@ from app.reports.router import router as reports_router
 from app.standards.pages import router as standards_pages_router
 from app.standards.router import admin_router as standards_admin_router
 from app.standards.router import public_router as standards_router
+from app.status.revocation_request_router import router as revocation_requests_router
 from app.status.router import admin_router as status_admin_router
 from app.status.router import public_router as status_router
 from app.users.router import router as users_router
@@ -78,6 +79,7 @@ def build_router() -> APIRouter:
     router.include_router(batches_router)
     router.include_router(status_router)
     router.include_router(status_admin_router)
+    router.include_router(revocation_requests_router)
     router.include_router(verification_vc_api_router)
     router.include_router(vc_api_issue_router)
     router.include_router(issuer_instances_router)

@@ -171,6 +171,8 @@ MATRIX: Final[dict[tuple[str, str], Row]] = {
     ("GET", "/status/tsl/{list_id}"): Row(EVERYONE),
     ("POST", "/api/v1/admin/credentials/{credential_id}/{action}"): Row(STAFF_WRITERS),
     ("POST", "/api/v1/admin/credentials/status-changes"): Row(STAFF_WRITERS),
+    ("GET", "/api/v1/admin/revocation-requests"): Row(STAFF_READERS),
+    ("POST", "/api/v1/admin/revocation-requests/{request_id}/decline"): Row(STAFF_WRITERS),
     ("POST", "/credentials/verify"): Row(EVERYONE),
     ("POST", "/credentials/issue"): Row(ISSUERS),
     ("POST", "/instances/{instance_id}/credentials/issue"): Row(ISSUERS),
