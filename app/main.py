@@ -37,6 +37,7 @@ from app.ops.middleware import install_metrics
 from app.outbound import SafeFetcher
 from app.public_documents import PublicDocumentsMiddleware
 from app.status.changes import STATUS_LISTS
+from app.status.publishing import ServedLists
 from app.verification.caches import VerifierCaches
 from app.verification.did_web import DidWebResolver, ForeignKeys
 from app.verification.events import EventRecorder
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Verification reads issuance only through what it published (app.adapters).
     app.state.published_status_lists = PublishedStatusLists(settings.public_base_url)
     app.state.stored_credentials = StoredCredentials()
+    app.state.served_status_lists = ServedLists()
     app.state.proof_checker = proof_checker(
         app.state.contexts,
         contexts_dir=settings.contexts_dir,

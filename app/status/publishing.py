@@ -9,7 +9,8 @@ lock) before it reads, so the last signature of a list is always current.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -157,28 +158,72 @@ def _bitstring(session: Session, status_list: StatusList) -> Bitstring:
     return bits
 
 
-def signed_list(
-    session: Session, *, list_id: int | str, signer: IssuerSigner, base_url: str, now: datetime
-) -> dict[str, Any]:
-    """The signed list credential, signing it first if it never was (a list opened before
-    issuance published the lists it opens). Verification never calls this: it reads
-    `published_lists`."""
-    parsed = parse_list_id(list_id)
-    query = select(StatusList.revision, StatusList.signed_revision, StatusList.signed_credential)
+ListStamp = tuple[int, int, datetime]
+"""A list row's revision, signed revision and `updated_at`: every change of the row, through
+any process, moves it (a status change bumps the revision, signing sets `updated_at`)."""
+
+
+class ServedLists:
+    """The Data Integrity list credentials this process served, serialized, each with the
+    stamp of the row it was read from (per app, thread-safe, at most `size` lists).
+
+    A request reads the row's stamp (a primary-key lookup without the document) and serves
+    the copy when the stamp is the same: no document read, decoded or serialized again. A
+    revocation committed through another process on the same database moves the stamp, so
+    it is served at once, never after a cache lifetime.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._items: dict[int, tuple[ListStamp, SecuredList]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, list_id: int, stamp: ListStamp) -> SecuredList | None:
+        """The copy of the list served at `stamp`, if this process kept it."""
+        item = self._items.get(list_id)
+        return item[1] if item is not None and item[0] == stamp else None
+
+    def put(self, list_id: int, stamp: ListStamp, secured: SecuredList) -> None:
+        """Keep the copy serialized from the row at `stamp`."""
+        with self._lock:
+            self._items.pop(list_id, None)
+            self._items[list_id] = (stamp, secured)
+            while len(self._items) > self._size:
+                del self._items[next(iter(self._items))]
+
+
+def _row_of(session: Session, list_id: int, *columns: Any) -> tuple[Any, ...] | None:
+    """The list's stamp then `columns` (a token list is not one of these lists: None)."""
+    query = select(StatusList.revision, StatusList.signed_revision, StatusList.updated_at, *columns)
     not_token = StatusList.purpose != StatusPurpose.token.value
-    row = session.execute(query.where(StatusList.id == parsed, not_token)).first()
+    row = session.execute(query.where(StatusList.id == list_id, not_token)).first()
+    return None if row is None else tuple(row)
+
+
+def signed_list(
+    session: Session,
+    *,
+    list_id: int,
+    signer: Callable[[Session], IssuerSigner],
+    base_url: str,
+    now: datetime,
+) -> tuple[dict[str, Any], ListStamp]:
+    """The signed list credential and the stamp of the row it was read from, signing it first
+    if it never was (a list opened before issuance published the lists it opens; only then
+    is `signer` called). Verification never calls this: it reads `published_lists`."""
+    row = _row_of(session, list_id, StatusList.signed_credential)
     if row is None:
         raise StatusListNotFound(f"There is no status list {list_id}.")
-    revision, signed_revision, stored = row
-    credential: dict[str, Any] | None = stored
-    if credential is None or revision != signed_revision:
-        publish_lists(session, list_ids=[parsed], signer=signer, base_url=base_url, now=now)
-        credential = session.execute(
-            select(StatusList.signed_credential).where(StatusList.id == parsed)
-        ).scalar_one()
-    if credential is None:  # publish_lists has just signed it
+    revision, signed_revision, _updated_at, stored = row
+    if stored is None or revision != signed_revision:
+        publish_lists(
+            session, list_ids=[list_id], signer=signer(session), base_url=base_url, now=now
+        )
+        row = _row_of(session, list_id, StatusList.signed_credential)
+    if row is None or row[3] is None:  # publish_lists has just signed it
         raise StatusListNotFound(f"There is no status list {list_id}.")
-    return credential
+    revision, signed_revision, updated_at, credential = row
+    return credential, (revision, signed_revision, updated_at)
 
 
 def secured_list(
@@ -186,19 +231,38 @@ def secured_list(
     *,
     list_id: int | str,
     mechanism: SecuringMechanism,
-    signer: IssuerSigner,
+    signer: Callable[[Session], IssuerSigner],
     base_url: str,
     now: datetime,
+    served: ServedLists | None = None,
 ) -> SecuredList:
-    """The list credential serialized with an embedded proof, or as a vc+jwt."""
-    credential = signed_list(session, list_id=list_id, signer=signer, base_url=base_url, now=now)
-    if mechanism is SecuringMechanism.vc_jwt:
-        unsecured = {key: value for key, value in credential.items() if key != "proof"}
-        body = signer.vc_jwt(unsecured).encode("ascii")
-    else:
-        body = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """The list credential serialized with an embedded proof, or as a vc+jwt (signed now).
+
+    With `served`, a Data Integrity list whose row has not changed since this process last
+    served it is served again as it was, after reading only the row's stamp."""
+    parsed = parse_list_id(list_id)
+    data_integrity = mechanism is SecuringMechanism.data_integrity
+    if served is not None and data_integrity:
+        row = _row_of(session, parsed)
+        if row is None:
+            raise StatusListNotFound(f"There is no status list {list_id}.")
+        revision, signed_revision, updated_at = row
+        copy = served.get(parsed, (revision, signed_revision, updated_at))
+        if copy is not None and revision == signed_revision:
+            return copy
+    credential, stamp = signed_list(
+        session, list_id=parsed, signer=signer, base_url=base_url, now=now
+    )
     ttl_ms = credential.get("credentialSubject", {}).get("ttl", LIST_TTL_MS)
-    return SecuredList(body=body, ttl_seconds=int(ttl_ms) // 1000)
+    if not data_integrity:
+        unsecured = {key: value for key, value in credential.items() if key != "proof"}
+        body = signer(session).vc_jwt(unsecured).encode("ascii")
+        return SecuredList(body=body, ttl_seconds=int(ttl_ms) // 1000)
+    body = json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    secured = SecuredList(body=body, ttl_seconds=int(ttl_ms) // 1000)
+    if served is not None and stamp[0] == stamp[1]:
+        served.put(parsed, stamp, secured)
+    return secured
 
 
 def parse_list_id(list_id: int | str) -> int:

@@ -9,15 +9,19 @@ plain JSON is the interoperable default.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Response
+import anyio.to_thread
+from fastapi import APIRouter, Body, Header, Request, Response
 
 from app.auth.dependencies import SettingsDep, StaffWriter
+from app.config import Settings
 from app.credentials.dependencies import SignerDep
+from app.credentials.signing import current_signer
 from app.crypto import token_status_list as tsl
 from app.crypto.vcdm import VC_JWT_MEDIA_TYPE, VC_MEDIA_TYPE
-from app.db import SessionDep, utcnow
+from app.db import SessionDep, in_transaction, utcnow
 from app.routing import ProblemRoute
 from app.status import service, token_lists, vc_api_status
 from app.status.publishing import parse_list_id
@@ -87,24 +91,32 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
         304: {"description": "Not modified (matching If-None-Match)"},
     },
 )
-def read_status_list(
+async def read_status_list(
     list_id: str,
-    session: SessionDep,
-    settings: SettingsDep,
-    signer: SignerDep,
+    request: Request,
     accept: Annotated[str | None, Header()] = None,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """A status list credential, Data Integrity signed (or `Accept: application/vc+jwt`)."""
+    # Read by every verifier of every credential: one worker thread, one transaction, and
+    # for a list this process served unchanged, one primary-key read of the row's stamp
+    # (`ServedLists`). The signer's keys are read only to sign (a list never published, or
+    # the vc+jwt form), not for every read.
     media_type = negotiate(accept)
-    secured = service.secured_list(
-        session,
+    state = request.app.state
+    settings: Settings = state.settings
+    work = partial(
+        service.secured_list,
         list_id=list_id,
         mechanism=_MECHANISMS[media_type],
-        signer=signer,
+        signer=partial(
+            current_signer, settings=settings, cache=state.key_cache, contexts=state.contexts
+        ),
         base_url=settings.public_base_url,
         now=utcnow(),
+        served=state.served_status_lists,
     )
+    secured = await anyio.to_thread.run_sync(in_transaction, state.sessionmaker, work)
     headers = {
         "ETag": secured.etag,
         "Cache-Control": f"public, max-age={secured.ttl_seconds}",

@@ -46,6 +46,7 @@ from app.status.errors import (
 from app.status.publishing import (
     LIST_TTL_MS,
     SecuringMechanism,
+    ServedLists,
     publish_lists,
     published_lists,
     republish_changed_lists,
@@ -63,6 +64,7 @@ __all__ = [
     "CredentialStatusChange",
     "SecuredList",
     "SecuringMechanism",
+    "ServedLists",
     "Skipped",
     "StatusChangeResult",
     "allocate",
