@@ -11,9 +11,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jws as jwcrypto_jws
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.credentials.models import Credential, CredentialStatus
 from app.crypto.data_integrity import verify_proof
 from app.crypto.jose import registered_claims
 from app.crypto.multikey import public_key_from_multibase
@@ -110,6 +111,33 @@ def test_etag_and_cache_headers(client: TestClient, list_id: int) -> None:
     stale = client.get(f"/status/{list_id}", headers={"If-None-Match": '"something-else"'})
     assert stale.status_code == 200
     assert stale.content == first.content
+
+
+def test_a_change_by_another_process_is_served_at_once(
+    client: TestClient, app: FastAPI, db: Session, list_id: int
+) -> None:
+    # This process keeps what it served (`ServedLists`); another process's change moves the
+    # row's revision, so the next read signs and serves the new list, not the kept copy.
+    first = client.get(f"/status/{list_id}")
+    assert client.get(f"/status/{list_id}").content == first.content  # the kept copy
+    credential = create_credential(db, standard=seeded_standard(app, db))
+    assert credential.revocation_list_id == list_id
+    db.execute(
+        update(Credential)
+        .where(Credential.id == credential.id)
+        .values(status=CredentialStatus.revoked.value)
+    )
+    db.execute(
+        update(StatusList).where(StatusList.id == list_id).values(revision=StatusList.revision + 1)
+    )
+    db.commit()
+
+    changed = client.get(f"/status/{list_id}")
+
+    assert changed.headers["etag"] != first.headers["etag"]
+    bits = set_bits(changed.json()["credentialSubject"]["encodedList"])
+    assert credential.revocation_index in bits
+    assert client.get(f"/status/{list_id}").content == changed.content
 
 
 def test_application_vc_is_served_on_request(client: TestClient, list_id: int) -> None:
